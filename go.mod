@@ -1,0 +1,3 @@
+module gorun
+
+go 1.26.8
