@@ -1,0 +1,86 @@
+// Package connection reaches target hosts: over SSH (one client per host for the
+// whole run, every command a channel on it) or locally, with privilege escalation
+// (become) applied to each command.
+//
+// Modules never start processes or open sockets themselves; everything they do on
+// a target goes through Conn, so the same module code runs over SSH and locally.
+package connection
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+)
+
+// Conn is a connection to one target host.
+type Conn interface {
+	// Exec runs cmd, a POSIX shell command line, on the target (as `/bin/sh -c cmd`,
+	// wrapped in the become method when opts.Become is set). A non-zero exit status
+	// is not an error: it is in ExecResult.ExitCode. Errors mean the command could
+	// not be run at all; when the host could not be reached they are *UnreachableError.
+	Exec(ctx context.Context, cmd string, opts ExecOptions) (*ExecResult, error)
+
+	// Put writes the contents of r to path on the target (not atomically: modules
+	// that replace files write a temporary file and rename it), creating or
+	// truncating it with mode perm. With opts.Become the file is written as the
+	// become user.
+	Put(ctx context.Context, r io.Reader, path string, perm fs.FileMode, opts ExecOptions) error
+
+	// Get copies the file at path on the target to w.
+	Get(ctx context.Context, path string, w io.Writer, opts ExecOptions) error
+
+	// Close releases the connection. Using a closed Conn reconnects.
+	Close() error
+}
+
+// ExecOptions modify one command.
+type ExecOptions struct {
+	// Stdin, when set, is copied to the command's standard input, which is then closed.
+	Stdin io.Reader
+	// Become, when non-nil and Become.Enabled, runs the command as another user.
+	Become *Become
+	// Env is added to the command's environment (the task's `environment:`).
+	Env map[string]string
+	// Stdout and Stderr, when set, receive the output as it arrives instead of it
+	// being collected into ExecResult (for large transfers).
+	Stdout, Stderr io.Writer
+}
+
+// Become describes privilege escalation, from the become* keywords and variables.
+type Become struct {
+	Enabled  bool
+	Method   string // sudo (default) or su
+	User     string // default root
+	Flags    string // become_flags; default for sudo: "-H -S -n" as Ansible
+	Password string // become password; never logged, never put on a command line
+	Exe      string // become_exe, default: the method name
+}
+
+// ExecResult is what a finished command produced.
+type ExecResult struct {
+	Stdout   []byte
+	Stderr   []byte
+	ExitCode int
+}
+
+// UnreachableError reports that the host could not be reached or the connection
+// broke: Ansible's UNREACHABLE, as opposed to a command that ran and failed.
+type UnreachableError struct {
+	Host string
+	Err  error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("Failed to connect to the host via ssh: %v", e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// BecomeError reports that privilege escalation failed (wrong or missing password,
+// user not allowed): Ansible reports these as task failures, not unreachable hosts.
+type BecomeError struct {
+	Msg string
+}
+
+func (e *BecomeError) Error() string { return e.Msg }
