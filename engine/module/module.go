@@ -1,0 +1,86 @@
+// Package module defines what a gorun module is: Go code on the controller that
+// drives one target through a connection, declared by an argument spec that is at
+// once its validation, its documentation (`gorun doc NAME`) and its check-mode
+// contract. Modules register themselves by name; the runner finds them here.
+package module
+
+import (
+	"context"
+
+	"gorun/engine/connection"
+)
+
+// Module is one task action.
+type Module interface {
+	// Doc returns the module's argument spec and documentation. It must return
+	// the same value every time.
+	Doc() *Doc
+	// Run performs the action on call.Conn. A failed action returns a Result with
+	// "failed": true and "msg"; an error return is for faults that are not the
+	// module's to describe (connection lost) and becomes a failure or, for
+	// *connection.UnreachableError, an unreachable host.
+	Run(ctx context.Context, call *Call) (Result, error)
+}
+
+// Call is one invocation of a module on one host.
+type Call struct {
+	// Module is the name the task used (short name or FQCN).
+	Module string
+	// Host is the inventory hostname.
+	Host string
+	// Args are the validated arguments: every option of the spec is present,
+	// with its default (or nil) when the task did not set it.
+	Args Args
+	// Conn reaches the host, with the task's become and environment applied.
+	Conn connection.Conn
+	// Check and Diff are the task's check_mode and diff settings.
+	Check, Diff bool
+	// Vars are the task's variables (already merged by precedence), for modules
+	// that read facts or render templates.
+	Vars map[string]any
+	// Templar renders with the task's variables; nil where no templating is possible.
+	Templar Templar
+	// Files finds controller-side files the way Ansible searches for them.
+	Files FileFinder
+	// Warn records a warning shown after the task result.
+	Warn func(msg string)
+}
+
+// Templar is the templating a module may need, bound to the task's variables.
+type Templar interface {
+	// Template renders v deeply with Ansible's semantics (native types for a lone expression).
+	Template(v any) (any, error)
+	// Condition evaluates a conditional expression (as `when:`).
+	Condition(cond any) (bool, error)
+	// Expr evaluates a bare expression.
+	Expr(expr string) (any, error)
+}
+
+// FileFinder locates files on the controller for a task: in the role's files/
+// or templates/ directory, then the role directory, then the playbook's
+// directory and its files/ or templates/, as Ansible's path_dwim_relative does.
+type FileFinder interface {
+	// Find returns the absolute path of name; kind is "files", "templates" or "vars".
+	Find(kind, name string) (string, error)
+}
+
+// Result is a module's return value, registered by `register:` exactly as
+// Ansible registers a module's JSON result.
+type Result map[string]any
+
+// Failed makes a failure result with msg.
+func Failed(msg string) Result {
+	return Result{"failed": true, "msg": msg}
+}
+
+// Changed reports the result's "changed" flag.
+func (r Result) Changed() bool {
+	c, _ := r["changed"].(bool)
+	return c
+}
+
+// IsFailed reports the result's "failed" flag.
+func (r Result) IsFailed() bool {
+	f, _ := r["failed"].(bool)
+	return f
+}
