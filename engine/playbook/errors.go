@@ -1,0 +1,78 @@
+package playbook
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Pos is a place in a file, 1-based, as Ansible's ansible_pos.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+func (p Pos) String() string {
+	if p.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// Error is a problem found in a playbook, role or tasks file. Its Error text is
+// Ansible's: the message, where it appears, and the offending line.
+type Error struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *Error) Error() string {
+	if e.Pos.File == "" {
+		return e.Msg
+	}
+	return e.Msg + "\n\n" + Excerpt(e.Pos)
+}
+
+func errorf(p Pos, format string, args ...any) *Error {
+	return &Error{Pos: p, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Excerpt shows where p is, as Ansible's AnsibleError._get_extended_error does:
+// the position, then the line before and the offending line with a caret.
+func Excerpt(p Pos) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "The error appears to be in '%s': line %d, column %d, but may\nbe elsewhere in the file depending on the exact syntax problem.\n", p.File, p.Line, p.Col)
+	data, err := os.ReadFile(p.File)
+	if err != nil {
+		b.WriteString("\n(could not open file to display line)")
+		return b.String()
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	n := p.Line - 1
+	if n >= len(lines) {
+		n = len(lines) - 1
+	}
+	for n > 0 && strings.TrimSpace(lines[n]) == "" {
+		n--
+	}
+	if n < 0 {
+		return b.String()
+	}
+	prev := ""
+	if n > 0 {
+		prev = lines[n-1]
+	}
+	col := p.Col
+	if col < 1 {
+		col = 1
+	}
+	fmt.Fprintf(&b, "\nThe offending line appears to be:\n\n%s\n%s\n%s^ here\n",
+		strings.TrimRight(prev, " \t\r\n"), strings.TrimRight(lines[n], " \t\r\n"), strings.Repeat(" ", col-1))
+	if strings.Contains(lines[n], "\t") {
+		b.WriteString("\nThere appears to be a tab character at the start of the line.\n\nYAML does not use tabs for formatting. Tabs should be replaced with spaces.\n")
+	}
+	return b.String()
+}
