@@ -1,0 +1,100 @@
+// Package output turns what the runner does into what people and tools read:
+// the default callback exactly as ansible-playbook 2.14 prints it, ad-hoc
+// output as `ansible` prints it, and machine-readable reports (json, junit).
+//
+// The runner calls a Callback's methods from one goroutine at a time (it
+// serialises events), in the order Ansible's callbacks receive them.
+package output
+
+import "time"
+
+// Callback receives the events of a run, like an Ansible callback plugin.
+type Callback interface {
+	PlaybookStart(file string)
+	PlayStart(p *Play)
+	// TaskStart is called once per task before any host result (linear strategy);
+	// Kind is "TASK", "RUNNING HANDLER" or "CLEANUP TASK".
+	TaskStart(t *Task)
+	// HostResult is a task's final result on one host.
+	HostResult(r *Result)
+	// ItemResult is the result of one loop item on one host, before the
+	// task's HostResult.
+	ItemResult(r *Result)
+	// Retry is an until-loop attempt that failed and will be retried.
+	Retry(r *Result)
+	// Included reports a file included for some hosts (include_tasks/include_role).
+	Included(file string, hosts []string, item any, hasItem bool)
+	// NoHostsMatched is a play whose pattern matched no host.
+	NoHostsMatched()
+	// NoHostsRemaining is a play that lost every host.
+	NoHostsRemaining()
+	// Notified is a handler notification (shown at -vv).
+	Notified(handler string, host string)
+	// Warning and Deprecation are shown as Ansible's [WARNING]: and [DEPRECATION WARNING]:.
+	Warning(msg string)
+	Deprecation(msg string)
+	// Stats ends the run with the recap.
+	Stats(s *Stats)
+}
+
+// Play describes a play for the callbacks.
+type Play struct {
+	Name     string // as templated; "" for an unnamed play
+	Hosts    []string
+	Check    bool   // the play runs in check mode (for [CHECK MODE] markers)
+	Strategy string // linear, free, host_pinned
+}
+
+// Task describes a task for the callbacks.
+type Task struct {
+	UUID   string // unique per task object in the run
+	Name   string // the displayed name: "role : name" or the action
+	Kind   string // TASK, RUNNING HANDLER, CLEANUP TASK
+	Path   string // FILE:LINE for `task path:` at -vv
+	Action string // module name as written
+	Args   map[string]any
+	NoLog  bool
+	Check  bool
+	Loop   bool // the task has a loop
+}
+
+// Status is a host's outcome for a task or item.
+type Status int
+
+// The outcomes Ansible distinguishes.
+const (
+	OK Status = iota
+	Changed
+	Skipped
+	Failed
+	Unreachable
+)
+
+// Result is a task's (or item's) result on one host.
+type Result struct {
+	Task   *Task
+	Host   string
+	// Delegated is the host the task was delegated to, shown as "h -> d".
+	Delegated string
+	Status    Status
+	// Ignored is set when a failure (or unreachable) was ignored.
+	Ignored bool
+	// Result is the registered result (module return values plus "changed",
+	// "failed", "msg", "results" for loops, internal "_ansible_*" keys).
+	Result map[string]any
+	Start  time.Time
+	End    time.Time
+}
+
+// HostStats are one host's recap counters.
+type HostStats struct {
+	OK, Changed, Unreachable, Failures, Skipped, Rescued, Ignored int
+}
+
+// Stats is the recap of a run.
+type Stats struct {
+	Hosts map[string]*HostStats
+	// Custom are set_stats data (per host and "_run").
+	Custom map[string]any
+	Check  bool
+}
