@@ -32,6 +32,9 @@ type Doc struct {
 	Returns []Return
 	// Notes are shown after the options.
 	Notes []string
+	// AnyArgs accepts arguments the spec does not list and passes them through
+	// untouched (set_fact's variable names, add_host's host variables).
+	AnyArgs bool
 	// Controller marks actions that run on the controller only (debug, set_fact, ...):
 	// they need no connection.
 	Controller bool

@@ -28,7 +28,22 @@ func (e *ValidationError) Error() string {
 // module_utils/common/arg_spec.py, in the same order.
 func (d *Doc) Validate(raw map[string]any) (Args, error) {
 	v := validator{module: d.Name}
-	args := v.validate(d.Options, optionConstraints{d.MutuallyExclusive, d.RequiredTogether, d.RequiredOneOf, d.RequiredIf, d.RequiredBy}, raw, "", d.FreeForm)
+	known := raw
+	var extra map[string]any
+	if d.AnyArgs {
+		known, extra = map[string]any{}, map[string]any{}
+		for k, val := range raw {
+			if d.Option(k) != nil {
+				known[k] = val
+			} else {
+				extra[k] = val
+			}
+		}
+	}
+	args := v.validate(d.Options, optionConstraints{d.MutuallyExclusive, d.RequiredTogether, d.RequiredOneOf, d.RequiredIf, d.RequiredBy}, known, "", d.FreeForm)
+	for k, val := range extra {
+		args[k] = val
+	}
 	if len(v.errs) > 0 {
 		return nil, &ValidationError{Module: d.Name, Msgs: v.errs}
 	}

@@ -478,7 +478,10 @@ func (l *Loader) importRole(t *Task, ctx *fileCtx, handlers bool) (*Block, error
 	}
 	// import_role makes the role's vars visible to the play, as Ansible's public default for imports.
 	opts.Public = true
-	e := RoleEntry{Pos: t.Pos, Name: name, Attrs: Attrs{}, Params: value.NewDict()}
+	// The import's keywords (when, tags, become, ...) apply to every task of the role.
+	attrs := importAttrs(t)
+	delete(attrs, "vars")
+	e := RoleEntry{Pos: t.Pos, Name: name, Attrs: attrs, Params: value.NewDict()}
 	if v, ok := t.Attrs["vars"]; ok {
 		e.Vars = value.ToDict(v)
 	}
@@ -486,7 +489,7 @@ func (l *Loader) importRole(t *Task, ctx *fileCtx, handlers bool) (*Block, error
 	if err != nil {
 		return nil, err
 	}
-	wrapper := &Block{Pos: t.Pos, Attrs: importAttrs(t), Parent: t.Parent, Role: t.Role, Implicit: true, Handlers: handlers, From: t}
+	wrapper := &Block{Pos: t.Pos, Attrs: Attrs{}, Parent: t.Parent, Role: t.Role, Implicit: true, Handlers: handlers}
 	wrapper.Block = append(wrapper.Block, &RoleUse{Role: role, Parent: wrapper, Pos: t.Pos})
 	return wrapper, nil
 }

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/pflag"
+
+	"gorun/engine/module"
+	"gorun/engine/output"
+	"gorun/engine/playbook"
+	"gorun/engine/runner"
+	"gorun/engine/template"
+)
+
+type playbookOptions struct {
+	options
+	tags        []string
+	skipTags    []string
+	listTasks   bool
+	listTags    bool
+	startAtTask string
+	step        bool
+	forceHandle bool
+}
+
+func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
+	var o playbookOptions
+	fs := pflag.NewFlagSet(prog, pflag.ContinueOnError)
+	o.register(fs)
+	fs.StringArrayVarP(&o.tags, "tags", "t", nil, "only run plays and tasks tagged with these values")
+	fs.StringArrayVar(&o.skipTags, "skip-tags", nil, "only run plays and tasks whose tags do not match these values")
+	fs.BoolVar(&o.listTasks, "list-tasks", false, "list all tasks that would be executed")
+	fs.BoolVar(&o.listTags, "list-tags", false, "list all available tags")
+	fs.StringVar(&o.startAtTask, "start-at-task", "", "start the playbook at the task matching this name")
+	fs.BoolVar(&o.step, "step", false, "one-step-at-a-time: confirm each task before running")
+	fs.BoolVar(&o.forceHandle, "force-handlers", false, "run handlers even if a task fails")
+	version := fs.Bool("version", false, "show program's version number and exit")
+	if err := parseFlags(prog, fs, args, stderr); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprintf(stdout, "usage: %s [options] playbook.yml [playbook2 ...]\n\n%s", prog, fs.FlagUsages())
+			return 0
+		}
+		return 2
+	}
+	if *version {
+		fmt.Fprintf(stdout, "gorun %s (ansible-core %s compatible)\n", Version, AnsibleVersion)
+		return 0
+	}
+	if o.step {
+		return fail(stderr, 5, "--step is not supported by gorun (it runs non-interactively)")
+	}
+	if err := o.checkUnsupported(); err != nil {
+		return fail(stderr, 5, err.Error())
+	}
+	books := fs.Args()
+	if len(books) == 0 {
+		fmt.Fprintf(stderr, "usage: %s [options] playbook.yml [playbook2 ...]\n%s: error: the following arguments are required: playbook\n", prog, prog)
+		return 2
+	}
+	var dirs []string
+	for _, b := range books {
+		abs, err := filepath.Abs(b)
+		if err != nil {
+			return fail(stderr, 1, err.Error())
+		}
+		if st, err := os.Stat(abs); err != nil || st.IsDir() {
+			return fail(stderr, 1, fmt.Sprintf("the playbook: %s could not be found", b))
+		}
+		dirs = append(dirs, filepath.Dir(abs))
+	}
+
+	s, err := o.load(dirs, os.Stdin)
+	if err != nil {
+		return fail(stderr, 1, err.Error())
+	}
+	cb := newCallback(o.cfg, stdout, stderr, o.verbose)
+	for _, w := range s.warnings {
+		cb.Warning(w)
+	}
+
+	var warnings []string
+	loader := &playbook.Loader{
+		RolesPath:       o.cfg.List("DEFAULT_ROLES_PATH"),
+		CollectionsPath: o.cfg.List("COLLECTIONS_PATHS"),
+		KnownAction: func(name string, collections []string) bool {
+			_, ok := module.Lookup(name, collections...)
+			return ok
+		},
+		Decrypt:     s.secrets.Decrypt,
+		PlaybookDir: dirs[0],
+		Warn:        func(msg string) { warnings = append(warnings, msg) },
+		Static: func(str string) (string, error) {
+			return s.templates.RenderString(str, &template.Context{Vars: s.extraVars.Map()})
+		},
+	}
+	var pbs []*playbook.Playbook
+	for _, b := range books {
+		pb, err := loader.LoadPlaybook(b)
+		for _, w := range warnings {
+			cb.Warning(w)
+		}
+		warnings = nil
+		if err != nil {
+			code := 1
+			var pe *playbook.Error
+			if errors.As(err, &pe) {
+				code = 4
+			}
+			return fail(stderr, code, err.Error())
+		}
+		pbs = append(pbs, pb)
+	}
+	if o.syntaxCheck {
+		for _, b := range books {
+			fmt.Fprintf(stdout, "\nplaybook: %s\n", b)
+		}
+		return 0
+	}
+	ro, err := o.runnerOptions(s)
+	if err != nil {
+		return fail(stderr, 1, err.Error())
+	}
+	ro.Loader = loader
+	ro.Callback = cb
+	ro.Tags = splitTags(o.tags)
+	ro.SkipTags = splitTags(o.skipTags)
+	ro.StartAtTask = o.startAtTask
+	ro.PlaybookDir = dirs[0]
+	if o.listHosts || o.listTasks || o.listTags {
+		return listPlaybooks(stdout, stderr, books, pbs, &o, ro)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code := runner.ExitOK
+	for _, pb := range pbs {
+		r := runner.New(ro)
+		if c := r.RunPlaybook(ctx, pb); c != runner.ExitOK {
+			code = c
+			if ctx.Err() != nil {
+				fmt.Fprintln(stderr, "ERROR! User interrupted execution")
+				return runner.ExitInterrupted
+			}
+			break
+		}
+	}
+	return code
+}
+
+func splitTags(list []string) []string {
+	var out []string
+	for _, t := range list {
+		for _, p := range strings.Split(t, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// fail prints Ansible's "ERROR! msg" and returns code.
+func fail(stderr io.Writer, code int, msg string) int {
+	fmt.Fprintf(stderr, "ERROR! %s\n", msg)
+	return code
+}
+
+// newCallback builds the stdout callback ansible.cfg or the environment asks for.
+func newCallback(cfg interface{ String(string) string }, stdout, stderr io.Writer, verbosity int) output.Callback {
+	return output.NewDefault(stdout, stderr, output.DefaultOptions{Verbosity: verbosity})
+}
+
+// listPlaybooks prints --list-hosts, --list-tasks and --list-tags as
+// ansible-playbook does, without connecting to any host.
+func listPlaybooks(stdout, stderr io.Writer, books []string, pbs []*playbook.Playbook, o *playbookOptions, ro runner.Options) int {
+	for i, pb := range pbs {
+		fmt.Fprintf(stdout, "\nplaybook: %s\n", books[i])
+		for n, play := range pb.Plays {
+			lines, err := runner.ListPlay(ro, play, n+1, o.listHosts, o.listTasks, o.listTags)
+			if err != nil {
+				return fail(stderr, 1, err.Error())
+			}
+			for _, l := range lines {
+				fmt.Fprintln(stdout, l)
+			}
+		}
+	}
+	return 0
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,188 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"gorun/engine/output"
+	"gorun/engine/playbook"
+	"gorun/engine/value"
+)
+
+// inclusion is one include_tasks/include_role outcome shared by hosts that
+// resolved it the same way (same file and loop item), as Ansible's IncludedFile.
+type inclusion struct {
+	key     string
+	file    string
+	roleArg map[string]any
+	item    any
+	hasItem bool
+	loopVar string
+	hosts   []*hostState
+}
+
+// runInclude evaluates an include on each host and runs what it brings in.
+func (pr *playRun) runInclude(ctx context.Context, t *playbook.Task, hosts []*hostState) error {
+	r := pr.r
+	info := pr.taskInfo(t)
+	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
+	isRole := playbook.ShortName(t.Action) == playbook.ActionIncludeRole
+
+	var mu sync.Mutex
+	var order []*inclusion
+	byKey := map[string]*inclusion{}
+	add := func(h *hostState, file string, roleArgs map[string]any, item any, hasItem bool, loopVar string) {
+		key := fmt.Sprintf("%s|%v|%v", file, hasItem, value.ToDict(map[string]any{"i": item}))
+		mu.Lock()
+		defer mu.Unlock()
+		inc, ok := byKey[key]
+		if !ok {
+			inc = &inclusion{key: key, file: file, roleArg: roleArgs, item: item, hasItem: hasItem, loopVar: loopVar}
+			byKey[key] = inc
+			order = append(order, inc)
+		}
+		inc.hosts = append(inc.hosts, h)
+	}
+
+	var wg sync.WaitGroup
+	for _, h := range hosts {
+		wg.Add(1)
+		go func(h *hostState) {
+			defer wg.Done()
+			vars := r.vars(h, scope{pr: pr, task: t})
+			res := &output.Result{Task: info, Host: h.name}
+			items := []any{nil}
+			_, hasLoop := t.Attrs["loop"]
+			loopVar := "item"
+			if lc := value.ToDict(t.Attrs["loop_control"]); lc != nil {
+				if lv, ok := lc.Get("loop_var"); ok {
+					loopVar = fmt.Sprint(lv)
+				}
+			}
+			if hasLoop {
+				var err error
+				if items, err = pr.loopItems(t, vars); err != nil {
+					pr.finishResult(t, h, vars, map[string]any{"failed": true, "msg": err.Error()}, res)
+					return
+				}
+			}
+			included := false
+			for _, item := range items {
+				iv := vars
+				if hasLoop {
+					iv = copyMap(vars)
+					iv[loopVar] = item
+				}
+				ok, err := pr.evalWhen(t, iv)
+				if err != nil {
+					pr.finishResult(t, h, vars, map[string]any{"failed": true, "msg": err.Error()}, res)
+					return
+				}
+				if !ok {
+					continue
+				}
+				args, err := r.opts.Templates.Template(toAnyMap(t.Args), ctxFor(iv, t))
+				if err != nil {
+					pr.finishResult(t, h, vars, map[string]any{"failed": true, "msg": err.Error()}, res)
+					return
+				}
+				am := value.ToDict(args).Map()
+				if isRole {
+					add(h, "", am, item, hasLoop, loopVar)
+				} else {
+					name := fmt.Sprint(am["_raw_params"])
+					if f, ok := am["file"]; ok {
+						name = fmt.Sprint(f)
+					}
+					path, err := r.opts.Loader.ResolveTasksPath(name, t)
+					if err != nil {
+						pr.finishResult(t, h, vars, map[string]any{"failed": true, "msg": err.Error()}, res)
+						return
+					}
+					add(h, path, nil, item, hasLoop, loopVar)
+				}
+				included = true
+			}
+			if !included {
+				pr.finishResult(t, h, vars, map[string]any{"changed": false, "skipped": true, "skip_reason": "Conditional result was False"}, res)
+				return
+			}
+			// An include counts as ok for the host, as in Ansible's recap.
+			st := r.stat(h.name)
+			r.mu.Lock()
+			st.OK++
+			r.mu.Unlock()
+		}(h)
+	}
+	wg.Wait()
+
+	for _, inc := range order {
+		if isRole {
+			if err := pr.runIncludedRole(ctx, t, inc); err != nil {
+				return err
+			}
+			continue
+		}
+		names := make([]string, len(inc.hosts))
+		for i, h := range inc.hosts {
+			names[i] = h.name
+		}
+		inc := inc
+		r.emit(func(cb output.Callback) { cb.Included(inc.file, names, inc.item, inc.hasItem) })
+		wrapper, err := r.opts.Loader.LoadTasksFile(inc.file, t)
+		if err != nil {
+			return err
+		}
+		if inc.hasItem {
+			wrapper.Attrs["vars"] = value.DictOf(inc.loopVar, inc.item)
+		}
+		if err := pr.runBlock(ctx, wrapper, inc.hosts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (pr *playRun) runIncludedRole(ctx context.Context, t *playbook.Task, inc *inclusion) error {
+	r := pr.r
+	name, opts, err := playbook.RoleOptionsFromArgs(inc.roleArg)
+	if err != nil {
+		return err
+	}
+	e := playbook.RoleEntry{Pos: t.Pos, Name: name, Attrs: playbook.Attrs{}, Params: value.NewDict()}
+	if v, ok := t.Attrs["vars"]; ok {
+		e.Vars = value.ToDict(v)
+	}
+	if inc.hasItem {
+		if e.Vars == nil {
+			e.Vars = value.NewDict()
+		} else {
+			e.Vars = e.Vars.Copy()
+		}
+		e.Vars.Set(inc.loopVar, inc.item)
+	}
+	role, err := r.opts.Loader.LoadRole(e, t.Role, opts)
+	if err != nil {
+		return err
+	}
+	for _, rl := range flattenRoles(role) {
+		for _, b := range rl.Handlers {
+			pr.addHandlerBlock(b)
+		}
+		if opts.Public {
+			pr.playRoles = append(pr.playRoles, rl)
+		}
+	}
+	wrapper := &playbook.Block{Pos: t.Pos, Attrs: playbook.Attrs{}, Parent: t.Parent, Role: t.Role, Implicit: true, From: t}
+	wrapper.Block = append(wrapper.Block, &playbook.RoleUse{Pos: t.Pos, Role: role, Parent: wrapper})
+	return pr.runBlock(ctx, wrapper, inc.hosts)
+}
+
+func toAnyMap(m map[string]any) *value.Dict {
+	d := value.NewDict(len(m))
+	for _, k := range value.Keys(m) {
+		d.Set(k, m[k])
+	}
+	return d
+}

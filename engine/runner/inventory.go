@@ -1,0 +1,88 @@
+package runner
+
+import (
+	"fmt"
+
+	"gorun/engine/inventory"
+	"gorun/engine/value"
+)
+
+type groupHosts struct {
+	name  string
+	hosts []string
+}
+
+// inventoryGroups lists every group with its hosts, for the `groups` variable.
+func inventoryGroups(inv *inventory.Inventory) []groupHosts {
+	var out []groupHosts
+	for _, g := range inv.Groups() {
+		gh := groupHosts{name: g.Name, hosts: []string{}}
+		for _, h := range g.Hosts() {
+			gh.hosts = append(gh.hosts, h.Name)
+		}
+		out = append(out, gh)
+	}
+	return out
+}
+
+func allHostNames(inv *inventory.Inventory) []string {
+	var out []string
+	for _, h := range inv.AllHosts() {
+		out = append(out, h.Name)
+	}
+	return out
+}
+
+// hostInventoryVars is the host's merged inventory variables (group and host vars).
+func hostInventoryVars(h *inventory.Host) *value.Dict {
+	if h == nil {
+		return value.NewDict()
+	}
+	d, err := h.Vars()
+	if err != nil || d == nil {
+		return value.NewDict()
+	}
+	return d
+}
+
+// applyInventoryChanges performs what add_host and group_by ask for in their results.
+func (r *Runner) applyInventoryChanges(h *hostState, result map[string]any) error {
+	r.invMu.Lock()
+	defer r.invMu.Unlock()
+	inv := r.opts.Inventory
+	if ah := value.ToDict(result["add_host"]); ah != nil {
+		name, _ := ah.Get("host_name")
+		groupsV, _ := ah.Get("groups")
+		varsV, _ := ah.Get("host_vars")
+		var groups []string
+		for _, g := range toList(groupsV) {
+			groups = append(groups, fmt.Sprint(g))
+		}
+		if _, err := inv.AddHost(fmt.Sprint(name), groups, value.ToDict(varsV)); err != nil {
+			return err
+		}
+	}
+	if g, ok := result["add_group"].(string); ok && g != "" {
+		var parents []string
+		for _, p := range toList(result["parent_groups"]) {
+			parents = append(parents, fmt.Sprint(p))
+		}
+		if h.inv == nil {
+			return fmt.Errorf("group_by: host %s is not in the inventory", h.name)
+		}
+		if err := inv.AddHostToGroup(h.inv, g, parents...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func toList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	if v == nil {
+		return nil
+	}
+	return []any{v}
+}

@@ -1,0 +1,155 @@
+package runner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"gorun/engine/playbook"
+)
+
+// ListPlay renders --list-hosts, --list-tasks and --list-tags for one play as
+// ansible-playbook prints them. Nothing connects to a host.
+func ListPlay(opts Options, play *playbook.Play, n int, hosts, tasks, tags bool) ([]string, error) {
+	r := New(opts)
+	tctx := r.playContext(play)
+	pattern, err := hostPattern(play.Attrs["hosts"], r, tctx)
+	if err != nil {
+		return nil, err
+	}
+	name := play.Name()
+	if name != "" {
+		if s, err := opts.Templates.RenderString(name, tctx); err == nil {
+			name = s
+		}
+	} else {
+		name = pattern
+	}
+	playTags := tagList(play.Attrs["tags"])
+	patterns := strings.Split(pattern, ",")
+	msg := fmt.Sprintf("\n  play #%d (%s): %s\tTAGS: [%s]", n, strings.Join(patterns, ","), name, strings.Join(playTags, ","))
+	if hosts {
+		names, err := r.selectHosts(pattern)
+		if err != nil {
+			return nil, err
+		}
+		msg += fmt.Sprintf("\n    pattern: %s\n    hosts (%d):", pyList(patterns), len(names))
+		for _, h := range names {
+			msg += "\n      " + h
+		}
+	}
+	lines := []string{msg}
+	if !tasks && !tags {
+		return lines, nil
+	}
+	var b strings.Builder
+	if tasks {
+		b.WriteString("    tasks:\n")
+	}
+	allTags := map[string]bool{}
+	for _, t := range compileTasks(play) {
+		tt := taskTags(t, play)
+		if !tagsSelect(tt, opts.Tags, opts.SkipTags) {
+			continue
+		}
+		for k := range tt {
+			allTags[k] = true
+		}
+		if tasks {
+			cur := map[string]bool{}
+			for _, pt := range playTags {
+				cur[pt] = true
+			}
+			for k := range tt {
+				cur[k] = true
+			}
+			name := t.Action
+			if t.Name() != "" {
+				name = t.Name()
+				if s, err := opts.Templates.RenderString(name, tctx); err == nil {
+					name = s
+				}
+				if t.Role != nil {
+					name = t.Role.Name + " : " + name
+				}
+			}
+			fmt.Fprintf(&b, "      %s\tTAGS: [%s]\n", name, strings.Join(sortedSet(cur), ", "))
+		}
+	}
+	if tags {
+		for _, pt := range playTags {
+			allTags[pt] = true
+		}
+		fmt.Fprintf(&b, "      TASK TAGS: [%s]\n", strings.Join(sortedSet(allTags), ", "))
+	}
+	lines = append(lines, b.String())
+	return lines, nil
+}
+
+// compileTasks flattens a play's static tasks in execution order.
+func compileTasks(play *playbook.Play) []*playbook.Task {
+	var out []*playbook.Task
+	var items func([]playbook.Item)
+	seen := map[string]bool{}
+	var role func(*playbook.Role)
+	role = func(rl *playbook.Role) {
+		for _, d := range rl.Deps {
+			role(d)
+		}
+		k := roleKey(rl)
+		if seen[k] && !rl.AllowDuplicates {
+			return
+		}
+		seen[k] = true
+		for _, b := range rl.Tasks {
+			items([]playbook.Item{b})
+		}
+	}
+	items = func(list []playbook.Item) {
+		for _, it := range list {
+			switch t := it.(type) {
+			case *playbook.Task:
+				if playbook.ShortName(t.Action) == playbook.ActionMeta {
+					continue
+				}
+				out = append(out, t)
+			case *playbook.Block:
+				items(t.Block)
+				items(t.Rescue)
+				items(t.Always)
+			case *playbook.RoleUse:
+				role(t.Role)
+			}
+		}
+	}
+	blocks := func(bs []*playbook.Block) {
+		for _, b := range bs {
+			items([]playbook.Item{b})
+		}
+	}
+	blocks(play.PreTasks)
+	for _, rl := range play.Roles {
+		role(rl)
+	}
+	blocks(play.Tasks)
+	blocks(play.PostTasks)
+	return out
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// pyList formats strings as Python's repr of a list: ['a', 'b'].
+func pyList(s []string) string {
+	parts := make([]string, len(s))
+	for i, x := range s {
+		parts[i] = "'" + x + "'"
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}

@@ -1,0 +1,212 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorun/engine/output"
+	"gorun/engine/playbook"
+	"gorun/engine/value"
+)
+
+// loopItems resolves a task's loop: `loop:` is templated to a list; a
+// with_<lookup> loop runs that lookup on its terms, as Ansible's _get_loop_items.
+func (pr *playRun) loopItems(t *playbook.Task, vars map[string]any) ([]any, error) {
+	r := pr.r
+	tctx := ctxFor(vars, t)
+	raw := t.Attrs["loop"]
+	if t.LoopWith == "" {
+		v, err := r.opts.Templates.Template(raw, tctx)
+		if err != nil {
+			return nil, err
+		}
+		l, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("Invalid data passed to 'loop', it requires a list, got this instead: %v. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.", v)
+		}
+		return l, nil
+	}
+	// with_*: the terms are templated (a bare string naming a list is a template too in old Ansible, not in 2.14).
+	terms, err := r.opts.Templates.Template(raw, tctx)
+	if err != nil {
+		if t.LoopWith != "first_found" {
+			return nil, err
+		}
+		terms = raw
+	}
+	var list []any
+	switch tv := terms.(type) {
+	case []any:
+		list = tv
+	default:
+		list = []any{tv}
+	}
+	return r.opts.Templates.Lookup(t.LoopWith, list, map[string]any{}, tctx)
+}
+
+// runLoop runs a task once per loop item and aggregates the results as
+// Ansible does: "results" list, changed if any changed, failed if any failed.
+func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, vars map[string]any, info *output.Task) map[string]any {
+	r := pr.r
+	items, err := pr.loopItems(t, vars)
+	if err != nil {
+		return map[string]any{"failed": true, "msg": err.Error(), "changed": false}
+	}
+	lc := value.ToDict(t.Attrs["loop_control"])
+	loopVar, indexVar, labelTpl := "item", "", any(nil)
+	extended := false
+	var pause float64
+	if lc != nil {
+		tctx := ctxFor(vars, t)
+		for _, k := range lc.Keys() {
+			v, _ := lc.Get(k)
+			switch k {
+			case "loop_var":
+				loopVar = fmt.Sprint(renderOr(r, v, tctx))
+			case "index_var":
+				indexVar = fmt.Sprint(renderOr(r, v, tctx))
+			case "label":
+				labelTpl = v
+			case "extended":
+				extended = truthy(renderOr(r, v, tctx))
+			case "pause":
+				fmt.Sscan(fmt.Sprint(renderOr(r, v, tctx)), &pause)
+			case "extended_allitems":
+			default:
+				return map[string]any{"failed": true, "msg": fmt.Sprintf("'%s' is not a valid attribute for a LoopControl", k)}
+			}
+		}
+	}
+	if _, clash := vars[loopVar]; clash && loopVar == "item" && t.Role == nil {
+		// Ansible warns when an outer loop var is shadowed; the inner one wins.
+	}
+	results := []any{}
+	anyChanged, anyFailed, allSkipped := false, false, len(items) > 0
+	for i, item := range items {
+		if i > 0 && pause > 0 {
+			time.Sleep(time.Duration(pause * float64(time.Second)))
+		}
+		iv := make(map[string]any, len(vars)+4)
+		for k, v := range vars {
+			iv[k] = v
+		}
+		iv[loopVar] = item
+		iv["ansible_loop_var"] = loopVar
+		if indexVar != "" {
+			iv[indexVar] = i
+			iv["ansible_index_var"] = indexVar
+		}
+		if extended {
+			iv["ansible_loop"] = loopInfo(items, i)
+		}
+		var res map[string]any
+		ok, err := pr.evalWhen(t, iv)
+		switch {
+		case err != nil:
+			res = map[string]any{"failed": true, "msg": err.Error(), "changed": false}
+		case !ok:
+			res = map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
+		default:
+			res = pr.execute(ctx, t, h, iv)
+		}
+		res[loopVar] = item
+		res["ansible_loop_var"] = loopVar
+		if indexVar != "" {
+			res[indexVar] = i
+			res["ansible_index_var"] = indexVar
+		}
+		if extended {
+			res["ansible_loop"] = iv["ansible_loop"]
+		}
+		if labelTpl != nil {
+			if lbl, err := r.opts.Templates.Template(labelTpl, ctxFor(iv, t)); err == nil {
+				res["_ansible_item_label"] = lbl
+			}
+		}
+		if _, ok := res["changed"]; !ok {
+			res["changed"] = false
+		}
+		if _, ok := res["failed"]; !ok && !truthy(res["skipped"]) {
+			res["failed"] = false
+		}
+		failed := truthy(res["failed"])
+		skipped := truthy(res["skipped"])
+		changed := truthy(res["changed"])
+		if changed {
+			anyChanged = true
+		}
+		if failed {
+			anyFailed = true
+		}
+		if !skipped {
+			allSkipped = false
+		}
+		status := output.OK
+		switch {
+		case truthy(res["unreachable"]):
+			status = output.Unreachable
+		case failed:
+			status = output.Failed
+		case skipped:
+			status = output.Skipped
+		case changed:
+			status = output.Changed
+		}
+		shown := res
+		if v, ok := inherited(t, pr.play, "no_log"); ok && truthy(v) {
+			shown = map[string]any{"censored": censored, "changed": changed, "_ansible_no_log": true}
+			if failed {
+				shown["failed"] = true
+			}
+		}
+		itemRes := &output.Result{Task: info, Host: h.name, Status: status, Result: shown}
+		r.emit(func(cb output.Callback) { cb.ItemResult(itemRes) })
+		clean := map[string]any{}
+		for k, v := range res {
+			if k != "_gorun_delegated" && k != "_gorun_delegated_host" {
+				clean[k] = v
+			}
+		}
+		results = append(results, clean)
+		if truthy(res["unreachable"]) {
+			return map[string]any{"unreachable": true, "msg": res["msg"], "changed": anyChanged, "results": results}
+		}
+	}
+	out := map[string]any{"changed": anyChanged, "results": results}
+	switch {
+	case len(items) == 0:
+		out["skipped"] = true
+		out["skipped_reason"] = "No items in the list"
+	case allSkipped:
+		out["skipped"] = true
+		out["msg"] = "All items skipped"
+	case anyFailed:
+		out["failed"] = true
+		out["msg"] = "One or more items failed"
+	default:
+		out["msg"] = "All items completed"
+	}
+	return out
+}
+
+// loopInfo is ansible_loop for loop_control.extended.
+func loopInfo(items []any, i int) *value.Dict {
+	n := len(items)
+	d := value.NewDict()
+	d.Set("allitems", items)
+	d.Set("index", i+1)
+	d.Set("index0", i)
+	d.Set("revindex", n-i)
+	d.Set("revindex0", n-i-1)
+	d.Set("first", i == 0)
+	d.Set("last", i == n-1)
+	d.Set("length", n)
+	if i > 0 {
+		d.Set("previtem", items[i-1])
+	}
+	if i < n-1 {
+		d.Set("nextitem", items[i+1])
+	}
+	return d
+}

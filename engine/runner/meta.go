@@ -1,0 +1,137 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorun/engine/module"
+	"gorun/engine/output"
+	"gorun/engine/playbook"
+	"gorun/engine/value"
+)
+
+// runMeta performs a meta: action, which changes the run rather than a host.
+func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostState) error {
+	r := pr.r
+	action := strings.TrimSpace(fmt.Sprint(t.Args["_raw_params"]))
+	// Conditional metas are evaluated per host; others ignore when as Ansible warns.
+	var matching []*hostState
+	for _, h := range hosts {
+		vars := r.vars(h, scope{pr: pr, task: t})
+		ok, err := pr.evalWhen(t, vars)
+		if err != nil {
+			return err
+		}
+		if ok {
+			matching = append(matching, h)
+		}
+	}
+	switch action {
+	case "noop":
+	case "flush_handlers":
+		if len(matching) > 0 {
+			return pr.flushHandlers(ctx)
+		}
+	case "end_play":
+		if len(matching) > 0 {
+			pr.endPlay = true
+		}
+	case "end_batch":
+		if len(matching) > 0 {
+			for _, h := range pr.batch {
+				h.ended = true
+			}
+		}
+	case "end_host":
+		for _, h := range matching {
+			h.ended = true
+		}
+	case "clear_facts":
+		for _, h := range matching {
+			h.mu.Lock()
+			h.facts = value.NewDict()
+			h.mu.Unlock()
+		}
+	case "clear_host_errors":
+		for _, h := range pr.batch {
+			h.failed = false
+		}
+	case "reset_connection":
+		for _, h := range matching {
+			r.opts.Pool.Reset(h.name)
+		}
+	case "refresh_inventory":
+		return fmt.Errorf("meta: refresh_inventory is not supported by gorun yet")
+	case "end_role":
+		return fmt.Errorf("meta: end_role is not supported by gorun yet")
+	default:
+		return &playbook.Error{Pos: t.Pos, Msg: fmt.Sprintf("invalid meta action requested: %s", action)}
+	}
+	return nil
+}
+
+// shouldGather decides whether the play gathers facts, from gather_facts and
+// the gathering setting (implicit: yes unless disabled; explicit: only when
+// asked; smart: only hosts without facts).
+func (pr *playRun) shouldGather() bool {
+	if v, ok := pr.play.Attrs["gather_facts"]; ok {
+		return truthy(v)
+	}
+	return pr.r.opts.Gathering != "explicit"
+}
+
+// gatherFacts runs setup on the batch as the implicit "Gathering Facts" task.
+func (pr *playRun) gatherFacts(ctx context.Context) {
+	r := pr.r
+	mod, ok := module.Lookup("setup")
+	if !ok {
+		r.emit(func(cb output.Callback) { cb.Warning("fact gathering is not available: the setup module is missing") })
+		return
+	}
+	args := map[string]any{}
+	if v, ok := pr.play.Attrs["gather_subset"]; ok {
+		args["gather_subset"] = v
+	} else if len(r.opts.GatherSubset) > 0 {
+		args["gather_subset"] = toAnyList(r.opts.GatherSubset)
+	}
+	if v, ok := pr.play.Attrs["gather_timeout"]; ok {
+		args["gather_timeout"] = v
+	}
+	if v, ok := pr.play.Attrs["fact_path"]; ok {
+		args["fact_path"] = v
+	}
+	t := &playbook.Task{
+		Pos:    pr.play.Pos,
+		Attrs:  playbook.Attrs{"name": "Gathering Facts", "tags": []any{"always"}},
+		Action: mod.Doc().Name,
+		Args:   args,
+		Parent: &playbook.Block{Pos: pr.play.Pos, Attrs: playbook.Attrs{}, Implicit: true},
+	}
+	if !tagsSelect(map[string]bool{"always": true}, r.opts.Tags, r.opts.SkipTags) {
+		return
+	}
+	// Fact gathering runs in check mode too (it changes nothing).
+	saved := r.opts.Check
+	info := pr.taskInfo(t)
+	info.Check = saved
+	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
+	var hosts []*hostState
+	for _, h := range pr.batch {
+		if !h.failed && !h.unreachable {
+			hosts = append(hosts, h)
+		}
+	}
+	done := make(chan struct{}, len(hosts))
+	sem := make(chan struct{}, r.opts.Forks)
+	for _, h := range hosts {
+		sem <- struct{}{}
+		go func(h *hostState) {
+			defer func() { <-sem; done <- struct{}{} }()
+			pr.runOnHost(ctx, t, h, info)
+		}(h)
+	}
+	for range hosts {
+		<-done
+	}
+}

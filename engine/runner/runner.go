@@ -1,0 +1,222 @@
+// Package runner executes plays: it picks hosts, walks blocks and tasks in
+// Ansible's order (linear strategy in lockstep, free per host), runs modules on
+// each host in its own goroutine bounded by forks, and keeps per-host state:
+// facts, registered variables, notified handlers, failures and the recap.
+package runner
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"gorun/engine/connection"
+	"gorun/engine/inventory"
+	"gorun/engine/module"
+	"gorun/engine/output"
+	"gorun/engine/playbook"
+	"gorun/engine/template"
+	"gorun/engine/value"
+)
+
+// Exit codes, as ansible-playbook 2.14 returns them.
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitHostFailed  = 2
+	ExitUnreachable = 4
+	ExitParseError  = 4
+	ExitBadOptions  = 5
+	ExitInterrupted = 99
+	ExitUnexpected  = 250
+)
+
+// Options configure a run.
+type Options struct {
+	Inventory *inventory.Inventory
+	Loader    *playbook.Loader
+	Templates *template.Engine
+	Pool      *connection.Pool
+	Callback  output.Callback
+
+	Forks       int
+	Limit       string // --limit pattern ("" for none)
+	Tags        []string
+	SkipTags    []string
+	Check, Diff bool
+	Verbosity   int
+	ExtraVars   *value.Dict
+	StartAtTask string
+
+	// Connection defaults from the command line and ansible.cfg; host variables override them.
+	Connection      string
+	RemoteUser      string
+	Password        string
+	PrivateKeyFiles []string
+	SSHArgs         string
+	SSHCommonArgs   string
+	SSHExtraArgs    string
+	HostKeyChecking bool
+	Timeout         time.Duration
+	Become          connection.Become // -b, --become-user, --become-method, -K
+
+	// Gathering is ansible.cfg's gathering (implicit, explicit, smart).
+	Gathering    string
+	GatherSubset []string
+
+	// PlaybookDir is playbook_dir.
+	PlaybookDir string
+	// ConfigFile is ansible_config_file.
+	ConfigFile string
+	// Version is reported as ansible_version.
+	Version string
+}
+
+// Runner runs playbooks and ad-hoc tasks against an inventory.
+type Runner struct {
+	opts Options
+
+	mu    sync.Mutex // guards hosts and stats
+	hosts map[string]*hostState
+	stats map[string]*output.HostStats
+
+	cbMu  sync.Mutex // serialises callback events
+	invMu sync.Mutex // serialises inventory changes (add_host, group_by)
+
+	startReached bool // --start-at-task reached
+	taskSeq      int
+}
+
+// New makes a Runner.
+func New(opts Options) *Runner {
+	if opts.Forks <= 0 {
+		opts.Forks = 5
+	}
+	if opts.ExtraVars == nil {
+		opts.ExtraVars = value.NewDict()
+	}
+	if opts.Pool == nil {
+		opts.Pool = connection.NewPool()
+	}
+	return &Runner{opts: opts, hosts: map[string]*hostState{}, stats: map[string]*output.HostStats{}, startReached: opts.StartAtTask == ""}
+}
+
+// hostState is what the run knows about one host across plays.
+type hostState struct {
+	name string
+	inv  *inventory.Host
+
+	mu       sync.Mutex
+	facts    *value.Dict // ansible_facts, without the ansible_ prefix
+	setFacts *value.Dict // set_fact and registered variables
+	incVars  *value.Dict // include_vars
+
+	// Per-play state.
+	failed      bool
+	unreachable bool
+	ended       bool // meta: end_host
+	notified    map[*playbook.Task]bool
+}
+
+func (r *Runner) host(name string) *hostState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	h, ok := r.hosts[name]
+	if !ok {
+		h = &hostState{name: name, inv: r.opts.Inventory.Host(name), facts: value.NewDict(), setFacts: value.NewDict(), incVars: value.NewDict()}
+		r.hosts[name] = h
+	}
+	return h
+}
+
+func (r *Runner) stat(host string) *output.HostStats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.stats[host]
+	if !ok {
+		s = &output.HostStats{}
+		r.stats[host] = s
+	}
+	return s
+}
+
+// emit runs f with the callback, one event at a time.
+func (r *Runner) emit(f func(cb output.Callback)) {
+	if r.opts.Callback == nil {
+		return
+	}
+	r.cbMu.Lock()
+	defer r.cbMu.Unlock()
+	f(r.opts.Callback)
+}
+
+// RunPlaybook runs every play of pb and returns the exit code.
+func (r *Runner) RunPlaybook(ctx context.Context, pb *playbook.Playbook) int {
+	r.emit(func(cb output.Callback) { cb.PlaybookStart(pb.File) })
+	for _, play := range pb.Plays {
+		if err := r.runPlay(ctx, play); err != nil {
+			if ctx.Err() != nil {
+				return ExitInterrupted
+			}
+			r.emit(func(cb output.Callback) { cb.Warning(err.Error()) })
+			return r.finish(ExitError, err)
+		}
+		if ctx.Err() != nil {
+			return ExitInterrupted
+		}
+	}
+	return r.finish(ExitOK, nil)
+}
+
+// RunError is a fatal error that stops the run (undefined play hosts, missing files).
+type RunError struct{ Err error }
+
+func (e *RunError) Error() string { return e.Err.Error() }
+
+func (r *Runner) finish(code int, err error) int {
+	stats := &output.Stats{Hosts: map[string]*output.HostStats{}, Check: r.opts.Check}
+	r.mu.Lock()
+	anyFailed, anyUnreachable := false, false
+	for h, s := range r.stats {
+		stats.Hosts[h] = s
+		if s.Failures > 0 {
+			anyFailed = true
+		}
+		if s.Unreachable > 0 {
+			anyUnreachable = true
+		}
+	}
+	r.mu.Unlock()
+	r.emit(func(cb output.Callback) { cb.Stats(stats) })
+	r.opts.Pool.CloseAll()
+	if code != ExitOK {
+		return code
+	}
+	switch {
+	case anyUnreachable:
+		return ExitUnreachable
+	case anyFailed:
+		return ExitHostFailed
+	}
+	return ExitOK
+}
+
+// sortedHostNames lists host names in a stable order for messages.
+func sortedHostNames(hs []*hostState) []string {
+	names := make([]string, len(hs))
+	for i, h := range hs {
+		names[i] = h.name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// moduleFor finds the module behind an action name.
+func moduleFor(action string, collections []string) (module.Module, error) {
+	m, ok := module.Lookup(action, collections...)
+	if !ok {
+		return nil, fmt.Errorf("couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", action)
+	}
+	return m, nil
+}

@@ -1,0 +1,761 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"gorun/engine/connection"
+	"gorun/engine/module"
+	"gorun/engine/output"
+	"gorun/engine/playbook"
+	"gorun/engine/template"
+	"gorun/engine/value"
+)
+
+const censored = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
+
+// runTask runs one task on the hosts, one goroutine per host bounded by forks.
+func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostState) error {
+	r := pr.r
+	if !pr.selected(t) {
+		return nil
+	}
+	if !r.startReached {
+		if t.DisplayName() != r.opts.StartAtTask && taskLabel(t) != r.opts.StartAtTask {
+			return nil
+		}
+		r.startReached = true
+	}
+	switch playbook.ShortName(t.Action) {
+	case playbook.ActionIncludeTasks, playbook.ActionIncludeRole:
+		return pr.runInclude(ctx, t, hosts)
+	case playbook.ActionMeta:
+		return pr.runMeta(ctx, t, hosts)
+	}
+	info := pr.taskInfo(t)
+	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
+
+	if v, ok := inherited(t, pr.play, "run_once"); ok && truthy(v) && len(hosts) > 0 {
+		res := pr.runOnHost(ctx, t, hosts[0], info)
+		// The result of a run_once task stands for every host of the batch.
+		if res != nil && t.Attrs["register"] != nil {
+			for _, h := range hosts[1:] {
+				pr.register(t, h, res.Result)
+			}
+		}
+		return nil
+	}
+	limit := r.opts.Forks
+	if th, ok := inherited(t, pr.play, "throttle"); ok {
+		if n := toInt(th); n > 0 && n < limit {
+			limit = n
+		}
+	}
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for _, h := range hosts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(h *hostState) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			pr.runOnHost(ctx, t, h, info)
+		}(h)
+	}
+	wg.Wait()
+	return nil
+}
+
+// selected applies --tags/--skip-tags.
+func (pr *playRun) selected(t *playbook.Task) bool {
+	tags := taskTags(t, pr.play)
+	return tagsSelect(tags, pr.r.opts.Tags, pr.r.opts.SkipTags)
+}
+
+func taskLabel(t *playbook.Task) string {
+	if t.Role != nil {
+		return t.Role.Name + " : " + t.DisplayName()
+	}
+	return t.DisplayName()
+}
+
+func (pr *playRun) taskInfo(t *playbook.Task) *output.Task {
+	pr.r.mu.Lock()
+	pr.r.taskSeq++
+	seq := pr.r.taskSeq
+	pr.r.mu.Unlock()
+	name := t.DisplayName()
+	if t.Name() != "" {
+		// Task names are templated with play-level variables only, as Ansible does for the banner.
+		if s, err := pr.r.opts.Templates.RenderString(t.Name(), pr.r.playContext(pr.play)); err == nil {
+			name = s
+		}
+	}
+	if t.Role != nil {
+		name = t.Role.Name + " : " + name
+	}
+	kind := "TASK"
+	if t.Handler {
+		kind = "RUNNING HANDLER"
+	}
+	_, hasLoop := t.Attrs["loop"]
+	noLog := false
+	if v, ok := inherited(t, pr.play, "no_log"); ok {
+		noLog = truthy(v)
+	}
+	return &output.Task{
+		UUID: fmt.Sprintf("task-%d", seq), Name: name, Kind: kind, Path: fmt.Sprintf("%s:%d", t.Pos.File, t.Pos.Line),
+		Action: t.Action, Args: t.Args, NoLog: noLog, Check: pr.checkMode(t, nil), Loop: hasLoop,
+	}
+}
+
+func (pr *playRun) checkMode(t *playbook.Task, tctx *template.Context) bool {
+	if v, ok := inherited(t, pr.play, "check_mode"); ok {
+		if tctx != nil {
+			if rv, err := pr.r.opts.Templates.Template(v, tctx); err == nil {
+				v = rv
+			}
+		}
+		return truthy(v)
+	}
+	return pr.r.opts.Check
+}
+
+func ctxFor(vars map[string]any, t *playbook.Task) *template.Context {
+	c := &template.Context{Vars: vars}
+	if sp, ok := vars["ansible_search_path"].([]any); ok {
+		for _, p := range sp {
+			c.SearchPath = append(c.SearchPath, fmt.Sprint(p))
+		}
+	}
+	return c
+}
+
+// runOnHost runs a task on one host: conditions, loop, module, retries,
+// register, facts, handlers, the callback event and the recap.
+func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState, info *output.Task) *output.Result {
+	r := pr.r
+	start := time.Now()
+	vars := r.vars(h, scope{pr: pr, task: t})
+	res := &output.Result{Task: info, Host: h.name, Start: start}
+
+	var result map[string]any
+	if _, hasLoop := t.Attrs["loop"]; hasLoop {
+		result = pr.runLoop(ctx, t, h, vars, info)
+	} else {
+		ok, err := pr.evalWhen(t, vars)
+		switch {
+		case err != nil:
+			result = map[string]any{"failed": true, "msg": err.Error(), "changed": false}
+		case !ok:
+			result = map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
+		default:
+			result = pr.execute(ctx, t, h, vars)
+		}
+	}
+	res.End = time.Now()
+	pr.finishResult(t, h, vars, result, res)
+	return res
+}
+
+// finishResult registers the result, updates host state and stats, notifies
+// handlers and emits the host's result.
+func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]any, result map[string]any, res *output.Result) {
+	r := pr.r
+	if _, ok := result["changed"]; !ok {
+		result["changed"] = false
+	}
+	noLog := false
+	if v, ok := inherited(t, pr.play, "no_log"); ok {
+		noLog = truthy(v)
+	}
+	pr.register(t, h, result)
+	if !truthy(result["failed"]) && !truthy(result["skipped"]) {
+		if err := r.applyInventoryChanges(h, result); err != nil {
+			result["failed"] = true
+			result["msg"] = err.Error()
+		}
+	}
+
+	failed := truthy(result["failed"])
+	unreachable := truthy(result["unreachable"])
+	skipped := truthy(result["skipped"])
+	changed := truthy(result["changed"])
+	ignoreErrors := false
+	if v, ok := inherited(t, pr.play, "ignore_errors"); ok {
+		if rv, err := r.opts.Templates.Template(v, ctxFor(vars, t)); err == nil {
+			ignoreErrors = truthy(rv)
+		}
+	}
+	ignoreUnreachable := false
+	if v, ok := inherited(t, pr.play, "ignore_unreachable"); ok {
+		ignoreUnreachable = truthy(v)
+	}
+
+	display := result
+	if noLog {
+		display = map[string]any{"censored": censored, "changed": changed}
+		if failed {
+			display["failed"] = true
+		}
+		if skipped {
+			display["skipped"] = true
+		}
+		display["_ansible_no_log"] = true
+	}
+	res.Result = display
+	st := r.stat(h.name)
+	r.mu.Lock()
+	switch {
+	case unreachable:
+		res.Status = output.Unreachable
+		if ignoreUnreachable {
+			res.Ignored = true
+			st.Ignored++
+		} else {
+			st.Unreachable++
+		}
+	case failed:
+		res.Status = output.Failed
+		if ignoreErrors {
+			res.Ignored = true
+			st.Ignored++
+		} else {
+			st.Failures++
+		}
+	case skipped:
+		res.Status = output.Skipped
+		st.Skipped++
+	case changed:
+		res.Status = output.Changed
+		st.Changed++
+		st.OK++
+	default:
+		res.Status = output.OK
+		st.OK++
+	}
+	r.mu.Unlock()
+	switch {
+	case unreachable && !ignoreUnreachable:
+		h.unreachable = true
+	case failed && !ignoreErrors:
+		h.failed = true
+	}
+	if d := truthy(result["_gorun_delegated"]); d {
+		res.Delegated, _ = result["_gorun_delegated_host"].(string)
+	}
+	r.emit(func(cb output.Callback) { cb.HostResult(res) })
+	if changed && !failed && !unreachable {
+		if n, ok := t.Attrs["notify"]; ok {
+			names := tagList(n)
+			var rendered []string
+			for _, name := range names {
+				s, err := r.opts.Templates.RenderString(name, ctxFor(vars, t))
+				if err != nil {
+					s = name
+				}
+				rendered = append(rendered, s)
+			}
+			if err := pr.notify(h, rendered, vars); err != nil {
+				r.emit(func(cb output.Callback) { cb.Warning(err.Error()) })
+				h.failed = true
+			}
+		}
+	}
+}
+
+func (pr *playRun) register(t *playbook.Task, h *hostState, result map[string]any) {
+	reg, ok := t.Attrs["register"].(string)
+	if !ok || reg == "" {
+		return
+	}
+	clean := map[string]any{}
+	for k, v := range result {
+		if !strings.HasPrefix(k, "_gorun_") {
+			clean[k] = v
+		}
+	}
+	h.mu.Lock()
+	h.setFacts.Set(reg, clean)
+	h.mu.Unlock()
+}
+
+// evalWhen evaluates every condition on a task.
+func (pr *playRun) evalWhen(t *playbook.Task, vars map[string]any) (bool, error) {
+	for _, c := range conditions(t) {
+		ok, err := pr.r.opts.Templates.Condition(c, ctxFor(vars, t))
+		if err != nil {
+			return false, fmt.Errorf("The conditional check '%v' failed. The error was: %v", c, err)
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// execute runs the module once (with until/retries), after templating its arguments.
+func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, vars map[string]any) map[string]any {
+	r := pr.r
+	tctx := ctxFor(vars, t)
+	for _, kw := range []string{"async"} {
+		if v, ok := t.Attrs[kw]; ok && toInt(v) > 0 {
+			return map[string]any{"failed": true, "msg": fmt.Sprintf("the task keyword '%s' is not supported by gorun yet", kw)}
+		}
+	}
+	collections := stringsOf(inheritedAny(t, pr.play, "collections"))
+	mod, err := moduleFor(t.Action, collections)
+	if err != nil {
+		return map[string]any{"failed": true, "msg": err.Error()}
+	}
+	doc := mod.Doc()
+	rawArgs, err := pr.moduleArgs(t, doc, tctx)
+	if err != nil {
+		return map[string]any{"failed": true, "msg": err.Error()}
+	}
+	if doc.Name == "debug" || doc.Name == "assert" || doc.Name == "fail" || doc.Name == "set_fact" {
+		// These take their own templating: debug's var and assert's that are expressions.
+	}
+	args, err := doc.Validate(rawArgs)
+	if err != nil {
+		return map[string]any{"failed": true, "msg": err.Error()}
+	}
+	check := pr.checkMode(t, tctx)
+	diff := r.opts.Diff
+	if v, ok := inherited(t, pr.play, "diff"); ok {
+		diff = truthy(v)
+	}
+	if check && doc.Check == module.None {
+		return map[string]any{"changed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", doc.Name)}
+	}
+
+	call := &module.Call{
+		Module: t.Action, Host: h.name, Args: args, Check: check, Diff: diff, Vars: vars,
+		Templar: &templar{e: r.opts.Templates, ctx: tctx},
+		Files:   &fileFinder{task: t, playbookDir: r.opts.PlaybookDir},
+	}
+	var warnings []any
+	call.Warn = func(msg string) { warnings = append(warnings, msg) }
+
+	delegate := ""
+	if d, ok := inherited(t, pr.play, "delegate_to"); ok && d != nil {
+		s, err := r.opts.Templates.RenderString(fmt.Sprint(d), tctx)
+		if err != nil {
+			return map[string]any{"failed": true, "msg": err.Error()}
+		}
+		delegate = s
+	}
+	if !doc.Controller {
+		conn, err := pr.connect(ctx, t, h, vars, delegate)
+		if err != nil {
+			var ue *connection.UnreachableError
+			if errors.As(err, &ue) {
+				return map[string]any{"unreachable": true, "msg": err.Error(), "changed": false}
+			}
+			return map[string]any{"failed": true, "msg": err.Error()}
+		}
+		call.Conn = conn
+	}
+
+	retries, delay, until := 1, 5, any(nil)
+	if u, ok := t.Attrs["until"]; ok {
+		until = u
+		retries = 3
+		if rv, ok := t.Attrs["retries"]; ok {
+			if n := toInt(renderOr(r, rv, tctx)); n > 0 {
+				retries = n
+			} else {
+				retries = 0
+			}
+		}
+		retries++
+		if retries <= 0 {
+			retries = 1
+		}
+	}
+	if dv, ok := t.Attrs["delay"]; ok {
+		delay = toInt(renderOr(r, dv, tctx))
+	}
+	timeout := 0
+	if tv, ok := inherited(t, pr.play, "timeout"); ok {
+		timeout = toInt(renderOr(r, tv, tctx))
+	}
+
+	var result map[string]any
+	for attempt := 1; attempt <= retries; attempt++ {
+		result = pr.runModule(ctx, mod, call, timeout, t)
+		if _, ok := result["failed"]; !ok {
+			rc, hasRC := result["rc"]
+			result["failed"] = hasRC && toInt(rc) != 0
+		}
+		if until != nil {
+			result["attempts"] = attempt
+		}
+		if _, ok := result["changed"]; !ok {
+			result["changed"] = false
+		}
+		if len(warnings) > 0 {
+			result["warnings"] = warnings
+		}
+		pr.applyResultVars(t, h, vars, result)
+		if !truthy(result["skipped"]) && !truthy(result["unreachable"]) {
+			pr.evalChangedFailed(t, vars, result)
+		}
+		if until == nil || truthy(result["unreachable"]) {
+			break
+		}
+		ok, err := r.opts.Templates.Condition(until, ctxFor(vars, t))
+		if err != nil {
+			result["failed"] = true
+			result["msg"] = err.Error()
+			break
+		}
+		if ok {
+			break
+		}
+		if attempt == retries {
+			result["attempts"] = attempt
+			result["failed"] = true
+			break
+		}
+		result["retries"] = retries
+		res := &output.Result{Task: pr.taskInfoCached(t), Host: h.name, Result: copyMap(result)}
+		res.Result["retries"] = retries
+		r.emit(func(cb output.Callback) { cb.Retry(res) })
+		select {
+		case <-ctx.Done():
+			return map[string]any{"failed": true, "msg": "interrupted"}
+		case <-time.After(time.Duration(delay) * time.Second):
+		}
+	}
+	if delegate != "" {
+		result["_gorun_delegated"] = true
+		result["_gorun_delegated_host"] = delegate
+	}
+	return result
+}
+
+func (pr *playRun) taskInfoCached(t *playbook.Task) *output.Task {
+	return &output.Task{Name: taskLabel(t), Action: t.Action}
+}
+
+func copyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func renderOr(r *Runner, v any, tctx *template.Context) any {
+	rv, err := r.opts.Templates.Template(v, tctx)
+	if err != nil {
+		return v
+	}
+	return rv
+}
+
+// runModule calls the module, turning panics and errors into results.
+func (pr *playRun) runModule(ctx context.Context, mod module.Module, call *module.Call, timeout int, t *playbook.Task) (result map[string]any) {
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeout)*time.Second)
+		defer cancel()
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			result = map[string]any{"failed": true, "msg": fmt.Sprintf("module %s crashed: %v", mod.Doc().Name, p)}
+		}
+	}()
+	res, err := mod.Run(ctx, call)
+	if err != nil {
+		if timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return map[string]any{"failed": true, "msg": fmt.Sprintf("The %s action failed to execute in the expected time frame (%d) and was terminated", t.Action, timeout)}
+		}
+		var ue *connection.UnreachableError
+		if errors.As(err, &ue) {
+			return map[string]any{"unreachable": true, "msg": err.Error(), "changed": false}
+		}
+		return map[string]any{"failed": true, "msg": err.Error()}
+	}
+	if res == nil {
+		res = module.Result{}
+	}
+	return map[string]any(res)
+}
+
+// applyResultVars records facts and registered results so changed_when,
+// failed_when and until can see them.
+func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[string]any, result map[string]any) {
+	if reg, ok := t.Attrs["register"].(string); ok && reg != "" {
+		vars[reg] = result
+	}
+	facts := value.ToDict(result["ansible_facts"])
+	if facts == nil || playbook.ShortName(t.Action) == "debug" {
+		return
+	}
+	action := playbook.ShortName(t.Action)
+	target := h
+	if d := truthy(inheritedVal(t, pr.play, "delegate_facts")); d {
+		if dn, ok := result["_gorun_delegated_host"].(string); ok && dn != "" {
+			target = pr.r.host(dn)
+		}
+	}
+	target.mu.Lock()
+	defer target.mu.Unlock()
+	switch action {
+	case "set_fact":
+		for _, k := range facts.Keys() {
+			v, _ := facts.Get(k)
+			target.setFacts.Set(k, v)
+			vars[k] = v
+		}
+	case "include_vars":
+		for _, k := range facts.Keys() {
+			v, _ := facts.Get(k)
+			target.incVars.Set(k, v)
+			vars[k] = v
+		}
+	default:
+		for _, k := range facts.Keys() {
+			v, _ := facts.Get(k)
+			name := strings.TrimPrefix(k, "ansible_")
+			target.facts.Set(name, v)
+			vars["ansible_"+name] = v
+		}
+		vars["ansible_facts"] = target.facts.Copy()
+	}
+}
+
+func inheritedVal(t *playbook.Task, p *playbook.Play, key string) any {
+	v, _ := inherited(t, p, key)
+	return v
+}
+
+func inheritedAny(t *playbook.Task, p *playbook.Play, key string) any {
+	return inheritedVal(t, p, key)
+}
+
+func stringsOf(v any) []string { return tagList(v) }
+
+func (pr *playRun) evalChangedFailed(t *playbook.Task, vars map[string]any, result map[string]any) {
+	r := pr.r
+	if cw, ok := t.Attrs["changed_when"]; ok {
+		v, err := r.opts.Templates.Condition(condAll(cw), ctxFor(vars, t))
+		if err != nil {
+			result["failed"] = true
+			result["changed_when_result"] = err.Error()
+			return
+		}
+		result["changed"] = v
+	}
+	if fw, ok := t.Attrs["failed_when"]; ok {
+		v, err := r.opts.Templates.Condition(condAll(fw), ctxFor(vars, t))
+		if err != nil {
+			result["failed"] = true
+			result["failed_when_result"] = err.Error()
+			return
+		}
+		result["failed"] = v
+		result["failed_when_result"] = v
+	}
+}
+
+// condAll joins a list of conditions with "and", as a conditional list means all.
+func condAll(c any) any {
+	l, ok := c.([]any)
+	if !ok {
+		return c
+	}
+	if len(l) == 1 {
+		return l[0]
+	}
+	parts := make([]string, len(l))
+	for i, x := range l {
+		parts[i] = "(" + fmt.Sprint(x) + ")"
+	}
+	return strings.Join(parts, " and ")
+}
+
+// moduleArgs templates a task's arguments, merges module_defaults and drops omitted options.
+func (pr *playRun) moduleArgs(t *playbook.Task, doc *module.Doc, tctx *template.Context) (map[string]any, error) {
+	raw := map[string]any{}
+	if md, ok := inherited(t, pr.play, "module_defaults"); ok {
+		defaults, err := moduleDefaults(md, t.Action, doc)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range defaults {
+			raw[k] = v
+		}
+	}
+	for k, v := range t.Args {
+		raw[k] = v
+	}
+	if vp, ok := raw["_variable_params"]; ok {
+		delete(raw, "_variable_params")
+		rv, err := pr.r.opts.Templates.Template(vp, tctx)
+		if err != nil {
+			return nil, err
+		}
+		d := value.ToDict(rv)
+		if d == nil {
+			return nil, fmt.Errorf("this task '%s' has extra params, which is only allowed in the following modules: command, shell, script, raw, include_vars, ...", t.Action)
+		}
+		for _, k := range d.Keys() {
+			if _, set := raw[k]; !set {
+				raw[k], _ = d.Get(k)
+			}
+		}
+	}
+	// Some actions evaluate parts of their arguments themselves (assert's that,
+	// debug's var): those stay raw here.
+	keepRaw := map[string]bool{}
+	switch doc.Name {
+	case "assert":
+		keepRaw["that"] = true
+	case "debug":
+		keepRaw["var"] = true
+	}
+	out := map[string]any{}
+	omit := template.Omit()
+	for k, v := range raw {
+		if keepRaw[k] {
+			out[k] = v
+			continue
+		}
+		rv, err := pr.r.opts.Templates.Template(v, tctx)
+		if err != nil {
+			return nil, err
+		}
+		if s, ok := rv.(string); ok && s == omit {
+			continue
+		}
+		out[k] = dropOmitted(rv, omit)
+	}
+	return out, nil
+}
+
+// dropOmitted removes omit placeholders inside nested arguments.
+func dropOmitted(v any, omit string) any {
+	switch t := v.(type) {
+	case *value.Dict:
+		d := value.NewDict(t.Len())
+		for _, k := range t.Keys() {
+			x, _ := t.Get(k)
+			if s, ok := x.(string); ok && s == omit {
+				continue
+			}
+			d.Set(k, dropOmitted(x, omit))
+		}
+		return d
+	case map[string]any:
+		m := map[string]any{}
+		for k, x := range t {
+			if s, ok := x.(string); ok && s == omit {
+				continue
+			}
+			m[k] = dropOmitted(x, omit)
+		}
+		return m
+	case []any:
+		var l []any
+		for _, x := range t {
+			if s, ok := x.(string); ok && s == omit {
+				continue
+			}
+			l = append(l, dropOmitted(x, omit))
+		}
+		if l == nil {
+			l = []any{}
+		}
+		return l
+	}
+	return v
+}
+
+func moduleDefaults(md any, action string, doc *module.Doc) (map[string]any, error) {
+	out := map[string]any{}
+	var lists []any
+	if l, ok := md.([]any); ok {
+		lists = l
+	} else {
+		lists = []any{md}
+	}
+	names := map[string]bool{action: true, doc.Name: true}
+	for _, n := range doc.Names {
+		names[n] = true
+	}
+	for _, entry := range lists {
+		d := value.ToDict(entry)
+		for _, k := range d.Keys() {
+			if strings.HasPrefix(k, "group/") {
+				return nil, fmt.Errorf("module_defaults action groups (%s) are not supported by gorun yet", k)
+			}
+			if names[k] {
+				v, _ := d.Get(k)
+				for _, ak := range value.Keys(v) {
+					out[ak], _ = value.Lookup(v, ak)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func toInt(v any) int {
+	switch t := v.(type) {
+	case int:
+		return t
+	case float64:
+		return int(t)
+	case string:
+		n := 0
+		fmt.Sscan(strings.TrimSpace(t), &n)
+		return n
+	case bool:
+		if t {
+			return 1
+		}
+	}
+	return 0
+}
+
+func truthy(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return t
+	case int:
+		return t != 0
+	case float64:
+		return t != 0
+	case string:
+		switch strings.ToLower(strings.TrimSpace(t)) {
+		case "yes", "true", "on", "1", "y", "t":
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+// templar is module.Templar bound to one task's variables.
+type templar struct {
+	e   *template.Engine
+	ctx *template.Context
+}
+
+func (t *templar) Template(v any) (any, error)   { return t.e.Template(v, t.ctx) }
+func (t *templar) Condition(c any) (bool, error) { return t.e.Condition(c, t.ctx) }
+func (t *templar) Expr(expr string) (any, error) { return t.e.Expr(expr, t.ctx) }
+func (t *templar) Engine() *template.Engine      { return t.e }
+func (t *templar) Context() *template.Context    { return t.ctx }
+func (t *templar) File(src string, o template.FileOptions) (string, error) {
+	return t.e.File(src, t.ctx, o)
+}

@@ -1,0 +1,275 @@
+package runner
+
+import (
+	"path/filepath"
+	"strings"
+
+	"gorun/engine/inventory"
+	"gorun/engine/playbook"
+	"gorun/engine/template"
+	"gorun/engine/value"
+)
+
+// scope is what a host's variables depend on besides the host: the play, the
+// role, the task (and its loop item vars).
+type scope struct {
+	pr   *playRun
+	task *playbook.Task
+	role *playbook.Role
+	// extra are variables set for one evaluation (loop var, ansible_loop, include params).
+	extra map[string]any
+}
+
+// vars builds the variables a task sees on a host, merging Ansible's precedence
+// levels from lowest to highest. Later levels overwrite earlier ones.
+func (r *Runner) vars(h *hostState, s scope) map[string]any {
+	m := make(map[string]any, 256)
+	merge := func(d *value.Dict) {
+		for _, k := range d.Keys() {
+			v, _ := d.Get(k)
+			m[k] = v
+		}
+	}
+	pr := s.pr
+	role := s.role
+	if role == nil && s.task != nil {
+		role = s.task.Role
+	}
+
+	// 2. role defaults: every role of the play (their vars are public by default), then the task's role chain.
+	if pr != nil {
+		for _, pr := range pr.playRoles {
+			merge(pr.Defaults)
+		}
+	}
+	for _, rl := range roleChain(role) {
+		merge(rl.Defaults)
+	}
+	// 3-10. inventory: group vars then host vars, as the inventory merged them.
+	merge(hostInventoryVars(h.inv))
+	// 11. facts.
+	h.mu.Lock()
+	facts := h.facts.Copy()
+	setFacts := h.setFacts.Copy()
+	incVars := h.incVars.Copy()
+	h.mu.Unlock()
+	m["ansible_facts"] = facts
+	for _, k := range facts.Keys() {
+		v, _ := facts.Get(k)
+		if !strings.HasPrefix(k, "ansible_") {
+			m["ansible_"+k] = v
+		} else {
+			m[k] = v
+		}
+	}
+	if pr != nil {
+		// 12. play vars, 14. vars_files.
+		if pr.play.ImportVars != nil {
+			merge(pr.play.ImportVars)
+		}
+		merge(pr.play.Vars)
+		merge(pr.promptVars)
+		if vf := pr.varsFiles[h.name]; vf != nil {
+			merge(vf)
+		}
+		// 15. role vars.
+		for _, rl := range pr.playRoles {
+			merge(rl.Vars)
+		}
+	}
+	for _, rl := range roleChain(role) {
+		merge(rl.Vars)
+		if rl.EntryVars != nil {
+			merge(rl.EntryVars)
+		}
+	}
+	// 16-17. block and task vars.
+	if s.task != nil {
+		bv, tv := blockVars(s.task)
+		merge(bv)
+		if tv != nil {
+			merge(tv)
+		}
+	}
+	// 18. include_vars; 19. set_fact and register.
+	merge(incVars)
+	merge(setFacts)
+	// 20. role params.
+	for _, rl := range roleChain(role) {
+		merge(rl.Params)
+	}
+	// 21. include params and loop variables.
+	for k, v := range s.extra {
+		m[k] = v
+	}
+	// 22. extra vars.
+	merge(r.opts.ExtraVars)
+
+	r.magicVars(m, h, s, role)
+	return m
+}
+
+// roleChain lists a role and the roles above it, outermost first.
+func roleChain(r *playbook.Role) []*playbook.Role {
+	var chain []*playbook.Role
+	for ; r != nil; r = r.Parent {
+		chain = append([]*playbook.Role{r}, chain...)
+	}
+	return chain
+}
+
+func (r *Runner) magicVars(m map[string]any, h *hostState, s scope, role *playbook.Role) {
+	inv := r.opts.Inventory
+	m["inventory_hostname"] = h.name
+	short, _, _ := strings.Cut(h.name, ".")
+	m["inventory_hostname_short"] = short
+	if h.inv != nil {
+		m["group_names"] = toAnyList(h.inv.GroupNames())
+	} else {
+		m["group_names"] = []any{}
+	}
+	m["groups"] = groupsVar(inv)
+	m["hostvars"] = &hostVars{r: r, pr: s.pr}
+	m["playbook_dir"] = r.opts.PlaybookDir
+	m["ansible_check_mode"] = r.opts.Check
+	m["ansible_diff_mode"] = r.opts.Diff
+	m["ansible_forks"] = r.opts.Forks
+	m["ansible_verbosity"] = r.opts.Verbosity
+	m["ansible_run_tags"] = runTags(r.opts.Tags)
+	m["ansible_skip_tags"] = toAnyList(r.opts.SkipTags)
+	m["ansible_version"] = versionVar(r.opts.Version)
+	m["ansible_config_file"] = r.opts.ConfigFile
+	m["omit"] = template.Omit()
+	m["ansible_inventory_sources"] = []any{}
+	if s.pr != nil {
+		m["play_hosts"] = toAnyList(s.pr.batchNames())
+		m["ansible_play_batch"] = toAnyList(s.pr.batchNames())
+		m["ansible_play_hosts"] = toAnyList(s.pr.activeNames())
+		m["ansible_play_hosts_all"] = toAnyList(s.pr.allNames)
+		m["ansible_play_name"] = s.pr.name
+		m["ansible_play_role_names"] = toAnyList(s.pr.roleNames())
+		m["role_names"] = toAnyList(s.pr.roleNames())
+	}
+	if role != nil {
+		m["role_name"] = role.Name
+		m["role_path"] = role.Path
+		m["ansible_role_name"] = role.Name
+		m["ansible_parent_role_names"] = toAnyList(role.ParentNames())
+		var paths []any
+		for _, p := range role.ParentNames() {
+			paths = append(paths, p)
+		}
+		m["ansible_parent_role_paths"] = paths
+	}
+	if s.task != nil {
+		m["ansible_search_path"] = toAnyList(searchPath(s.task, r.opts.PlaybookDir))
+	}
+}
+
+func runTags(tags []string) []any {
+	if len(tags) == 0 {
+		return []any{"all"}
+	}
+	return toAnyList(tags)
+}
+
+func versionVar(v string) *value.Dict {
+	d := value.NewDict()
+	d.Set("string", v)
+	d.Set("full", v)
+	parts := strings.SplitN(v, ".", 4)
+	nums := []string{"major", "minor", "revision"}
+	for i, n := range nums {
+		x := 0
+		if i < len(parts) {
+			for _, c := range parts[i] {
+				if c < '0' || c > '9' {
+					break
+				}
+				x = x*10 + int(c-'0')
+			}
+		}
+		d.Set(n, x)
+	}
+	return d
+}
+
+func toAnyList(s []string) []any {
+	out := make([]any, len(s))
+	for i, x := range s {
+		out[i] = x
+	}
+	return out
+}
+
+func groupsVar(inv *inventory.Inventory) *value.Dict {
+	d := value.NewDict()
+	for _, g := range inventoryGroups(inv) {
+		d.Set(g.name, toAnyList(g.hosts))
+	}
+	return d
+}
+
+// searchPath is where a task's relative files are looked for (ansible_search_path):
+// the role directory, the task file's directory, the playbook directory.
+func searchPath(t *playbook.Task, playbookDir string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if p != "" && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for rl := t.Role; rl != nil; rl = rl.Parent {
+		add(rl.Path)
+	}
+	if t.Pos.File != "" {
+		dir := filepath.Dir(t.Pos.File)
+		if t.Role != nil && filepath.Base(dir) == "tasks" {
+			add(dir)
+		} else {
+			add(dir)
+		}
+	}
+	add(playbookDir)
+	return out
+}
+
+// hostVars is the `hostvars` magic variable: each host's variables, computed
+// when a template reads them.
+type hostVars struct {
+	r  *Runner
+	pr *playRun
+}
+
+func (hv *hostVars) Get(name string) (any, bool) {
+	inv := hv.r.opts.Inventory
+	if inv.Host(name) == nil {
+		return nil, false
+	}
+	h := hv.r.host(name)
+	return &lazyHostVars{r: hv.r, h: h, pr: hv.pr}, true
+}
+
+func (hv *hostVars) Keys() []string {
+	return allHostNames(hv.r.opts.Inventory)
+}
+
+// lazyHostVars resolves one host's variables on first use.
+type lazyHostVars struct {
+	r    *Runner
+	h    *hostState
+	pr   *playRun
+	once bool
+	m    map[string]any
+}
+
+func (l *lazyHostVars) Resolve() (any, error) {
+	if !l.once {
+		l.m = l.r.vars(l.h, scope{pr: l.pr})
+		delete(l.m, "hostvars")
+		l.once = true
+	}
+	return l.m, nil
+}

@@ -1,0 +1,6 @@
+// Package all links every module into the binary.
+package all
+
+import (
+	_ "gorun/modules/control"
+)

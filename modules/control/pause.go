@@ -1,0 +1,78 @@
+package control
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorun/engine/module"
+)
+
+func init() { module.Register(pause{}) }
+
+type pause struct{}
+
+func (pause) Doc() *module.Doc {
+	return &module.Doc{
+		Name:  "pause",
+		Names: []string{"ansible.builtin.pause"},
+		Short: "Pause playbook execution",
+		Description: []string{"Pauses playbook execution for a set amount of time, or until a prompt is acknowledged.",
+			"gorun runs non-interactively: a prompt without a time is skipped, as Ansible does when there is no terminal."},
+		Options: []module.Option{
+			{Name: "minutes", Type: "str", Description: "A positive number of minutes to pause for."},
+			{Name: "seconds", Type: "str", Description: "A positive number of seconds to pause for."},
+			{Name: "prompt", Type: "str", Description: "Optional text to use for the prompt message."},
+			{Name: "echo", Type: "bool", Default: true, Description: "Controls whether or not keyboard input is shown when typing."},
+		},
+		MutuallyExclusive: [][]string{{"minutes", "seconds"}},
+		Check:             module.Full, Diff: module.None, Controller: true,
+		Examples: `- name: Pause for 5 minutes to build app cache
+  ansible.builtin.pause:
+    minutes: 5`,
+	}
+}
+
+func (pause) Run(ctx context.Context, c *module.Call) (module.Result, error) {
+	var secs float64
+	if s := c.Args.String("seconds"); s != "" {
+		if _, err := fmt.Sscan(s, &secs); err != nil {
+			return module.Failed("non-integer value given for prompt duration:\n" + s), nil
+		}
+	}
+	if m := c.Args.String("minutes"); m != "" {
+		var mins float64
+		if _, err := fmt.Sscan(m, &mins); err != nil {
+			return module.Failed("non-integer value given for prompt duration:\n" + m), nil
+		}
+		secs = mins * 60
+	}
+	start := time.Now()
+	if secs > 0 {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(secs * float64(time.Second))):
+		}
+	}
+	stop := time.Now()
+	res := module.Result{"changed": false, "rc": 0, "stderr": "", "user_input": "",
+		"start": start.Format("2006-01-02 15:04:05.000000"), "stop": stop.Format("2006-01-02 15:04:05.000000"),
+		"delta": int(stop.Sub(start).Seconds())}
+	if secs > 0 {
+		res["stdout"] = fmt.Sprintf("Paused for %v seconds", trimFloat(secs))
+		if c.Args.Has("minutes") {
+			res["stdout"] = fmt.Sprintf("Paused for %v minutes", trimFloat(secs/60))
+		}
+	} else {
+		res["stdout"] = "Paused for 0.0 minutes"
+	}
+	return res, nil
+}
+
+func trimFloat(f float64) string {
+	if f == float64(int(f)) {
+		return fmt.Sprintf("%d", int(f))
+	}
+	return fmt.Sprintf("%.2f", f)
+}
