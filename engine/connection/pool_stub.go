@@ -4,7 +4,7 @@ import "context"
 
 type Pool struct{}
 
-func NewPool() *Pool                                          { return &Pool{} }
+func NewPool() *Pool                                                 { return &Pool{} }
 func (p *Pool) Get(ctx context.Context, params Params) (Conn, error) { return nil, nil }
-func (p *Pool) CloseAll()                                     {}
-func (p *Pool) Reset(host string)                             {}
+func (p *Pool) CloseAll()                                            {}
+func (p *Pool) Reset(host string)                                    {}

@@ -72,8 +72,8 @@ const (
 
 // Result is a task's (or item's) result on one host.
 type Result struct {
-	Task   *Task
-	Host   string
+	Task *Task
+	Host string
 	// Delegated is the host the task was delegated to, shown as "h -> d".
 	Delegated string
 	Status    Status

@@ -8,4 +8,6 @@ type DefaultOptions struct {
 
 func NewDefault(stdout, stderr io.Writer, opts DefaultOptions) Callback { return nil }
 
-func ByName(name string, stdout, stderr io.Writer, opts DefaultOptions) (Callback, error) { return nil, nil }
+func ByName(name string, stdout, stderr io.Writer, opts DefaultOptions) (Callback, error) {
+	return nil, nil
+}
