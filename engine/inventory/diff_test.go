@@ -11,50 +11,145 @@ import (
 	"testing"
 )
 
-// ansibleInventory runs the real ansible-inventory with args and returns its
-// stdout; the test is skipped when Ansible is not installed.
-func ansibleInventory(t *testing.T, args ...string) ([]byte, string) {
+// ansibleInventory runs the real ansible-inventory with args (in an empty
+// directory, so no ansible.cfg applies) and returns stdout and stderr. The
+// test is skipped when Ansible is not installed.
+func ansibleInventory(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
 	bin, err := exec.LookPath("ansible-inventory")
 	if err != nil {
 		t.Skip("ansible-inventory not installed")
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_INVENTORY_UNPARSED_WARNING=True")
+	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
 	cmd.Dir = t.TempDir()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("ansible-inventory %v: %v\n%s", args, err, errb.String())
-	}
-	return out.Bytes(), errb.String()
+	err = cmd.Run()
+	return out.String(), errb.String(), err
 }
 
-func TestManualCompare(t *testing.T) {
-	src := os.Getenv("INV")
-	if src == "" {
-		t.Skip()
+// diffCases are inventories under testdata compared with ansible-inventory.
+var diffCases = []struct {
+	name    string
+	sources []string
+	hosts   []string // hosts to compare with --host
+}{
+	{"ini", []string{"ini_basic/hosts"}, []string{"web01", "alpha", "localhost"}},
+	{"yaml", []string{"yaml_basic/inventory.yml"}, []string{"pg2", "web10.example.com"}},
+	{"json", []string{"json_inv/inv.json"}, []string{"j1"}},
+	{"script", []string{"script_inv/inv.py"}, []string{"s1", "simple"}},
+	{"script-host", []string{"script_host/inv.sh"}, []string{"h2"}},
+	{"dir", []string{"dir_mixed"}, []string{"app1"}},
+	{"multi", []string{"ini_basic/hosts", "yaml_basic/inventory.yml", "a1,b2:2022,"}, []string{"b2"}},
+	{"hostlist", []string{"h1, h2 ,localhost,[::1]:22,10.0.0.[1:2],"}, []string{"h1"}},
+}
+
+func absSrcs(t *testing.T, srcs []string) []string {
+	out := make([]string, len(srcs))
+	for i, s := range srcs {
+		if strings.Contains(s, ",") {
+			out[i] = s
+			continue
+		}
+		abs, err := filepath.Abs(filepath.Join("testdata", s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = abs
 	}
-	want, _ := ansibleInventory(t, "-i", src, "--list")
-	inv, err := Load(Options{Sources: []string{src}})
-	if err != nil {
-		t.Fatal(err)
+	return out
+}
+
+func iArgs(srcs []string) []string {
+	var args []string
+	for _, s := range srcs {
+		args = append(args, "-i", s)
 	}
-	got, err := ListJSON(inv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	if !bytes.Equal(got, want) {
-		os.WriteFile(filepath.Join(t.TempDir(), "x"), got, 0o644)
-		t.Errorf("differs:\n--- gorun\n%s\n--- ansible\n%s", got, want)
+	return args
+}
+
+// sameJSON compares byte for byte and, on a difference, also reports
+// whether the documents are at least semantically equal.
+func sameJSON(t *testing.T, what string, got []byte, want string) {
+	t.Helper()
+	if string(got)+"\n" == want {
+		return
 	}
 	var a, b any
-	json.Unmarshal(got, &a)
-	json.Unmarshal(want, &b)
-	if !reflect.DeepEqual(a, b) {
-		t.Errorf("semantic diff")
+	_ = json.Unmarshal(got, &a)
+	_ = json.Unmarshal([]byte(want), &b)
+	kind := "semantically different"
+	if reflect.DeepEqual(a, b) {
+		kind = "formatted differently"
 	}
-	_ = strings.TrimSpace
-	t.Log(inv.Warnings)
+	t.Errorf("%s: %s\n%s", what, kind, unifiedDiff(t, string(got)+"\n", want))
+}
+
+// unifiedDiff shows how got differs from want (with diff(1) when available).
+func unifiedDiff(t *testing.T, got, want string) string {
+	dir := t.TempDir()
+	g, w := filepath.Join(dir, "gorun"), filepath.Join(dir, "ansible")
+	_ = os.WriteFile(g, []byte(got), 0o644)
+	_ = os.WriteFile(w, []byte(want), 0o644)
+	out, _ := exec.Command("diff", "-u", w, g).CombinedOutput()
+	if len(out) == 0 {
+		return "--- gorun\n" + got + "\n--- ansible\n" + want
+	}
+	return string(out)
+}
+
+func TestDifferentialAnsibleInventory(t *testing.T) {
+	for _, tc := range diffCases {
+		t.Run(tc.name, func(t *testing.T) {
+			srcs := absSrcs(t, tc.sources)
+			inv, err := Load(Options{Sources: srcs})
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			want, _, err := ansibleInventory(t, append(iArgs(srcs), "--list")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ListJSON(inv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameJSON(t, "--list", got, want)
+
+			want, _, err = ansibleInventory(t, append(iArgs(srcs), "--list", "--export")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err = ListExportJSON(inv); err != nil {
+				t.Fatal(err)
+			}
+			sameJSON(t, "--list --export", got, want)
+
+			want, _, err = ansibleInventory(t, append(iArgs(srcs), "--graph", "--vars")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			graph, err := GraphText(inv, "all", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if graph+"\n" != want {
+				t.Errorf("--graph --vars differs\n%s", unifiedDiff(t, graph+"\n", want))
+			}
+
+			for _, h := range tc.hosts {
+				want, _, err = ansibleInventory(t, append(iArgs(srcs), "--host", h)...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := HostJSON(inv, h)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameJSON(t, "--host "+h, got, want)
+			}
+		})
+	}
 }

@@ -73,10 +73,10 @@ func (inv *Inventory) SetLimit(pattern string) error {
 			file := p[1:]
 			st, err := os.Stat(file)
 			if err != nil {
-				return fmt.Errorf("Unable to find limit file %s", file)
+				return fmt.Errorf("Unable to find limit file %s", pyBytesRepr(file))
 			}
 			if st.IsDir() {
-				return fmt.Errorf("Limit starting with \"@\" must be a file, not a directory: %s", file)
+				return fmt.Errorf("Limit starting with \"@\" must be a file, not a directory: %s", pyBytesRepr(file))
 			}
 			data, err := os.ReadFile(file)
 			if err != nil {

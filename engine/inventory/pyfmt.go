@@ -271,3 +271,30 @@ func pyInt(v any) (int, error) {
 	}
 	return 0, fmt.Errorf("int() argument must be a string, a bytes-like object or a real number, not '%T'", v)
 }
+
+// pyBytesRepr is repr(bytes) of a UTF-8 string, as Ansible shows file names
+// it holds as bytes (b'/path').
+func pyBytesRepr(s string) string {
+	var b strings.Builder
+	b.WriteString("b'")
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
