@@ -102,8 +102,11 @@ func expandRange(line string) ([]string, error) {
 	// Python: line.replace('[', '|', 1).replace(']', '|', 1).split('|')
 	marked := strings.Replace(strings.Replace(line, "[", "|", 1), "]", "|", 1)
 	parts := strings.Split(marked, "|")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("invalid host range %q: expected exactly one [begin:end] per step", line)
+	if len(parts) < 3 {
+		return nil, fmt.Errorf("not enough values to unpack (expected 3, got %d)", len(parts))
+	}
+	if len(parts) > 3 {
+		return nil, fmt.Errorf("too many values to unpack (expected 3)")
 	}
 	head, nrange, tail := parts[0], parts[1], parts[2]
 	bounds := strings.Split(nrange, ":")
