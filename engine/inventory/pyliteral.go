@@ -99,31 +99,29 @@ func (p *pyParser) exprList(top bool) (any, error) {
 	return items, nil
 }
 
+// expr is one literal, optionally with a sign directly on a number
+// (literal_eval accepts "-1" but not "--1" or "-True").
 func (p *pyParser) expr() (any, error) {
-	c := p.peek()
-	if c == '+' || c == '-' {
+	sign := p.peek()
+	if sign == '+' || sign == '-' {
 		p.pos++
-		v, err := p.expr()
-		if err != nil {
-			return nil, err
+		if c := p.peek(); c != '.' && !unicode.IsDigit(c) {
+			return nil, errNotLiteral
 		}
-		switch n := v.(type) {
-		case int:
-			if c == '-' {
-				return -n, nil
-			}
-			return n, nil
-		case float64:
-			if c == '-' {
-				return -n, nil
-			}
-			return n, nil
-		}
-		return nil, errNotLiteral // unary minus on a non-number: malformed node
 	}
 	v, err := p.atom()
 	if err != nil {
 		return nil, err
+	}
+	if sign == '-' {
+		switch n := v.(type) {
+		case int:
+			v = -n
+		case float64:
+			v = -n
+		default:
+			return nil, errNotLiteral // a big int kept as digits
+		}
 	}
 	if c := p.peek(); c == '+' || c == '-' || c == '*' || c == '/' || c == '%' || c == '(' || c == '[' || c == '.' {
 		return nil, errNotLiteral // binary operations, calls, subscripts
