@@ -34,15 +34,17 @@ var diffCases = []struct {
 	name    string
 	sources []string
 	hosts   []string // hosts to compare with --host
+	playDir string   // --playbook-dir, relative to testdata
 }{
-	{"ini", []string{"ini_basic/hosts"}, []string{"web01", "alpha", "localhost"}},
-	{"yaml", []string{"yaml_basic/inventory.yml"}, []string{"pg2", "web10.example.com"}},
-	{"json", []string{"json_inv/inv.json"}, []string{"j1"}},
-	{"script", []string{"script_inv/inv.py"}, []string{"s1", "simple"}},
-	{"script-host", []string{"script_host/inv.sh"}, []string{"h2"}},
-	{"dir", []string{"dir_mixed"}, []string{"app1"}},
-	{"multi", []string{"ini_basic/hosts", "yaml_basic/inventory.yml", "a1,b2:2022,"}, []string{"b2"}},
-	{"hostlist", []string{"h1, h2 ,localhost,[::1]:22,10.0.0.[1:2],"}, []string{"h1"}},
+	{"ini", []string{"ini_basic/hosts"}, []string{"web01", "alpha", "localhost"}, ""},
+	{"yaml", []string{"yaml_basic/inventory.yml"}, []string{"pg2", "web10.example.com"}, ""},
+	{"json", []string{"json_inv/inv.json"}, []string{"j1"}, ""},
+	{"script", []string{"script_inv/inv.py"}, []string{"s1", "simple"}, ""},
+	{"script-host", []string{"script_host/inv.sh"}, []string{"h2"}, ""},
+	{"dir", []string{"dir_mixed"}, []string{"app1"}, ""},
+	{"multi", []string{"ini_basic/hosts", "yaml_basic/inventory.yml", "a1,b2:2022,"}, []string{"b2"}, ""},
+	{"hostlist", []string{"h1, h2 ,localhost,[::1]:22,10.0.0.[1:2],"}, []string{"h1"}, ""},
+	{"playbook-dir", []string{"precedence/inv/hosts"}, []string{"h1", "localhost"}, "precedence/play"},
 }
 
 func absSrcs(t *testing.T, srcs []string) []string {
@@ -103,12 +105,19 @@ func TestDifferentialAnsibleInventory(t *testing.T) {
 	for _, tc := range diffCases {
 		t.Run(tc.name, func(t *testing.T) {
 			srcs := absSrcs(t, tc.sources)
-			inv, err := Load(Options{Sources: srcs})
+			opts := Options{Sources: srcs}
+			args := iArgs(srcs)
+			if tc.playDir != "" {
+				pd := absSrcs(t, []string{tc.playDir})[0]
+				opts.PlaybookDirs = []string{pd}
+				args = append(args, "--playbook-dir", pd)
+			}
+			inv, err := Load(opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 
-			want, _, err := ansibleInventory(t, append(iArgs(srcs), "--list")...)
+			want, _, err := ansibleInventory(t, append(args, "--list")...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +127,7 @@ func TestDifferentialAnsibleInventory(t *testing.T) {
 			}
 			sameJSON(t, "--list", got, want)
 
-			want, _, err = ansibleInventory(t, append(iArgs(srcs), "--list", "--export")...)
+			want, _, err = ansibleInventory(t, append(args, "--list", "--export")...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,7 +136,7 @@ func TestDifferentialAnsibleInventory(t *testing.T) {
 			}
 			sameJSON(t, "--list --export", got, want)
 
-			want, _, err = ansibleInventory(t, append(iArgs(srcs), "--graph", "--vars")...)
+			want, _, err = ansibleInventory(t, append(args, "--graph", "--vars")...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +149,7 @@ func TestDifferentialAnsibleInventory(t *testing.T) {
 			}
 
 			for _, h := range tc.hosts {
-				want, _, err = ansibleInventory(t, append(iArgs(srcs), "--host", h)...)
+				want, _, err = ansibleInventory(t, append(args, "--host", h)...)
 				if err != nil {
 					t.Fatal(err)
 				}

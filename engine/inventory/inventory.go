@@ -361,3 +361,14 @@ func (inv *Inventory) AddHostToGroup(h *Host, group string, parents ...string) e
 	}
 	return inv.reconcile()
 }
+
+// GroupsDict returns the magic variable "groups": every group name (in the
+// order groups were created) mapped to the names of its hosts, descendants
+// included, in inventory order.
+func (inv *Inventory) GroupsDict() *value.Dict {
+	d := value.NewDict(len(inv.groupOrder))
+	for _, g := range inv.groupOrder {
+		d.Set(g.Name, hostNames(g.Hosts()))
+	}
+	return d
+}
