@@ -71,6 +71,26 @@ func iArgs(srcs []string) []string {
 	return args
 }
 
+// ansibleWarnings extracts the [WARNING] messages from Ansible's stderr,
+// unwrapped.
+func ansibleWarnings(stderr string) []string {
+	var out []string
+	for i, part := range strings.Split(stderr, "[WARNING]:") {
+		if i > 0 {
+			out = append(out, collapse(part))
+		}
+	}
+	return out
+}
+
+func collapseAll(msgs []string) []string {
+	var out []string
+	for _, m := range msgs {
+		out = append(out, collapse(m))
+	}
+	return out
+}
+
 // sameJSON compares byte for byte and, on a difference, also reports
 // whether the documents are at least semantically equal.
 func sameJSON(t *testing.T, what string, got []byte, want string) {
@@ -117,9 +137,12 @@ func TestDifferentialAnsibleInventory(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			want, _, err := ansibleInventory(t, append(args, "--list")...)
+			want, stderr, err := ansibleInventory(t, append(args, "--list")...)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if a, g := ansibleWarnings(stderr), collapseAll(inv.Warnings); !reflect.DeepEqual(a, g) {
+				t.Errorf("warnings differ:\n gorun %q\nansible %q", g, a)
 			}
 			got, err := ListJSON(inv)
 			if err != nil {

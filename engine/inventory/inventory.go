@@ -53,6 +53,8 @@ type Inventory struct {
 	limit         []string
 	patternCache  map[string][]*Host
 	varsCache     map[string]*value.Dict // file path -> decoded vars
+	dirCache      map[string]string      // group_vars/host_vars path -> real dir or ""
+	foundCache    map[string][]string    // dir + entity -> vars files
 }
 
 // localhostNames is C.LOCALHOST: names that refer to the controller.
@@ -72,6 +74,8 @@ func New(opts Options) *Inventory {
 		warned:       map[string]bool{},
 		patternCache: map[string][]*Host{},
 		varsCache:    map[string]*value.Dict{},
+		dirCache:     map[string]string{},
+		foundCache:   map[string][]string{},
 	}
 	inv.addGroup("all")
 	inv.addGroup("ungrouped")

@@ -175,23 +175,15 @@ func (inv *Inventory) sourceDirs() []string {
 func (inv *Inventory) entityVars(dirs []string, subdir string, entities []string) (*value.Dict, error) {
 	out := value.NewDict()
 	for _, dir := range dirs {
-		base, err := filepath.EvalSymlinks(filepath.Join(dir, subdir))
-		if err != nil {
-			continue // no such directory
-		}
-		st, err := os.Stat(base)
-		if err != nil {
-			continue
-		}
-		if !st.IsDir() {
-			inv.warn(fmt.Sprintf("Found %s that is not a directory, skipping: %s", subdir, base))
+		base := inv.varsDir(filepath.Join(dir, subdir))
+		if base == "" {
 			continue
 		}
 		for _, name := range entities {
 			if strings.HasPrefix(name, "/") {
 				continue // 'chroot' style names never have vars files
 			}
-			for _, f := range findVarsFiles(base, name) {
+			for _, f := range inv.findVarsFiles(base, name) {
 				d, err := inv.varsFile(f)
 				if err != nil {
 					return nil, err
@@ -201,6 +193,39 @@ func (inv *Inventory) entityVars(dirs []string, subdir string, entities []string
 		}
 	}
 	return out, nil
+}
+
+// varsDir resolves a group_vars or host_vars directory (cached): its real
+// path, or "" when it does not exist or is not a directory (with Ansible's warning).
+func (inv *Inventory) varsDir(path string) string {
+	if base, ok := inv.dirCache[path]; ok {
+		return base
+	}
+	base, err := filepath.EvalSymlinks(path)
+	if err == nil {
+		if st, err := os.Stat(base); err != nil {
+			base = ""
+		} else if !st.IsDir() {
+			inv.warn(fmt.Sprintf("Found %s that is not a directory, skipping: %s", filepath.Base(path), base))
+			base = ""
+		}
+	} else {
+		base = ""
+	}
+	inv.dirCache[path] = base
+	return base
+}
+
+// findVarsFiles caches findVarsFiles per directory and entity, as the
+// host_group_vars plugin does.
+func (inv *Inventory) findVarsFiles(dir, name string) []string {
+	key := dir + "\x00" + name
+	if files, ok := inv.foundCache[key]; ok {
+		return files
+	}
+	files := findVarsFiles(dir, name)
+	inv.foundCache[key] = files
+	return files
 }
 
 // findVarsFiles is DataLoader.find_vars_files: <name> (a file, or a directory
