@@ -1,0 +1,60 @@
+package inventory
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var spaces = regexp.MustCompile(`\s+`)
+
+// collapse joins Ansible's wrapped warning lines so messages compare as text.
+func collapse(s string) string { return strings.TrimSpace(spaces.ReplaceAllString(s, " ")) }
+
+// TestBadSourcesWarnLikeAnsible loads inventories Ansible cannot parse and
+// checks that gorun gives the same warnings (the INI plugin's message with
+// file and line, "Unable to parse ... as an inventory source") and, like
+// Ansible, no error. The YAML plugin's message quotes PyYAML and is only
+// checked for presence.
+func TestBadSourcesWarnLikeAnsible(t *testing.T) {
+	entries, err := os.ReadDir("testdata/bad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Run(e.Name(), func(t *testing.T) {
+			src, _ := filepath.Abs(filepath.Join("testdata/bad", e.Name()))
+			_, stderr, err := ansibleInventory(t, "-i", src, "--list")
+			if err != nil {
+				t.Fatalf("ansible-inventory failed: %v\n%s", err, stderr)
+			}
+			ansibleWarnings := collapse(strings.ReplaceAll(stderr, "[WARNING]:", "\n"))
+			inv, err := Load(Options{Sources: []string{src}})
+			if err != nil {
+				t.Fatalf("Load: %v (Ansible only warns)", err)
+			}
+			if len(inv.Warnings) == 0 {
+				t.Fatalf("no warnings; Ansible printed:\n%s", stderr)
+			}
+			ours := collapse(strings.Join(inv.Warnings, "\n"))
+			for _, marker := range []string{"* Failed to parse", "Unable to parse", "No inventory was parsed"} {
+				if a, g := strings.Count(ansibleWarnings, marker), strings.Count(ours, marker); a != g {
+					t.Errorf("%q: Ansible warned %d times, gorun %d times\n%s\n---\n%s", marker, a, g, stderr, ours)
+				}
+			}
+			for _, w := range inv.Warnings {
+				if strings.Contains(w, "with yaml plugin") {
+					if !strings.Contains(ansibleWarnings, collapse(w[:strings.Index(w, "plugin:")+7])) {
+						t.Errorf("warning %q not given by Ansible:\n%s", w, stderr)
+					}
+					continue
+				}
+				if !strings.Contains(ansibleWarnings, collapse(w)) {
+					t.Errorf("warning %q not given by Ansible:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+}

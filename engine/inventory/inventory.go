@@ -1,0 +1,378 @@
+// Package inventory reads Ansible inventories as ansible-core 2.14 does: INI,
+// YAML and JSON files, executable inventory scripts, "h1,h2," host lists and
+// directories of these; group_vars/ and host_vars/ beside the inventory and
+// beside the playbook; and host patterns (all, *, globs, ~regex, a:b, a:&b,
+// a:!b, group[0], group[1:3]).
+//
+// The data model follows ansible/inventory/{data,group,host}.py: every group
+// is below "all", hosts in no group are in "ungrouped", group depth decides
+// the order in which group variables apply, and an implicit localhost exists
+// for patterns that name it without the inventory defining it.
+package inventory
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gorun/engine/value"
+)
+
+// Options says where an inventory comes from.
+type Options struct {
+	// Sources are the -i arguments in order: files, directories, or host
+	// lists such as "h1,h2,". An empty list gives an inventory with only the
+	// implicit localhost, as Ansible's does.
+	Sources []string
+	// PlaybookDirs are the directories whose group_vars/ and host_vars/ apply
+	// as "playbook" variables (the playbook's directory, in Ansible's order).
+	PlaybookDirs []string
+	// Decrypt decrypts a vault-encrypted group_vars/host_vars file. When nil,
+	// such a file is an error ("Attempting to decrypt but no vault secrets found").
+	Decrypt func([]byte) ([]byte, error)
+	// Warn receives warnings as Ansible would print them ([WARNING]: ...
+	// without the prefix). When nil they are collected in Inventory.Warnings.
+	Warn func(msg string)
+}
+
+// Inventory holds the hosts and groups of all sources.
+type Inventory struct {
+	// Warnings collects warnings when Options.Warn is nil.
+	Warnings []string
+
+	opts       Options
+	groups     map[string]*Group
+	groupOrder []*Group
+	hosts      map[string]*Host
+	hostOrder  []*Host
+	localhost  *Host
+	warned     map[string]bool
+
+	currentSource string
+	limit         []string
+	patternCache  map[string][]*Host
+	varsCache     map[string]*value.Dict // file path -> decoded vars
+	dirCache      map[string]string      // group_vars/host_vars path -> real dir or ""
+	foundCache    map[string][]string    // dir + entity -> vars files
+}
+
+// localhostNames is C.LOCALHOST: names that refer to the controller.
+var localhostNames = map[string]bool{"127.0.0.1": true, "localhost": true, "::1": true}
+
+// implicitPython is the interpreter Ansible records for the implicit localhost
+// (sys.executable of ansible-core on Debian). gorun runs no Python; the
+// variable is kept so playbooks that read it see Ansible's value.
+const implicitPython = "/usr/bin/python3"
+
+// New returns an empty inventory with the "all" and "ungrouped" groups.
+func New(opts Options) *Inventory {
+	inv := &Inventory{
+		opts:         opts,
+		groups:       map[string]*Group{},
+		hosts:        map[string]*Host{},
+		warned:       map[string]bool{},
+		patternCache: map[string][]*Host{},
+		varsCache:    map[string]*value.Dict{},
+		dirCache:     map[string]string{},
+		foundCache:   map[string][]string{},
+	}
+	inv.addGroup("all")
+	inv.addGroup("ungrouped")
+	_, _ = inv.groups["all"].addChild(inv.groups["ungrouped"])
+	return inv
+}
+
+// Load parses every source in order, then applies Ansible's rules (every
+// group under "all", ungrouped hosts in "ungrouped"). A source no parser can
+// read is a warning, as in Ansible; errors are returned only where Ansible
+// stops (for example a missing limit file or a broken group_vars file).
+func Load(opts Options) (*Inventory, error) {
+	inv := New(opts)
+	parsed := false
+	for _, src := range opts.Sources {
+		if src == "" {
+			continue
+		}
+		if !strings.Contains(src, ",") {
+			src = absPath(src)
+		}
+		ok, err := inv.parseSource(src)
+		if err != nil {
+			return nil, err
+		}
+		parsed = parsed || ok
+	}
+	if parsed {
+		if err := inv.reconcile(); err != nil {
+			return nil, err
+		}
+	} else {
+		inv.warn("No inventory was parsed, only implicit localhost is available")
+	}
+	inv.opts.Sources = absSources(opts.Sources)
+	return inv, nil
+}
+
+// absPath is unfrackpath(follow=False): absolute, cleaned, ~ expanded.
+func absPath(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, p[1:])
+		}
+	}
+	p = os.ExpandEnv(p)
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return filepath.Clean(p)
+}
+
+func absSources(srcs []string) []string {
+	out := make([]string, 0, len(srcs))
+	for _, s := range srcs {
+		if s == "" {
+			continue
+		}
+		if !strings.Contains(s, ",") {
+			s = absPath(s)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (inv *Inventory) warn(msg string) {
+	if inv.warned[msg] {
+		return // Ansible's Display prints each warning once
+	}
+	inv.warned[msg] = true
+	if inv.opts.Warn != nil {
+		inv.opts.Warn(msg)
+		return
+	}
+	inv.Warnings = append(inv.Warnings, msg)
+}
+
+// Group returns the named group, or nil.
+func (inv *Inventory) Group(name string) *Group { return inv.groups[name] }
+
+// Groups returns every group in the order it was created ("all" and
+// "ungrouped" first).
+func (inv *Inventory) Groups() []*Group { return inv.groupOrder }
+
+// AllHosts returns every host defined by the inventory in the order it was
+// first seen (the implicit localhost is not among them).
+func (inv *Inventory) AllHosts() []*Host { return inv.hostOrder }
+
+// Host returns the named host; for localhost, 127.0.0.1 and ::1 not defined in
+// the inventory it returns the implicit localhost (InventoryData.get_host).
+func (inv *Inventory) Host(name string) *Host {
+	if h := inv.hosts[name]; h != nil {
+		return h
+	}
+	if localhostNames[name] {
+		return inv.implicitLocalhost(name)
+	}
+	return nil
+}
+
+func (inv *Inventory) implicitLocalhost(name string) *Host {
+	if inv.localhost != nil {
+		return inv.localhost
+	}
+	h := newHost(inv, name)
+	h.Implicit = true
+	h.vars.Set("ansible_python_interpreter", implicitPython)
+	h.vars.Set("ansible_connection", "local")
+	inv.localhost = h
+	return h
+}
+
+// AddGroup adds a group if it does not exist yet and returns it (group_by,
+// add_host's groups). Group names are used as given: Ansible's default
+// (TRANSFORM_INVALID_GROUP_CHARS=never) only warns about odd characters.
+func (inv *Inventory) AddGroup(name string) *Group {
+	g := inv.addGroup(name)
+	inv.clearCaches()
+	return g
+}
+
+func (inv *Inventory) addGroup(name string) *Group {
+	if g := inv.groups[name]; g != nil {
+		return g
+	}
+	if invalidGroupChars.MatchString(name) {
+		inv.warn("Invalid characters were found in group names but not replaced, use -vvvv to see details")
+	}
+	g := newGroup(name)
+	inv.groups[name] = g
+	inv.groupOrder = append(inv.groupOrder, g)
+	return g
+}
+
+// addHost is InventoryData.add_host: it creates the host on first sight
+// (recording inventory_file and inventory_dir) and adds it to group.
+func (inv *Inventory) addHost(name, group string, port int) (*Host, error) {
+	if name == "" {
+		return nil, fmt.Errorf("Invalid empty host name provided: %s", name)
+	}
+	var g *Group
+	if group != "" {
+		g = inv.groups[group]
+		if g == nil {
+			return nil, fmt.Errorf("Could not find group %s in inventory", group)
+		}
+	}
+	h := inv.hosts[name]
+	if h == nil {
+		h = newHost(inv, name)
+		if port >= 0 {
+			h.vars.Set("ansible_port", port)
+		}
+		inv.hosts[name] = h
+		inv.hostOrder = append(inv.hostOrder, h)
+		if inv.currentSource != "" {
+			h.vars.Set("inventory_file", inv.currentSource)
+			h.vars.Set("inventory_dir", filepath.Dir(inv.currentSource))
+		} else {
+			h.vars.Set("inventory_file", nil)
+			h.vars.Set("inventory_dir", nil)
+		}
+		if localhostNames[name] {
+			if inv.localhost == nil || inv.localhost.Implicit {
+				inv.localhost = h
+			} else {
+				inv.warn(fmt.Sprintf("A duplicate localhost-like entry was found (%s). First found localhost was %s", name, inv.localhost.Name))
+			}
+		}
+	}
+	if g != nil {
+		g.addHost(h)
+	}
+	return h, nil
+}
+
+// addChild is InventoryData.add_child: child may name a group or a host.
+func (inv *Inventory) addChild(group, child string) error {
+	g := inv.groups[group]
+	if g == nil {
+		return fmt.Errorf("%s is not a known group", group)
+	}
+	if c := inv.groups[child]; c != nil {
+		_, err := g.addChild(c)
+		return err
+	}
+	if h := inv.hosts[child]; h != nil {
+		g.addHost(h)
+		return nil
+	}
+	return fmt.Errorf("%s is not a known host nor group", child)
+}
+
+// setVariable is InventoryData.set_variable for a group or host named entity.
+func (inv *Inventory) setVariable(entity, key string, v any) error {
+	if g := inv.groups[entity]; g != nil {
+		return g.SetVar(key, v)
+	}
+	if h := inv.hosts[entity]; h != nil {
+		h.SetVar(key, v)
+		return nil
+	}
+	return fmt.Errorf("Could not identify group or host named %s", entity)
+}
+
+// reconcile is InventoryData.reconcile_inventory: groups without a parent go
+// under "all", hosts without a group go to "ungrouped", and hosts with other
+// groups leave "ungrouped".
+func (inv *Inventory) reconcile() error {
+	inv.currentSource = ""
+	all, ungrouped := inv.groups["all"], inv.groups["ungrouped"]
+	for _, g := range inv.groupOrder {
+		if g != all && len(g.parents) == 0 {
+			if _, err := all.addChild(g); err != nil {
+				return err
+			}
+		}
+	}
+	for _, h := range inv.hostOrder {
+		if h.inGroup(ungrouped) {
+			for _, g := range h.groups {
+				if g != all && g != ungrouped {
+					ungrouped.removeHost(h)
+					break
+				}
+			}
+		} else if !h.Implicit {
+			if len(h.groups) == 0 || (len(h.groups) == 1 && h.groups[0] == all) {
+				ungrouped.addHost(h)
+			}
+		}
+	}
+	if lh := inv.localhost; lh != nil && lh.Implicit {
+		merged := all.vars.Copy()
+		for _, k := range lh.vars.Keys() {
+			v, _ := lh.vars.Get(k)
+			merged.Set(k, v)
+		}
+		lh.vars = merged
+	}
+	for _, g := range inv.groupOrder {
+		if inv.hosts[g.Name] != nil {
+			inv.warn("Found both group and host with same name: " + g.Name)
+		}
+	}
+	inv.clearCaches()
+	return nil
+}
+
+func (inv *Inventory) clearCaches() {
+	inv.patternCache = map[string][]*Host{}
+}
+
+// AddHost adds a host at run time, as the add_host module does: the host is
+// created if new (in "all"), vars are merged onto its variables, it joins
+// groups (created if needed), and the inventory is reconciled.
+func (inv *Inventory) AddHost(name string, groups []string, vars *value.Dict) (*Host, error) {
+	h := inv.hosts[name]
+	if h == nil {
+		var err error
+		if h, err = inv.addHost(name, "all", -1); err != nil {
+			return nil, err
+		}
+	}
+	for _, k := range vars.Keys() {
+		v, _ := vars.Get(k)
+		h.vars.Set(k, v)
+	}
+	for _, gname := range groups {
+		inv.addGroup(gname).addHost(h)
+	}
+	return h, inv.reconcile()
+}
+
+// AddHostToGroup puts h in group (created if needed, under the given parents),
+// as group_by does, and reconciles the inventory.
+func (inv *Inventory) AddHostToGroup(h *Host, group string, parents ...string) error {
+	g := inv.addGroup(group)
+	for _, p := range parents {
+		if _, err := inv.addGroup(p).addChild(g); err != nil {
+			return err
+		}
+	}
+	if !contains(h.groups, g) {
+		g.addHost(h)
+	}
+	return inv.reconcile()
+}
+
+// GroupsDict returns the magic variable "groups": every group name (in the
+// order groups were created) mapped to the names of its hosts, descendants
+// included, in inventory order.
+func (inv *Inventory) GroupsDict() *value.Dict {
+	d := value.NewDict(len(inv.groupOrder))
+	for _, g := range inv.groupOrder {
+		d.Set(g.Name, hostNames(g.Hosts()))
+	}
+	return d
+}

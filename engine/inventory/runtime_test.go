@@ -1,0 +1,83 @@
+package inventory
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"gorun/engine/value"
+)
+
+// TestRuntimeChangesAgainstAnsible runs testdata/runtime/site.yml (add_host
+// and group_by) with ansible-playbook, makes the same calls on a gorun
+// inventory, and compares the "groups" magic variable, host order included.
+func TestRuntimeChangesAgainstAnsible(t *testing.T) {
+	bin, err := exec.LookPath("ansible-playbook")
+	if err != nil {
+		t.Skip("ansible-playbook not installed")
+	}
+	dir, _ := filepath.Abs("testdata/runtime")
+	src := filepath.Join(dir, "hosts")
+	cmd := exec.Command(bin, "-i", src, filepath.Join(dir, "site.yml"))
+	cmd.Env = append(os.Environ(), "ANSIBLE_STDOUT_CALLBACK=json")
+	cmd.Dir = t.TempDir()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ansible-playbook: %v\n%s", err, out)
+	}
+	var result struct {
+		Plays []struct {
+			Tasks []struct {
+				Hosts map[string]struct {
+					Groups map[string][]string `json:"groups"`
+				} `json:"hosts"`
+			} `json:"tasks"`
+		} `json:"plays"`
+	}
+	if err := json.Unmarshal(out, &result); err != nil {
+		t.Fatal(err)
+	}
+	var want map[string][]string
+	for _, h := range result.Plays[1].Tasks[0].Hosts {
+		want = h.Groups
+	}
+
+	inv, err := Load(Options{Sources: []string{src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	playHosts, err := inv.Hosts("all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inv.AddHost("new1", []string{"fresh", "web"}, value.DictOf("extra", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inv.AddHost("new2", nil, value.NewDict()); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range playHosts {
+		if err := inv.AddHostToGroup(h, "by_"+h.Name[:1], "bygroups"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string][]string{}
+	gd := inv.GroupsDict()
+	for _, k := range gd.Keys() {
+		v, _ := gd.Get(k)
+		names := []string{}
+		for _, n := range v.([]any) {
+			names = append(names, n.(string))
+		}
+		got[k] = names
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groups:\n got %v\nwant %v", got, want)
+	}
+	if v, _ := inv.Host("new1").InventoryVars().Get("extra"); v != 1 {
+		t.Errorf("add_host vars not set: extra = %v", v)
+	}
+}

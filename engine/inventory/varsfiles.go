@@ -1,0 +1,303 @@
+package inventory
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gorun/engine/value"
+)
+
+// varsExtensions is C.YAML_FILENAME_EXTENSIONS, tried after the bare name.
+var varsExtensions = []string{"", ".yml", ".yaml", ".json"}
+
+// HostVarsLayers are a host's inventory variables split by precedence level,
+// lowest first, as Ansible's documented precedence lists them (levels 3-10).
+// The variable manager places other levels (role defaults, facts, play vars,
+// extra vars...) around them. Each layer is already merged within itself.
+type HostVarsLayers struct {
+	// InventoryGroup: group vars set by inventory sources (INI [g:vars], YAML
+	// vars:, script vars), "all" first, then the host's groups by depth,
+	// ansible_group_priority and name.
+	InventoryGroup *value.Dict
+	// InventoryGroupVarsAll: group_vars/all beside the inventory sources.
+	InventoryGroupVarsAll *value.Dict
+	// PlaybookGroupVarsAll: group_vars/all beside the playbook.
+	PlaybookGroupVarsAll *value.Dict
+	// InventoryGroupVars: group_vars/<group> beside the inventory sources.
+	InventoryGroupVars *value.Dict
+	// PlaybookGroupVars: group_vars/<group> beside the playbook.
+	PlaybookGroupVars *value.Dict
+	// InventoryHost: host vars set by inventory sources, with inventory_file
+	// and inventory_dir.
+	InventoryHost *value.Dict
+	// InventoryHostVars: host_vars/<host> beside the inventory sources.
+	InventoryHostVars *value.Dict
+	// PlaybookHostVars: host_vars/<host> beside the playbook.
+	PlaybookHostVars *value.Dict
+}
+
+// List returns the layers lowest precedence first.
+func (l HostVarsLayers) List() []*value.Dict {
+	return []*value.Dict{l.InventoryGroup, l.InventoryGroupVarsAll, l.PlaybookGroupVarsAll,
+		l.InventoryGroupVars, l.PlaybookGroupVars, l.InventoryHost, l.InventoryHostVars, l.PlaybookHostVars}
+}
+
+// Merged combines the layers as combine_vars does with the default
+// hash_behaviour (replace): later layers replace whole top-level keys.
+func (l HostVarsLayers) Merged() *value.Dict {
+	out := value.NewDict()
+	for _, d := range l.List() {
+		merge(out, d)
+	}
+	return out
+}
+
+func merge(dst, src *value.Dict) {
+	for _, k := range src.Keys() {
+		v, _ := src.Get(k)
+		dst.Set(k, v)
+	}
+}
+
+// sortedGroups is sort_groups: by depth, priority, then name.
+func sortedGroups(gs []*Group) []*Group {
+	out := append([]*Group(nil), gs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Depth != b.Depth {
+			return a.Depth < b.Depth
+		}
+		if a.Priority != b.Priority {
+			return a.Priority < b.Priority
+		}
+		return a.Name < b.Name
+	})
+	return out
+}
+
+// Layers returns the host's inventory variables by precedence level
+// (VariableManager.get_vars with Ansible's default VARIABLE_PRECEDENCE).
+func (inv *Inventory) Layers(h *Host) (HostVarsLayers, error) {
+	all := inv.groups["all"]
+	var groups []*Group
+	for _, g := range h.groups {
+		if g != all {
+			groups = append(groups, g)
+		}
+	}
+	groups = sortedGroups(groups)
+	l := HostVarsLayers{InventoryGroup: all.vars.Copy()}
+	for _, g := range groups {
+		merge(l.InventoryGroup, g.vars)
+	}
+	invDirs := inv.sourceDirs()
+	var err error
+	if l.InventoryGroupVarsAll, err = inv.entityVars(invDirs, "group_vars", []string{"all"}); err != nil {
+		return l, err
+	}
+	if l.PlaybookGroupVarsAll, err = inv.entityVars(inv.opts.PlaybookDirs, "group_vars", []string{"all"}); err != nil {
+		return l, err
+	}
+	names := make([]string, len(groups))
+	for i, g := range groups {
+		names[i] = g.Name
+	}
+	if l.InventoryGroupVars, err = inv.entityVars(invDirs, "group_vars", names); err != nil {
+		return l, err
+	}
+	if l.PlaybookGroupVars, err = inv.entityVars(inv.opts.PlaybookDirs, "group_vars", names); err != nil {
+		return l, err
+	}
+	l.InventoryHost = h.vars.Copy()
+	if l.InventoryHostVars, err = inv.entityVars(invDirs, "host_vars", []string{h.Name}); err != nil {
+		return l, err
+	}
+	if l.PlaybookHostVars, err = inv.entityVars(inv.opts.PlaybookDirs, "host_vars", []string{h.Name}); err != nil {
+		return l, err
+	}
+	return l, nil
+}
+
+// GroupVarsFiles returns the variables of group_vars/<group> beside the
+// inventory sources (and the playbook dirs when withPlaybook is set).
+func (inv *Inventory) GroupVarsFiles(g *Group, withPlaybook bool) (*value.Dict, error) {
+	d, err := inv.entityVars(inv.sourceDirs(), "group_vars", []string{g.Name})
+	if err != nil || !withPlaybook {
+		return d, err
+	}
+	p, err := inv.entityVars(inv.opts.PlaybookDirs, "group_vars", []string{g.Name})
+	if err != nil {
+		return nil, err
+	}
+	merge(d, p)
+	return d, nil
+}
+
+// HostVarsFiles is GroupVarsFiles for host_vars/<host>.
+func (inv *Inventory) HostVarsFiles(h *Host, withPlaybook bool) (*value.Dict, error) {
+	d, err := inv.entityVars(inv.sourceDirs(), "host_vars", []string{h.Name})
+	if err != nil || !withPlaybook {
+		return d, err
+	}
+	p, err := inv.entityVars(inv.opts.PlaybookDirs, "host_vars", []string{h.Name})
+	if err != nil {
+		return nil, err
+	}
+	merge(d, p)
+	return d, nil
+}
+
+// sourceDirs is where get_vars_from_inventory_sources looks: each source
+// directory itself, or the directory of each source file; host lists are skipped.
+func (inv *Inventory) sourceDirs() []string {
+	var dirs []string
+	for _, src := range inv.opts.Sources {
+		if strings.Contains(src, ",") {
+			if _, err := os.Stat(src); err != nil {
+				continue
+			}
+		}
+		if st, err := os.Stat(src); err == nil && st.IsDir() {
+			dirs = append(dirs, src)
+		} else {
+			dirs = append(dirs, filepath.Dir(src))
+		}
+	}
+	return dirs
+}
+
+// entityVars is the host_group_vars plugin over several base directories
+// and entities: for each directory, for each entity in order, the files of
+// <dir>/<subdir>/<entity> are merged.
+func (inv *Inventory) entityVars(dirs []string, subdir string, entities []string) (*value.Dict, error) {
+	out := value.NewDict()
+	for _, dir := range dirs {
+		base := inv.varsDir(filepath.Join(dir, subdir))
+		if base == "" {
+			continue
+		}
+		for _, name := range entities {
+			if strings.HasPrefix(name, "/") {
+				continue // 'chroot' style names never have vars files
+			}
+			for _, f := range inv.findVarsFiles(base, name) {
+				d, err := inv.varsFile(f)
+				if err != nil {
+					return nil, err
+				}
+				merge(out, d)
+			}
+		}
+	}
+	return out, nil
+}
+
+// varsDir resolves a group_vars or host_vars directory (cached): its real
+// path, or "" when it does not exist or is not a directory (with Ansible's warning).
+func (inv *Inventory) varsDir(path string) string {
+	if base, ok := inv.dirCache[path]; ok {
+		return base
+	}
+	base, err := filepath.EvalSymlinks(path)
+	if err == nil {
+		if st, err := os.Stat(base); err != nil {
+			base = ""
+		} else if !st.IsDir() {
+			inv.warn(fmt.Sprintf("Found %s that is not a directory, skipping: %s", filepath.Base(path), base))
+			base = ""
+		}
+	} else {
+		base = ""
+	}
+	inv.dirCache[path] = base
+	return base
+}
+
+// findVarsFiles caches findVarsFiles per directory and entity, as the
+// host_group_vars plugin does.
+func (inv *Inventory) findVarsFiles(dir, name string) []string {
+	key := dir + "\x00" + name
+	if files, ok := inv.foundCache[key]; ok {
+		return files
+	}
+	files := findVarsFiles(dir, name)
+	inv.foundCache[key] = files
+	return files
+}
+
+// findVarsFiles is DataLoader.find_vars_files: <name> (a file, or a directory
+// read recursively in sorted order), else <name>.yml, .yaml, .json.
+func findVarsFiles(dir, name string) []string {
+	base := filepath.Join(dir, name)
+	for _, ext := range varsExtensions {
+		p := base + ext
+		st, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if st.IsDir() {
+			return dirVarsFiles(p)
+		}
+		return []string{p}
+	}
+	return nil
+}
+
+func dirVarsFiles(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	var found []string
+	for _, n := range names {
+		if strings.HasPrefix(n, ".") || strings.HasSuffix(n, "~") {
+			continue // hidden files and backups
+		}
+		_, ext := splitExt(n)
+		full := filepath.Join(dir, n)
+		st, err := os.Stat(full)
+		if err != nil {
+			continue
+		}
+		if st.IsDir() && ext == "" {
+			found = append(found, dirVarsFiles(full)...)
+		} else if st.Mode().IsRegular() && (ext == "" || ext == ".yml" || ext == ".yaml" || ext == ".json") {
+			found = append(found, full)
+		}
+	}
+	return found
+}
+
+// varsFile loads one vars file (cached); an empty file gives no variables.
+func (inv *Inventory) varsFile(path string) (*value.Dict, error) {
+	if d, ok := inv.varsCache[path]; ok {
+		return d, nil
+	}
+	data, fromJSON, err := inv.loadData(path)
+	if err != nil {
+		return nil, err
+	}
+	var d *value.Dict
+	switch t := data.(type) {
+	case nil:
+		d = value.NewDict()
+	case *value.Dict:
+		d = t
+	default:
+		if !truthy(data) {
+			d = value.NewDict() // Ansible skips empty data ("if new_data")
+			break
+		}
+		return nil, fmt.Errorf("failed to combine variables, expected dicts but got a 'dict' and a '%s': \n%s", strings.TrimSuffix(strings.TrimPrefix(pyTypeName(data, fromJSON), "<class '"), "'>"), pyRepr(data))
+	}
+	inv.varsCache[path] = d
+	return d, nil
+}
