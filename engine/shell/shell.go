@@ -13,7 +13,7 @@ import (
 var safe = regexp.MustCompile(`^[A-Za-z0-9@%+=:,./_-]+$`)
 
 // Quote returns s quoted for a POSIX shell, like Python's shlex.quote: the
-// empty string becomes '', a word of only safe characters is returned as is,
+// empty string becomes ”, a word of only safe characters is returned as is,
 // anything else is put in single quotes with each ' written as '"'"'.
 func Quote(s string) string {
 	if s == "" {
