@@ -110,9 +110,9 @@ func TestNormalizeTranscript(t *testing.T) {
 
 func TestNormalizeTranscriptKeepsDifferences(t *testing.T) {
 	for _, change := range [][2]string{
-		{"changed: [h1]\n", "ok: [h1]\n"},                       // a status
-		{`"msg": "hello h1"`, `"msg": "hello H1"`},              // a result
-		{"TASK [loop]", "TASK [loop2]"},                         // a task name
+		{"changed: [h1]\n", "ok: [h1]\n"},          // a status
+		{`"msg": "hello h1"`, `"msg": "hello H1"`}, // a result
+		{"TASK [loop]", "TASK [loop2]"},            // a task name
 		{"ok: [h1] => (item=a)\nok: [h2] => (item=a)\nok: [h1] => (item=b)", // item order of one host
 			"ok: [h1] => (item=b)\nok: [h2] => (item=a)\nok: [h1] => (item=a)"},
 		{"ignored=1", "ignored=0"}, // the recap
