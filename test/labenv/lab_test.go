@@ -248,7 +248,7 @@ func TestDelay(t *testing.T) {
 func TestAnsiblePing(t *testing.T) {
 	l := ForTest(t, 2)
 	if _, err := exec.LookPath("ansible"); err != nil {
-		if err := aptInstall("ansible-core"); err != nil {
+		if err := AptInstall("ansible-core"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -58,7 +58,7 @@ func EnsureTools() error {
 			pkgs = append(pkgs, p)
 		}
 		sort.Strings(pkgs)
-		if err := aptInstall(pkgs...); err != nil {
+		if err := AptInstall(pkgs...); err != nil {
 			return err
 		}
 	}
@@ -66,8 +66,9 @@ func EnsureTools() error {
 	return nil
 }
 
-// aptInstall installs Debian packages, updating the package lists first.
-func aptInstall(pkgs ...string) error {
+// AptInstall installs Debian packages with apt-get, updating the package
+// lists first.
+func AptInstall(pkgs ...string) error {
 	env := append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 	for _, args := range [][]string{
 		{"update", "-q"},
