@@ -147,7 +147,8 @@ func init() {
 		}
 		if argBool(p[0], false) {
 			if b, err := toBool(v); err == nil {
-				return b, nil
+				bb, _ := b.(bool)
+				return bb, nil
 			}
 		}
 		return truthy(v)

@@ -1,12 +1,12 @@
 package template
 
 import (
-	"time"
+	"fmt"
 
 	"gorun/engine/value"
 )
 
-func strftime(f string, t time.Time) string                                     { return "" }
+// lookupCall implements lookup()/query()/q().
 func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, error) {
-	return nil, nil
+	return nil, fmt.Errorf("lookups are not implemented yet")
 }
