@@ -1,0 +1,1152 @@
+package template
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"gorun/engine/value"
+)
+
+// frame is one scope of template-local variables ({% set %}, loop targets, macro arguments).
+type frame struct {
+	vars   map[string]any
+	parent *frame
+}
+
+func newFrame(parent *frame) *frame { return &frame{vars: map[string]any{}, parent: parent} }
+
+func (f *frame) lookup(name string) (any, bool) {
+	for ; f != nil; f = f.parent {
+		if v, ok := f.vars[name]; ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// owner returns the frame that defines name, or nil.
+func (f *frame) owner(name string) *frame {
+	for ; f != nil; f = f.parent {
+		if _, ok := f.vars[name]; ok {
+			return f
+		}
+	}
+	return nil
+}
+
+// evaluator renders one template: it holds the engine, the context and the local scopes.
+type evaluator struct {
+	e    *Engine
+	sess *session
+	// file is the path of the template being rendered (for includes), "" for strings.
+	file string
+	syn  syntax
+}
+
+var (
+	errBreak    = errors.New("break")
+	errContinue = errors.New("continue")
+)
+
+// renderNodes writes the output of body to out.
+func (ev *evaluator) renderNodes(body []node, f *frame, out *strings.Builder) error {
+	for _, n := range body {
+		if err := ev.renderNode(n, f, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// outputText is how a value prints inside a template: None is empty (Ansible's finalize).
+func outputText(v any) (string, error) {
+	switch x := v.(type) {
+	case *Undefined:
+		return "", x.err()
+	case nil:
+		return "", nil
+	case value.Vaulted:
+		return "", fmt.Errorf("vaulted value cannot be printed without decryption")
+	}
+	return ToText(v), nil
+}
+
+func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
+	switch n := n.(type) {
+	case *textNode:
+		out.WriteString(n.text)
+	case *outputNode:
+		v, err := ev.eval(n.x, f)
+		if err != nil {
+			return err
+		}
+		s, err := outputText(v)
+		if err != nil {
+			return err
+		}
+		out.WriteString(s)
+	case *ifNode:
+		for i, c := range n.conds {
+			v, err := ev.eval(c, f)
+			if err != nil {
+				return err
+			}
+			t, err := truthy(v)
+			if err != nil {
+				return err
+			}
+			if t {
+				return ev.renderNodes(n.bodies[i], f, out)
+			}
+		}
+		return ev.renderNodes(n.els, f, out)
+	case *forNode:
+		return ev.renderFor(n, f, out)
+	case *setNode:
+		v, err := ev.eval(n.x, f)
+		if err != nil {
+			return err
+		}
+		return ev.assign(n.target, v, f)
+	case *setBlockNode:
+		var b strings.Builder
+		if err := ev.renderNodes(n.body, newFrame(f), &b); err != nil {
+			return err
+		}
+		var v any = b.String()
+		for _, fl := range n.filters {
+			var err error
+			if v, err = ev.applyFilter(fl, v, f); err != nil {
+				return err
+			}
+		}
+		return ev.assign(n.target, v, f)
+	case *macroNode:
+		f.vars[n.name] = &macro{name: n.name, params: n.params, defaults: n.defaults, body: n.body, closure: f, ev: ev}
+	case *callBlockNode:
+		caller := &macro{name: "caller", params: n.params, defaults: n.defs, body: n.body, closure: f, ev: ev}
+		inner := newFrame(f)
+		inner.vars["caller"] = caller
+		v, err := ev.eval(n.call, inner)
+		if err != nil {
+			return err
+		}
+		s, err := outputText(v)
+		if err != nil {
+			return err
+		}
+		out.WriteString(s)
+	case *includeNode:
+		return ev.include(n, f, out)
+	case *importNode:
+		return ev.importTemplate(n, f)
+	case *withNode:
+		inner := newFrame(f)
+		for i, t := range n.targets {
+			v, err := ev.eval(n.vals[i], f)
+			if err != nil {
+				return err
+			}
+			if err := ev.assign(t, v, inner); err != nil {
+				return err
+			}
+		}
+		return ev.renderNodes(n.body, inner, out)
+	case *filterBlockNode:
+		var b strings.Builder
+		if err := ev.renderNodes(n.body, f, &b); err != nil {
+			return err
+		}
+		var v any = b.String()
+		for _, fl := range n.filters {
+			var err error
+			if v, err = ev.applyFilter(fl, v, f); err != nil {
+				return err
+			}
+		}
+		s, err := outputText(v)
+		if err != nil {
+			return err
+		}
+		out.WriteString(s)
+	case *blockNode:
+		return ev.renderNodes(n.body, f, out)
+	case *doNode:
+		_, err := ev.eval(n.x, f)
+		return err
+	case *breakNode:
+		return errBreak
+	case *continueNode:
+		return errContinue
+	default:
+		return fmt.Errorf("unsupported template node %T", n)
+	}
+	return nil
+}
+
+// assign binds a {% set %}/{% for %} target.
+func (ev *evaluator) assign(target expr, v any, f *frame) error {
+	switch t := target.(type) {
+	case *nameExpr:
+		f.vars[t.name] = v
+		return nil
+	case *tupleExpr:
+		items, err := iterate(v)
+		if err != nil {
+			return err
+		}
+		if len(items) != len(t.items) {
+			if len(items) > len(t.items) {
+				return fmt.Errorf("too many values to unpack (expected %d)", len(t.items))
+			}
+			return fmt.Errorf("not enough values to unpack (expected %d, got %d)", len(t.items), len(items))
+		}
+		for i, it := range t.items {
+			if err := ev.assign(it, items[i], f); err != nil {
+				return err
+			}
+		}
+		return nil
+	case *getattrExpr:
+		obj, err := ev.eval(t.x, f)
+		if err != nil {
+			return err
+		}
+		ns, ok := obj.(*namespace)
+		if !ok {
+			return fmt.Errorf("cannot assign attribute on non-namespace object")
+		}
+		ns.d.Set(t.attr, v)
+		return nil
+	}
+	return fmt.Errorf("can't assign to %T", target)
+}
+
+func (ev *evaluator) renderFor(n *forNode, f *frame, out *strings.Builder) error {
+	iterV, err := ev.eval(n.iter, f)
+	if err != nil {
+		return err
+	}
+	return ev.loopOver(n, iterV, f, out, 0)
+}
+
+func (ev *evaluator) loopOver(n *forNode, iterV any, f *frame, out *strings.Builder, depth int) error {
+	items, err := iterate(iterV)
+	if err != nil {
+		return err
+	}
+	inner := newFrame(f)
+	if n.cond != nil {
+		var kept []any
+		for _, it := range items {
+			if err := ev.assign(n.target, it, inner); err != nil {
+				return err
+			}
+			v, err := ev.eval(n.cond, inner)
+			if err != nil {
+				return err
+			}
+			ok, err := truthy(v)
+			if err != nil {
+				return err
+			}
+			if ok {
+				kept = append(kept, it)
+			}
+		}
+		items = kept
+	}
+	if len(items) == 0 {
+		return ev.renderNodes(n.els, f, out)
+	}
+	loop := &loopInfo{items: items, depth: depth}
+	if n.recursive {
+		loop.recurse = func(v any) (string, error) {
+			var b strings.Builder
+			err := ev.loopOver(n, v, f, &b, depth+1)
+			return b.String(), err
+		}
+	}
+	for i, it := range items {
+		loop.index = i
+		inner.vars["loop"] = loop
+		if err := ev.assign(n.target, it, inner); err != nil {
+			return err
+		}
+		err := ev.renderNodes(n.body, inner, out)
+		if err == errBreak {
+			break
+		}
+		if err != nil && err != errContinue {
+			return err
+		}
+	}
+	return nil
+}
+
+// loopInfo is the `loop` variable inside a for loop.
+type loopInfo struct {
+	items   []any
+	index   int
+	depth   int
+	recurse func(v any) (string, error)
+	last    any
+	hasLast bool
+}
+
+func (l *loopInfo) attr(name string) (any, bool) {
+	n := len(l.items)
+	switch name {
+	case "index":
+		return l.index + 1, true
+	case "index0":
+		return l.index, true
+	case "revindex":
+		return n - l.index, true
+	case "revindex0":
+		return n - l.index - 1, true
+	case "first":
+		return l.index == 0, true
+	case "last":
+		return l.index == n-1, true
+	case "length":
+		return n, true
+	case "depth":
+		return l.depth + 1, true
+	case "depth0":
+		return l.depth, true
+	case "previtem":
+		if l.index > 0 {
+			return l.items[l.index-1], true
+		}
+		return &Undefined{name: "previtem", hint: "there is no previous item"}, true
+	case "nextitem":
+		if l.index < n-1 {
+			return l.items[l.index+1], true
+		}
+		return &Undefined{name: "nextitem", hint: "there is no next item"}, true
+	case "cycle":
+		return fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) {
+			if len(a) == 0 {
+				return nil, fmt.Errorf("no items for cycling given")
+			}
+			return a[l.index%len(a)], nil
+		}), true
+	case "changed":
+		return fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) {
+			v := Tuple(a)
+			if l.hasLast && equal(l.last, v) {
+				return false, nil
+			}
+			l.last, l.hasLast = v, true
+			return true, nil
+		}), true
+	}
+	return nil, false
+}
+
+// macro is a {% macro %} (or the body of {% call %}) that can be called.
+type macro struct {
+	name     string
+	params   []string
+	defaults []expr
+	body     []node
+	closure  *frame
+	ev       *evaluator
+}
+
+func (m *macro) call(a []any, kw *value.Dict) (any, error) {
+	f := newFrame(m.closure)
+	nodef := len(m.params) - len(m.defaults)
+	var extra []any
+	for i, p := range m.params {
+		switch {
+		case i < len(a):
+			f.vars[p] = a[i]
+		case kw.Has(p):
+			v, _ := kw.Get(p)
+			f.vars[p] = v
+		case i >= nodef:
+			v, err := m.ev.eval(m.defaults[i-nodef], f)
+			if err != nil {
+				return nil, err
+			}
+			f.vars[p] = v
+		default:
+			f.vars[p] = &Undefined{name: p, hint: fmt.Sprintf("parameter '%s' was not provided", p)}
+		}
+	}
+	if len(a) > len(m.params) {
+		extra = a[len(m.params):]
+	}
+	f.vars["varargs"] = extra
+	kwargs := value.NewDict()
+	for _, k := range kw.Keys() {
+		isParam := false
+		for _, p := range m.params {
+			if p == k {
+				isParam = true
+			}
+		}
+		if !isParam && k != "caller" {
+			v, _ := kw.Get(k)
+			kwargs.Set(k, v)
+		}
+	}
+	f.vars["kwargs"] = kwargs
+	if c, ok := kw.Get("caller"); ok {
+		f.vars["caller"] = c
+	}
+	var b strings.Builder
+	if err := m.ev.renderNodes(m.body, f, &b); err != nil {
+		return nil, err
+	}
+	return b.String(), nil
+}
+
+// eval evaluates an expression. The result may be *Undefined; errors are real failures.
+func (ev *evaluator) eval(x expr, f *frame) (any, error) {
+	switch x := x.(type) {
+	case *constExpr:
+		return x.v, nil
+	case *nameExpr:
+		return ev.lookupName(x.name, f)
+	case *getattrExpr:
+		obj, err := ev.eval(x.x, f)
+		if err != nil {
+			return nil, err
+		}
+		return ev.getattr(obj, x.attr)
+	case *getitemExpr:
+		obj, err := ev.eval(x.x, f)
+		if err != nil {
+			return nil, err
+		}
+		idx, err := ev.eval(x.index, f)
+		if err != nil {
+			return nil, err
+		}
+		return ev.getitem(obj, idx)
+	case *sliceExpr:
+		return ev.evalSlice(x, f)
+	case *listExpr:
+		out := make([]any, 0, len(x.items))
+		for _, it := range x.items {
+			v, err := ev.eval(it, f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case *tupleExpr:
+		out := make(Tuple, 0, len(x.items))
+		for _, it := range x.items {
+			v, err := ev.eval(it, f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case *dictExpr:
+		d := value.NewDict(len(x.keys))
+		for i := range x.keys {
+			k, err := ev.eval(x.keys[i], f)
+			if err != nil {
+				return nil, err
+			}
+			if u, ok := k.(*Undefined); ok {
+				return nil, u.err()
+			}
+			v, err := ev.eval(x.vals[i], f)
+			if err != nil {
+				return nil, err
+			}
+			d.Set(keyString(k), v)
+		}
+		return d, nil
+	case *condExpr:
+		t, err := ev.eval(x.test, f)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := truthy(t)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return ev.eval(x.then, f)
+		}
+		if x.els == nil {
+			return &Undefined{name: "", hint: "the inline if-expression on line evaluated to false and no else section was defined."}, nil
+		}
+		return ev.eval(x.els, f)
+	case *unaryExpr:
+		v, err := ev.eval(x.x, f)
+		if err != nil {
+			return nil, err
+		}
+		return unaryOp(x.op, v)
+	case *binExpr:
+		return ev.evalBinary(x, f)
+	case *compareExpr:
+		return ev.evalCompare(x, f)
+	case *filterExpr:
+		v, err := ev.eval(x.x, f)
+		if err != nil {
+			return nil, err
+		}
+		return ev.applyFilter(x, v, f)
+	case *testExpr:
+		return ev.applyTest(x, f)
+	case *callExpr:
+		return ev.evalCall(x, f)
+	}
+	return nil, fmt.Errorf("unsupported expression %T", x)
+}
+
+func unaryOp(op string, v any) (any, error) {
+	if u, ok := v.(*Undefined); ok {
+		return nil, u.err()
+	}
+	switch op {
+	case "not":
+		t, err := truthy(v)
+		return !t, err
+	case "-":
+		switch n := v.(type) {
+		case int:
+			return -n, nil
+		case float64:
+			return -n, nil
+		case bool:
+			if n {
+				return -1, nil
+			}
+			return 0, nil
+		}
+		return nil, fmt.Errorf("bad operand type for unary -: '%s'", typeName(v))
+	case "+":
+		if isNumber(v) {
+			return v, nil
+		}
+		return nil, fmt.Errorf("bad operand type for unary +: '%s'", typeName(v))
+	}
+	return nil, fmt.Errorf("unknown operator %s", op)
+}
+
+func (ev *evaluator) evalBinary(x *binExpr, f *frame) (any, error) {
+	l, err := ev.eval(x.l, f)
+	if err != nil {
+		return nil, err
+	}
+	switch x.op {
+	case "and", "or":
+		t, err := truthy(l)
+		if err != nil {
+			return nil, err
+		}
+		if (x.op == "and") != t {
+			return l, nil
+		}
+		return ev.eval(x.r, f)
+	}
+	r, err := ev.eval(x.r, f)
+	if err != nil {
+		return nil, err
+	}
+	return binaryOp(x.op, l, r)
+}
+
+func (ev *evaluator) evalCompare(x *compareExpr, f *frame) (any, error) {
+	l, err := ev.eval(x.x, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, op := range x.ops {
+		r, err := ev.eval(op.x, f)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := compareOp2(op.op, l, r)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return false, nil
+		}
+		l = r
+	}
+	return true, nil
+}
+
+func compareOp2(op string, l, r any) (bool, error) {
+	switch op {
+	case "eq", "ne":
+		if u, ok := l.(*Undefined); ok {
+			return false, u.err()
+		}
+		if u, ok := r.(*Undefined); ok {
+			return false, u.err()
+		}
+		return equal(l, r) == (op == "eq"), nil
+	case "in", "notin":
+		if u, ok := l.(*Undefined); ok {
+			return false, u.err()
+		}
+		c, err := contains(r, l)
+		return c == (op == "in"), err
+	}
+	c, err := compare(l, r)
+	if err != nil {
+		sym := map[string]string{"lt": "<", "gt": ">", "lteq": "<=", "gteq": ">="}[op]
+		if _, ok := err.(*UndefinedError); !ok {
+			return false, fmt.Errorf("'%s' not supported between instances of '%s' and '%s'", sym, typeName(l), typeName(r))
+		}
+		return false, err
+	}
+	switch op {
+	case "lt":
+		return c < 0, nil
+	case "gt":
+		return c > 0, nil
+	case "lteq":
+		return c <= 0, nil
+	}
+	return c >= 0, nil
+}
+
+// binaryOp applies an arithmetic operator with Python semantics.
+func binaryOp(op string, l, r any) (any, error) {
+	if u, ok := l.(*Undefined); ok {
+		return nil, u.err()
+	}
+	if u, ok := r.(*Undefined); ok {
+		return nil, u.err()
+	}
+	l, r = plain(l), plain(r)
+	if op == "~" {
+		ls, err := outputText(l)
+		if err != nil {
+			return nil, err
+		}
+		if l == nil {
+			ls = "None"
+		}
+		rs, err := outputText(r)
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			rs = "None"
+		}
+		return ls + rs, nil
+	}
+	if op == "%" {
+		if s, ok := l.(string); ok {
+			return pyPercent(s, r)
+		}
+	}
+	li, lInt := l.(int)
+	ri, rInt := r.(int)
+	if lb, ok := l.(bool); ok {
+		li, lInt = b2i(lb), true
+	}
+	if rb, ok := r.(bool); ok {
+		ri, rInt = b2i(rb), true
+	}
+	if lInt && rInt {
+		switch op {
+		case "+":
+			return li + ri, nil
+		case "-":
+			return li - ri, nil
+		case "*":
+			return li * ri, nil
+		case "/":
+			if ri == 0 {
+				return nil, fmt.Errorf("division by zero")
+			}
+			return float64(li) / float64(ri), nil
+		case "//":
+			if ri == 0 {
+				return nil, fmt.Errorf("integer division or modulo by zero")
+			}
+			return floorDiv(li, ri), nil
+		case "%":
+			if ri == 0 {
+				return nil, fmt.Errorf("integer division or modulo by zero")
+			}
+			return li - floorDiv(li, ri)*ri, nil
+		case "**":
+			if ri >= 0 {
+				res := 1
+				for i := 0; i < ri; i++ {
+					res *= li
+				}
+				return res, nil
+			}
+			return math.Pow(float64(li), float64(ri)), nil
+		}
+	}
+	lf, lNum := toFloat(l)
+	rf, rNum := toFloat(r)
+	if lNum && rNum {
+		switch op {
+		case "+":
+			return lf + rf, nil
+		case "-":
+			return lf - rf, nil
+		case "*":
+			return lf * rf, nil
+		case "/":
+			if rf == 0 {
+				return nil, fmt.Errorf("float division by zero")
+			}
+			return lf / rf, nil
+		case "//":
+			if rf == 0 {
+				return nil, fmt.Errorf("float floor division by zero")
+			}
+			return math.Floor(lf / rf), nil
+		case "%":
+			if rf == 0 {
+				return nil, fmt.Errorf("float modulo")
+			}
+			m := math.Mod(lf, rf)
+			if m != 0 && (m < 0) != (rf < 0) {
+				m += rf
+			}
+			return m, nil
+		case "**":
+			return math.Pow(lf, rf), nil
+		}
+	}
+	switch op {
+	case "+":
+		if ls, ok := l.(string); ok {
+			if rs, ok := r.(string); ok {
+				return ls + rs, nil
+			}
+			return nil, fmt.Errorf("can only concatenate str (not \"%s\") to str", typeName(r))
+		}
+		_, lt := l.(Tuple)
+		ll, lok := asList(l)
+		rl, rok := asList(r)
+		_, rt := r.(Tuple)
+		if lok && rok && lt == rt {
+			out := make([]any, 0, len(ll)+len(rl))
+			out = append(append(out, ll...), rl...)
+			if lt {
+				return Tuple(out), nil
+			}
+			return out, nil
+		}
+		if lok {
+			return nil, fmt.Errorf("can only concatenate %s (not \"%s\") to %s", typeName(l), typeName(r), typeName(l))
+		}
+	case "*":
+		if s, ok := l.(string); ok && rInt {
+			return strings.Repeat(s, max(ri, 0)), nil
+		}
+		if s, ok := r.(string); ok && lInt {
+			return strings.Repeat(s, max(li, 0)), nil
+		}
+		if ll, ok := asList(l); ok && rInt {
+			out := []any{}
+			for i := 0; i < ri; i++ {
+				out = append(out, ll...)
+			}
+			return out, nil
+		}
+	}
+	sym := op
+	return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", sym, typeName(l), typeName(r))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// getattr is Jinja's getattr: Python attribute first (methods), then item.
+func (ev *evaluator) getattr(obj any, attr string) (any, error) {
+	obj = resolveLazy(obj)
+	switch o := obj.(type) {
+	case *Undefined:
+		return o, nil
+	case *loopInfo:
+		if v, ok := o.attr(attr); ok {
+			return v, nil
+		}
+	case *namespace:
+		if v, ok := o.d.Get(attr); ok {
+			return v, nil
+		}
+	case *importedModule:
+		if v, ok := o.d.Get(attr); ok {
+			return v, nil
+		}
+	}
+	if hasMethod(obj, attr) {
+		return &boundMethod{recv: obj, name: attr}, nil
+	}
+	return ev.item(obj, attr, true)
+}
+
+// getitem is Jinja's subscript: item first, then attribute.
+func (ev *evaluator) getitem(obj any, key any) (any, error) {
+	obj = resolveLazy(obj)
+	if u, ok := obj.(*Undefined); ok {
+		return u, nil
+	}
+	if u, ok := key.(*Undefined); ok {
+		return nil, u.err()
+	}
+	v, err := ev.item(obj, key, false)
+	if err != nil {
+		return nil, err
+	}
+	if u, ok := v.(*Undefined); ok {
+		if s, isStr := key.(string); isStr && hasMethod(obj, s) {
+			return &boundMethod{recv: obj, name: s}, nil
+		}
+		return u, nil
+	}
+	return v, nil
+}
+
+func (ev *evaluator) item(obj any, key any, isAttr bool) (any, error) {
+	missing := func() *Undefined {
+		k := ToText(key)
+		if !isAttr {
+			if _, isStr := key.(string); !isStr {
+				k = pyRepr(key)
+			}
+		}
+		return &Undefined{obj: obj, attr: k, hasO: true}
+	}
+	switch o := obj.(type) {
+	case *value.Dict, map[string]any, Mapping, *namespace:
+		k, ok := asString(key)
+		if !ok {
+			if isNumber(key) || key == nil {
+				k = ToText(key)
+			} else {
+				return missing(), nil
+			}
+		}
+		v, found := mapGet(o, k)
+		if !found {
+			return missing(), nil
+		}
+		return ev.resolveValue(v)
+	case []any, Tuple, []string:
+		l, _ := asList(o)
+		i, ok := key.(int)
+		if b, isB := key.(bool); isB {
+			i, ok = b2i(b), true
+		}
+		if !ok {
+			return missing(), nil
+		}
+		if i < 0 {
+			i += len(l)
+		}
+		if i < 0 || i >= len(l) {
+			return missing(), nil
+		}
+		return ev.resolveValue(l[i])
+	case string, value.Unsafe:
+		s, _ := asString(o)
+		i, ok := key.(int)
+		if !ok {
+			return missing(), nil
+		}
+		r := []rune(s)
+		if i < 0 {
+			i += len(r)
+		}
+		if i < 0 || i >= len(r) {
+			return missing(), nil
+		}
+		return string(r[i]), nil
+	}
+	return missing(), nil
+}
+
+// resolveValue computes a Lazy value read from a container.
+func (ev *evaluator) resolveValue(v any) (any, error) {
+	if l, ok := v.(Lazy); ok {
+		return l.Resolve()
+	}
+	return v, nil
+}
+
+func resolveLazy(v any) any {
+	if l, ok := v.(Lazy); ok {
+		r, err := l.Resolve()
+		if err != nil {
+			return &Undefined{hint: err.Error()}
+		}
+		return r
+	}
+	return v
+}
+
+func (ev *evaluator) evalSlice(x *sliceExpr, f *frame) (any, error) {
+	obj, err := ev.eval(x.x, f)
+	if err != nil {
+		return nil, err
+	}
+	if u, ok := obj.(*Undefined); ok {
+		return nil, u.err()
+	}
+	bound := func(e expr) (int, bool, error) {
+		if e == nil {
+			return 0, false, nil
+		}
+		v, err := ev.eval(e, f)
+		if err != nil {
+			return 0, false, err
+		}
+		if v == nil {
+			return 0, false, nil
+		}
+		i, ok := v.(int)
+		if !ok {
+			return 0, false, fmt.Errorf("slice indices must be integers or None or have an __index__ method")
+		}
+		return i, true, nil
+	}
+	lo, hasLo, err := bound(x.lo)
+	if err != nil {
+		return nil, err
+	}
+	hi, hasHi, err := bound(x.hi)
+	if err != nil {
+		return nil, err
+	}
+	step, hasStep, err := bound(x.step)
+	if err != nil {
+		return nil, err
+	}
+	if !hasStep {
+		step = 1
+	}
+	if step == 0 {
+		return nil, fmt.Errorf("slice step cannot be zero")
+	}
+	var n int
+	var idx func(i int) any
+	s, isStr := asString(obj)
+	var runes []rune
+	l, isList := asList(obj)
+	switch {
+	case isStr:
+		runes = []rune(s)
+		n = len(runes)
+	case isList:
+		n = len(l)
+		idx = func(i int) any { return l[i] }
+	default:
+		return nil, fmt.Errorf("'%s' object is not subscriptable", typeName(obj))
+	}
+	start, stop := sliceBounds(n, lo, hi, step, hasLo, hasHi)
+	var picks []int
+	if step > 0 {
+		for i := start; i < stop; i += step {
+			picks = append(picks, i)
+		}
+	} else {
+		for i := start; i > stop; i += step {
+			picks = append(picks, i)
+		}
+	}
+	if isStr {
+		var b strings.Builder
+		for _, i := range picks {
+			b.WriteRune(runes[i])
+		}
+		return b.String(), nil
+	}
+	out := make([]any, 0, len(picks))
+	for _, i := range picks {
+		out = append(out, idx(i))
+	}
+	if _, ok := obj.(Tuple); ok {
+		return Tuple(out), nil
+	}
+	return out, nil
+}
+
+// sliceBounds computes Python's slice.indices.
+func sliceBounds(n, lo, hi, step int, hasLo, hasHi bool) (int, int) {
+	adj := func(i, def int, has bool, lower, upper int) int {
+		if !has {
+			return def
+		}
+		if i < 0 {
+			i += n
+			if i < lower {
+				i = lower
+			}
+		} else if i > upper {
+			i = upper
+		}
+		return i
+	}
+	if step > 0 {
+		return adj(lo, 0, hasLo, 0, n), adj(hi, n, hasHi, 0, n)
+	}
+	return adj(lo, n-1, hasLo, -1, n-1), adj(hi, -1, hasHi, -1, n-1)
+}
+
+// evalArgs evaluates call arguments, expanding *args and **kwargs.
+func (ev *evaluator) evalArgs(a args, f *frame) ([]any, *value.Dict, error) {
+	pos := make([]any, 0, len(a.pos))
+	for _, x := range a.pos {
+		v, err := ev.eval(x, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		pos = append(pos, v)
+	}
+	if a.star != nil {
+		v, err := ev.eval(a.star, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		items, err := iterate(v)
+		if err != nil {
+			return nil, nil, err
+		}
+		pos = append(pos, items...)
+	}
+	kw := value.NewDict()
+	for i, n := range a.kwNames {
+		v, err := ev.eval(a.kwVals[i], f)
+		if err != nil {
+			return nil, nil, err
+		}
+		kw.Set(n, v)
+	}
+	if a.dstar != nil {
+		v, err := ev.eval(a.dstar, f)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, k := range mapKeys(v) {
+			x, _ := mapGet(v, k)
+			kw.Set(k, x)
+		}
+	}
+	return pos, kw, nil
+}
+
+func (ev *evaluator) evalCall(x *callExpr, f *frame) (any, error) {
+	fn, err := ev.eval(x.fn, f)
+	if err != nil {
+		return nil, err
+	}
+	a, kw, err := ev.evalArgs(x.args, f)
+	if err != nil {
+		return nil, err
+	}
+	switch c := fn.(type) {
+	case fnValue:
+		return c(ev, a, kw)
+	case *macro:
+		return c.call(a, kw)
+	case *boundMethod:
+		res, err := callMethod(c.recv, c.name, a, kw)
+		if err != nil {
+			return nil, err
+		}
+		if m, ok := res.(mutated); ok {
+			// list methods that change the list in place: store the new list where it came from.
+			if g, ok := x.fn.(*getattrExpr); ok {
+				if err := ev.storeBack(g.x, m.list, f); err != nil {
+					return nil, err
+				}
+			}
+			return m.ret, nil
+		}
+		return res, nil
+	case *loopInfo:
+		if c.recurse == nil {
+			return nil, fmt.Errorf("Tried to call non recursive loop.  Maybe you forgot the 'recursive' modifier.")
+		}
+		if len(a) != 1 {
+			return nil, fmt.Errorf("loop() takes exactly one argument")
+		}
+		return c.recurse(a[0])
+	case *Undefined:
+		return nil, c.err()
+	}
+	return nil, fmt.Errorf("'%s' object is not callable", typeName(fn))
+}
+
+// storeBack writes a list changed by append/extend/... back to the variable or container it was read from.
+func (ev *evaluator) storeBack(target expr, v any, f *frame) error {
+	switch t := target.(type) {
+	case *nameExpr:
+		if o := f.owner(t.name); o != nil {
+			o.vars[t.name] = v
+			return nil
+		}
+		ev.sess.overlay[t.name] = v
+		return nil
+	case *getattrExpr:
+		obj, err := ev.eval(t.x, f)
+		if err != nil {
+			return err
+		}
+		return setInContainer(obj, t.attr, v)
+	case *getitemExpr:
+		obj, err := ev.eval(t.x, f)
+		if err != nil {
+			return err
+		}
+		k, err := ev.eval(t.index, f)
+		if err != nil {
+			return err
+		}
+		if i, ok := k.(int); ok {
+			if l, ok := obj.([]any); ok && i >= -len(l) && i < len(l) {
+				if i < 0 {
+					i += len(l)
+				}
+				l[i] = v
+				return nil
+			}
+		}
+		return setInContainer(obj, keyString(k), v)
+	}
+	return nil
+}
+
+func setInContainer(obj any, k string, v any) error {
+	switch o := obj.(type) {
+	case *value.Dict:
+		o.Set(k, v)
+	case map[string]any:
+		o[k] = v
+	case *namespace:
+		o.d.Set(k, v)
+	}
+	return nil
+}

@@ -1,0 +1,234 @@
+package template
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"gorun/engine/value"
+)
+
+// ToText is Python's str() of a value: ['a', 'b'], {'a': 1} (insertion order),
+// True/False/None, floats as Python prints them.
+func ToText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case value.Unsafe:
+		return string(x)
+	case nil:
+		return "None"
+	case *Undefined:
+		return ""
+	}
+	return pyRepr(v)
+}
+
+// pyRepr is Python's repr() of a value.
+func pyRepr(v any) string {
+	var b strings.Builder
+	writeRepr(&b, v)
+	return b.String()
+}
+
+func writeRepr(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("None")
+	case bool:
+		if x {
+			b.WriteString("True")
+		} else {
+			b.WriteString("False")
+		}
+	case int:
+		b.WriteString(strconv.Itoa(x))
+	case int64:
+		b.WriteString(strconv.FormatInt(x, 10))
+	case float64:
+		b.WriteString(formatFloat(x))
+	case string:
+		b.WriteString(quoteStr(x))
+	case value.Unsafe:
+		b.WriteString(quoteStr(string(x)))
+	case Tuple:
+		b.WriteByte('(')
+		for i, it := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, it)
+		}
+		if len(x) == 1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(')')
+	case []any:
+		b.WriteByte('[')
+		for i, it := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, it)
+		}
+		b.WriteByte(']')
+	case []string:
+		b.WriteByte('[')
+		for i, it := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, it)
+		}
+		b.WriteByte(']')
+	case *value.Dict, map[string]any, Mapping:
+		b.WriteByte('{')
+		for i, k := range mapKeys(x) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, k)
+			b.WriteString(": ")
+			val, _ := mapGet(x, k)
+			writeRepr(b, val)
+		}
+		b.WriteByte('}')
+	case *Undefined:
+		b.WriteString("Undefined")
+	case value.Vaulted:
+		b.WriteString(quoteStr(x.Ciphertext))
+	case *namespace:
+		b.WriteString("<Namespace>")
+	case *loopInfo:
+		b.WriteString("<LoopContext>")
+	case *macro:
+		b.WriteString("<Macro '" + x.name + "'>")
+	default:
+		b.WriteString(strings.TrimSpace(strings.ReplaceAll(strconv.Quote(sprint(x)), "\"", "")))
+	}
+}
+
+// formatFloat prints a float64 as Python's repr does.
+func formatFloat(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64)
+	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
+	if exp < -4 || exp >= 16 {
+		return e
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.ContainsAny(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+// quoteStr is Python's repr() of a str.
+func quoteStr(s string) string {
+	q := byte('\'')
+	if strings.Contains(s, "'") && !strings.Contains(s, "\"") {
+		q = '"'
+	}
+	var b strings.Builder
+	b.WriteByte(q)
+	for _, r := range s {
+		switch {
+		case r == rune(q) || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(`\x`)
+			b.WriteString(hex2(int(r)))
+		case r >= 0x80 && !unicode.IsPrint(r):
+			if r <= 0xff {
+				b.WriteString(`\x` + hex2(int(r)))
+			} else if r <= 0xffff {
+				h := strconv.FormatInt(int64(r), 16)
+				b.WriteString(`\u` + strings.Repeat("0", 4-len(h)) + h)
+			} else {
+				h := strconv.FormatInt(int64(r), 16)
+				b.WriteString(`\U` + strings.Repeat("0", 8-len(h)) + h)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte(q)
+	return b.String()
+}
+
+func hex2(n int) string {
+	h := strconv.FormatInt(int64(n), 16)
+	if len(h) < 2 {
+		h = "0" + h
+	}
+	return h
+}
+
+// typeName is Python's type(v).__name__ for the value.
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "NoneType"
+	case bool:
+		return "bool"
+	case int, int64:
+		return "int"
+	case float64:
+		return "float"
+	case string:
+		return "str"
+	case value.Unsafe:
+		return "AnsibleUnsafeText"
+	case Tuple:
+		return "tuple"
+	case []any, []string:
+		return "list"
+	case *value.Dict, map[string]any, Mapping:
+		return "dict"
+	case *Undefined:
+		return "AnsibleUndefined"
+	case *macro:
+		return "Macro"
+	case value.Vaulted:
+		return "AnsibleVaultEncryptedUnicode"
+	}
+	return "object"
+}
+
+// objName is how Jinja names an object in "'X object' has no attribute" messages.
+func objName(v any) string {
+	switch v.(type) {
+	case *value.Dict, map[string]any, Mapping:
+		return "dict object"
+	case []any:
+		return "list object"
+	case string, value.Unsafe:
+		return "str object"
+	case Tuple:
+		return "tuple object"
+	case int:
+		return "int object"
+	case float64:
+		return "float object"
+	case bool:
+		return "bool object"
+	case nil:
+		return "None"
+	}
+	return typeName(v) + " object"
+}
