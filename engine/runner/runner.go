@@ -117,6 +117,10 @@ type hostState struct {
 	unreachable bool
 	ended       bool // meta: end_host
 	notified    map[*playbook.Task]bool
+	// failedTask and failedResult are the last failure, shown to rescue
+	// sections as ansible_failed_task and ansible_failed_result.
+	failedTask   map[string]any
+	failedResult map[string]any
 }
 
 func (r *Runner) host(name string) *hostState {

@@ -244,6 +244,10 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 		h.unreachable = true
 	case failed && !ignoreErrors:
 		h.failed = true
+		h.mu.Lock()
+		h.failedTask = map[string]any{"name": t.Name(), "action": t.Action, "args": t.Args, "uuid": res.Task.UUID}
+		h.failedResult = result
+		h.mu.Unlock()
 	}
 	if d := truthy(result["_gorun_delegated"]); d {
 		res.Delegated, _ = result["_gorun_delegated_host"].(string)

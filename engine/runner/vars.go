@@ -98,6 +98,12 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	for _, rl := range roleChain(role) {
 		merge(rl.Params)
 	}
+	h.mu.Lock()
+	if h.failedTask != nil {
+		m["ansible_failed_task"] = h.failedTask
+		m["ansible_failed_result"] = h.failedResult
+	}
+	h.mu.Unlock()
 	// 21. include params and loop variables.
 	for k, v := range s.extra {
 		m[k] = v

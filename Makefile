@@ -1,0 +1,34 @@
+# gorun's two entry points for a fresh Debian machine, run as root:
+#   make demo   install what is missing, build gorun, start lab hosts, run the example
+#   make test   install what is missing, run every test
+SHELL := /bin/bash
+GO ?= go
+LAB := go run ./cmd/gorun-lab
+DEPS := openssh-server openssh-client sudo iproute2 iptables ansible-core ansible \
+        python3-jmespath python3-netaddr python3-passlib rsync git make gcc
+
+.PHONY: demo test deps build lab-up lab-down vet
+
+deps:
+	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build:
+	$(GO) build -o bin/gorun ./cmd/gorun
+
+demo: deps build
+	$(LAB) down >/dev/null 2>&1 || true
+	$(LAB) up 3
+	bin/gorun all -i inventories/lab -m ping
+	bin/gorun all -i inventories/lab -m shell -a 'cat /etc/hostname'
+	bin/gorun playbooks/demo.yml -i inventories/lab
+
+vet:
+	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
+	$(GO) vet ./...
+
+test: deps vet
+	$(GO) test -count=1 -timeout 40m ./...
