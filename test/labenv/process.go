@@ -80,10 +80,18 @@ func startHost(l *Lab, h *Host) (<-chan struct{}, error) {
 	}
 }
 
-// waitSSH waits until the host's sshd accepts connections.
+// waitSSH waits until the host's sshd accepts connections on its first
+// and last port.
 func waitSSH(h *Host, done <-chan struct{}, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	addr := net.JoinHostPort(h.Addr, strconv.Itoa(h.Port))
+	if err := waitPort(h, h.Port, done, deadline, timeout); err != nil || len(h.ExtraPorts) == 0 {
+		return err
+	}
+	return waitPort(h, h.ExtraPorts[len(h.ExtraPorts)-1], done, deadline, timeout)
+}
+
+func waitPort(h *Host, port int, done <-chan struct{}, deadline time.Time, timeout time.Duration) error {
+	addr := net.JoinHostPort(h.Addr, strconv.Itoa(port))
 	for {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
@@ -152,7 +160,7 @@ func (l *Lab) Exec(host string, argv ...string) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
-// StopSSH stops the host's sshd listener, as `systemctl stop ssh` would:
+// StopSSH stops the host's sshd listeners, as `systemctl stop ssh` would:
 // sessions already open go on, new connections are refused. It returns
 // once the port is closed.
 func (l *Lab) StopSSH(host string) error {
@@ -160,7 +168,7 @@ func (l *Lab) StopSSH(host string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := l.Exec(host, "/bin/sh", "-c", "kill $(cat /run/sshd.pid)"); err != nil {
+	if _, err := l.Exec(host, "/bin/sh", "-c", "kill $(cat /run/sshd*.pid)"); err != nil {
 		return err
 	}
 	addr := net.JoinHostPort(h.Addr, strconv.Itoa(h.Port))
@@ -181,7 +189,7 @@ func (l *Lab) StartSSH(host string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := l.Exec(host, "/usr/sbin/sshd"); err != nil {
+	if _, err := l.Exec(host, sshdStartPath); err != nil {
 		return err
 	}
 	return waitSSH(h, nil, 10*time.Second)
