@@ -29,24 +29,11 @@ func dial(t *testing.T, l *Lab, h Host, user string) *ssh.Client {
 }
 
 func tryDial(l *Lab, h Host, user string) (*ssh.Client, error) {
-	keyPEM, err := os.ReadFile(l.KeyFile)
+	cfg, err := l.ClientConfig(user)
 	if err != nil {
 		return nil, err
 	}
-	signer, err := ssh.ParsePrivateKey(keyPEM)
-	if err != nil {
-		return nil, err
-	}
-	check, err := knownhosts.New(l.KnownHostsFile)
-	if err != nil {
-		return nil, err
-	}
-	return ssh.Dial("tcp", net.JoinHostPort(h.Addr, strconv.Itoa(h.Port)), &ssh.ClientConfig{
-		User:            user,
-		Auth:            []ssh.AuthMethod{ssh.PublicKeys(signer)},
-		HostKeyCallback: check,
-		Timeout:         10 * time.Second,
-	})
+	return ssh.Dial("tcp", net.JoinHostPort(h.Addr, strconv.Itoa(h.Port)), cfg)
 }
 
 // sshRun runs cmd on c, with stdin, and returns its stdout or fails.
@@ -316,8 +303,10 @@ func TestManyPortsPerHost(t *testing.T) {
 		t.Fatalf("%d targets, want 40", len(targets))
 	}
 	for _, tg := range targets {
-		h := Host{Name: tg.Name, Addr: tg.Addr, Port: tg.Port}
-		c := dial(t, l, h, "root")
+		c, err := l.Dial(tg.Name, "root")
+		if err != nil {
+			t.Fatalf("Dial %s: %v", tg.Name, err)
+		}
 		if got := strings.TrimSpace(sshRun(t, c, "", "hostname")); got != tg.Host {
 			t.Errorf("target %s (port %d): hostname %q, want %q", tg.Name, tg.Port, got, tg.Host)
 		}
