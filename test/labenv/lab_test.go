@@ -285,19 +285,7 @@ func kernelHasNetem() bool {
 }
 
 func TestManyPortsPerHost(t *testing.T) {
-	if err := Available(); err != nil {
-		t.Skip(err)
-	}
-	name := "t-ports-" + strings.ToLower(strconv.Itoa(os.Getpid()))
-	l, err := Up(name, 2, Options{PortsPerHost: 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := l.Down(); err != nil {
-			t.Error(err)
-		}
-	})
+	l := ForTestWith(t, 2, Options{PortsPerHost: 20})
 	targets := l.Targets()
 	if len(targets) != 40 {
 		t.Fatalf("%d targets, want 40", len(targets))

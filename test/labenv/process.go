@@ -92,6 +92,7 @@ func waitSSH(h *Host, done <-chan struct{}, timeout time.Duration) error {
 
 func waitPort(h *Host, port int, done <-chan struct{}, deadline time.Time, timeout time.Duration) error {
 	addr := net.JoinHostPort(h.Addr, strconv.Itoa(port))
+	starterSeen := false
 	for {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
@@ -101,12 +102,31 @@ func waitPort(h *Host, port int, done <-chan struct{}, deadline time.Time, timeo
 		if time.Now().After(deadline) {
 			return hostFailed(h, fmt.Sprintf("sshd not listening on %s after %s: %v", addr, timeout, err))
 		}
+		// sshd-start waits for its sshds: once it has run and is gone,
+		// they all died (the console says why), and waiting is useless.
+		running := hasChild(h.PID, "sshd-start")
+		if starterSeen && !running {
+			return hostFailed(h, "sshd exited before listening on "+addr)
+		}
+		starterSeen = starterSeen || running
 		select {
 		case <-done:
 			return hostFailed(h, "ended before sshd listened")
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+}
+
+// hasChild reports whether process pid has a child whose command is comm.
+func hasChild(pid int, comm string) bool {
+	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, child := range strings.Fields(string(data)) {
+		name, _ := os.ReadFile("/proc/" + child + "/comm")
+		if strings.TrimSpace(string(name)) == comm {
+			return true
+		}
+	}
+	return false
 }
 
 // hostFailed is the error of a host that did not come up, with the tail
