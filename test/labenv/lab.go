@@ -126,6 +126,11 @@ func create(name string, n int, opts Options) (*Lab, error) {
 	if _, err := os.Stat(dir); err == nil {
 		return nil, fmt.Errorf("labenv: lab %q is already up or was left stale (%s exists); take it down first", name, dir)
 	}
+	// Long names are hashed into interface names; two labs must not
+	// share them, or one's Down would remove the other's links.
+	if linkExists(bridgeName(name)) {
+		return nil, fmt.Errorf("labenv: lab %q would use bridge %s, which exists already (another lab's?); choose another name", name, bridgeName(name))
+	}
 	subnet, err := pickSubnet(name)
 	if err != nil {
 		return nil, err
