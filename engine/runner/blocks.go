@@ -60,7 +60,18 @@ func (pr *playRun) runBlock(ctx context.Context, b *playbook.Block, hosts []*hos
 	if len(entered) == 0 || pr.endPlay {
 		return nil
 	}
-	if err := pr.runItems(ctx, b.Block, entered); err != nil {
+	if len(b.Rescue) > 0 {
+		for _, h := range entered {
+			h.rescuable++
+		}
+	}
+	err := pr.runItems(ctx, b.Block, entered)
+	if len(b.Rescue) > 0 {
+		for _, h := range entered {
+			h.rescuable--
+		}
+	}
+	if err != nil {
 		return err
 	}
 	if len(b.Rescue) > 0 {
@@ -74,17 +85,6 @@ func (pr *playRun) runBlock(ctx context.Context, b *playbook.Block, hosts []*hos
 		if len(rescue) > 0 {
 			if err := pr.runItems(ctx, b.Rescue, rescue); err != nil {
 				return err
-			}
-			for _, h := range rescue {
-				if !h.failed && !h.unreachable {
-					s := pr.r.stat(h.name)
-					pr.r.mu.Lock()
-					s.Rescued++
-					if s.Failures > 0 {
-						s.Failures--
-					}
-					pr.r.mu.Unlock()
-				}
 			}
 		}
 	}

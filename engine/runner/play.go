@@ -158,7 +158,9 @@ func (r *Runner) runPlay(ctx context.Context, play *playbook.Play) error {
 		pr.batch = nil
 		for _, n := range batch {
 			h := r.host(n)
-			h.failed, h.unreachable, h.ended = false, false, false
+			// Hosts that failed or were unreachable in an earlier play stay
+			// out, as Ansible's TaskQueueManager marks them failed again.
+			h.ended = false
 			h.notified = map[*playbook.Task]bool{}
 			pr.batch = append(pr.batch, h)
 		}

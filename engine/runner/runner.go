@@ -116,6 +116,9 @@ type hostState struct {
 	failed      bool
 	unreachable bool
 	ended       bool // meta: end_host
+	// rescuable counts the blocks with a rescue section whose block: part
+	// the host is in: a failure there is counted as rescued, not failed.
+	rescuable int
 	notified    map[*playbook.Task]bool
 	// failedTask and failedResult are the last failure, shown to rescue
 	// sections as ansible_failed_task and ansible_failed_result.

@@ -221,10 +221,20 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 		}
 	case failed:
 		res.Status = output.Failed
-		if ignoreErrors {
+		switch {
+		case ignoreErrors:
+			// An ignored failure counts as ok too, as in Ansible's
+			// _process_pending_results.
 			res.Ignored = true
 			st.Ignored++
-		} else {
+			st.OK++
+			if changed {
+				st.Changed++
+			}
+		case h.rescuable > 0:
+			// The host goes on to a rescue section.
+			st.Rescued++
+		default:
 			st.Failures++
 		}
 	case skipped:
@@ -272,17 +282,47 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 	}
 }
 
+// stripInternal copies a result without its internal keys (_ansible_* and
+// gorun's own _gorun_*) at any depth, as Ansible's strip_internal_keys does
+// before registering a result.
+func stripInternal(v any) any {
+	internal := func(k string) bool {
+		return strings.HasPrefix(k, "_ansible_") || strings.HasPrefix(k, "_gorun_")
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			if !internal(k) {
+				out[k] = stripInternal(x)
+			}
+		}
+		return out
+	case *value.Dict:
+		out := value.NewDict(t.Len())
+		for _, k := range t.Keys() {
+			if !internal(k) {
+				x, _ := t.Get(k)
+				out.Set(k, stripInternal(x))
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = stripInternal(x)
+		}
+		return out
+	}
+	return v
+}
+
 func (pr *playRun) register(t *playbook.Task, h *hostState, result map[string]any) {
 	reg, ok := t.Attrs["register"].(string)
 	if !ok || reg == "" {
 		return
 	}
-	clean := map[string]any{}
-	for k, v := range result {
-		if !strings.HasPrefix(k, "_gorun_") {
-			clean[k] = v
-		}
-	}
+	clean := stripInternal(result)
 	h.mu.Lock()
 	h.setFacts.Set(reg, clean)
 	h.mu.Unlock()
