@@ -119,7 +119,7 @@ type hostState struct {
 	// rescuable counts the blocks with a rescue section whose block: part
 	// the host is in: a failure there is counted as rescued, not failed.
 	rescuable int
-	notified    map[*playbook.Task]bool
+	notified  map[*playbook.Task]bool
 	// failedTask and failedResult are the last failure, shown to rescue
 	// sections as ansible_failed_task and ansible_failed_result.
 	failedTask   map[string]any
