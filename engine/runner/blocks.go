@@ -237,17 +237,29 @@ func (pr *playRun) addHandlerBlock(b *playbook.Block) {
 	}
 }
 
-// notify marks the handlers a changed task names as pending for a host.
+// notify marks the handlers a changed task names as pending for a host: the
+// last handler loaded with that name (Ansible's search_handler_blocks_by_name
+// searches in reverse), and every handler listening to it.
 func (pr *playRun) notify(h *hostState, names []string, vars map[string]any) error {
+	mark := func(hd *playbook.Task) {
+		h.mu.Lock()
+		h.notified[hd] = true
+		h.mu.Unlock()
+		pr.r.emit(func(cb output.Callback) { cb.Notified(hd.DisplayName(), h.name) })
+	}
 	for _, name := range names {
 		found := false
-		for _, hd := range pr.handlers {
-			if pr.handlerMatches(hd, name, vars) {
+		for i := len(pr.handlers) - 1; i >= 0; i-- {
+			if hd := pr.handlers[i]; pr.handlerNamed(hd, name, vars) {
 				found = true
-				h.mu.Lock()
-				h.notified[hd] = true
-				h.mu.Unlock()
-				pr.r.emit(func(cb output.Callback) { cb.Notified(hd.DisplayName(), h.name) })
+				mark(hd)
+				break
+			}
+		}
+		for _, hd := range pr.handlers {
+			if handlerListens(hd, name) {
+				found = true
+				mark(hd)
 			}
 		}
 		if !found {
@@ -257,18 +269,23 @@ func (pr *playRun) notify(h *hostState, names []string, vars map[string]any) err
 	return nil
 }
 
-func (pr *playRun) handlerMatches(hd *playbook.Task, name string, vars map[string]any) bool {
+// handlerNamed reports whether a handler's name, plain or prefixed with its
+// role ("role : name"), is the notification.
+func (pr *playRun) handlerNamed(hd *playbook.Task, name string, vars map[string]any) bool {
 	hn := hd.Name()
-	if hn != "" {
-		if rendered, err := pr.r.opts.Templates.RenderString(hn, ctxFor(vars, nil)); err == nil {
-			hn = rendered
-		}
-		if hn == name || (hd.Role != nil && hd.Role.Name+" : "+hn == name) {
-			return true
-		}
+	if hn == "" {
+		return false
 	}
+	if rendered, err := pr.r.opts.Templates.RenderString(hn, ctxFor(vars, nil)); err == nil {
+		hn = rendered
+	}
+	return hn == name || (hd.Role != nil && hd.Role.Name+" : "+hn == name)
+}
+
+// handlerListens reports whether a handler listens to the notification.
+func handlerListens(hd *playbook.Task, name string) bool {
 	for _, l := range hd.Listen {
-		if l == name || (hd.Role != nil && hd.Role.Name+" : "+l == name) {
+		if l == name {
 			return true
 		}
 	}

@@ -95,7 +95,8 @@ func (pr *playRun) taskInfo(t *playbook.Task) *output.Task {
 			name = s
 		}
 	}
-	if t.Role != nil {
+	// include_role names itself without the role prefix (IncludeRole.get_name).
+	if t.Role != nil && playbook.ShortName(t.Action) != playbook.ActionIncludeRole {
 		name = t.Role.Name + " : " + name
 	}
 	kind := "TASK"

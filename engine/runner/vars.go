@@ -160,12 +160,15 @@ func (r *Runner) magicVars(m map[string]any, h *hostState, s scope, role *playbo
 		m["role_name"] = role.Name
 		m["role_path"] = role.Path
 		m["ansible_role_name"] = role.Name
-		m["ansible_parent_role_names"] = toAnyList(role.ParentNames())
-		var paths []any
-		for _, p := range role.ParentNames() {
-			paths = append(paths, p)
+		if parents := role.ParentRoles(); len(parents) > 0 {
+			var names, paths []any
+			for _, p := range parents {
+				names = append(names, p.Name)
+				paths = append(paths, p.Path)
+			}
+			m["ansible_parent_role_names"] = names
+			m["ansible_parent_role_paths"] = paths
 		}
-		m["ansible_parent_role_paths"] = paths
 	}
 	if s.task != nil {
 		m["ansible_search_path"] = toAnyList(searchPath(s.task, r.opts.PlaybookDir))
