@@ -133,6 +133,7 @@ func (pr *playRun) runItems(ctx context.Context, items []playbook.Item, hosts []
 			if err := pr.runTask(ctx, t, active); err != nil {
 				return err
 			}
+			pr.afterTask(t, active)
 		case *playbook.RoleUse:
 			seen := map[string]bool{}
 			if err := pr.runRole(ctx, t.Role, active, seen); err != nil {
@@ -141,27 +142,8 @@ func (pr *playRun) runItems(ctx context.Context, items []playbook.Item, hosts []
 		default:
 			return fmt.Errorf("internal error: unknown item %T", it)
 		}
-		if pr.anyErrorsFatal(it) {
-			for _, h := range hosts {
-				if h.failed {
-					for _, o := range pr.batch {
-						o.failed = true
-					}
-					break
-				}
-			}
-		}
 	}
 	return nil
-}
-
-func (pr *playRun) anyErrorsFatal(it playbook.Item) bool {
-	t, ok := it.(*playbook.Task)
-	if !ok {
-		return false
-	}
-	v, ok := inherited(t, pr.play, "any_errors_fatal")
-	return ok && truthy(v)
 }
 
 // collectHandlers gathers the play's handlers and its roles' handlers in the

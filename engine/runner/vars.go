@@ -136,7 +136,11 @@ func (r *Runner) magicVars(m map[string]any, h *hostState, s scope, role *playbo
 	}
 	m["groups"] = groupsVar(inv)
 	m["hostvars"] = &hostVars{r: r, pr: s.pr}
-	m["playbook_dir"] = r.opts.PlaybookDir
+	var play *playbook.Play
+	if s.pr != nil {
+		play = s.pr.play
+	}
+	m["playbook_dir"] = r.playbookDir(play)
 	m["ansible_check_mode"] = r.opts.Check
 	m["ansible_diff_mode"] = r.opts.Diff
 	m["ansible_forks"] = r.opts.Forks
@@ -171,7 +175,7 @@ func (r *Runner) magicVars(m map[string]any, h *hostState, s scope, role *playbo
 		}
 	}
 	if s.task != nil {
-		m["ansible_search_path"] = toAnyList(searchPath(s.task, r.opts.PlaybookDir))
+		m["ansible_search_path"] = toAnyList(searchPath(s.task, r.playbookDir(play)))
 	}
 }
 

@@ -87,7 +87,7 @@ func runCase(t *testing.T, gorun, labInv, dir string) {
 	if err != nil {
 		t.Fatalf("reading gorun's output: %v\n%s", err, report())
 	}
-	if len(wt.Recap) == 0 && want.ExitCode == 0 {
+	if !strings.Contains(want.Stdout, "PLAY RECAP") {
 		t.Errorf("ansible printed no recap: the case tests nothing")
 	}
 	for _, h := range Hosts(wt, gt) {
