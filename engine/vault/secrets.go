@@ -170,3 +170,6 @@ func encryptWithSalt(plaintext, password, salt []byte, id string) ([]byte, error
 	}
 	return formatEnvelope(body, id), nil
 }
+
+// At returns the i-th secret.
+func (s *Secrets) At(i int) Secret { return s.list[i] }

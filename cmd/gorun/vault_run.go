@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"gorun/engine/vault"
+)
+
+// vaultSettings are the ansible.cfg / ANSIBLE_* settings ansible-vault reads.
+type vaultSettings struct {
+	identityList    []string // DEFAULT_VAULT_IDENTITY_LIST
+	passwordFile    string   // DEFAULT_VAULT_PASSWORD_FILE
+	encryptIdentity string   // DEFAULT_VAULT_ENCRYPT_IDENTITY
+	idMatch         bool     // DEFAULT_VAULT_ID_MATCH
+	askVaultPass    bool     // DEFAULT_ASK_VAULT_PASS
+}
+
+// run carries out one parsed ansible-vault command, like VaultCLI.run.
+func (c *vaultCLI) run(o *vaultOptions) error {
+	readStdin, err := o.check()
+	if err != nil {
+		return err
+	}
+	set, err := loadVaultSettings()
+	if err != nil {
+		return err
+	}
+	o.askVaultPass = o.askVaultPass || set.askVaultPass
+	vaultIDs := append(cloneStrings(set.identityList), o.vaultIDs...)
+
+	var secrets *vault.Secrets
+	var encrypt vault.Secret
+	var newSecret vault.Secret
+	switch o.action {
+	case "decrypt", "view", "rekey", "edit":
+		secrets, err = c.setupSecrets(set, vaultIDs, o.passwordFiles, o.askVaultPass, false)
+		if err != nil {
+			return err
+		}
+		if secrets.Len() == 0 {
+			return optionsError("A vault password is required to use Ansible's Vault")
+		}
+	case "encrypt", "encrypt_string", "create":
+		encryptID := o.encryptVaultID
+		if encryptID == "" {
+			encryptID = set.encryptIdentity
+		}
+		secrets, err = c.setupSecrets(set, vaultIDs, o.passwordFiles, o.askVaultPass, true)
+		if err != nil {
+			return err
+		}
+		if secrets.Len() > 1 && encryptID == "" {
+			return optionsError("The vault-ids %s are available to encrypt. Specify the vault-id to encrypt with --encrypt-vault-id", strings.Join(secrets.IDs(), ","))
+		}
+		if secrets.Len() == 0 {
+			return optionsError("A vault password is required to use Ansible's Vault")
+		}
+		if encrypt, err = pickEncryptSecret(secrets, encryptID); err != nil {
+			return err
+		}
+	}
+	if o.action == "rekey" {
+		encryptID := o.encryptVaultID
+		if encryptID == "" {
+			encryptID = set.encryptIdentity
+		}
+		var newIDs, newFiles []string
+		if encryptID != "" {
+			newIDs = cloneStrings(set.identityList)
+		}
+		if o.newVaultID != "" {
+			newIDs = append(newIDs, o.newVaultID)
+		}
+		if o.newPasswordFile != "" {
+			newFiles = append(newFiles, o.newPasswordFile)
+		}
+		newSecrets, err := c.setupSecrets(set, newIDs, newFiles, o.askVaultPass, true)
+		if err != nil {
+			return err
+		}
+		if newSecrets.Len() == 0 {
+			return optionsError("A new vault password is required to use Ansible's Vault rekey")
+		}
+		if newSecret, err = pickEncryptSecret(newSecrets, encryptID); err != nil {
+			return err
+		}
+	}
+	secrets.IDMatch = set.idMatch
+	ed := &vaultEditor{secrets: secrets, cli: c}
+
+	switch o.action {
+	case "encrypt":
+		return c.encrypt(ed, o, encrypt)
+	case "encrypt_string":
+		return c.encryptString(ed, o, encrypt, readStdin)
+	case "decrypt":
+		return c.decrypt(ed, o)
+	case "create":
+		if len(o.args) != 1 {
+			return optionsError("ansible-vault create can take only one filename argument")
+		}
+		return ed.createFile(o.args[0], encrypt)
+	case "edit":
+		for _, f := range o.args {
+			if err := ed.editFile(f); err != nil {
+				return err
+			}
+		}
+	case "view":
+		for _, f := range o.args {
+			pt, err := ed.plaintext(f)
+			if err != nil {
+				return err
+			}
+			c.pager(pt)
+		}
+	case "rekey":
+		for _, f := range o.args {
+			if err := ed.rekeyFile(f, newSecret); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(c.err, "Rekey successful")
+	}
+	return nil
+}
+
+// cloneStrings copies a list so appending to it leaves the original alone.
+func cloneStrings(s []string) []string { return append([]string(nil), s...) }
+
+// pickEncryptSecret chooses the secret to encrypt with (match_encrypt_secret):
+// the one with vault id id, or the first when id is "".
+func pickEncryptSecret(s *vault.Secrets, id string) (vault.Secret, error) {
+	// Encrypting a probe is not needed: Secrets.Encrypt picks the same
+	// secret, but the CLI also needs the secret itself for edit and rekey.
+	for i, sid := range s.IDs() {
+		if id == "" || sid == id {
+			return s.At(i), nil
+		}
+	}
+	return vault.Secret{}, fmt.Errorf("Did not find a match for --encrypt-vault-id=%s in the known vault-ids %s", id, pyList(s.IDs()))
+}
+
+// pyList formats strings as Python prints a list of them.
+func pyList(ids []string) string {
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = "'" + id + "'"
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// setupSecrets loads the secrets for vaultIDs and password files the way
+// CLI.setup_vault_secrets does, adding the configured password file.
+func (c *vaultCLI) setupSecrets(set vaultSettings, vaultIDs, files []string, ask, newPassword bool) (*vault.Secrets, error) {
+	files = cloneStrings(files)
+	if set.passwordFile != "" {
+		files = append(files, set.passwordFile)
+	}
+	specs := vault.BuildSpecs(vaultIDs, files, ask, true)
+	l := &vault.Loader{
+		Prompt:      c.promptPassword,
+		NewPassword: newPassword,
+		Warn:        c.warn,
+	}
+	return l.Load(specs)
+}
+
+// warn prints an Ansible warning, wrapped at 79 columns as Display does
+// when stdout is not a terminal.
+func (c *vaultCLI) warn(msg string) {
+	fmt.Fprint(c.err, wrapText("[WARNING]: "+msg, 79)+"\n")
+}
+
+// wrapText fills words greedily into lines of at most width columns, the
+// common case of Python's textwrap.wrap (long words are not split).
+func wrapText(s string, width int) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case len(line)+1+len(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
+// promptPassword shows text on stderr and reads a password: without echo
+// from a terminal, otherwise one line from stdin (getpass's fallback).
+func (c *vaultCLI) promptPassword(text string) ([]byte, error) {
+	fmt.Fprint(c.err, text)
+	if f, ok := c.rawIn.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		pw, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(c.err)
+		return pw, err
+	}
+	pw, err := c.readLine()
+	fmt.Fprintln(c.err)
+	return pw, err
+}
+
+// readLine reads one line from stdin without its line break; io.EOF when
+// stdin is exhausted before any byte.
+func (c *vaultCLI) readLine() ([]byte, error) {
+	line, err := c.in.ReadBytes('\n')
+	if len(line) == 0 && err != nil {
+		return nil, io.EOF
+	}
+	return bytes.TrimRight(line, "\r\n"), nil
+}
+
+// isTerminal reports whether w is a terminal, as Python's isatty.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// loadVaultSettings reads the vault settings from the environment.
+func loadVaultSettings() (vaultSettings, error) {
+	var s vaultSettings
+	if v := os.Getenv("ANSIBLE_VAULT_IDENTITY_LIST"); v != "" {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				s.identityList = append(s.identityList, id)
+			}
+		}
+	}
+	if v := os.Getenv("ANSIBLE_VAULT_PASSWORD_FILE"); v != "" {
+		s.passwordFile = unfrackPath(v)
+	}
+	s.encryptIdentity = os.Getenv("ANSIBLE_VAULT_ENCRYPT_IDENTITY")
+	s.idMatch = parseBool(os.Getenv("ANSIBLE_VAULT_ID_MATCH"))
+	s.askVaultPass = parseBool(os.Getenv("ANSIBLE_ASK_VAULT_PASS"))
+	return s, nil
+}
+
+func parseBool(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "y", "yes", "on", "1", "true", "t":
+		return true
+	}
+	return false
+}
+
