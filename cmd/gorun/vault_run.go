@@ -253,4 +253,3 @@ func parseBool(s string) bool {
 	}
 	return false
 }
-
