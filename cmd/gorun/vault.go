@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"gorun/engine/config"
 )
 
 // vaultActions are ansible-vault's sub-commands with their help lines.
@@ -43,8 +45,9 @@ type vaultOptions struct {
 // vaultError is a failure with the exit code ansible-vault uses for it:
 // 1 for AnsibleError, 2 for argument errors, 5 for AnsibleOptionsError.
 type vaultError struct {
-	code int
-	msg  string
+	code  int
+	msg   string
+	plain bool // printed as "ERROR: msg" without usage, like a config error
 }
 
 func (e *vaultError) Error() string { return e.msg }
@@ -69,6 +72,9 @@ func vaultMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &ve) && ve.code == 2:
 		fmt.Fprint(stderr, ve.msg)
 		return 2
+	case errors.As(err, &ve) && ve.plain:
+		fmt.Fprintf(stderr, "ERROR: %s\n", ve.msg)
+		return ve.code
 	case errors.As(err, &ve):
 		if ve.code == 5 {
 			fmt.Fprint(stdout, vaultUsage)
@@ -158,8 +164,9 @@ func (c *vaultCLI) parse(args []string) (*vaultOptions, error) {
 	if o.newPasswordFile != "" && o.newVaultID != "" {
 		return nil, &vaultError{code: 2, msg: "ansible-vault rekey: error: argument --new-vault-id: not allowed with argument --new-vault-password-file\n"}
 	}
+	// Password files keep their symlinks: a "-client" link names a client script.
 	for i, f := range o.passwordFiles {
-		o.passwordFiles[i] = unfrackPath(f)
+		o.passwordFiles[i] = config.Unfrack(f, "")
 	}
 	if o.newPasswordFile != "" {
 		o.newPasswordFile = unfrackPath(o.newPasswordFile)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/shlex"
 
+	"gorun/engine/config"
 	"gorun/engine/vault"
 )
 
@@ -369,16 +370,10 @@ func realPath(name string) string {
 	return abs
 }
 
-// unfrackPath expands ~ and $VARS and makes a path absolute, like
-// Ansible's unfrackpath for command-line paths.
+// unfrackPath expands ~ and $VARS, makes a path absolute and resolves
+// symlinks, like Ansible's unfrack_path() for command-line paths.
 func unfrackPath(p string) string {
-	p = os.ExpandEnv(p)
-	if p == "~" || strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			p = home + p[1:]
-		}
-	}
-	return realPath(p)
+	return realPath(config.Unfrack(p, ""))
 }
 
 // pyOSError renders a file error as Python's OSError prints it:

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/term"
 
+	"gorun/engine/config"
+
 	"gorun/engine/vault"
 )
 
@@ -27,7 +29,7 @@ func (c *vaultCLI) run(o *vaultOptions) error {
 	if err != nil {
 		return err
 	}
-	set, err := loadVaultSettings()
+	set, err := c.loadVaultSettings()
 	if err != nil {
 		return err
 	}
@@ -227,29 +229,22 @@ func isTerminal(v any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// loadVaultSettings reads the vault settings from the environment.
-func loadVaultSettings() (vaultSettings, error) {
-	var s vaultSettings
-	if v := os.Getenv("ANSIBLE_VAULT_IDENTITY_LIST"); v != "" {
-		for _, id := range strings.Split(v, ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				s.identityList = append(s.identityList, id)
-			}
-		}
+// loadVaultSettings reads the vault settings from ansible.cfg and the
+// environment, printing the configuration's warnings as Ansible does.
+func (c *vaultCLI) loadVaultSettings() (vaultSettings, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		// Ansible fails while importing its constants, before the CLI runs.
+		return vaultSettings{}, &vaultError{code: 5, msg: err.Error(), plain: true}
 	}
-	if v := os.Getenv("ANSIBLE_VAULT_PASSWORD_FILE"); v != "" {
-		s.passwordFile = unfrackPath(v)
+	for _, w := range cfg.Warnings() {
+		c.warn(w)
 	}
-	s.encryptIdentity = os.Getenv("ANSIBLE_VAULT_ENCRYPT_IDENTITY")
-	s.idMatch = parseBool(os.Getenv("ANSIBLE_VAULT_ID_MATCH"))
-	s.askVaultPass = parseBool(os.Getenv("ANSIBLE_ASK_VAULT_PASS"))
-	return s, nil
-}
-
-func parseBool(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "y", "yes", "on", "1", "true", "t":
-		return true
-	}
-	return false
+	return vaultSettings{
+		identityList:    cfg.List("DEFAULT_VAULT_IDENTITY_LIST"),
+		passwordFile:    cfg.String("DEFAULT_VAULT_PASSWORD_FILE"),
+		encryptIdentity: cfg.String("DEFAULT_VAULT_ENCRYPT_IDENTITY"),
+		idMatch:         cfg.Bool("DEFAULT_VAULT_ID_MATCH"),
+		askVaultPass:    cfg.Bool("DEFAULT_ASK_VAULT_PASS"),
+	}, nil
 }

@@ -53,6 +53,7 @@ func vaultDir(t *testing.T) string {
 	t.Helper()
 	t.Setenv("TMPDIR", t.TempDir())
 	dir := t.TempDir()
+	t.Setenv("HOME", dir) // no ~/.ansible.cfg of the machine
 	write(t, filepath.Join(dir, "pw1"), "first\n", 0o600)
 	write(t, filepath.Join(dir, "pw2"), "second", 0o600)
 	write(t, filepath.Join(dir, "pw-script.sh"), "#!/bin/sh\necho second\n", 0o700)
@@ -268,4 +269,47 @@ func withoutGetpassNoise(s string) string {
 		keep = append(keep, l)
 	}
 	return strings.Join(keep, "")
+}
+
+// TestVaultConfigSettings checks the vault settings read from ansible.cfg
+// and ANSIBLE_* against ansible-vault with the same settings.
+func TestVaultConfigSettings(t *testing.T) {
+	dir := vaultDir(t)
+	write(t, filepath.Join(dir, "ansible.cfg"), "[defaults]\nvault_password_file = pw2\n", 0o644)
+	write(t, filepath.Join(dir, "c.yml"), "c: 3\n", 0o644)
+	if r := gorunVault(t, dir, "", "encrypt", "c.yml"); r.code != 0 {
+		t.Fatalf("encrypt with vault_password_file from ansible.cfg: %+v", r)
+	}
+	if v := realVault(t, dir, "", nil, "view", "c.yml"); v.stdout != "c: 3\n" {
+		t.Fatalf("ansible-vault view with the same ansible.cfg: %+v", v)
+	}
+
+	// A vault id list from the environment comes before --vault-id.
+	env := []string{"ANSIBLE_VAULT_IDENTITY_LIST=dev@pw1", "ANSIBLE_VAULT_ID_MATCH=true"}
+	for _, e := range env {
+		k, v, _ := strings.Cut(e, "=")
+		t.Setenv(k, v)
+	}
+	args := []string{"encrypt_string", "--encrypt-vault-id", "dev", "--output", "-", "x"}
+	if r := gorunVault(t, dir, "", args...); r.code != 0 || !strings.Contains(r.stdout, "$ANSIBLE_VAULT;1.2;AES256;dev") {
+		t.Fatalf("%+v", r)
+	}
+	// With vault_id_match, a secret under another id is not tried.
+	write(t, filepath.Join(dir, "d.yml"), "d: 4\n", 0o644)
+	if v := realVault(t, dir, "", nil, "encrypt", "--vault-id", "prod@pw1", "--encrypt-vault-id", "prod", "d.yml"); v.code != 0 {
+		t.Fatal(v)
+	}
+	got := gorunVault(t, dir, "", "view", "d.yml")
+	want := realVault(t, dir, "", env, "view", "d.yml")
+	if got.code != want.code || got.stderr != want.stderr {
+		t.Errorf("vault_id_match: gorun %+v\nansible-vault %+v", got, want)
+	}
+
+	// A broken setting stops everything, with Ansible's message and code.
+	t.Setenv("ANSIBLE_FORKS", "lots")
+	got = gorunVault(t, dir, "", "view", "d.yml")
+	want = realVault(t, dir, "", append(env, "ANSIBLE_FORKS=lots"), "view", "d.yml")
+	if got.code != want.code || got.stderr != want.stderr {
+		t.Errorf("bad setting: gorun %+v\nansible-vault %+v", got, want)
+	}
 }

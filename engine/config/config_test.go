@@ -300,3 +300,5 @@ func TestErrorsMatchAnsible(t *testing.T) {
 
 // squash removes all white space, to compare text that Ansible wraps.
 func squash(s string) string { return strings.Join(strings.Fields(s), "") }
+
+func writeText(path, text string) error { return os.WriteFile(path, []byte(text), 0o644) }
