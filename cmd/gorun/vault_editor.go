@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -80,7 +81,11 @@ func (ed *vaultEditor) decrypt(data []byte, name string) ([]byte, vault.Secret, 
 	var fe *vault.FormatError
 	if errors.As(err, &fe) && vault.IsEncrypted(data) {
 		if _, envErr := vault.ParseEnvelope(data, name); envErr == nil {
-			fmt.Fprintf(ed.cli.err, "\n[WARNING]: \nThere was a vault format error in %s: %s\n", name, err)
+			in := ""
+			if name != "" {
+				in = " in " + name
+			}
+			fmt.Fprintf(ed.cli.err, "\n[WARNING]: \nThere was a vault format error%s: %s\n", in, err)
 		}
 	}
 	return pt, sec, err
@@ -110,7 +115,7 @@ func (ed *vaultEditor) rekeyFile(name string, newSecret vault.Secret) error {
 	if err != nil {
 		return err
 	}
-	pt, _, err := ed.decrypt(data, name)
+	pt, _, err := ed.decrypt(data, "") // VaultEditor.rekey_file passes no file name
 	if err != nil {
 		return fmt.Errorf("%v for %s", err, name)
 	}
@@ -148,7 +153,7 @@ func (ed *vaultEditor) editFile(name string) error {
 	if err != nil {
 		return err
 	}
-	pt, sec, err := ed.decrypt(data, name)
+	pt, sec, err := ed.decrypt(data, "") // VaultEditor.edit_file passes no file name
 	if err != nil {
 		return fmt.Errorf("%v for %s", err, name)
 	}
@@ -256,7 +261,7 @@ func (c *vaultCLI) readData(name string) ([]byte, error) {
 	var data []byte
 	var err error
 	if name == "-" {
-		data, err = readAll(c.in)
+		data, err = io.ReadAll(c.in)
 	} else {
 		data, err = os.ReadFile(name)
 	}

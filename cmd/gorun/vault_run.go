@@ -63,7 +63,7 @@ func (c *vaultCLI) run(o *vaultOptions) error {
 		if secrets.Len() == 0 {
 			return optionsError("A vault password is required to use Ansible's Vault")
 		}
-		if encrypt, err = pickEncryptSecret(secrets, encryptID); err != nil {
+		if encrypt, err = secrets.EncryptSecret(encryptID); err != nil {
 			return err
 		}
 	}
@@ -89,7 +89,7 @@ func (c *vaultCLI) run(o *vaultOptions) error {
 		if newSecrets.Len() == 0 {
 			return optionsError("A new vault password is required to use Ansible's Vault rekey")
 		}
-		if newSecret, err = pickEncryptSecret(newSecrets, encryptID); err != nil {
+		if newSecret, err = newSecrets.EncryptSecret(encryptID); err != nil {
 			return err
 		}
 	}
@@ -135,28 +135,6 @@ func (c *vaultCLI) run(o *vaultOptions) error {
 
 // cloneStrings copies a list so appending to it leaves the original alone.
 func cloneStrings(s []string) []string { return append([]string(nil), s...) }
-
-// pickEncryptSecret chooses the secret to encrypt with (match_encrypt_secret):
-// the one with vault id id, or the first when id is "".
-func pickEncryptSecret(s *vault.Secrets, id string) (vault.Secret, error) {
-	// Encrypting a probe is not needed: Secrets.Encrypt picks the same
-	// secret, but the CLI also needs the secret itself for edit and rekey.
-	for i, sid := range s.IDs() {
-		if id == "" || sid == id {
-			return s.At(i), nil
-		}
-	}
-	return vault.Secret{}, fmt.Errorf("Did not find a match for --encrypt-vault-id=%s in the known vault-ids %s", id, pyList(s.IDs()))
-}
-
-// pyList formats strings as Python prints a list of them.
-func pyList(ids []string) string {
-	q := make([]string, len(ids))
-	for i, id := range ids {
-		q[i] = "'" + id + "'"
-	}
-	return "[" + strings.Join(q, ", ") + "]"
-}
 
 // setupSecrets loads the secrets for vaultIDs and password files the way
 // CLI.setup_vault_secrets does, adding the configured password file.

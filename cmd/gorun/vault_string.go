@@ -38,7 +38,7 @@ func (c *vaultCLI) encryptString(ed *vaultEditor, o *vaultOptions, sec vault.Sec
 		if isTerminal(c.out) {
 			fmt.Fprintln(c.err, "Reading plaintext input from stdin. (ctrl-d to end input, twice if your content does not already have a newline)")
 		}
-		text, err := readAll(c.in)
+		text, err := io.ReadAll(c.in)
 		if err != nil {
 			return err
 		}
@@ -126,6 +126,3 @@ func (c *vaultCLI) promptString(show bool) (stringInput, error) {
 	}
 	return stringInput{text, fromPrompt, string(name)}, nil
 }
-
-// readAll reads r to the end.
-func readAll(r io.Reader) ([]byte, error) { return io.ReadAll(r) }

@@ -115,7 +115,14 @@ func TestVaultErrorsMatchAnsible(t *testing.T) {
 	if r := realVault(t, dir, "", nil, "encrypt", "--vault-password-file", "pw1", "--output", "enc.yml", "plain.yml"); r.code != 0 {
 		t.Fatalf("%+v", r)
 	}
+	enc := read(t, filepath.Join(dir, "enc.yml"))
+	write(t, filepath.Join(dir, "damaged.yml"), enc[:len(enc)-7], 0o600)
+	write(t, filepath.Join(dir, "badhex.yml"), strings.Replace(enc, "3", "z", 1), 0o600)
 	cases := [][]string{
+		{"view", "--vault-password-file", "pw1", "damaged.yml"},       // odd length
+		{"decrypt", "--vault-password-file", "pw1", "badhex.yml"},     // not hex
+		{"encrypt", "--vault-password-file", "pw1", "enc.yml"},        // already encrypted
+		{"edit", "--vault-password-file", "pw1", "plain.yml"},         // not encrypted
 		{"view", "--vault-password-file", "pw2", "enc.yml"},           // wrong password
 		{"decrypt", "--vault-id", "x@pw2", "enc.yml"},                 // wrong password, realpath in message
 		{"view", "--vault-password-file", "pw1", "plain.yml"},         // not encrypted

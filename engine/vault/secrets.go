@@ -134,7 +134,7 @@ func (s *Secrets) DecryptNamed(data []byte, name string) ([]byte, Secret, error)
 // "default", 1.2 with id in the header otherwise, wrapped at 80 columns and
 // ending in a newline, exactly as ansible-vault writes it.
 func (s *Secrets) Encrypt(plaintext []byte, id string) ([]byte, error) {
-	sec, err := s.encryptSecret(id)
+	sec, err := s.EncryptSecret(id)
 	if err != nil {
 		return nil, err
 	}
@@ -145,8 +145,10 @@ func (s *Secrets) Encrypt(plaintext []byte, id string) ([]byte, error) {
 	return encryptWithSalt(plaintext, sec.Password, salt, id)
 }
 
-// encryptSecret picks the secret to encrypt with, like match_encrypt_secret.
-func (s *Secrets) encryptSecret(id string) (Secret, error) {
+// EncryptSecret picks the secret to encrypt with, like Ansible's
+// match_encrypt_secret: the first one with vault id id, or the first secret
+// when id is "".
+func (s *Secrets) EncryptSecret(id string) (Secret, error) {
 	if s.Len() == 0 {
 		return Secret{}, errors.New("A vault password must be specified to encrypt data")
 	}
