@@ -10,7 +10,6 @@ import (
 	"golang.org/x/term"
 
 	"gorun/engine/config"
-
 	"gorun/engine/vault"
 )
 
@@ -34,62 +33,24 @@ func (c *vaultCLI) run(o *vaultOptions) error {
 		return err
 	}
 	o.askVaultPass = o.askVaultPass || set.askVaultPass
-	vaultIDs := append(cloneStrings(set.identityList), o.vaultIDs...)
+	encryptID := o.encryptVaultID
+	if encryptID == "" {
+		encryptID = set.encryptIdentity
+	}
 
 	var secrets *vault.Secrets
-	var encrypt vault.Secret
-	var newSecret vault.Secret
+	var encrypt, newSecret vault.Secret
 	switch o.action {
 	case "decrypt", "view", "rekey", "edit":
-		secrets, err = c.setupSecrets(set, vaultIDs, o.passwordFiles, o.askVaultPass, false)
-		if err != nil {
-			return err
-		}
-		if secrets.Len() == 0 {
-			return optionsError("A vault password is required to use Ansible's Vault")
-		}
+		secrets, err = c.readSecrets(o, set)
 	case "encrypt", "encrypt_string", "create":
-		encryptID := o.encryptVaultID
-		if encryptID == "" {
-			encryptID = set.encryptIdentity
-		}
-		secrets, err = c.setupSecrets(set, vaultIDs, o.passwordFiles, o.askVaultPass, true)
-		if err != nil {
-			return err
-		}
-		if secrets.Len() > 1 && encryptID == "" {
-			return optionsError("The vault-ids %s are available to encrypt. Specify the vault-id to encrypt with --encrypt-vault-id", strings.Join(secrets.IDs(), ","))
-		}
-		if secrets.Len() == 0 {
-			return optionsError("A vault password is required to use Ansible's Vault")
-		}
-		if encrypt, err = secrets.EncryptSecret(encryptID); err != nil {
-			return err
-		}
+		secrets, encrypt, err = c.writeSecrets(o, set, encryptID)
+	}
+	if err != nil {
+		return err
 	}
 	if o.action == "rekey" {
-		encryptID := o.encryptVaultID
-		if encryptID == "" {
-			encryptID = set.encryptIdentity
-		}
-		var newIDs, newFiles []string
-		if encryptID != "" {
-			newIDs = cloneStrings(set.identityList)
-		}
-		if o.newVaultID != "" {
-			newIDs = append(newIDs, o.newVaultID)
-		}
-		if o.newPasswordFile != "" {
-			newFiles = append(newFiles, o.newPasswordFile)
-		}
-		newSecrets, err := c.setupSecrets(set, newIDs, newFiles, o.askVaultPass, true)
-		if err != nil {
-			return err
-		}
-		if newSecrets.Len() == 0 {
-			return optionsError("A new vault password is required to use Ansible's Vault rekey")
-		}
-		if newSecret, err = newSecrets.EncryptSecret(encryptID); err != nil {
+		if newSecret, err = c.rekeySecret(o, set, encryptID); err != nil {
 			return err
 		}
 	}
@@ -131,6 +92,56 @@ func (c *vaultCLI) run(o *vaultOptions) error {
 		fmt.Fprintln(c.err, "Rekey successful")
 	}
 	return nil
+}
+
+// readSecrets loads the secrets that decrypt, for decrypt, view, edit and rekey.
+func (c *vaultCLI) readSecrets(o *vaultOptions, set vaultSettings) (*vault.Secrets, error) {
+	ids := append(cloneStrings(set.identityList), o.vaultIDs...)
+	secrets, err := c.setupSecrets(set, ids, o.passwordFiles, o.askVaultPass, false)
+	if err == nil && secrets.Len() == 0 {
+		err = optionsError("A vault password is required to use Ansible's Vault")
+	}
+	return secrets, err
+}
+
+// writeSecrets loads the secrets for encrypt, encrypt_string and create,
+// asking for new passwords, and picks the one to encrypt with.
+func (c *vaultCLI) writeSecrets(o *vaultOptions, set vaultSettings, encryptID string) (*vault.Secrets, vault.Secret, error) {
+	ids := append(cloneStrings(set.identityList), o.vaultIDs...)
+	secrets, err := c.setupSecrets(set, ids, o.passwordFiles, o.askVaultPass, true)
+	switch {
+	case err != nil:
+		return nil, vault.Secret{}, err
+	case secrets.Len() > 1 && encryptID == "":
+		return nil, vault.Secret{}, optionsError("The vault-ids %s are available to encrypt. Specify the vault-id to encrypt with --encrypt-vault-id", strings.Join(secrets.IDs(), ","))
+	case secrets.Len() == 0:
+		return nil, vault.Secret{}, optionsError("A vault password is required to use Ansible's Vault")
+	}
+	sec, err := secrets.EncryptSecret(encryptID)
+	return secrets, sec, err
+}
+
+// rekeySecret loads the new secret for rekey from --new-vault-id or
+// --new-vault-password-file (asking when neither is given).
+func (c *vaultCLI) rekeySecret(o *vaultOptions, set vaultSettings, encryptID string) (vault.Secret, error) {
+	var ids, files []string
+	if encryptID != "" {
+		ids = cloneStrings(set.identityList)
+	}
+	if o.newVaultID != "" {
+		ids = append(ids, o.newVaultID)
+	}
+	if o.newPasswordFile != "" {
+		files = append(files, o.newPasswordFile)
+	}
+	secrets, err := c.setupSecrets(set, ids, files, o.askVaultPass, true)
+	if err != nil {
+		return vault.Secret{}, err
+	}
+	if secrets.Len() == 0 {
+		return vault.Secret{}, optionsError("A new vault password is required to use Ansible's Vault rekey")
+	}
+	return secrets.EncryptSecret(encryptID)
 }
 
 // cloneStrings copies a list so appending to it leaves the original alone.
