@@ -229,6 +229,9 @@ func (c *vaultCLI) loadVaultSettings() (vaultSettings, error) {
 	for _, w := range cfg.Warnings() {
 		c.warn(w)
 	}
+	for _, d := range cfg.Deprecations() {
+		fmt.Fprintln(c.err, wrapText("[DEPRECATION WARNING]: "+d, 79))
+	}
 	return vaultSettings{
 		identityList:    cfg.List("DEFAULT_VAULT_IDENTITY_LIST"),
 		passwordFile:    cfg.String("DEFAULT_VAULT_PASSWORD_FILE"),

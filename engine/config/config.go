@@ -20,9 +20,10 @@ import (
 
 // Config is a resolved configuration.
 type Config struct {
-	file     string
-	values   map[string]resolved
-	warnings []string
+	file         string
+	values       map[string]resolved
+	warnings     []string
+	deprecations []string
 }
 
 // resolved is one setting's typed value and where it came from.
@@ -95,12 +96,14 @@ func (c *Config) resolve(s *Setting, ini *iniFile) (any, string, error) {
 	for _, name := range s.Env { // the last one set wins
 		if v, ok := os.LookupEnv(name); ok {
 			raw, origin = v, "env: "+name
+			c.deprecated(s, name)
 		}
 	}
 	if raw == nil {
 		for _, k := range s.Ini {
 			if v, ok := ini.get(k.Section, k.Key); ok {
 				raw, origin = v, c.file
+				c.deprecated(s, "["+k.Section+"]"+k.Key)
 			}
 		}
 	}
@@ -125,7 +128,20 @@ func (c *Config) resolve(s *Setting, ini *iniFile) (any, string, error) {
 	if err := checkChoices(s, v); err != nil {
 		return nil, "", err
 	}
+	if origin != "default" {
+		c.deprecated(s, s.Name)
+	}
 	return v, origin, nil
+}
+
+// deprecated records Ansible's deprecation warning when source (the
+// setting, one of its env variables or ini keys) is deprecated. Only base
+// settings count: Ansible prints these when the CLI starts, before any
+// plugin's options are read.
+func (c *Config) deprecated(s *Setting, source string) {
+	if d := s.Deprecations[source]; d != nil && s.Plugin == "" {
+		c.deprecations = append(c.deprecations, d.message(source, true))
+	}
 }
 
 // entry names a setting as Ansible's _get_entry does in messages.
@@ -197,6 +213,16 @@ func (c *Config) File() string { return c.file }
 // Warnings are the warnings Ansible prints about the configuration (such
 // as an ansible.cfg ignored in a world-writable directory).
 func (c *Config) Warnings() []string { return c.warnings }
+
+// Deprecations are the deprecation warnings Ansible prints for the
+// deprecated settings, variables and keys in use (without the
+// "[DEPRECATION WARNING]: " prefix), unless deprecation_warnings is off.
+func (c *Config) Deprecations() []string {
+	if !c.Bool("DEPRECATION_WARNINGS") {
+		return nil
+	}
+	return c.deprecations
+}
 
 // Get returns a setting's typed value: bool, int, float64, string,
 // []string (list, pathlist, pathspec), map[string]any, or nil when unset.

@@ -243,10 +243,19 @@ func TestEnvironmentMatchesAnsible(t *testing.T) {
 	if c.Origin("DEFAULT_FORKS") != "env: ANSIBLE_FORKS" {
 		t.Errorf("origin %q", c.Origin("DEFAULT_FORKS"))
 	}
+	_, stderr := ansibleDump(t, dir, env)
+	if n := strings.Count(stderr, "[DEPRECATION WARNING]"); n != len(c.Deprecations()) {
+		t.Errorf("%d deprecations %q, ansible-config printed %d: %s", len(c.Deprecations()), c.Deprecations(), n, stderr)
+	}
+	for _, d := range c.Deprecations() {
+		if !strings.Contains(squash(stderr), squash("[DEPRECATION WARNING]: "+d)) {
+			t.Errorf("deprecation %q not in ansible-config's output:\n%s", d, stderr)
+		}
+	}
 
 	// Without ANSIBLE_CONFIG the world-writable cwd is skipped with a warning.
 	delete(env, "ANSIBLE_CONFIG")
-	_, stderr := ansibleDump(t, dir, env)
+	_, stderr = ansibleDump(t, dir, env)
 	setEnv(t, env)
 	t.Chdir(dir)
 	c, err := Load()

@@ -1,5 +1,7 @@
 package config
 
+import "strings"
+
 //go:generate go run ./internal/gen settings_gen.go
 
 // Setting is the definition of one Ansible setting, generated from
@@ -26,8 +28,37 @@ type Setting struct {
 	Vars []string
 	// Choices, when set, are the only valid values.
 	Choices []any
-	// Deprecated marks settings Ansible plans to remove.
-	Deprecated bool
+	// Deprecations maps what Ansible warns about when it is used to why: the
+	// setting's name (the setting itself), an env variable, or "[section]key".
+	Deprecations map[string]*Deprecation
+}
+
+// Deprecation says why a setting or one of its sources is deprecated.
+type Deprecation struct {
+	Why, Version, Alternatives string
+}
+
+// message is Ansible's deprecation warning for source (without the
+// "[DEPRECATION WARNING]: " prefix), as Display.get_deprecation_message
+// writes it.
+func (d *Deprecation) message(source string, builtin bool) string { // builtin: a base setting, from ansible-core
+	msg := source + " option, " + d.Why
+	if d.Alternatives != "" {
+		msg += ", use " + d.Alternatives + " instead"
+	}
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "!") && !strings.HasSuffix(msg, "?") {
+		msg += "."
+	}
+	msg += " This feature will be removed"
+	if builtin {
+		msg += " from ansible-core"
+	}
+	if d.Version != "" {
+		msg += " in version " + d.Version + "."
+	} else {
+		msg += " in a future release."
+	}
+	return msg + " Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg."
 }
 
 // IniKey is where a setting lives in ansible.cfg.

@@ -123,8 +123,12 @@ func writeSetting(b *bytes.Buffer, name, plugin string, def any) {
 	} else if m := value.ToDict(get(def, "choices")); m != nil {
 		fmt.Fprintf(b, ", Choices: %s", literal(toAny(m.Keys())))
 	}
-	if _, ok := value.Lookup(def, "deprecated"); ok {
-		b.WriteString(", Deprecated: true")
+	if deps := deprecations(name, def); len(deps) > 0 {
+		b.WriteString(", Deprecations: map[string]*Deprecation{")
+		for _, d := range deps {
+			fmt.Fprintf(b, "%q: {Why: %q, Version: %q, Alternatives: %q}, ", d[0], d[1], d[2], d[3])
+		}
+		b.WriteString("}")
 	}
 	b.WriteString("},\n")
 }
@@ -277,4 +281,28 @@ func pluginOptions(src, plugin string) (*value.Dict, error) {
 		}
 	}
 	return opts, nil
+}
+
+// deprecations lists [source, why, version, alternatives] for the setting
+// itself (source: its name), its env variables (source: the variable) and
+// its ini keys (source: "[section]key"), as Ansible names them in warnings.
+func deprecations(name string, def any) [][4]string {
+	var out [][4]string
+	add := func(source string, d any) {
+		if d == nil {
+			return
+		}
+		why := strings.Join(strings.Fields(str(get(d, "why"))), " ")
+		out = append(out, [4]string{source, why, str(get(d, "version")), str(get(d, "alternatives"))})
+	}
+	add(name, get(def, "deprecated"))
+	env, _ := get(def, "env").([]any)
+	for _, e := range env {
+		add(str(get(e, "name")), get(e, "deprecated"))
+	}
+	ini, _ := get(def, "ini").([]any)
+	for _, e := range ini {
+		add("["+str(get(e, "section"))+"]"+str(get(e, "key")), get(e, "deprecated"))
+	}
+	return out
 }
