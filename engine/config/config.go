@@ -234,6 +234,52 @@ func (c *Config) Get(name string) (any, bool) {
 	return r.value, ok
 }
 
+// Lookup finds a value by name in one source of per-host settings (host
+// variables, task keywords, command-line options).
+type Lookup func(name string) (any, bool)
+
+// Resolve returns a setting's value for one host the way Ansible's
+// get_config_value_and_origin does when a plugin asks: its variables (the
+// last of s.Vars that is set wins), then keywords, then command-line
+// options, then the environment, ansible.cfg and default already resolved.
+// Any lookup may be nil. The origin is "var: NAME", "keyword: NAME",
+// "cli: NAME" or as for Origin.
+func (c *Config) Resolve(name string, vars, keywords, cli Lookup) (any, string, error) {
+	s := Definition(name)
+	r, ok := c.values[name]
+	if s == nil || !ok {
+		return nil, "", fmt.Errorf("Requested entry (setting: %s) was not defined in configuration.", name)
+	}
+	for _, src := range []struct {
+		lookup Lookup
+		names  []string
+		kind   string
+	}{{vars, s.Vars, "var: "}, {keywords, s.Keywords, "keyword: "}, {cli, s.CLI, "cli: "}} {
+		if src.lookup == nil {
+			continue
+		}
+		var raw any
+		origin := ""
+		for _, n := range src.names {
+			if v, ok := src.lookup(n); ok && v != nil {
+				raw, origin = v, src.kind+n
+			}
+		}
+		if raw == nil {
+			continue
+		}
+		v, err := convert(raw, s.Type, "")
+		if err != nil {
+			return nil, "", fmt.Errorf("Invalid type for configuration option %s (from %s): %v", strings.TrimSpace(entry(s)), origin, err)
+		}
+		if err := checkChoices(s, v); err != nil {
+			return nil, "", err
+		}
+		return v, origin, nil
+	}
+	return r.value, r.origin, nil
+}
+
 // Origin says where a setting's value came from, as ansible-config dump
 // shows it: "default", "env: ANSIBLE_FORKS" or the path of ansible.cfg.
 func (c *Config) Origin(name string) string {

@@ -311,3 +311,39 @@ func TestErrorsMatchAnsible(t *testing.T) {
 func squash(s string) string { return strings.Join(strings.Fields(s), "") }
 
 func writeText(path, text string) error { return os.WriteFile(path, []byte(text), 0o644) }
+
+// TestResolveWithVars checks per-host overrides by variables and the
+// command line over env, ini and default.
+func TestResolveWithVars(t *testing.T) {
+	setEnv(t, map[string]string{"ANSIBLE_SSH_ARGS": "-C"})
+	c, err := LoadFile("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostVars := map[string]any{"ansible_ssh_args": "-o X=1", "ansible_port": "2222", "ansible_host_key_checking": false}
+	vars := func(n string) (any, bool) { v, ok := hostVars[n]; return v, ok }
+	cases := []struct {
+		name   string
+		want   any
+		origin string
+	}{
+		{"connection.ssh.ssh_args", "-o X=1", "var: ansible_ssh_args"},
+		{"connection.ssh.port", 2222, "var: ansible_port"},
+		{"connection.ssh.host_key_checking", false, "var: ansible_host_key_checking"},
+		{"connection.ssh.ssh_common_args", "", "default"},
+	}
+	for _, tc := range cases {
+		got, origin, err := c.Resolve(tc.name, vars, nil, nil)
+		if err != nil || !reflect.DeepEqual(got, tc.want) || origin != tc.origin {
+			t.Errorf("%s = %#v from %q (%v), want %#v from %q", tc.name, got, origin, err, tc.want, tc.origin)
+		}
+	}
+	cli := func(n string) (any, bool) { return "/keys/id", n == "private_key_file" }
+	if got, origin, _ := c.Resolve("connection.ssh.private_key_file", nil, nil, cli); got != "/keys/id" || origin != "cli: private_key_file" {
+		t.Errorf("private_key_file = %v from %q", got, origin)
+	}
+	if _, _, err := c.Resolve("connection.ssh.port", func(string) (any, bool) { return "many", true }, nil, nil); err == nil ||
+		err.Error() != "Invalid type for configuration option plugin_type: connection plugin: ssh setting: port (from var: ansible_ssh_port): invalid literal for int() with base 10: 'many'" {
+		t.Errorf("bad port: %v", err)
+	}
+}

@@ -24,8 +24,13 @@ type Setting struct {
 	// Ini lists the ansible.cfg keys; the last one present wins.
 	Ini []IniKey
 	// Vars lists the inventory/play variables that override the setting
-	// per host (resolved by the runner, not here).
+	// per host, lowest precedence first (see Config.Resolve).
 	Vars []string
+	// Keywords lists the play/task keywords that set it (remote_user...).
+	Keywords []string
+	// CLI lists the command-line options (their argparse dest names, like
+	// "private_key_file") that set it.
+	CLI []string
 	// Choices, when set, are the only valid values.
 	Choices []any
 	// Deprecations maps what Ansible warns about when it is used to why: the
@@ -78,3 +83,18 @@ func (s *Setting) FullName() string {
 func Settings() []*Setting {
 	return append(append([]*Setting(nil), baseSettings...), pluginSettings...)
 }
+
+// Definition returns the definition of a setting by the name Config uses,
+// or nil.
+func Definition(name string) *Setting {
+	return definitions[name]
+}
+
+// definitions indexes every setting by FullName.
+var definitions = func() map[string]*Setting {
+	m := map[string]*Setting{}
+	for _, s := range Settings() {
+		m[s.FullName()] = s
+	}
+	return m
+}()

@@ -118,6 +118,12 @@ func writeSetting(b *bytes.Buffer, name, plugin string, def any) {
 	if vars := names(get(def, "vars"), "name"); len(vars) > 0 {
 		fmt.Fprintf(b, ", Vars: %#v", vars)
 	}
+	if kw := names(get(def, "keyword"), "name"); len(kw) > 0 {
+		fmt.Fprintf(b, ", Keywords: %#v", kw)
+	}
+	if cli := names(get(def, "cli"), "name"); len(cli) > 0 {
+		fmt.Fprintf(b, ", CLI: %#v", cli)
+	}
 	if choices, ok := get(def, "choices").([]any); ok && len(choices) > 0 {
 		fmt.Fprintf(b, ", Choices: %s", literal(choices))
 	} else if m := value.ToDict(get(def, "choices")); m != nil {
