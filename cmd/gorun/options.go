@@ -369,12 +369,6 @@ func firstInt(vals ...int) int {
 	return 0
 }
 
-// isTerminal reports whether w is a terminal (colours, banner width).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
 // readLines is used for --limit @file.
 func readLines(path string) ([]string, error) {
 	f, err := os.Open(path)
