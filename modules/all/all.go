@@ -1,0 +1,7 @@
+// Package all links every gorun module into the binary: each module package
+// registers its modules in init, so importing it is enough.
+package all
+
+import (
+	_ "gorun/modules/commands"
+)
