@@ -89,13 +89,21 @@ func buildPlan(cmd string, opts ExecOptions) (*plan, error) {
 	case "su":
 		// su reads the password from its terminal, so the command gets a pty.
 		// Its standard input then has to pass through the pty too: it is sent
-		// base64-encoded in lines, which a terminal in canonical mode carries
-		// unchanged, and decoded on the far side.
+		// base64-encoded in lines ended by a line holding a single dot, and
+		// decoded on the far side. The terminal is switched out of canonical
+		// mode first: in canonical mode with echo off, OpenSSH's sshd answers
+		// each write to the pty with an SSH "ignore" packet as long as the
+		// write (to hide password lengths), and for large writes that packet
+		// exceeds the protocol's size limit and breaks the connection.
 		esc.pty = true
 		esc.encodeStdin = opts.Stdin != nil
-		body := "echo " + esc.success + "; "
+		body := ""
 		if esc.encodeStdin {
-			body += "base64 -d | { " + inner + "\n}"
+			body = "stty -icanon -echo 2>/dev/null; "
+		}
+		body += "echo " + esc.success + "; "
+		if esc.encodeStdin {
+			body += `sed -n '/^\.$/q;p' | base64 -d | { ` + inner + "\n}"
 		} else {
 			body += "{ " + inner + "\n} </dev/null"
 		}
