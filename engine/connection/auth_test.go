@@ -1,0 +1,91 @@
+package connection
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestAuthPassword(t *testing.T) {
+	l := needLab(t)
+	p := hostParams(t, "h1", "lab")
+	p.PrivateKeyFiles = nil
+	p.Password = l.BecomePassword
+	c := dial(t, p)
+	if got := output(t, c, "id -un", ExecOptions{}); got != "lab\n" {
+		t.Errorf("password login: id -un = %q", got)
+	}
+}
+
+func TestAuthKeyboardInteractive(t *testing.T) {
+	l := needLab(t)
+	// A second sshd on h3 that offers keyboard-interactive only; it runs in
+	// the host's namespaces and ends with the lab.
+	onHost(t, "h3", "/usr/sbin/sshd -p 2200 -o PasswordAuthentication=no -o KbdInteractiveAuthentication=yes -o PubkeyAuthentication=no")
+	p := hostParams(t, "h3", "lab")
+	p.Port = 2200
+	p.PrivateKeyFiles = nil
+	p.Password = l.BecomePassword
+	p.SSHCommonArgs += " -o StrictHostKeyChecking=no"
+	c := dial(t, p)
+	if got := output(t, c, "id -un", ExecOptions{}); got != "lab\n" {
+		t.Errorf("keyboard-interactive login: id -un = %q", got)
+	}
+	p.Password = "wrong"
+	if err := connectErr(t, p); err == nil {
+		t.Error("keyboard-interactive with a wrong password succeeded")
+	}
+}
+
+func TestAuthAgent(t *testing.T) {
+	l := needLab(t)
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	agent := exec.Command("ssh-agent", "-D", "-a", sock)
+	if err := agent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { agent.Process.Kill(); agent.Wait() })
+	// ssh-add retries until the agent listens (bounded).
+	var err error
+	for i := 0; i < 50; i++ {
+		add := exec.Command("ssh-add", l.KeyFile)
+		add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
+		if err = add.Run(); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("ssh-add: %v", err)
+	}
+	t.Setenv("SSH_AUTH_SOCK", sock)
+	p := hostParams(t, "h1", "root")
+	p.PrivateKeyFiles = nil
+	c := dial(t, p)
+	if got := output(t, c, "id -u", ExecOptions{}); got != "0\n" {
+		t.Errorf("agent login: id -u = %q", got)
+	}
+}
+
+func TestAuthDefaultKey(t *testing.T) {
+	l := needLab(t)
+	key, err := os.ReadFile(l.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(os.Getenv("HOME"), ".ssh")
+	os.MkdirAll(dir, 0o700)
+	path := filepath.Join(dir, "id_ecdsa")
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(path) })
+	p := hostParams(t, "h1", "root")
+	p.PrivateKeyFiles = nil
+	c := dial(t, p)
+	if got := output(t, c, "id -u", ExecOptions{}); got != "0\n" {
+		t.Errorf("default key login: id -u = %q", got)
+	}
+}
