@@ -70,10 +70,7 @@ func buildPlan(cmd string, opts ExecOptions) (*plan, error) {
 			flags = "-H -S -n"
 		}
 		if b.Password != "" {
-			flags, err = withoutNonInteractive(flags)
-			if err != nil {
-				return nil, err
-			}
+			flags = withoutNonInteractive(flags)
 		}
 		// The prompt is always set (Ansible sets it only with a password) so
 		// that a password request is recognised even when -n was dropped
@@ -119,11 +116,9 @@ func buildPlan(cmd string, opts ExecOptions) (*plan, error) {
 
 // withoutNonInteractive drops -n from sudo flags, as Ansible does when there
 // is a password to give: sudo must then be allowed to ask for it.
-func withoutNonInteractive(flags string) (string, error) {
-	words := strings.Fields(flags)
+func withoutNonInteractive(flags string) string {
 	var kept []string
-	nFlag := regexp.MustCompile(`^(-\w*)n(\w*.*)`)
-	for _, f := range words {
+	for _, f := range strings.Fields(flags) {
 		switch {
 		case f == "-n" || f == "--non-interactive":
 			continue
@@ -134,8 +129,11 @@ func withoutNonInteractive(flags string) (string, error) {
 			kept = append(kept, f)
 		}
 	}
-	return strings.Join(kept, " "), nil
+	return strings.Join(kept, " ")
 }
+
+// nFlag matches a cluster of short sudo flags containing n, like -HSn.
+var nFlag = regexp.MustCompile(`^(-\w*)n(\w*.*)`)
 
 func joinNonEmpty(parts []string) string {
 	var kept []string

@@ -52,7 +52,7 @@ func TestSudoFlagsWithoutNonInteractive(t *testing.T) {
 		"--non-interactive -E": "-E",
 		"-H -S --preserve-env": "-H -S --preserve-env",
 	} {
-		if got, _ := withoutNonInteractive(in); got != want {
+		if got := withoutNonInteractive(in); got != want {
 			t.Errorf("withoutNonInteractive(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -123,3 +123,18 @@ func TestConnectTimeout(t *testing.T) {
 		t.Fatalf("host off the network: error %v, want a connect timeout", err)
 	}
 }
+
+func TestSFTPReconnectsAfterServerDropsConnection(t *testing.T) {
+	c := dial(t, hostParams(t, "h1", "root"))
+	if err := c.Put(t.Context(), strings.NewReader("one"), "/tmp/sftp-reconnect", 0o644, ExecOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	onHost(t, "h1", "kill "+sessionServer(t, c))
+	if err := c.Put(t.Context(), strings.NewReader("two"), "/tmp/sftp-reconnect", 0o644, ExecOptions{}); err != nil {
+		t.Fatalf("Put after the server dropped the connection: %v", err)
+	}
+	var got strings.Builder
+	if err := c.Get(t.Context(), "/tmp/sftp-reconnect", &got, ExecOptions{}); err != nil || got.String() != "two" {
+		t.Errorf("Get: %q, %v; want \"two\"", got.String(), err)
+	}
+}
