@@ -1,6 +1,7 @@
 package connection
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -136,5 +137,45 @@ func TestSFTPReconnectsAfterServerDropsConnection(t *testing.T) {
 	var got strings.Builder
 	if err := c.Get(t.Context(), "/tmp/sftp-reconnect", &got, ExecOptions{}); err != nil || got.String() != "two" {
 		t.Errorf("Get: %q, %v; want \"two\"", got.String(), err)
+	}
+}
+
+// TestKeepaliveNoticesDeadNetwork: when the network silently dies under an
+// idle connection, keepalives close it, so the next command reports the host
+// unreachable instead of waiting forever.
+func TestKeepaliveNoticesDeadNetwork(t *testing.T) {
+	l := needLab(t)
+	p := hostParams(t, "h3", "root")
+	p.Timeout = time.Second
+	p.SSHCommonArgs += " -o ServerAliveInterval=1 -o ServerAliveCountMax=2"
+	c := dial(t, p)
+	output(t, c, "true", ExecOptions{})
+	if err := l.LinkDown("h3"); err != nil {
+		t.Fatal(err)
+	}
+	defer l.LinkUp("h3")
+	_, err := c.Exec(t.Context(), "true", ExecOptions{})
+	var unreachable *UnreachableError
+	if !errors.As(err, &unreachable) {
+		t.Fatalf("Exec over a dead network: error %v, want *UnreachableError", err)
+	}
+}
+
+func TestExecCancelled(t *testing.T) {
+	c := dial(t, hostParams(t, "h1", "root"))
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	go func() {
+		pr.Read(make([]byte, 8))
+		cancel()
+		io.Copy(io.Discard, pr)
+	}()
+	_, err := c.Exec(ctx, "echo started; exec sleep 60", ExecOptions{Stdout: pw})
+	pw.Close()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled Exec: error %v, want context.Canceled", err)
+	}
+	if got := output(t, c, "echo still usable", ExecOptions{}); got != "still usable\n" {
+		t.Errorf("after a cancelled command: %q", got)
 	}
 }
