@@ -85,3 +85,15 @@ func TestProxyCommand(t *testing.T) {
 		t.Errorf("hostname %q, want h2", got)
 	}
 }
+
+func TestProxyJumpFailureNamesJumpHost(t *testing.T) {
+	l := needLab(t)
+	h1, _ := l.Host("h1")
+	p := hostParams(t, "h2", "root")
+	p.SSHCommonArgs += " -J root@" + h1.Addr + ":2222"
+	err := connectErr(t, p)
+	want := "jump host root@" + h1.Addr + ":2222: ssh: connect to host " + h1.Addr + " port 2222: Connection refused"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("unreachable jump host: error %v, want it to contain %q", err, want)
+	}
+}

@@ -109,7 +109,8 @@ func paramArgs(p Params) *sshOptions {
 		o.set("user", p.User)
 	}
 	if p.Timeout > 0 {
-		o.set("connecttimeout", strconv.Itoa(int(p.Timeout.Round(time.Second)/time.Second)))
+		// Whole seconds, as ssh takes them; at least one, since 0 means none.
+		o.set("connecttimeout", strconv.Itoa(max(1, int(p.Timeout.Round(time.Second)/time.Second))))
 	}
 	return o
 }
