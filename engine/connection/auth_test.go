@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -87,5 +88,32 @@ func TestAuthDefaultKey(t *testing.T) {
 	c := dial(t, p)
 	if got := output(t, c, "id -u", ExecOptions{}); got != "0\n" {
 		t.Errorf("default key login: id -u = %q", got)
+	}
+}
+
+func TestAuthKeyFileProblems(t *testing.T) {
+	dir := t.TempDir()
+	locked := filepath.Join(dir, "locked")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "secret", "-f", locked).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v %s", err, out)
+	}
+	for path, want := range map[string]string{
+		filepath.Join(dir, "missing"): "private key " + filepath.Join(dir, "missing") + ": open",
+		locked:                        "protected by a passphrase; add it to ssh-agent",
+	} {
+		p := hostParams(t, "h1", "root")
+		p.PrivateKeyFiles = []string{path}
+		if err := connectErr(t, p); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("key %s: error %v, want it to contain %q", path, err, want)
+		}
+	}
+	// A missing key named in ssh_config is skipped, as ssh does.
+	sshDir := filepath.Join(os.Getenv("HOME"), ".ssh")
+	os.MkdirAll(sshDir, 0o700)
+	config := filepath.Join(sshDir, "config")
+	os.WriteFile(config, []byte("Host *\n  IdentityFile ~/.ssh/no-such-key\n"), 0o600)
+	t.Cleanup(func() { os.Remove(config) })
+	if err := connectErr(t, hostParams(t, "h1", "root")); err != nil {
+		t.Errorf("with a missing IdentityFile in ssh_config: %v", err)
 	}
 }
