@@ -59,11 +59,11 @@ func TestSudoFlagsWithoutNonInteractive(t *testing.T) {
 }
 
 func TestBuildPlanSudoLine(t *testing.T) {
-	p, err := buildPlan("echo hi", ExecOptions{Become: &Become{Enabled: true, User: "app", Password: "pw"}})
+	p, err := buildPlan("echo hi", ExecOptions{Become: &Become{Enabled: true, User: "app", Password: "s3cr3t-Pa55"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(p.line, "pw") {
+	if strings.Contains(p.line, "s3cr3t-Pa55") {
 		t.Errorf("the become password is on the command line: %s", p.line)
 	}
 	prefix := `sudo -H -S -p "[sudo via ansible, key=`
