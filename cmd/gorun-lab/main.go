@@ -2,7 +2,7 @@
 // with real sshd in network namespaces of this machine (see package
 // gorun/test/labenv). It must run as root.
 //
-//	gorun-lab up N [-name NAME]       start N hosts, print their addresses
+//	gorun-lab up N [-name NAME] [-ports K]  start N hosts (sshd on K ports each)
 //	gorun-lab down [-name NAME]       take the lab down (also a stale one)
 //	gorun-lab inventory [-name NAME] [-format ini|yaml]
 //	gorun-lab status                  list the labs and their hosts
@@ -21,7 +21,7 @@ import (
 )
 
 const usage = `usage:
-  gorun-lab up N [-name NAME]
+  gorun-lab up N [-name NAME] [-ports K]
   gorun-lab down [-name NAME]
   gorun-lab inventory [-name NAME] [-format ini|yaml]
   gorun-lab status
@@ -82,6 +82,7 @@ func parse(fs *flag.FlagSet, args []string, stopAfter int) ([]string, error) {
 func up(args []string) error {
 	fs := flag.NewFlagSet("up", flag.ContinueOnError)
 	name := fs.String("name", labenv.DefaultName, "lab name")
+	ports := fs.Int("ports", 1, "sshd ports per host, each a target of the inventory")
 	pos, err := parse(fs, args, -1)
 	if err != nil {
 		return err
@@ -94,7 +95,7 @@ func up(args []string) error {
 		return fmt.Errorf("up: %q is not a number of hosts", pos[0])
 	}
 	start := time.Now()
-	l, err := labenv.Up(*name, n, labenv.Options{})
+	l, err := labenv.Up(*name, n, labenv.Options{PortsPerHost: *ports})
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,11 @@ func up(args []string) error {
 func printLab(l *labenv.Lab) {
 	fmt.Printf("  key:         %s\n  known_hosts: %s\n  become:      %s / %s\n", l.KeyFile, l.KnownHostsFile, l.BecomeUser, l.BecomePassword)
 	for _, h := range l.Hosts {
-		fmt.Printf("  %-6s %s:%d  netns %s  pid %d\n", h.Name, h.Addr, h.Port, h.Netns, h.PID)
+		fmt.Printf("  %-6s %s:%d  netns %s  pid %d", h.Name, h.Addr, h.Port, h.Netns, h.PID)
+		if n := len(h.ExtraPorts); n > 0 {
+			fmt.Printf("  and ports %d-%d", h.ExtraPorts[0], h.ExtraPorts[n-1])
+		}
+		fmt.Println()
 	}
 }
 

@@ -17,7 +17,11 @@
 //   - a fresh /root (the files of /etc/skel), the lab key in root's
 //     authorized_keys and its own generated host keys;
 //   - a user "lab" with a password and sudo rights that ask for it;
-//   - sshd -D listening on port 22.
+//   - sshd -D listening on port 22 (or on many ports, see
+//     Options.PortsPerHost, to stand in for many hosts in benchmarks).
+//
+// Exec runs a command inside a host without SSH; StopSSH, StartSSH,
+// LinkDown, LinkUp and Delay inject faults.
 //
 // Up starts a lab, Load finds a running one, and Down (the method or the
 // function for a stale lab) removes everything again. ForTest wraps Up for

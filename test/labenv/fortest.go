@@ -46,6 +46,12 @@ var unsafeChars = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
 // and fails it when the lab does not come up.
 func ForTest(t testing.TB, n int) *Lab {
 	t.Helper()
+	return ForTestWith(t, n, Options{})
+}
+
+// ForTestWith is ForTest with Options.
+func ForTestWith(t testing.TB, n int, opts Options) *Lab {
+	t.Helper()
 	if err := Available(); err != nil {
 		t.Skip(err)
 	}
@@ -55,7 +61,7 @@ func ForTest(t testing.TB, n int) *Lab {
 		name = name[:40]
 	}
 	name = testPrefix + name + "-" + strings.ToLower(rand.Text()[:6])
-	l, err := Up(name, n, Options{})
+	l, err := Up(name, n, opts)
 	if err != nil {
 		t.Fatalf("bringing up lab %s: %v", name, err)
 	}

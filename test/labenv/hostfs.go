@@ -25,12 +25,58 @@ const BecomeUser = "lab"
 var hostKeyTypes = []string{"ed25519", "ecdsa"}
 
 // sshdConfig is the drop-in that Debian's sshd_config includes. Host keys
-// are named so that sshd loads no others.
+// are named so that sshd loads no others. Ports are not set here but by
+// sshdStart.
 const sshdConfig = `# Written by gorun's labenv.
 HostKey /etc/ssh/ssh_host_ed25519_key
 HostKey /etc/ssh/ssh_host_ecdsa_key
 PermitRootLogin prohibit-password
 `
+
+// sshdStartPath is the host's script that starts its sshd: init.sh runs
+// it with -D at boot, StartSSH without.
+const sshdStartPath = "/etc/gorun-lab/sshd-start"
+
+// portsPerSSHD is how many ports one sshd listens on: sshd takes at most
+// 16 listening sockets (MAX_LISTEN_SOCKS), one per port with IPv4 only.
+const portsPerSSHD = 16
+
+// sshdStart is the host's sshd-start script. A host with one port runs
+// Debian's sshd as it is configured (port 22); a host with extra ports
+// runs one sshd per 16 ports, IPv4 only, each accepting as many
+// connections at once as 16 ports' worth of default sshds.
+func sshdStart(h *Host) []byte {
+	var cmds []string
+	ports := append([]int{h.Port}, h.ExtraPorts...)
+	if len(ports) == 1 {
+		cmds = []string{"/usr/sbin/sshd"}
+	} else {
+		for i := 0; i < len(ports); i += portsPerSSHD {
+			group := ports[i:min(i+portsPerSSHD, len(ports))]
+			cmd := fmt.Sprintf("/usr/sbin/sshd -o PidFile=/run/sshd-%d.pid -o AddressFamily=inet -o MaxStartups=%d:30:%d",
+				i/portsPerSSHD+1, 10*len(group), 100*len(group))
+			if i == 0 {
+				cmd = strings.Replace(cmd, "sshd-1.pid", "sshd.pid", 1)
+			}
+			for _, p := range group {
+				cmd += fmt.Sprintf(" -p %d", p)
+			}
+			cmds = append(cmds, cmd)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n# Written by gorun's labenv: starts this lab host's sshd. With -D the\n# daemons stay in the foreground and log to stderr (init.sh runs it so).\n")
+	b.WriteString("if [ \"$1\" = -D ]; then\n")
+	for _, c := range cmds {
+		b.WriteString("\t" + c + " -D -e &\n")
+	}
+	b.WriteString("\twait\nelse\n")
+	for _, c := range cmds {
+		b.WriteString("\t" + c + "\n")
+	}
+	b.WriteString("fi\n")
+	return []byte(b.String())
+}
 
 // accounts holds the user database files of a lab's hosts: the machine's
 // with the BecomeUser added. They are computed once per lab.
@@ -257,6 +303,7 @@ func prepareHost(l *Lab, h *Host, acct *accounts, labKey keyPair) ([]ssh.PublicK
 		}
 	}
 	u.file("etc/ssh/sshd_config.d/gorun-lab.conf", []byte(sshdConfig), 0o644, 0, 0)
+	u.file(strings.TrimPrefix(sshdStartPath, "/"), sshdStart(h), 0o755, 0, 0)
 
 	// The labs' state (keys included) is no business of the hosts.
 	u.mkdir(strings.TrimPrefix(StateRoot, "/"))

@@ -47,7 +47,7 @@ cd /
 ip link set lo up
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-/usr/sbin/sshd -D -e &
+/etc/gorun-lab/sshd-start -D &
 echo "lab host $LAB_HOSTNAME up"
 
 # Process 1 ignores signals it does not handle: TERM ends the host.

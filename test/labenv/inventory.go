@@ -11,7 +11,7 @@ import (
 // name, so that the same playbooks run against any lab.
 const InventoryGroup = "lab"
 
-// WriteInventory writes an Ansible inventory of the lab's hosts to path,
+// WriteInventory writes an Ansible inventory of the lab's targets to path,
 // in format "ini" or "yaml", logging in as root. Both gorun and Ansible
 // read it; host keys are checked against KnownHostsFile.
 func (l *Lab) WriteInventory(path, format string) error {
@@ -33,7 +33,7 @@ func (l *Lab) Inventory(format, user string) (string, error) {
 	switch format {
 	case "ini":
 		fmt.Fprintf(&b, "# Lab %q, written by gorun's labenv.\n[%s]\n", l.Name, InventoryGroup)
-		for _, h := range l.Hosts {
+		for _, h := range l.Targets() {
 			fmt.Fprintf(&b, "%s ansible_host=%s", h.Name, h.Addr)
 			if h.Port != 22 {
 				fmt.Fprintf(&b, " ansible_port=%d", h.Port)
@@ -50,7 +50,7 @@ func (l *Lab) Inventory(format, user string) (string, error) {
 		}
 	case "yaml":
 		fmt.Fprintf(&b, "# Lab %q, written by gorun's labenv.\nall:\n  children:\n    %s:\n      hosts:\n", l.Name, InventoryGroup)
-		for _, h := range l.Hosts {
+		for _, h := range l.Targets() {
 			fmt.Fprintf(&b, "        %s:\n          ansible_host: %s\n", h.Name, strconv.Quote(h.Addr))
 			if h.Port != 22 {
 				fmt.Fprintf(&b, "          ansible_port: %d\n", h.Port)

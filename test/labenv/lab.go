@@ -39,13 +39,16 @@ type Lab struct {
 
 // Host is one lab host.
 type Host struct {
-	Name     string // h1, h2, ...; also its hostname
-	Addr     string // IPv4 address on the lab's subnet
-	Port     int    // sshd's port (22)
-	Netns    string // named network namespace (ip netns)
-	Veth     string // the machine's end of its veth pair, on the lab bridge
-	UpperDir string // overlay upper directory: every file the host changed
-	PID      int    // pid, in the machine's pid namespace, of its process 1
+	Name string // h1, h2, ...; also its hostname
+	Addr string // IPv4 address on the lab's subnet
+	Port int    // sshd's port (22)
+	// ExtraPorts are the further ports sshd listens on when the lab was
+	// made with Options.PortsPerHost > 1; each is a target of its own.
+	ExtraPorts []int  `json:",omitempty"`
+	Netns      string // named network namespace (ip netns)
+	Veth       string // the machine's end of its veth pair, on the lab bridge
+	UpperDir   string // overlay upper directory: every file the host changed
+	PID        int    // pid, in the machine's pid namespace, of its process 1
 }
 
 // Options tune Up. The zero value is fine.
@@ -55,7 +58,19 @@ type Options struct {
 	BecomePassword string
 	// ReadyTimeout bounds the wait for the hosts' sshd (30s if zero).
 	ReadyTimeout time.Duration
+	// PortsPerHost makes each host's sshd listen on this many ports: 22
+	// and then FirstExtraPort onwards. Every port is a separate target in
+	// the inventory, so a few hosts stand in for many in benchmarks (10
+	// hosts with 100 ports each make 1000 targets). 0 means 1.
+	PortsPerHost int
 }
+
+// FirstExtraPort is the first of a host's ports after 22 (see
+// Options.PortsPerHost).
+const FirstExtraPort = 2201
+
+// maxPortsPerHost bounds Options.PortsPerHost.
+const maxPortsPerHost = 1000
 
 // hostStartLimit bounds how many hosts start at once: enough to overlap
 // the waits on ip and sshd without crowding two cores.
@@ -79,6 +94,12 @@ func Up(name string, n int, opts Options) (*Lab, error) {
 	}
 	if opts.ReadyTimeout == 0 {
 		opts.ReadyTimeout = 30 * time.Second
+	}
+	if opts.PortsPerHost == 0 {
+		opts.PortsPerHost = 1
+	}
+	if opts.PortsPerHost < 1 || opts.PortsPerHost > maxPortsPerHost {
+		return nil, fmt.Errorf("labenv: PortsPerHost is 1 to %d, not %d", maxPortsPerHost, opts.PortsPerHost)
 	}
 	l, err := create(name, n, opts)
 	if err != nil {
@@ -105,6 +126,11 @@ func create(name string, n int, opts Options) (*Lab, error) {
 	if _, err := os.Stat(dir); err == nil {
 		return nil, fmt.Errorf("labenv: lab %q is already up or was left stale (%s exists); take it down first", name, dir)
 	}
+	// Long names are hashed into interface names; two labs must not
+	// share them, or one's Down would remove the other's links.
+	if linkExists(bridgeName(name)) {
+		return nil, fmt.Errorf("labenv: lab %q would use bridge %s, which exists already (another lab's?); choose another name", name, bridgeName(name))
+	}
 	subnet, err := pickSubnet(name)
 	if err != nil {
 		return nil, err
@@ -126,14 +152,18 @@ func create(name string, n int, opts Options) (*Lab, error) {
 	}
 	for i := 0; i < n; i++ {
 		h := hostName(i)
-		l.Hosts = append(l.Hosts, Host{
+		host := Host{
 			Name:     h,
 			Addr:     hostAddr(subnet, i).String(),
 			Port:     22,
 			Netns:    netnsName(name, h),
 			Veth:     vethName(name, h),
 			UpperDir: filepath.Join(dir, h, "upper"),
-		})
+		}
+		for p := 1; p < opts.PortsPerHost; p++ {
+			host.ExtraPorts = append(host.ExtraPorts, FirstExtraPort+p-1)
+		}
+		l.Hosts = append(l.Hosts, host)
 	}
 	// Recorded before anything else is made, so that other labs see the
 	// subnet taken and Down finds what to remove.
@@ -203,13 +233,15 @@ func (l *Lab) start(opts Options) error {
 }
 
 // writeKnownHosts writes KnownHostsFile with every host key of every host,
-// under its address (and port, when it is not 22) and its name.
+// under its address and, when not 22, port.
 func (l *Lab) writeKnownHosts(keys [][]ssh.PublicKey) error {
 	var b strings.Builder
 	for i, h := range l.Hosts {
-		addr := knownhosts.Normalize(netipJoin(h.Addr, h.Port))
-		for _, k := range keys[i] {
-			b.WriteString(knownhosts.Line([]string{addr}, k) + "\n")
+		for _, port := range append([]int{h.Port}, h.ExtraPorts...) {
+			addr := knownhosts.Normalize(netipJoin(h.Addr, port))
+			for _, k := range keys[i] {
+				b.WriteString(knownhosts.Line([]string{addr}, k) + "\n")
+			}
 		}
 	}
 	if err := os.WriteFile(l.KnownHostsFile, []byte(b.String()), 0o644); err != nil {
@@ -220,6 +252,27 @@ func (l *Lab) writeKnownHosts(keys [][]ssh.PublicKey) error {
 
 func netipJoin(addr string, port int) string {
 	return netip.AddrPortFrom(netip.MustParseAddr(addr), uint16(port)).String()
+}
+
+// Target is one SSH endpoint of the lab: a host's port.
+type Target struct {
+	Name string // the host's name for port 22, "h1-2", "h1-3", ... for the others
+	Host string // the host it runs on
+	Addr string
+	Port int
+}
+
+// Targets lists the lab's SSH endpoints: one per host, or PortsPerHost
+// per host when Up was given Options.PortsPerHost.
+func (l *Lab) Targets() []Target {
+	var out []Target
+	for _, h := range l.Hosts {
+		out = append(out, Target{Name: h.Name, Host: h.Name, Addr: h.Addr, Port: h.Port})
+		for i, p := range h.ExtraPorts {
+			out = append(out, Target{Name: fmt.Sprintf("%s-%d", h.Name, i+2), Host: h.Name, Addr: h.Addr, Port: p})
+		}
+	}
+	return out
 }
 
 // Load returns the running lab called name, as Up recorded it.

@@ -29,24 +29,11 @@ func dial(t *testing.T, l *Lab, h Host, user string) *ssh.Client {
 }
 
 func tryDial(l *Lab, h Host, user string) (*ssh.Client, error) {
-	keyPEM, err := os.ReadFile(l.KeyFile)
+	cfg, err := l.ClientConfig(user)
 	if err != nil {
 		return nil, err
 	}
-	signer, err := ssh.ParsePrivateKey(keyPEM)
-	if err != nil {
-		return nil, err
-	}
-	check, err := knownhosts.New(l.KnownHostsFile)
-	if err != nil {
-		return nil, err
-	}
-	return ssh.Dial("tcp", net.JoinHostPort(h.Addr, strconv.Itoa(h.Port)), &ssh.ClientConfig{
-		User:            user,
-		Auth:            []ssh.AuthMethod{ssh.PublicKeys(signer)},
-		HostKeyCallback: check,
-		Timeout:         10 * time.Second,
-	})
+	return ssh.Dial("tcp", net.JoinHostPort(h.Addr, strconv.Itoa(h.Port)), cfg)
 }
 
 // sshRun runs cmd on c, with stdin, and returns its stdout or fails.
@@ -248,7 +235,7 @@ func TestDelay(t *testing.T) {
 func TestAnsiblePing(t *testing.T) {
 	l := ForTest(t, 2)
 	if _, err := exec.LookPath("ansible"); err != nil {
-		if err := aptInstall("ansible-core"); err != nil {
+		if err := AptInstall("ansible-core"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -269,6 +256,21 @@ func TestAnsiblePing(t *testing.T) {
 			}
 		}
 	}
+	// As the become user, with sudo asking for the inventory's password.
+	text, err := l.Inventory("yaml", l.BecomeUser)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := filepath.Join(t.TempDir(), "become.yml")
+	if err := os.WriteFile(inv, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("ansible", "-i", inv, InventoryGroup, "-b", "-m", "command", "-a", "id -un", "-o")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "ANSIBLE_NOCOLOR=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.Count(string(out), "(stdout) root") != len(l.Hosts) {
+		t.Errorf("ansible -b as %s: %v\n%s", l.BecomeUser, err, out)
+	}
 }
 
 // kernelHasNetem reports whether tc can add a netem qdisc here.
@@ -280,4 +282,42 @@ func kernelHasNetem() bool {
 	defer run("ip", "link", "del", name)
 	_, err := run("tc", "qdisc", "add", "dev", name, "root", "netem", "delay", "1ms")
 	return err == nil
+}
+
+func TestManyPortsPerHost(t *testing.T) {
+	l := ForTestWith(t, 2, Options{PortsPerHost: 20})
+	targets := l.Targets()
+	if len(targets) != 40 {
+		t.Fatalf("%d targets, want 40", len(targets))
+	}
+	for _, tg := range targets {
+		c, err := l.Dial(tg.Name, "root")
+		if err != nil {
+			t.Fatalf("Dial %s: %v", tg.Name, err)
+		}
+		if got := strings.TrimSpace(sshRun(t, c, "", "hostname")); got != tg.Host {
+			t.Errorf("target %s (port %d): hostname %q, want %q", tg.Name, tg.Port, got, tg.Host)
+		}
+		c.Close()
+	}
+	inv, err := l.Inventory("ini", "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(inv, "h2-20 ansible_host="+l.Hosts[1].Addr+" ansible_port=2219\n") {
+		t.Errorf("inventory lacks target h2-20:\n%s", inv)
+	}
+	// Stopping sshd stops every port; starting it brings them all back.
+	if err := l.StopSSH("h1"); err != nil {
+		t.Fatal(err)
+	}
+	last := Host{Name: "h1-20", Addr: l.Hosts[0].Addr, Port: 2219}
+	if c, err := tryDial(l, last, "root"); err == nil {
+		c.Close()
+		t.Errorf("port 2219 of h1 still answers after StopSSH")
+	}
+	if err := l.StartSSH("h1"); err != nil {
+		t.Fatal(err)
+	}
+	dial(t, l, last, "root")
 }

@@ -80,10 +80,19 @@ func startHost(l *Lab, h *Host) (<-chan struct{}, error) {
 	}
 }
 
-// waitSSH waits until the host's sshd accepts connections.
+// waitSSH waits until the host's sshd accepts connections on its first
+// and last port.
 func waitSSH(h *Host, done <-chan struct{}, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	addr := net.JoinHostPort(h.Addr, strconv.Itoa(h.Port))
+	if err := waitPort(h, h.Port, done, deadline, timeout); err != nil || len(h.ExtraPorts) == 0 {
+		return err
+	}
+	return waitPort(h, h.ExtraPorts[len(h.ExtraPorts)-1], done, deadline, timeout)
+}
+
+func waitPort(h *Host, port int, done <-chan struct{}, deadline time.Time, timeout time.Duration) error {
+	addr := net.JoinHostPort(h.Addr, strconv.Itoa(port))
+	starterSeen := false
 	for {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
@@ -93,12 +102,31 @@ func waitSSH(h *Host, done <-chan struct{}, timeout time.Duration) error {
 		if time.Now().After(deadline) {
 			return hostFailed(h, fmt.Sprintf("sshd not listening on %s after %s: %v", addr, timeout, err))
 		}
+		// sshd-start waits for its sshds: once it has run and is gone,
+		// they all died (the console says why), and waiting is useless.
+		running := hasChild(h.PID, "sshd-start")
+		if starterSeen && !running {
+			return hostFailed(h, "sshd exited before listening on "+addr)
+		}
+		starterSeen = starterSeen || running
 		select {
 		case <-done:
 			return hostFailed(h, "ended before sshd listened")
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+}
+
+// hasChild reports whether process pid has a child whose command is comm.
+func hasChild(pid int, comm string) bool {
+	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, child := range strings.Fields(string(data)) {
+		name, _ := os.ReadFile("/proc/" + child + "/comm")
+		if strings.TrimSpace(string(name)) == comm {
+			return true
+		}
+	}
+	return false
 }
 
 // hostFailed is the error of a host that did not come up, with the tail
@@ -152,7 +180,7 @@ func (l *Lab) Exec(host string, argv ...string) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
-// StopSSH stops the host's sshd listener, as `systemctl stop ssh` would:
+// StopSSH stops the host's sshd listeners, as `systemctl stop ssh` would:
 // sessions already open go on, new connections are refused. It returns
 // once the port is closed.
 func (l *Lab) StopSSH(host string) error {
@@ -160,7 +188,7 @@ func (l *Lab) StopSSH(host string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := l.Exec(host, "/bin/sh", "-c", "kill $(cat /run/sshd.pid)"); err != nil {
+	if _, err := l.Exec(host, "/bin/sh", "-c", "kill $(cat /run/sshd*.pid)"); err != nil {
 		return err
 	}
 	addr := net.JoinHostPort(h.Addr, strconv.Itoa(h.Port))
@@ -181,7 +209,7 @@ func (l *Lab) StartSSH(host string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := l.Exec(host, "/usr/sbin/sshd"); err != nil {
+	if _, err := l.Exec(host, sshdStartPath); err != nil {
 		return err
 	}
 	return waitSSH(h, nil, 10*time.Second)

@@ -1,6 +1,7 @@
 package labenv
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,7 +21,7 @@ var tools = map[string]string{
 	"nsenter":    "util-linux",
 	"unshare":    "util-linux",
 	"pivot_root": "util-linux",
-	"python3":    "python3-minimal", // for Ansible's modules on the hosts
+	"python3":    "python3", // for Ansible's modules on the hosts
 }
 
 var ensureOnce struct {
@@ -58,7 +59,7 @@ func EnsureTools() error {
 			pkgs = append(pkgs, p)
 		}
 		sort.Strings(pkgs)
-		if err := aptInstall(pkgs...); err != nil {
+		if err := AptInstall(pkgs...); err != nil {
 			return err
 		}
 	}
@@ -66,8 +67,20 @@ func EnsureTools() error {
 	return nil
 }
 
-// aptInstall installs Debian packages, updating the package lists first.
-func aptInstall(pkgs ...string) error {
+// policyRC is Debian's hook that tells package scripts whether they may
+// start services; AptInstall puts one in place that says no while it runs,
+// so installing openssh-server does not start an sshd on the machine.
+const policyRC = "/usr/sbin/policy-rc.d"
+
+// AptInstall installs Debian packages with apt-get, updating the package
+// lists first. Services the packages bring are not started.
+func AptInstall(pkgs ...string) error {
+	if _, err := os.Stat(policyRC); errors.Is(err, os.ErrNotExist) {
+		if err := os.WriteFile(policyRC, []byte("#!/bin/sh\n# gorun labenv: no services started while it installs packages.\nexit 101\n"), 0o755); err != nil {
+			return fmt.Errorf("labenv: %w", err)
+		}
+		defer os.Remove(policyRC)
+	}
 	env := append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 	for _, args := range [][]string{
 		{"update", "-q"},
