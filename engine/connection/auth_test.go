@@ -1,6 +1,7 @@
 package connection
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +26,8 @@ func TestAuthKeyboardInteractive(t *testing.T) {
 	// A second sshd on h3 that offers keyboard-interactive only; it runs in
 	// the host's namespaces and ends with the lab.
 	onHost(t, "h3", "/usr/sbin/sshd -p 2200 -o PasswordAuthentication=no -o KbdInteractiveAuthentication=yes -o PubkeyAuthentication=no")
+	h3, _ := l.Host("h3")
+	waitListening(t, net.JoinHostPort(h3.Addr, "2200"))
 	p := hostParams(t, "h3", "lab")
 	p.Port = 2200
 	p.PrivateKeyFiles = nil
@@ -116,4 +119,18 @@ func TestAuthKeyFileProblems(t *testing.T) {
 	if err := connectErr(t, hostParams(t, "h1", "root")); err != nil {
 		t.Errorf("with a missing IdentityFile in ssh_config: %v", err)
 	}
+}
+
+// waitListening waits until something accepts TCP connections at addr: a
+// daemonising sshd returns before it listens. The wait is bounded.
+func waitListening(t *testing.T, addr string) {
+	t.Helper()
+	for range 100 {
+		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			conn.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("nothing listens at %s", addr)
 }
