@@ -179,3 +179,25 @@ func TestExecCancelled(t *testing.T) {
 		t.Errorf("after a cancelled command: %q", got)
 	}
 }
+
+// TestRefusedPtyKeepsConnection: a server that refuses a pty (PermitTTY no)
+// makes su fail, but the connection is fine and is kept.
+func TestRefusedPtyKeepsConnection(t *testing.T) {
+	l := needLab(t)
+	onHost(t, "h2", "/usr/sbin/sshd -p 2201 -o PermitTTY=no")
+	h2, _ := l.Host("h2")
+	waitListening(t, net.JoinHostPort(h2.Addr, "2201"))
+	p := hostParams(t, "h2", "root")
+	p.Port = 2201
+	p.SSHCommonArgs += " -o StrictHostKeyChecking=no"
+	c := dial(t, p)
+	server := sessionServer(t, c)
+	_, err := c.Exec(t.Context(), "true", ExecOptions{Become: &Become{Enabled: true, Method: "su", User: "nobody", Flags: "-s /bin/sh"}})
+	var unreachable *UnreachableError
+	if err == nil || errors.As(err, &unreachable) || !strings.Contains(err.Error(), "pty") {
+		t.Fatalf("su without a pty: error %v, want a non-unreachable error about the pty", err)
+	}
+	if after := sessionServer(t, c); after != server {
+		t.Errorf("the connection was replaced (sshd %s, then %s) though it was fine", server, after)
+	}
+}

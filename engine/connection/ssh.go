@@ -193,10 +193,17 @@ func (c *sshConn) start(ctx context.Context, line string, pty bool, stdout, stde
 }
 
 // linkFailed reports whether err from l means l is unusable, marking it so.
-// A channel the server refused (too many sessions, say) leaves l usable.
+// A channel or request the server refused (too many sessions, no pty
+// allowed) leaves l usable; when in doubt a keepalive tells.
 func (c *sshConn) linkFailed(l *link, err error) bool {
 	var refused *ssh.OpenChannelError
 	if errors.As(err, &refused) {
+		return false
+	}
+	if c.isBroken(l) {
+		return true
+	}
+	if keepalive(l.client, max(c.s.connectTimeout, time.Second)) {
 		return false
 	}
 	c.markBroken(l, err)
