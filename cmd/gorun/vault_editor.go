@@ -27,7 +27,7 @@ type vaultEditor struct {
 
 // encrypt is the "encrypt" action.
 func (c *vaultCLI) encrypt(ed *vaultEditor, o *vaultOptions, sec vault.Secret) error {
-	if len(o.args) == 0 && isTerminal(c.rawIn) {
+	if len(o.args) == 0 && isTerminal(c.in) {
 		fmt.Fprintln(c.err, "Reading plaintext input from stdin")
 	}
 	for _, f := range argsOrStdin(o.args) {
@@ -52,7 +52,7 @@ func (c *vaultCLI) encrypt(ed *vaultEditor, o *vaultOptions, sec vault.Secret) e
 
 // decrypt is the "decrypt" action.
 func (c *vaultCLI) decrypt(ed *vaultEditor, o *vaultOptions) error {
-	if len(o.args) == 0 && isTerminal(c.rawIn) {
+	if len(o.args) == 0 && isTerminal(c.in) {
 		fmt.Fprintln(c.err, "Reading ciphertext input from stdin")
 	}
 	for _, f := range argsOrStdin(o.args) {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -188,28 +186,14 @@ func wrapText(s string, width int) string {
 	return strings.Join(append(lines, line), "\n")
 }
 
-// promptPassword shows text on stderr and reads a password: without echo
-// from a terminal, otherwise one line from stdin (getpass's fallback).
+// promptPassword asks for a password on stdin, without echo on a terminal.
 func (c *vaultCLI) promptPassword(text string) ([]byte, error) {
-	fmt.Fprint(c.err, text)
-	if f, ok := c.rawIn.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		pw, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(c.err)
-		return pw, err
-	}
-	pw, err := c.readLine()
-	fmt.Fprintln(c.err)
-	return pw, err
+	return vault.ReaderPrompt(c.in, c.err)(text)
 }
 
-// readLine reads one line from stdin without its line break; io.EOF when
-// stdin is exhausted before any byte.
+// readLine reads one line from stdin without its line break.
 func (c *vaultCLI) readLine() ([]byte, error) {
-	line, err := c.in.ReadBytes('\n')
-	if len(line) == 0 && err != nil {
-		return nil, io.EOF
-	}
-	return bytes.TrimRight(line, "\r\n"), nil
+	return vault.ReadLine(c.in)
 }
 
 // isTerminal reports whether w is a terminal, as Python's isatty.
