@@ -167,25 +167,6 @@ func (c *vaultCLI) warn(msg string) {
 	fmt.Fprint(c.err, wrapText("[WARNING]: "+msg, 79)+"\n")
 }
 
-// wrapText fills words greedily into lines of at most width columns, the
-// common case of Python's textwrap.wrap (long words are not split).
-func wrapText(s string, width int) string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = w
-		case len(line)+1+len(w) <= width:
-			line += " " + w
-		default:
-			lines = append(lines, line)
-			line = w
-		}
-	}
-	return strings.Join(append(lines, line), "\n")
-}
-
 // promptPassword asks for a password on stdin, without echo on a terminal.
 func (c *vaultCLI) promptPassword(text string) ([]byte, error) {
 	return vault.ReaderPrompt(c.in, c.err)(text)
