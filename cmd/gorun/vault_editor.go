@@ -25,8 +25,9 @@ type vaultEditor struct {
 	cli     *vaultCLI
 }
 
-// encrypt is the "encrypt" action.
-func (c *vaultCLI) encrypt(ed *vaultEditor, o *vaultOptions, sec vault.Secret) error {
+// encryptFiles is the "encrypt" action.
+func (ed *vaultEditor) encryptFiles(o *vaultOptions, sec vault.Secret) error {
+	c := ed.cli
 	if len(o.args) == 0 && isTerminal(c.in) {
 		fmt.Fprintln(c.err, "Reading plaintext input from stdin")
 	}
@@ -50,8 +51,9 @@ func (c *vaultCLI) encrypt(ed *vaultEditor, o *vaultOptions, sec vault.Secret) e
 	return nil
 }
 
-// decrypt is the "decrypt" action.
-func (c *vaultCLI) decrypt(ed *vaultEditor, o *vaultOptions) error {
+// decryptFiles is the "decrypt" action.
+func (ed *vaultEditor) decryptFiles(o *vaultOptions) error {
+	c := ed.cli
 	if len(o.args) == 0 && isTerminal(c.in) {
 		fmt.Fprintln(c.err, "Reading ciphertext input from stdin")
 	}

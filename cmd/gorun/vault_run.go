@@ -57,11 +57,11 @@ func (c *vaultCLI) run(o *vaultOptions) error {
 
 	switch o.action {
 	case "encrypt":
-		return c.encrypt(ed, o, encrypt)
+		return ed.encryptFiles(o, encrypt)
 	case "encrypt_string":
-		return c.encryptString(ed, o, encrypt, readStdin)
+		return ed.encryptStrings(o, encrypt, readStdin)
 	case "decrypt":
-		return c.decrypt(ed, o)
+		return ed.decryptFiles(o)
 	case "create":
 		if len(o.args) != 1 {
 			return optionsError("ansible-vault create can take only one filename argument")
