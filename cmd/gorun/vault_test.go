@@ -239,6 +239,18 @@ func TestVaultEditCreate(t *testing.T) {
 	if r := gorunVault(t, dir, "", "edit", "--vault-id", "prod@pw2", g); r.code != 1 || !strings.Contains(r.stderr, "Unable to execute the command") {
 		t.Fatalf("edit with missing editor: %+v", r)
 	}
+	// An interrupt while the editor runs aborts without saving, and still
+	// removes the plaintext.
+	before := read(t, g)
+	interrupting := filepath.Join(dir, "interrupting.sh")
+	write(t, interrupting, "#!/bin/sh\necho 'lost: true' >> \"$1\"\nkill -INT $PPID\nsleep 1\n", 0o700)
+	t.Setenv("EDITOR", interrupting)
+	if r := gorunVault(t, dir, "", "edit", "--vault-id", "prod@pw2", g); r.code != 99 || r.stderr != "ERROR! User interrupted execution\n" {
+		t.Fatalf("interrupted edit: %+v", r)
+	}
+	if read(t, g) != before {
+		t.Error("interrupted edit changed the file")
+	}
 	left, _ := os.ReadDir(tmp)
 	if len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
