@@ -191,6 +191,10 @@ func (c *vaultCLI) loadVaultSettings() (vaultSettings, error) {
 		// Ansible fails while importing its constants, before the CLI runs.
 		return vaultSettings{}, &vaultError{code: 5, msg: err.Error(), plain: true}
 	}
+	if id := cfg.String("DEFAULT_VAULT_IDENTITY"); id != vault.DefaultID {
+		// Ansible would label unlabelled secrets with it; gorun always uses "default".
+		return vaultSettings{}, fmt.Errorf("vault_identity = %s (from %s) is not supported by gorun yet; only the default label %q is", id, cfg.Origin("DEFAULT_VAULT_IDENTITY"), vault.DefaultID)
+	}
 	for _, w := range cfg.Warnings() {
 		c.warn(w)
 	}

@@ -324,6 +324,13 @@ func TestVaultConfigSettings(t *testing.T) {
 		t.Errorf("vault_id_match: gorun %+v\nansible-vault %+v", got, want)
 	}
 
+	// A vault identity label other than "default" is refused, not ignored.
+	t.Setenv("ANSIBLE_VAULT_IDENTITY", "mine")
+	if r := gorunVault(t, dir, "", "view", "d.yml"); r.code != 1 || !strings.Contains(r.stderr, "vault_identity = mine (from env: ANSIBLE_VAULT_IDENTITY) is not supported") {
+		t.Errorf("vault_identity: %+v", r)
+	}
+	os.Unsetenv("ANSIBLE_VAULT_IDENTITY")
+
 	// A broken setting stops everything, with Ansible's message and code.
 	t.Setenv("ANSIBLE_FORKS", "lots")
 	got = gorunVault(t, dir, "", "view", "d.yml")
