@@ -54,6 +54,12 @@ func vaultDir(t *testing.T) string {
 	t.Setenv("TMPDIR", t.TempDir())
 	dir := t.TempDir()
 	t.Setenv("HOME", dir) // no ~/.ansible.cfg of the machine
+	for _, kv := range os.Environ() { // and no ANSIBLE_* settings: realVault gets none either
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "ANSIBLE_") {
+			t.Setenv(k, "")
+			os.Unsetenv(k)
+		}
+	}
 	write(t, filepath.Join(dir, "pw1"), "first\n", 0o600)
 	write(t, filepath.Join(dir, "pw2"), "second", 0o600)
 	write(t, filepath.Join(dir, "pw-script.sh"), "#!/bin/sh\necho second\n", 0o700)
