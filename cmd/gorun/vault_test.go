@@ -53,7 +53,7 @@ func vaultDir(t *testing.T) string {
 	t.Helper()
 	t.Setenv("TMPDIR", t.TempDir())
 	dir := t.TempDir()
-	t.Setenv("HOME", dir) // no ~/.ansible.cfg of the machine
+	t.Setenv("HOME", dir)             // no ~/.ansible.cfg of the machine
 	for _, kv := range os.Environ() { // and no ANSIBLE_* settings: realVault gets none either
 		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "ANSIBLE_") {
 			t.Setenv(k, "")
