@@ -31,6 +31,12 @@ type Options struct {
 	// Decrypt decrypts a vault-encrypted group_vars/host_vars file. When nil,
 	// such a file is an error ("Attempting to decrypt but no vault secrets found").
 	Decrypt func([]byte) ([]byte, error)
+	// UnparsedIsFailed makes it an error when no source could be parsed
+	// (INVENTORY_UNPARSED_IS_FAILED); by default that is a warning.
+	UnparsedIsFailed bool
+	// AnyUnparsedIsFailed makes it an error when any source cannot be parsed
+	// (INVENTORY_ANY_UNPARSED_IS_FAILED); by default that is a warning.
+	AnyUnparsedIsFailed bool
 	// Warn receives warnings as Ansible would print them ([WARNING]: ...
 	// without the prefix). When nil they are collected in Inventory.Warnings.
 	Warn func(msg string)
@@ -107,6 +113,8 @@ func Load(opts Options) (*Inventory, error) {
 		if err := inv.reconcile(); err != nil {
 			return nil, err
 		}
+	} else if opts.UnparsedIsFailed {
+		return nil, fmt.Errorf("No inventory was parsed, please check your configuration and options.")
 	} else {
 		inv.warn("No inventory was parsed, only implicit localhost is available")
 	}

@@ -75,6 +75,9 @@ func (inv *Inventory) parseSource(src string) (bool, error) {
 		for _, f := range failures {
 			inv.warn(fmt.Sprintf("\n* Failed to parse %s with %s plugin: %s", src, f.plugin, f.err))
 		}
+		if inv.opts.AnyUnparsedIsFailed {
+			return false, fmt.Errorf("Completely failed to parse inventory source %s", src)
+		}
 		inv.warn(fmt.Sprintf("Unable to parse %s as an inventory source", src))
 	}
 	return false, nil
