@@ -39,6 +39,7 @@ var diffCases = []struct {
 	{"ini", []string{"ini_basic/hosts"}, []string{"web01", "alpha", "localhost"}, ""},
 	{"yaml", []string{"yaml_basic/inventory.yml"}, []string{"pg2", "web10.example.com"}, ""},
 	{"json", []string{"json_inv/inv.json"}, []string{"j1"}, ""},
+	{"scalars", []string{"scalars/inventory.yml"}, []string{"s1"}, ""},
 	{"script", []string{"script_inv/inv.py"}, []string{"s1", "simple"}, ""},
 	{"script-host", []string{"script_host/inv.sh"}, []string{"h2"}, ""},
 	{"dir", []string{"dir_mixed"}, []string{"app1"}, ""},
@@ -158,6 +159,22 @@ func TestDifferentialAnsibleInventory(t *testing.T) {
 				t.Fatal(err)
 			}
 			sameJSON(t, "--list --export", got, want)
+
+			want, _, err = ansibleInventory(t, append(args, "--list", "--yaml")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if y, err := ListYAML(inv); err != nil || y != want {
+				t.Errorf("--list --yaml differs (%v)\n%s", err, unifiedDiff(t, y, want))
+			}
+
+			want, _, err = ansibleInventory(t, append(args, "--list", "--yaml", "--export")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if y, err := ListExportYAML(inv); err != nil || y != want {
+				t.Errorf("--list --yaml --export differs (%v)\n%s", err, unifiedDiff(t, y, want))
+			}
 
 			want, _, err = ansibleInventory(t, append(args, "--graph", "--vars")...)
 			if err != nil {
