@@ -39,6 +39,7 @@ var diffCases = []struct {
 	{"ini", []string{"ini_basic/hosts"}, []string{"web01", "alpha", "localhost"}, ""},
 	{"yaml", []string{"yaml_basic/inventory.yml"}, []string{"pg2", "web10.example.com"}, ""},
 	{"json", []string{"json_inv/inv.json"}, []string{"j1"}, ""},
+	{"toml", []string{"toml_inv/inventory.toml"}, []string{"tomcat3"}, ""},
 	{"scalars", []string{"scalars/inventory.yml"}, []string{"s1"}, ""},
 	{"script", []string{"script_inv/inv.py"}, []string{"s1", "simple"}, ""},
 	{"script-host", []string{"script_host/inv.sh"}, []string{"h2"}, ""},

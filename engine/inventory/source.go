@@ -184,11 +184,6 @@ func (inv *Inventory) parseAuto(src string) error {
 	return fmt.Errorf("inventory source %s uses the inventory plugin '%s', which is %w", src, name, errUnsupported)
 }
 
-// parseTOML would be the toml plugin; gorun does not read TOML inventories.
-func (inv *Inventory) parseTOML(src string) error {
-	return fmt.Errorf("TOML inventory %s is %w", src, errUnsupported)
-}
-
 // vaultHeader starts a file encrypted with ansible-vault.
 var vaultHeader = []byte("$ANSIBLE_VAULT")
 
