@@ -16,6 +16,7 @@ import (
 // test is skipped when Ansible is not installed.
 func ansibleInventory(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
+	skipShort(t)
 	bin, err := exec.LookPath("ansible-inventory")
 	if err != nil {
 		t.Skip("ansible-inventory not installed")
@@ -27,6 +28,14 @@ func ansibleInventory(t *testing.T, args ...string) (string, string, error) {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err = cmd.Run()
 	return out.String(), errb.String(), err
+}
+
+// skipShort skips tests that run Ansible (slow: a Python start per call)
+// under "go test -short".
+func skipShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Ansible; skipped with -short")
+	}
 }
 
 // diffCases are inventories under testdata compared with ansible-inventory.
@@ -175,6 +184,24 @@ func TestDifferentialAnsibleInventory(t *testing.T) {
 			}
 			if y, err := ListExportYAML(inv); err != nil || y != want {
 				t.Errorf("--list --yaml --export differs (%v)\n%s", err, unifiedDiff(t, y, want))
+			}
+
+			for _, export := range []bool{false, true} {
+				targs := append(append([]string{}, args...), "--list", "--toml")
+				list := ListTOML
+				if export {
+					targs, list = append(targs, "--export"), ListExportTOML
+				}
+				want, stderr, err := ansibleInventory(t, targs...)
+				got, gerr := list(inv)
+				switch {
+				case err != nil && gerr == nil:
+					t.Errorf("%v: Ansible failed (%s) but gorun did not", targs, stderr)
+				case err == nil && gerr != nil:
+					t.Errorf("%v: gorun failed: %v", targs, gerr)
+				case err == nil && got != want:
+					t.Errorf("%v differs\n%s", targs, unifiedDiff(t, got, want))
+				}
 			}
 
 			want, _, err = ansibleInventory(t, append(args, "--graph", "--vars")...)

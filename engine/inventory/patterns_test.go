@@ -103,6 +103,7 @@ func ansiblePython(t *testing.T) string {
 }
 
 func TestPatternsAgainstAnsible(t *testing.T) {
+	skipShort(t)
 	if _, err := exec.LookPath("ansible"); err != nil {
 		t.Skip("ansible not installed")
 	}

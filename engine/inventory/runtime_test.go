@@ -15,6 +15,7 @@ import (
 // and group_by) with ansible-playbook, makes the same calls on a gorun
 // inventory, and compares the "groups" magic variable, host order included.
 func TestRuntimeChangesAgainstAnsible(t *testing.T) {
+	skipShort(t)
 	bin, err := exec.LookPath("ansible-playbook")
 	if err != nil {
 		t.Skip("ansible-playbook not installed")
