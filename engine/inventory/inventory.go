@@ -1,13 +1,31 @@
 // Package inventory reads Ansible inventories as ansible-core 2.14 does: INI,
-// YAML and JSON files, executable inventory scripts, "h1,h2," host lists and
-// directories of these; group_vars/ and host_vars/ beside the inventory and
-// beside the playbook; and host patterns (all, *, globs, ~regex, a:b, a:&b,
-// a:!b, group[0], group[1:3]).
+// YAML, JSON and TOML files, executable inventory scripts, "h1,h2," host
+// lists and directories of these; group_vars/ and host_vars/ beside the
+// inventory and beside the playbook; and host patterns (all, *, globs,
+// ~regex, a:b, a,b, a:&b, a:!b, group[0], group[-1], group[1:3], --limit
+// with @file).
 //
 // The data model follows ansible/inventory/{data,group,host}.py: every group
-// is below "all", hosts in no group are in "ungrouped", group depth decides
-// the order in which group variables apply, and an implicit localhost exists
-// for patterns that name it without the inventory defining it.
+// is below "all", hosts in no group are in "ungrouped", group depth and
+// ansible_group_priority decide the order in which group variables apply,
+// and an implicit localhost exists for patterns that name it without the
+// inventory defining it.
+//
+// Typical use:
+//
+//	inv, err := inventory.Load(inventory.Options{Sources: []string{"hosts"}, PlaybookDirs: []string{dir}})
+//	// print inv.Warnings as [WARNING]: lines (or set Options.Warn)
+//	err = inv.SetLimit("web:!web3")          // --limit
+//	hosts, err := inv.Hosts("webservers:&prod") // a play's hosts:
+//	layers, err := inv.Layers(hosts[0])        // precedence levels 3-10 for the variable manager
+//	inv.AddHost("new", []string{"grp"}, vars)  // add_host
+//	inv.AddHostToGroup(h, "os_debian")         // group_by
+//
+// ansible-inventory's output: ListJSON, ListExportJSON, ListYAML,
+// ListExportYAML, ListTOML, ListExportTOML, HostJSON, HostYAML and GraphText
+// return exactly what it prints; the JSON and graph forms lack the final
+// newline that Ansible's display adds, the YAML and TOML forms end with one
+// and Ansible adds nothing. For --playbook-dir, pass it in PlaybookDirs.
 package inventory
 
 import (

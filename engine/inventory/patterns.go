@@ -2,8 +2,10 @@ package inventory
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -128,6 +130,31 @@ func (inv *Inventory) HostsFor(patterns []string) ([]*Host, error) {
 		hosts = kept
 	}
 	return dedupHosts(hosts), nil
+}
+
+// OrderHosts applies a play's "order" keyword to hosts in inventory order:
+// inventory, reverse_inventory, sorted, reverse_sorted or shuffle.
+func OrderHosts(hosts []*Host, order string) ([]*Host, error) {
+	out := append([]*Host(nil), hosts...)
+	switch order {
+	case "", "inventory":
+	case "reverse_inventory":
+		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+			out[i], out[j] = out[j], out[i]
+		}
+	case "sorted", "reverse_sorted":
+		sort.SliceStable(out, func(i, j int) bool {
+			if order == "sorted" {
+				return out[i].Name < out[j].Name
+			}
+			return out[i].Name > out[j].Name
+		})
+	case "shuffle":
+		rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	default:
+		return nil, fmt.Errorf("Invalid 'order' specified for inventory hosts: %s", order)
+	}
+	return out, nil
 }
 
 func dedupHosts(hosts []*Host) []*Host {

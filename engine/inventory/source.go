@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"gorun/engine/value"
 )
 
 // ignoredEntries is the manager's IGNORED expression with the default
@@ -173,7 +175,7 @@ func (inv *Inventory) parseAuto(src string) error {
 		return err
 	}
 	name := ""
-	if d, ok := data.(interface{ Get(string) (any, bool) }); ok {
+	if d, ok := data.(*value.Dict); ok {
 		if p, ok := d.Get("plugin"); ok && truthy(p) {
 			name = fmt.Sprint(p)
 		}
