@@ -49,6 +49,8 @@ var diffCases = []struct {
 	{"yaml", []string{"yaml_basic/inventory.yml"}, []string{"pg2", "web10.example.com"}, ""},
 	{"json", []string{"json_inv/inv.json"}, []string{"j1"}, ""},
 	{"toml", []string{"toml_inv/inventory.toml"}, []string{"tomcat3"}, ""},
+	{"missing", []string{"does/not/exist"}, nil, ""},
+	{"empty", []string{"bad/../empty_inv/empty"}, nil, ""},
 	{"scalars", []string{"scalars/inventory.yml"}, []string{"s1"}, ""},
 	{"script", []string{"script_inv/inv.py"}, []string{"s1", "simple"}, ""},
 	{"script-host", []string{"script_host/inv.sh"}, []string{"h2"}, ""},
@@ -195,6 +197,8 @@ func TestDifferentialAnsibleInventory(t *testing.T) {
 				want, stderr, err := ansibleInventory(t, targs...)
 				got, gerr := list(inv)
 				switch {
+				case err != nil && gerr == nil && want == "" && got == "":
+					// Nothing to print: ansible-inventory exits 1 silently.
 				case err != nil && gerr == nil:
 					t.Errorf("%v: Ansible failed (%s) but gorun did not", targs, stderr)
 				case err == nil && gerr != nil:

@@ -12,6 +12,7 @@ import (
 // ListTOML returns what "ansible-inventory --list --toml" prints. Ansible
 // formats it with the Python "toml" 0.10 library, whose quirks (None values
 // dropped, "[ 1, 2,]" arrays, nested tables after their parents) are kept.
+// An empty result means ansible-inventory prints nothing and exits 1.
 func ListTOML(inv *Inventory) (string, error) { return listTOML(inv, false) }
 
 // ListExportTOML is "ansible-inventory --list --toml --export".
