@@ -33,6 +33,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"gorun/engine/value"
 )
@@ -60,10 +61,16 @@ type Options struct {
 	Warn func(msg string)
 }
 
-// Inventory holds the hosts and groups of all sources.
+// Inventory holds the hosts and groups of all sources. Its methods are safe
+// for concurrent use (the runner asks for hosts and variables from many
+// goroutines); Options.Warn is called with the inventory locked and must not
+// call back into it. Dicts returned by Vars and InventoryVars must not be
+// modified.
 type Inventory struct {
 	// Warnings collects warnings when Options.Warn is nil.
 	Warnings []string
+
+	mu sync.Mutex
 
 	opts       Options
 	groups     map[string]*Group
@@ -181,19 +188,37 @@ func (inv *Inventory) warn(msg string) {
 }
 
 // Group returns the named group, or nil.
-func (inv *Inventory) Group(name string) *Group { return inv.groups[name] }
+func (inv *Inventory) Group(name string) *Group {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return inv.groups[name]
+}
 
 // Groups returns every group in the order it was created ("all" and
 // "ungrouped" first).
-func (inv *Inventory) Groups() []*Group { return inv.groupOrder }
+func (inv *Inventory) Groups() []*Group {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return append([]*Group(nil), inv.groupOrder...)
+}
 
 // AllHosts returns every host defined by the inventory in the order it was
 // first seen (the implicit localhost is not among them).
-func (inv *Inventory) AllHosts() []*Host { return inv.hostOrder }
+func (inv *Inventory) AllHosts() []*Host {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return append([]*Host(nil), inv.hostOrder...)
+}
 
 // Host returns the named host; for localhost, 127.0.0.1 and ::1 not defined in
 // the inventory it returns the implicit localhost (InventoryData.get_host).
 func (inv *Inventory) Host(name string) *Host {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return inv.lookupHost(name)
+}
+
+func (inv *Inventory) lookupHost(name string) *Host {
 	if h := inv.hosts[name]; h != nil {
 		return h
 	}
@@ -219,6 +244,8 @@ func (inv *Inventory) implicitLocalhost(name string) *Host {
 // add_host's groups). Group names are used as given: Ansible's default
 // (TRANSFORM_INVALID_GROUP_CHARS=never) only warns about odd characters.
 func (inv *Inventory) AddGroup(name string) *Group {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	g := inv.addGroup(name)
 	inv.clearCaches()
 	return g

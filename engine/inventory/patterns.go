@@ -64,6 +64,8 @@ func orderPatterns(patterns []string) []string {
 // --limit does (InventoryManager.subset). "@file" reads one pattern per line.
 // An empty pattern removes the limit.
 func (inv *Inventory) SetLimit(pattern string) error {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	inv.clearCaches()
 	if pattern == "" {
 		inv.limit = nil
@@ -104,6 +106,8 @@ func (inv *Inventory) Hosts(pattern string) ([]*Host, error) {
 
 // HostsFor is Hosts for a list of patterns (a play's "hosts:" list).
 func (inv *Inventory) HostsFor(patterns []string) ([]*Host, error) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	var split []string
 	for _, p := range patterns {
 		split = append(split, SplitPattern(p)...)
@@ -329,7 +333,7 @@ func (inv *Inventory) enumerate(pattern string) ([]*Host, error) {
 		}
 	}
 	if len(results) == 0 && localhostNames[pattern] {
-		results = append(results, inv.Host(pattern))
+		results = append(results, inv.lookupHost(pattern))
 	}
 	if len(results) == 0 && !matchedGroups && pattern != "all" {
 		inv.warn("Could not match supplied host pattern, ignoring: " + pattern)

@@ -6,6 +6,8 @@ import "gorun/engine/value"
 // created if new (in "all"), vars are merged onto its variables, it joins
 // groups (created if needed), and the inventory is reconciled.
 func (inv *Inventory) AddHost(name string, groups []string, vars *value.Dict) (*Host, error) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	h := inv.hosts[name]
 	if h == nil {
 		var err error
@@ -26,6 +28,8 @@ func (inv *Inventory) AddHost(name string, groups []string, vars *value.Dict) (*
 // AddHostToGroup puts h in group (created if needed, under the given parents),
 // as group_by does, and reconciles the inventory.
 func (inv *Inventory) AddHostToGroup(h *Host, group string, parents ...string) error {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	g := inv.addGroup(group)
 	for _, p := range parents {
 		if _, err := inv.addGroup(p).addChild(g); err != nil {
@@ -42,6 +46,8 @@ func (inv *Inventory) AddHostToGroup(h *Host, group string, parents ...string) e
 // order groups were created) mapped to the names of its hosts, descendants
 // included, in inventory order.
 func (inv *Inventory) GroupsDict() *value.Dict {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	d := value.NewDict(len(inv.groupOrder))
 	for _, g := range inv.groupOrder {
 		d.Set(g.Name, hostNames(g.Hosts()))
