@@ -287,7 +287,7 @@ func (inv *Inventory) addHost(name, group string, port int) (*Host, error) {
 		inv.hostOrder = append(inv.hostOrder, h)
 		if inv.currentSource != "" {
 			h.vars.Set("inventory_file", inv.currentSource)
-			h.vars.Set("inventory_dir", filepath.Dir(inv.currentSource))
+			h.vars.Set("inventory_dir", basedir(inv.currentSource))
 		} else {
 			h.vars.Set("inventory_file", nil)
 			h.vars.Set("inventory_dir", nil)
@@ -304,6 +304,26 @@ func (inv *Inventory) addHost(name, group string, port int) (*Host, error) {
 		g.addHost(h)
 	}
 	return h, nil
+}
+
+// basedir is ansible.utils.path.basedir: a directory itself, a file's
+// directory, and for anything else (a host list) the string "None", which is
+// what Ansible ends up storing in inventory_dir.
+func basedir(source string) string {
+	st, err := os.Stat(source)
+	switch {
+	case err == nil && st.IsDir():
+		return source
+	case err == nil:
+		return filepath.Dir(source)
+	}
+	return "None"
+}
+
+// Sources returns the inventory sources as Ansible records them in
+// ansible_inventory_sources: absolute paths, host lists unchanged.
+func (inv *Inventory) Sources() []string {
+	return append([]string(nil), inv.opts.Sources...)
 }
 
 // addChild is InventoryData.add_child: child may name a group or a host.
