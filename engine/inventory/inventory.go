@@ -56,6 +56,17 @@ type Options struct {
 	// AnyUnparsedIsFailed makes it an error when any source cannot be parsed
 	// (INVENTORY_ANY_UNPARSED_IS_FAILED); by default that is a warning.
 	AnyUnparsedIsFailed bool
+	// IgnoreExts replaces INVENTORY_IGNORE_EXTS (nil: DefaultIgnoreExts) and
+	// IgnorePatterns is INVENTORY_IGNORE_PATTERNS: which files of an
+	// inventory directory are skipped.
+	IgnoreExts     []string
+	IgnorePatterns []string
+	// PatternMismatch is HOST_PATTERN_MISMATCH for patterns that match no
+	// host: "warning" (the default when empty), "error" or "ignore".
+	PatternMismatch string
+	// NoUnparsedWarning turns off "No inventory was parsed, only implicit
+	// localhost is available" (INVENTORY_UNPARSED_WARNING=False).
+	NoUnparsedWarning bool
 	// Warn receives warnings as Ansible would print them ([WARNING]: ...
 	// without the prefix). When nil they are collected in Inventory.Warnings.
 	Warn func(msg string)
@@ -140,7 +151,7 @@ func Load(opts Options) (*Inventory, error) {
 		}
 	} else if opts.UnparsedIsFailed {
 		return nil, fmt.Errorf("No inventory was parsed, please check your configuration and options.")
-	} else {
+	} else if !opts.NoUnparsedWarning {
 		inv.warn("No inventory was parsed, only implicit localhost is available")
 	}
 	inv.opts.Sources = absSources(opts.Sources)

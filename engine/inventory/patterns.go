@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"errors"
 	"fmt"
 	"math/rand"
 	"os"
@@ -336,7 +337,14 @@ func (inv *Inventory) enumerate(pattern string) ([]*Host, error) {
 		results = append(results, inv.lookupHost(pattern))
 	}
 	if len(results) == 0 && !matchedGroups && pattern != "all" {
-		inv.warn("Could not match supplied host pattern, ignoring: " + pattern)
+		msg := "Could not match supplied host pattern, ignoring: " + pattern
+		switch inv.opts.PatternMismatch {
+		case "error":
+			return nil, errors.New(msg)
+		case "ignore":
+		default:
+			inv.warn(msg)
+		}
 	}
 	return results, nil
 }
