@@ -82,3 +82,18 @@ func TestUnparsedIsFailed(t *testing.T) {
 		}
 	}
 }
+
+// TestInventoryPluginConfigIsUnsupported: a YAML file that configures an
+// inventory plugin (constructed, a cloud plugin...) is an error naming the
+// plugin, not a silent warning, because gorun has no inventory plugins.
+func TestInventoryPluginConfigIsUnsupported(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "inv.yml")
+	if err := os.WriteFile(src, []byte("plugin: constructed\nstrict: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(Options{Sources: []string{src}})
+	if err == nil || !strings.Contains(err.Error(), "'constructed'") || !strings.Contains(err.Error(), "not supported by gorun") {
+		t.Errorf("got %v", err)
+	}
+}
