@@ -4,4 +4,5 @@ package all
 
 import (
 	_ "gorun/modules/commands"
+	_ "gorun/modules/facts"
 )
