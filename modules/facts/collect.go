@@ -64,6 +64,16 @@ func Collect(ctx context.Context, conn connection.Conn, o Options) (map[string]a
 		return nil, err
 	}
 
+	out, marker, err := runScript(ctx, conn, collectors, o)
+	if err != nil {
+		return nil, err
+	}
+	return build(parseRaw(out, marker), collectors, o), nil
+}
+
+// runScript runs facts.sh on the target for the given collectors and
+// returns its output and the section marker it used.
+func runScript(ctx context.Context, conn connection.Conn, collectors map[string]bool, o Options) (string, string, error) {
 	// The script always needs uname (distribution and service_mgr use it).
 	groups := map[string]bool{"platform": true}
 	for c := range collectors {
@@ -86,15 +96,14 @@ func Collect(ctx context.Context, conn connection.Conn, o Options) (map[string]a
 	res, err := conn.Exec(ctx, cmd, connection.ExecOptions{})
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
-			return nil, fmt.Errorf("gathering facts took longer than 3 x gather_timeout (%s)", 3*o.Timeout)
+			return "", "", fmt.Errorf("gathering facts took longer than 3 x gather_timeout (%s)", 3*o.Timeout)
 		}
-		return nil, err
+		return "", "", err
 	}
-	r := parseRaw(string(res.Stdout), marker)
-	if !r.ended {
-		return nil, fmt.Errorf("the fact gathering script failed on the target (rc=%d): %s", res.ExitCode, strings.TrimSpace(string(res.Stderr)))
+	if !strings.Contains(string(res.Stdout), "\n"+marker+" end\n") {
+		return "", "", fmt.Errorf("the fact gathering script failed on the target (rc=%d): %s", res.ExitCode, strings.TrimSpace(string(res.Stderr)))
 	}
-	return build(r, collectors, o), nil
+	return string(res.Stdout), marker, nil
 }
 
 // build turns the raw data into facts, running the collectors in Ansible's

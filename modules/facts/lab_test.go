@@ -57,7 +57,8 @@ func labHostFacts(t *testing.T) (gorun, ansible map[string]any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
+	lastLabConn = conn
 	f, err := Collect(ctx, conn, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +67,9 @@ func labHostFacts(t *testing.T) (gorun, ansible map[string]any) {
 	json.Unmarshal(b, &gorun)
 	return gorun, ansible
 }
+
+// lastLabConn is the connection labHostFacts opened, for TestCaptureLabHost.
+var lastLabConn connection.Conn
 
 // labVolatile are the facts of a lab host that change between gatherings.
 var labVolatile = map[string]bool{
