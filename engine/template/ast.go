@@ -43,8 +43,8 @@ type (
 		x   expr
 		ops []compareOp
 	}
-	condExpr struct{ test, then, els expr }
-	listExpr struct{ items []expr }
+	condExpr  struct{ test, then, els expr }
+	listExpr  struct{ items []expr }
 	tupleExpr struct{ items []expr }
 	dictExpr  struct{ keys, vals []expr }
 )
@@ -56,9 +56,9 @@ type compareOp struct {
 
 // args are the arguments of a call, filter or test.
 type args struct {
-	pos        []expr
-	kwNames    []string
-	kwVals     []expr
+	pos         []expr
+	kwNames     []string
+	kwVals      []expr
 	star, dstar expr
 }
 

@@ -139,8 +139,12 @@ func init() {
 	register("max", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return minMax(ev, v, a, kw, 1) })
 	register("min", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return minMax(ev, v, a, kw, -1) })
 	register("pprint", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return pyRepr(v), nil })
-	register("reject", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return selectReject(ev, v, a, kw, false, false) })
-	register("select", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return selectReject(ev, v, a, kw, true, false) })
+	register("reject", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
+		return selectReject(ev, v, a, kw, false, false)
+	})
+	register("select", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
+		return selectReject(ev, v, a, kw, true, false)
+	})
 	register("rejectattr", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		return selectReject(ev, v, a, kw, false, true)
 	})

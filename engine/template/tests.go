@@ -132,7 +132,9 @@ func init() {
 
 	// Ansible's core tests.
 	registerTest("match", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) { return regexTest(v, a, kw, "match") })
-	registerTest("search", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) { return regexTest(v, a, kw, "search") })
+	registerTest("search", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
+		return regexTest(v, a, kw, "search")
+	})
 	registerTest("regex", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
 		p, err := bind("regex", a, kw, "pattern", "ignorecase", "multiline", "match_type")
 		if err != nil {
