@@ -183,6 +183,9 @@ func stringSyntax() syntax {
 	return s
 }
 
+// stringFilters are Ansible's STRING_TYPE_FILTERS: their text is never converted back.
+var stringFilters = map[string]bool{"string": true, "to_json": true, "to_nice_json": true, "to_yaml": true, "to_nice_yaml": true, "ppretty": true, "json": true}
+
 var singleVar = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}$`)
 
 // templateValue is Ansible's Templar.template with convert_data=True.
@@ -293,8 +296,16 @@ func (e *Engine) doTemplate(src string, sess *session) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if f, ok := o.x.(*filterExpr); ok && stringFilters[shortName(f.name)] {
+				// Ansible marks these results NativeJinjaText: never literal_eval'd.
+				s, err := outputText(v)
+				if err != nil {
+					return nil, err
+				}
+				return restoreNewlines(s, src2, syn), nil
+			}
 			switch x := v.(type) {
-			case []any, Tuple, *value.Dict, map[string]any:
+			case []any, *value.Dict, map[string]any:
 				if u := findUndefined(x); u != nil {
 					return nil, u.err()
 				}

@@ -381,7 +381,7 @@ func (m *macro) call(a []any, kw *value.Dict) (any, error) {
 	if len(a) > len(m.params) {
 		extra = a[len(m.params):]
 	}
-	f.vars["varargs"] = extra
+	f.vars["varargs"] = Tuple(extra)
 	kwargs := value.NewDict()
 	for _, k := range kw.Keys() {
 		isParam := false

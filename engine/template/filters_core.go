@@ -330,7 +330,7 @@ func init() {
 			} else if u.hasO {
 				name = "'" + u.attr + "' "
 			}
-			return nil, fmt.Errorf("Mandatory variable %snot defined.", name)
+			return nil, fmt.Errorf("Mandatory variable %s not defined.", name)
 		}
 		return v, nil
 	})
@@ -1012,8 +1012,9 @@ func filterPasswordHash(ev *evaluator, v any, a []any, kw *value.Dict) (any, err
 	if given(p[3]) && p[3] != nil {
 		rounds, _ = toInt(p[3])
 	}
-	if rounds == al.implicit {
-		rounds = 0
+	if rounds == 0 {
+		// Ansible passes the implicit rounds explicitly, so they appear in the hash.
+		rounds = al.implicit
 	}
 	return cryptHash(kind, ToText(v), salt, rounds, argStr(p[4], ""))
 }

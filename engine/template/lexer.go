@@ -383,8 +383,11 @@ func (l *lexer) maybeRaw(end string) (bool, error) {
 func (l *lexer) lexString(quote byte, raw bool) error {
 	start := l.pos + 1
 	i := start
+	// In Ansible's playbook strings every backslash inside {{ }} is doubled
+	// before Jinja reads it, so no quote can be escaped there.
+	rawMode := raw && l.syn.rawStrings
 	for i < len(l.src) && l.src[i] != quote {
-		if l.src[i] == '\\' {
+		if l.src[i] == '\\' && !rawMode {
 			i++
 		}
 		i++

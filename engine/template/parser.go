@@ -193,10 +193,6 @@ func (p *parser) parseStatement() (node, error) {
 			return nil, err
 		}
 		return &doNode{x: x}, p.endBlock()
-	case "break":
-		return &breakNode{}, p.endBlock()
-	case "continue":
-		return &continueNode{}, p.endBlock()
 	case "extends":
 		return nil, p.failf("the 'extends' tag is not supported by gorun")
 	}
@@ -273,7 +269,7 @@ func (p *parser) parseFor() (node, error) {
 	if !p.skipName("in") {
 		return nil, p.failf("expected token 'in', got %s", p.cur())
 	}
-	iter, err := p.parseTuple(true, false)
+	iter, err := p.parseTuple(false, false)
 	if err != nil {
 		return nil, err
 	}

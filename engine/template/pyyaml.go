@@ -37,9 +37,6 @@ func toYAML(v any, indent int, flow bool, kw *value.Dict) (string, error) {
 		if !strings.HasSuffix(out, "\n") {
 			out += "\n"
 		}
-		if _, isStr := asString(v); (isStr || v == nil || isNumber(v)) && !strings.HasPrefix(out, "'") && !strings.HasPrefix(out, "\"") {
-			out += "...\n"
-		}
 		return out, nil
 	}
 	return out, nil
@@ -152,7 +149,7 @@ func (y *yamlEmitter) seq(v any, level int) error {
 		if i > 0 || y.b.Len() > 0 {
 			y.write("\n" + ind)
 		}
-		y.write("-" + strings.Repeat(" ", y.indent-1))
+		y.write("- ")
 		if err := y.node(x, max(level, 0)+1, true); err != nil {
 			return err
 		}

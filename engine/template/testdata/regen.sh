@@ -40,7 +40,7 @@ here, work = sys.argv[1], sys.argv[2]
 meta = json.load(open(os.path.join(work, "meta.json")))
 res = json.load(open(os.path.join(work, "results.json")))
 def kind(msg):
-    return "undefined" if "undefined" in msg or "Mandatory variable" in msg else "error"
+    return "undefined" if ("is undefined" in msg or "has no attribute" in msg or "undefined variable" in msg) and "Mandatory" not in msg else "error"
 out = {"expressions": [], "conditions": [], "templates": []}
 i = 0
 for e in meta["exprs"]:
