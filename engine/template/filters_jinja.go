@@ -612,12 +612,12 @@ func filterMap(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		return nil, fmt.Errorf("map requires a filter argument")
 	}
 	name := ToText(a[0])
-	fn, ok := filters[shortName(name)]
+	fn, ok := filters[filterName(name)]
 	if !ok {
 		return nil, fmt.Errorf("No filter named '%s'.", name)
 	}
 	for _, it := range items {
-		if u, ok := it.(*Undefined); ok && !undefinedOK[shortName(name)] {
+		if u, ok := it.(*Undefined); ok && !undefinedOK[filterName(name)] {
 			return nil, u.err()
 		}
 		x, err := fn(ev, it, a[1:], kw)
@@ -687,7 +687,7 @@ func selectReject(ev *evaluator, v any, a []any, kw *value.Dict, keep, byAttr bo
 	var test testFunc
 	if len(a) > 0 {
 		name := ToText(a[0])
-		t, ok := tests[shortName(name)]
+		t, ok := tests[testName(name)]
 		if !ok {
 			return nil, fmt.Errorf("No test named '%s'.", name)
 		}

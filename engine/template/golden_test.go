@@ -50,6 +50,8 @@ func loadGolden(t *testing.T) (*golden, *Context) {
 	for _, k := range d.Keys() {
 		vars[k], _ = d.Get(k)
 	}
+	// inventory_hostname is a magic variable ansible-playbook provides; the runner does the same.
+	vars["inventory_hostname"] = "localhost"
 	return &g, &Context{Vars: vars, SearchPath: []string{"testdata"}}
 }
 

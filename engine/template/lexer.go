@@ -339,7 +339,10 @@ func (l *lexer) maybeRaw(end string) (bool, error) {
 	}
 	l.toks = l.toks[:len(l.toks)-1] // drop the block begin
 	l.advance(skip + len(end))
-	l.afterBlockEnd(mod)
+	// Jinja applies no trim_blocks after {% raw %}; only "-%}" strips.
+	if mod == '-' {
+		l.stripNext = true
+	}
 	// find {% endraw %}
 	for i := l.pos; i < len(l.src); {
 		j := strings.Index(l.src[i:], l.syn.blockStart)

@@ -1079,7 +1079,7 @@ func (p *parser) parseFilterCall(x expr) (*filterExpr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := filters[shortName(name)]; !ok {
+	if filterName(name) == "" {
 		return nil, p.failf("Could not load \"%s\": '%s'", name, name)
 	}
 	f := &filterExpr{x: x, name: name}
@@ -1097,7 +1097,7 @@ func (p *parser) parseTest(x expr) (expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := tests[shortName(name)]; !ok {
+	if testName(name) == "" {
 		return nil, p.failf("Could not load \"%s\": '%s'", name, name)
 	}
 	t := &testExpr{x: x, name: name, negate: negate}

@@ -122,12 +122,10 @@ func init() {
 	})
 	registerTest("escaped", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) { return false, nil })
 	registerTest("filter", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		_, ok := filters[shortName(ToText(v))]
-		return ok, nil
+		return filterName(ToText(v)) != "", nil
 	})
 	registerTest("test", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		_, ok := tests[shortName(ToText(v))]
-		return ok, nil
+		return testName(ToText(v)) != "", nil
 	})
 
 	// Ansible's core tests.
