@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 
 	"gorun/engine/value"
@@ -659,6 +660,9 @@ func binaryOp(op string, l, r any) (any, error) {
 		ri, rInt = b2i(rb), true
 	}
 	if lInt && rInt {
+		if r, ok := bigIntOp(op, li, ri); ok {
+			return r, nil
+		}
 		switch op {
 		case "+":
 			return li + ri, nil
@@ -765,6 +769,32 @@ func binaryOp(op string, l, r any) (any, error) {
 	}
 	sym := op
 	return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", sym, typeName(l), typeName(r))
+}
+
+// bigIntOp handles the integer results that overflow int64: Python integers
+// have no limit, so the exact value is kept as a *big.Int.
+func bigIntOp(op string, a, b int) (any, bool) {
+	x, y := big.NewInt(int64(a)), big.NewInt(int64(b))
+	var r *big.Int
+	switch op {
+	case "+":
+		r = new(big.Int).Add(x, y)
+	case "-":
+		r = new(big.Int).Sub(x, y)
+	case "*":
+		r = new(big.Int).Mul(x, y)
+	case "**":
+		if b < 0 || b > 100000 {
+			return nil, false
+		}
+		r = new(big.Int).Exp(x, y, nil)
+	default:
+		return nil, false
+	}
+	if r.IsInt64() {
+		return nil, false
+	}
+	return r, true
 }
 
 func b2i(b bool) int {

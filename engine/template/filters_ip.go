@@ -245,14 +245,11 @@ func ipaddrFilter(v any, query string, version int) (any, error) {
 		if lookupNet.version == n.version && lookupNet.contains(n.network()) && lookupNet.contains(n.last()) {
 			return s, nil
 		}
-		return false, nil
+		return nil, nil
 	}
 	if fn, ok := ipQueries[query]; ok {
-		r, err := fn(n, vtype, s)
-		if r == nil && err == nil {
-			return false, nil
-		}
-		return r, err
+		// a query that does not apply returns None, as in ansible.utils
+		return fn(n, vtype, s)
 	}
 	if idx, err := strconv.Atoi(query); err == nil {
 		if n.size().Cmp(big.NewInt(1)) == 0 {
@@ -691,7 +688,7 @@ func nthUsable(v, offset any, dir int) (any, error) {
 	if r.Cmp(first) >= 0 && r.Cmp(last) <= 0 {
 		return n.addr(r), nil
 	}
-	return false, nil
+	return nil, nil
 }
 
 func filterIPSubnet(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {

@@ -309,7 +309,8 @@ func lookupSequence(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
 			if hasEnd {
 				return nil, fmt.Errorf("can't specify both count and end in with_sequence")
 			}
-			end = start + (count-1)*stride
+			// Ansible computes the end this way (even for negative strides).
+			end = start + count*stride - 1
 			if count == 0 {
 				continue
 			}

@@ -2,6 +2,7 @@ package template
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -46,6 +47,8 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteString(strconv.Itoa(x))
 	case int64:
 		b.WriteString(strconv.FormatInt(x, 10))
+	case *big.Int:
+		b.WriteString(x.String())
 	case float64:
 		b.WriteString(formatFloat(x))
 	case string:
@@ -186,7 +189,7 @@ func typeName(v any) string {
 		return "NoneType"
 	case bool:
 		return "bool"
-	case int, int64:
+	case int, int64, *big.Int:
 		return "int"
 	case float64:
 		return "float"

@@ -52,8 +52,14 @@ func filterName(name string) string { return pluginName(name, filters, ansibleFi
 
 func testName(name string) string { return pluginName(name, tests, ansibleTests) }
 
+// fqcnOnly are collection filters that Ansible 2.14 does not route from a short name.
+var fqcnOnly = setOf("dict_kv")
+
 func pluginName[F any](name string, reg map[string]F, builtin map[string]bool) string {
 	short := shortName(name)
+	if short == name && fqcnOnly[short] {
+		return ""
+	}
 	if strings.HasPrefix(name, "ansible.builtin.") && !builtin[short] {
 		return ""
 	}

@@ -7,6 +7,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# lookups search the playbook directory's files/ and templates/, as in a real project
+cp -r "$here/files" "$here/templates" "$work/"
 python3 - "$here" "$work" <<'PY'
 import json, os, sys, yaml
 here, work = sys.argv[1], sys.argv[2]
