@@ -144,9 +144,6 @@ type (
 		name string
 		body []node
 	}
-	doNode       struct{ x expr }
-	breakNode    struct{}
-	continueNode struct{}
 )
 
 func (textNode) stmtNode()        {}
@@ -162,6 +159,3 @@ func (importNode) stmtNode()      {}
 func (withNode) stmtNode()        {}
 func (filterBlockNode) stmtNode() {}
 func (blockNode) stmtNode()       {}
-func (doNode) stmtNode()          {}
-func (breakNode) stmtNode()       {}
-func (continueNode) stmtNode()    {}

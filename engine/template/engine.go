@@ -92,10 +92,17 @@ func (e *Engine) newSession(ctx *Context) *session {
 	return &session{ctx: ctx, cache: map[string]any{}, resolving: map[string]bool{}, overlay: map[string]any{}}
 }
 
+// InternalError is a bug in the engine (a recovered panic), never a template error.
+type InternalError struct {
+	Msg, Stack string
+}
+
+func (e *InternalError) Error() string { return "template engine internal error: " + e.Msg }
+
 // guard turns a panic into an error so that no input can crash the caller.
 func guard(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("template engine internal error: %v\n%s", r, debug.Stack())
+		*err = &InternalError{Msg: fmt.Sprintf("%v", r), Stack: string(debug.Stack())}
 	}
 }
 

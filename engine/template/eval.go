@@ -46,11 +46,6 @@ type evaluator struct {
 	syn  syntax
 }
 
-var (
-	errBreak    = errors.New("break")
-	errContinue = errors.New("continue")
-)
-
 // renderNodes writes the output of body to out.
 func (ev *evaluator) renderNodes(body []node, f *frame, out *strings.Builder) error {
 	for _, n := range body {
@@ -127,10 +122,25 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 	case *macroNode:
 		f.vars[n.name] = &macro{name: n.name, params: n.params, defaults: n.defaults, body: n.body, closure: f, ev: ev}
 	case *callBlockNode:
+		// the body becomes the `caller` keyword argument of the called macro
 		caller := &macro{name: "caller", params: n.params, defaults: n.defs, body: n.body, closure: f, ev: ev}
-		inner := newFrame(f)
-		inner.vars["caller"] = caller
-		v, err := ev.eval(n.call, inner)
+		fn, err := ev.eval(n.call.fn, f)
+		if err != nil {
+			return err
+		}
+		m, ok := fn.(*macro)
+		if !ok {
+			if u, isU := fn.(*Undefined); isU {
+				return u.err()
+			}
+			return fmt.Errorf("{%% call %%} needs a macro, got %s", typeName(fn))
+		}
+		a, kw, err := ev.evalArgs(n.call.args, f)
+		if err != nil {
+			return err
+		}
+		kw.Set("caller", caller)
+		v, err := m.call(a, kw)
 		if err != nil {
 			return err
 		}
@@ -174,13 +184,6 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		out.WriteString(s)
 	case *blockNode:
 		return ev.renderNodes(n.body, f, out)
-	case *doNode:
-		_, err := ev.eval(n.x, f)
-		return err
-	case *breakNode:
-		return errBreak
-	case *continueNode:
-		return errContinue
 	default:
 		return fmt.Errorf("unsupported template node %T", n)
 	}
@@ -276,11 +279,7 @@ func (ev *evaluator) loopOver(n *forNode, iterV any, f *frame, out *strings.Buil
 		if err := ev.assign(n.target, it, inner); err != nil {
 			return err
 		}
-		err := ev.renderNodes(n.body, inner, out)
-		if err == errBreak {
-			break
-		}
-		if err != nil && err != errContinue {
+		if err := ev.renderNodes(n.body, inner, out); err != nil {
 			return err
 		}
 	}
@@ -661,6 +660,9 @@ func binaryOp(op string, l, r any) (any, error) {
 	}
 	if lInt && rInt {
 		if r, ok := bigIntOp(op, li, ri); ok {
+			if r == errTooBig {
+				return nil, fmt.Errorf("integer result too large")
+			}
 			return r, nil
 		}
 		switch op {
@@ -687,6 +689,21 @@ func binaryOp(op string, l, r any) (any, error) {
 			return li - floorDiv(li, ri)*ri, nil
 		case "**":
 			if ri >= 0 {
+				switch li {
+				case 0:
+					if ri == 0 {
+						return 1, nil
+					}
+					return 0, nil
+				case 1:
+					return 1, nil
+				case -1:
+					if ri%2 == 0 {
+						return 1, nil
+					}
+					return -1, nil
+				}
+				// bigIntOp took the results that overflow, so ri is small here.
 				res := 1
 				for i := 0; i < ri; i++ {
 					res *= li
@@ -754,12 +771,15 @@ func binaryOp(op string, l, r any) (any, error) {
 		}
 	case "*":
 		if s, ok := l.(string); ok && rInt {
-			return strings.Repeat(s, max(ri, 0)), nil
+			return repeatString(s, ri)
 		}
 		if s, ok := r.(string); ok && lInt {
-			return strings.Repeat(s, max(li, 0)), nil
+			return repeatString(s, li)
 		}
 		if ll, ok := asList(l); ok && rInt {
+			if ri > 0 && len(ll)*ri > maxResult {
+				return nil, fmt.Errorf("result too large")
+			}
 			out := []any{}
 			for i := 0; i < ri; i++ {
 				out = append(out, ll...)
@@ -784,8 +804,11 @@ func bigIntOp(op string, a, b int) (any, bool) {
 	case "*":
 		r = new(big.Int).Mul(x, y)
 	case "**":
-		if b < 0 || b > 100000 {
+		if b < 0 || a == 0 || a == 1 || a == -1 {
 			return nil, false
+		}
+		if b > 100000 {
+			return errTooBig, true
 		}
 		r = new(big.Int).Exp(x, y, nil)
 	default:
@@ -795,6 +818,21 @@ func bigIntOp(op string, a, b int) (any, bool) {
 		return nil, false
 	}
 	return r, true
+}
+
+var errTooBig = errors.New("too big")
+
+// maxResult bounds sequences built by repetition (memory safety on hostile templates).
+const maxResult = 1 << 26
+
+func repeatString(s string, n int) (any, error) {
+	if n <= 0 {
+		return "", nil
+	}
+	if len(s)*n > maxResult || len(s)*n < 0 {
+		return nil, fmt.Errorf("result too large")
+	}
+	return strings.Repeat(s, n), nil
 }
 
 func b2i(b bool) int {

@@ -450,13 +450,21 @@ func init() {
 			}
 			return nil, nil
 		},
-		"netmask":          func(n ipNet, vtype, value string) (any, error) { return n.addr(n.netmask()), nil },
-		"network":          func(n ipNet, vtype, value string) (any, error) { return n.addr(n.network()), nil },
-		"network_id":       func(n ipNet, vtype, value string) (any, error) { return n.addr(n.network()), nil },
-		"network/prefix":   func(n ipNet, vtype, value string) (any, error) { return n.addr(n.network()) + "/" + strconv.Itoa(n.prefix), nil },
-		"network_netmask":  func(n ipNet, vtype, value string) (any, error) { return n.addr(n.network()) + " " + n.addr(n.netmask()), nil },
-		"network_wildcard": func(n ipNet, vtype, value string) (any, error) { return n.addr(n.network()) + " " + n.addr(n.hostmask()), nil },
-		"subnet":           func(n ipNet, vtype, value string) (any, error) { return n.addr(n.network()) + "/" + strconv.Itoa(n.prefix), nil },
+		"netmask":    func(n ipNet, vtype, value string) (any, error) { return n.addr(n.netmask()), nil },
+		"network":    func(n ipNet, vtype, value string) (any, error) { return n.addr(n.network()), nil },
+		"network_id": func(n ipNet, vtype, value string) (any, error) { return n.addr(n.network()), nil },
+		"network/prefix": func(n ipNet, vtype, value string) (any, error) {
+			return n.addr(n.network()) + "/" + strconv.Itoa(n.prefix), nil
+		},
+		"network_netmask": func(n ipNet, vtype, value string) (any, error) {
+			return n.addr(n.network()) + " " + n.addr(n.netmask()), nil
+		},
+		"network_wildcard": func(n ipNet, vtype, value string) (any, error) {
+			return n.addr(n.network()) + " " + n.addr(n.hostmask()), nil
+		},
+		"subnet": func(n ipNet, vtype, value string) (any, error) {
+			return n.addr(n.network()) + "/" + strconv.Itoa(n.prefix), nil
+		},
 		"peer": func(n ipNet, vtype, value string) (any, error) {
 			if err := needNet(vtype); err != nil {
 				return nil, err

@@ -113,7 +113,7 @@ func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, er
 		}
 		return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a %T, original message: %v", name, err, err)
 	}
-	if wantlist {
+	if wantlist || len(res) == 0 {
 		return res, nil
 	}
 	// lookup() joins string results with commas, as Ansible does.

@@ -187,12 +187,6 @@ func (p *parser) parseStatement() (node, error) {
 		return p.parseFilterBlock()
 	case "block":
 		return p.parseBlock()
-	case "do":
-		x, err := p.parseTuple(false, true)
-		if err != nil {
-			return nil, err
-		}
-		return &doNode{x: x}, p.endBlock()
 	case "extends":
 		return nil, p.failf("the 'extends' tag is not supported by gorun")
 	}
