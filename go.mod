@@ -13,5 +13,6 @@ require (
 
 require (
 	github.com/kr/pretty v0.3.1 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 	gopkg.in/check.v1 v1.0.0-20190902080502-41f04d3bba15 // indirect
 )

@@ -1,10 +1,3 @@
-// Package template renders Jinja2 templates as Ansible does: native types for
-// single-expression strings, lazy and recursive templating of variables,
-// undefined-variable errors that name the variable, Python text forms, Ansible's
-// filters, tests and lookups.
-//
-// The lexer, parser and evaluator are our own (following Jinja2 3.1's grammar and
-// Python semantics); see doc.go for why gonja is not used for evaluation.
 package template
 
 import (

@@ -104,9 +104,6 @@ func init() {
 	register("groupby", filterGroupby)
 	register("indent", filterIndent)
 	register("items", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
-		if v == nil {
-			return []any{}, nil
-		}
 		if !isMapping(v) {
 			return nil, fmt.Errorf("Can only get item pairs from a mapping.")
 		}
@@ -734,6 +731,10 @@ func filterRound(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 	m := math.Pow(10, float64(prec))
 	switch method {
 	case "common":
+		if prec < 0 {
+			d := math.Pow(10, float64(-prec))
+			return math.RoundToEven(f/d) * d, nil
+		}
 		// Python's round() is round-half-even on the exact binary value.
 		s := strconv.FormatFloat(f, 'f', prec, 64)
 		r, _ := strconv.ParseFloat(s, 64)

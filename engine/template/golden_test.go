@@ -31,7 +31,7 @@ type golden struct {
 	} `json:"templates"`
 }
 
-func loadGolden(t *testing.T) (*golden, *Context) {
+func loadGolden(t testing.TB) (*golden, *Context) {
 	t.Helper()
 	data, err := os.ReadFile("testdata/golden.json")
 	if err != nil {
@@ -77,6 +77,7 @@ func errorKind(err error) string {
 var knownGaps = map[string]string{
 	"{{ 27 | root(3) }}":              "Go's math.Pow is not correctly rounded (2.9999999999999996 vs 3.0)",
 	"{{ num | string | type_debug }}": "NativeJinjaText (Ansible's marker type for string filters) is not modelled",
+	`{{ {"items": 1}.items }}`:        "Python prints the method's memory address",
 }
 
 func TestGoldenExpressions(t *testing.T) {

@@ -107,6 +107,10 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteString("<LoopContext>")
 	case *macro:
 		b.WriteString("<Macro '" + x.name + "'>")
+	case *boundMethod:
+		b.WriteString("<built-in method " + x.name + " of " + objName(x.recv) + ">")
+	case fnValue:
+		b.WriteString("<function>")
 	default:
 		b.WriteString(strings.TrimSpace(strings.ReplaceAll(strconv.Quote(sprint(x)), "\"", "")))
 	}
