@@ -55,6 +55,8 @@ type Default struct {
 	taskKinds    map[string]string
 }
 
+var _ Callback = (*Default)(nil)
+
 // NewDefault returns the default callback writing to stdout and stderr.
 func NewDefault(stdout, stderr io.Writer, opts DefaultOptions) (*Default, error) {
 	if err := checkResultFormat(opts.ResultFormat); err != nil {
@@ -492,4 +494,3 @@ func (c *Default) countColor(name string, n int, color string) string {
 	}
 	return s
 }
-var _ Callback = (*Default)(nil)

@@ -64,7 +64,7 @@ func withItem(r map[string]any, item any) map[string]any {
 
 func basicEvents(cb Callback) {
 	cb.PlaybookStart("playbooks/basic.yml")
-	cb.PlayStart(&Play{Name: "Basic play", Hosts: []string{"localhost"}, Strategy: "linear"})
+	cb.PlayStart(&Play{Name: "Basic play", Hosts: []string{"localhost"}, Strategy: "linear", UUID: "0", Path: "playbooks/basic.yml:3"})
 
 	t := task("1", "Say hello", "debug", "playbooks/basic.yml:10")
 	cb.TaskStart(t)
@@ -224,7 +224,7 @@ func diffEvents(cb Callback) {
 
 func failedEvents(cb Callback) {
 	cb.PlaybookStart("playbooks/failed.yml")
-	cb.PlayStart(&Play{Name: "Failing play", Hosts: []string{"localhost"}, Strategy: "linear"})
+	cb.PlayStart(&Play{Name: "Failing play", Hosts: []string{"localhost"}, Strategy: "linear", UUID: "0", Path: "playbooks/failed.yml:2"})
 	t := task("1", "Retry until", "command", "playbooks/failed.yml:7")
 	cb.TaskStart(t)
 	for attempt := 1; attempt <= 2; attempt++ {

@@ -309,3 +309,6 @@ func intOf(v any) int {
 	fmt.Sscan(pyStr(v), &n)
 	return n
 }
+
+// valueKeys are the keys of a mapping (see value.Keys).
+func valueKeys(m any) []string { return value.Keys(m) }
