@@ -282,3 +282,21 @@ func compareGolden(t *testing.T, file, got string) {
 		}
 	}
 }
+
+// TestDefaultColorGolden checks colours against ansible-playbook -v run with
+// ANSIBLE_FORCE_COLOR.
+func TestDefaultColorGolden(t *testing.T) {
+	runs := map[string]func(Callback){"basic": basicEvents, "diff": diffEvents, "failed": failedEvents}
+	for name, events := range runs {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			cb, err := NewDefault(&stdout, &stderr, DefaultOptions{DisplayOptions: DisplayOptions{Verbosity: 1, ForceColor: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			events(cb)
+			compareGolden(t, name+".color.stdout", stdout.String())
+			compareGolden(t, name+".color.stderr", stderr.String())
+		})
+	}
+}

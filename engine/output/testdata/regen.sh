@@ -8,7 +8,7 @@
 # fixed ones: command start/end/delta timestamps, the absolute path of this
 # directory and Ansible's temporary file names. The Go tests build the same events with those fixed values.
 #
-# Run from anywhere: sh engine/output/testdata/regen.sh
+# Run from anywhere: sh engine/output/testdata/regen.sh [SECTION...]
 set -eu
 cd "$(dirname "$0")"
 here=$(pwd)
@@ -21,8 +21,7 @@ filter() {
 		-e '/^ansible(-playbook)? \[core /d' \
 		-e '/^  (config file|configured module search path|ansible python module location|ansible collection location|executable location|python version|jinja version|libyaml) = /d' \
 		-e '/^No config file found; using defaults$/d' \
-		-e '/^Using .* as config file$/d' \
-		-e '/^Using .* as config file$/d' \
+		-e '/^(\x1b\[[0-9;]*m)?Using .* as config file/d' \
 		-e '/^Parsed .* inventory source with .* plugin$/d' \
 		-e "/^Skipping callback '.*', as we already have a stdout callback.\$/d" \
 		-e '/^[0-9]+ plays? in /d' \
@@ -37,16 +36,21 @@ filter() {
 		-e 's#/ansible-tmp-[0-9.-]+/#/ansible-tmp-X/#g'
 }
 
+# reset_files recreates the files diff.yml edits.
+reset_files() {
+	rm -rf /tmp/gorun-output-golden
+	mkdir -p /tmp/gorun-output-golden
+	printf 'first line\n' >/tmp/gorun-output-golden/file.txt
+	printf 'old\ncontent\n' >/tmp/gorun-output-golden/other.txt
+}
+
 run() {
 	name=$1
 	shift
 	for v in 0 1 2 3; do
 		flags=""
 		[ "$v" -gt 0 ] && flags="-$(printf 'v%.0s' $(seq "$v"))"
-		rm -rf /tmp/gorun-output-golden
-		mkdir -p /tmp/gorun-output-golden
-		printf 'first line\n' >/tmp/gorun-output-golden/file.txt
-		printf 'old\ncontent\n' >/tmp/gorun-output-golden/other.txt
+		reset_files
 		set +e
 		ansible-playbook $flags -i localhost, "$@" "playbooks/$name.yml" \
 			>"golden/$name.v$v.stdout.raw" 2>"golden/$name.v$v.stderr.raw"
@@ -58,9 +62,11 @@ run() {
 	done
 }
 
-run basic
-run diff --diff
-run failed
+section_playbooks() {
+	run basic
+	run diff --diff
+	run failed
+}
 
 # Ad-hoc runs: the minimal callback, and oneline with -o.
 adhoc() {
@@ -80,6 +86,7 @@ adhoc() {
 	done
 }
 
+section_adhoc() {
 adhoc ping -m ping
 adhoc debug -m debug -a 'msg="héllo\nworld"'
 adhoc command -m command -a 'printf "a\nb"'
@@ -90,9 +97,11 @@ adhoc debug-oneline -o -m debug -a 'msg="héllo\nworld"'
 adhoc command-oneline -o -m command -a 'printf "a\nb"'
 adhoc command-fail-oneline -o -m command -a 'sh -c "echo out; echo err >&2; exit 3"'
 adhoc fail-oneline -o -m fail -a 'msg=nope'
+}
 
 # The json stdout callback (ansible.posix.json) on the same playbooks. Play and
 # task ids and times are replaced by fixed values.
+section_json() {
 for name in basic failed; do
 	set +e
 	ANSIBLE_STDOUT_CALLBACK=ansible.posix.json ansible-playbook -i localhost, "playbooks/$name.yml" \
@@ -105,8 +114,10 @@ for name in basic failed; do
 	filter <"golden/$name.json.stderr.raw" >"golden/$name.json.stderr"
 	rm "golden/$name.json.raw" "golden/$name.json.stderr.raw"
 done
+}
 
 # Callback options, check mode markers, custom stats, unreachable hosts.
+section_options() {
 for v in 0 1; do
 	flags=""
 	[ "$v" -gt 0 ] && flags="-v"
@@ -121,9 +132,12 @@ for v in 0 1; do
 	filter <"golden/options.v$v.stderr.raw" >"golden/options.v$v.stderr"
 	rm "golden/options.v$v.stdout.raw" "golden/options.v$v.stderr.raw"
 done
+}
 
 # Colours, forced on as on a terminal.
+section_colors() {
 for name in basic diff failed; do
+	reset_files
 	set +e
 	ANSIBLE_NOCOLOR=0 ANSIBLE_FORCE_COLOR=1 ansible-playbook -v -i localhost, --diff "playbooks/$name.yml" \
 		>"golden/$name.color.stdout.raw" 2>"golden/$name.color.stderr.raw"
@@ -132,4 +146,12 @@ for name in basic diff failed; do
 	filter <"golden/$name.color.stdout.raw" >"golden/$name.color.stdout"
 	filter <"golden/$name.color.stderr.raw" >"golden/$name.color.stderr"
 	rm "golden/$name.color.stdout.raw" "golden/$name.color.stderr.raw"
+done
+}
+
+# Sections to run: all by default, or those named on the command line
+# (playbooks adhoc json options colors).
+sections=${*:-playbooks adhoc json options colors}
+for s in $sections; do
+	"section_$s"
 done
