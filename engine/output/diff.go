@@ -70,13 +70,13 @@ func (d *display) formatDiff(diffs any, context int) string {
 }
 
 // diffText is one side of a diff as text: mappings serialised as
-// CallbackBase._serialize_diff does, None as empty.
+// CallbackBase._serialize_diff does (ASCII-escaped JSON), None as empty.
 func diffText(v any) string {
 	switch {
 	case v == nil:
 		return ""
 	case value.IsMapping(v):
-		return Dumps(v, 4, true) + "\n"
+		return DumpsASCII(v, 4, true) + "\n"
 	}
 	return pyStr(v)
 }
