@@ -12,6 +12,9 @@ type AdHocOptions struct {
 	DiffContext int
 	// PrettyResults is pretty_results; nil when not set.
 	PrettyResults *bool
+	// ResultFormat is json (also for "") or yaml; minimal honours it,
+	// oneline (which has no such option in Ansible) always uses json.
+	ResultFormat string
 }
 
 // adhocBase holds what minimal and oneline share: they show only final host
@@ -61,8 +64,14 @@ type Minimal struct{ adhocBase }
 var _ Callback = (*Minimal)(nil)
 
 // NewMinimal returns the minimal callback.
-func NewMinimal(stdout, stderr io.Writer, o AdHocOptions) *Minimal {
-	return &Minimal{newAdhocBase(stdout, stderr, o)}
+func NewMinimal(stdout, stderr io.Writer, o AdHocOptions) (*Minimal, error) {
+	if err := checkResultFormat(o.ResultFormat); err != nil {
+		return nil, err
+	}
+	m := &Minimal{newAdhocBase(stdout, stderr, o)}
+	m.dump.yaml = o.ResultFormat == "yaml"
+	m.d.setResultFormat(o.ResultFormat, o.PrettyResults)
+	return m, nil
 }
 
 // commandMsg is minimal's _command_generic_msg: a header line, then stdout,

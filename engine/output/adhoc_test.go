@@ -49,7 +49,11 @@ func TestAdHocGolden(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/v%d", name, v), func(t *testing.T) {
 					var stdout, stderr bytes.Buffer
 					opts := AdHocOptions{DisplayOptions: DisplayOptions{Verbosity: v}}
-					var cb Callback = NewMinimal(&stdout, &stderr, opts)
+					var cb Callback
+					cb, err := NewMinimal(&stdout, &stderr, opts)
+					if err != nil {
+						t.Fatal(err)
+					}
 					if oneline {
 						cb = NewOneline(&stdout, &stderr, opts)
 					}

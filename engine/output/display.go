@@ -40,8 +40,11 @@ type display struct {
 	columns        int
 	noDeprecations bool
 	noActionWarns  bool
-	warned         map[string]bool
-	deprecatedSeen map[string]bool
+	// yamlDiffs and lossyDiffs serialise mappings in diffs as YAML
+	// (result_format=yaml; lossy unless pretty_results=false).
+	yamlDiffs, lossyDiffs bool
+	warned                map[string]bool
+	deprecatedSeen        map[string]bool
 }
 
 func newDisplay(stdout, stderr io.Writer, o DisplayOptions) *display {
@@ -190,4 +193,10 @@ func (d *display) deprecated(dep Deprecation) {
 	}
 	d.deprecatedSeen[text] = true
 	d.show(strings.TrimSpace(text), d.colors.Deprecate, true)
+}
+
+// setResultFormat makes diffs follow the callback's result_format.
+func (d *display) setResultFormat(format string, pretty *bool) {
+	d.yamlDiffs = format == "yaml"
+	d.lossyDiffs = pretty == nil || *pretty
 }

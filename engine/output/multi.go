@@ -125,15 +125,13 @@ func ByName(name string, stdout, stderr io.Writer, opts DefaultOptions) (Callbac
 	} else if strings.Contains(short, ".") {
 		short = ""
 	}
-	adhoc := AdHocOptions{DisplayOptions: opts.DisplayOptions, DiffContext: opts.DiffContext, PrettyResults: opts.PrettyResults}
+	adhoc := AdHocOptions{DisplayOptions: opts.DisplayOptions, DiffContext: opts.DiffContext,
+		PrettyResults: opts.PrettyResults, ResultFormat: opts.ResultFormat}
 	switch short {
 	case "default":
 		return NewDefault(stdout, stderr, opts)
 	case "minimal":
-		if err := checkResultFormat(opts.ResultFormat); err != nil {
-			return nil, err
-		}
-		return NewMinimal(stdout, stderr, adhoc), nil
+		return NewMinimal(stdout, stderr, adhoc)
 	case "oneline":
 		return NewOneline(stdout, stderr, adhoc), nil
 	case "json":
