@@ -28,22 +28,32 @@ func (pr *playRun) afterTask(t *playbook.Task, ran []*hostState) {
 	if v, ok := inherited(t, pr.play, "any_errors_fatal"); ok && truthy(v) {
 		fatal = true
 	}
-	if v, ok := inherited(t, pr.play, "run_once"); ok && truthy(v) {
+	if v, ok := inherited(t, pr.play, "run_once"); ok && truthy(v) || bypassesHostLoop(t) {
 		fatal = true
 	}
 	if v, ok := inherited(t, pr.play, "ignore_errors"); ok && truthy(v) {
 		fatal = false
 	}
-	if !fatal && !pr.overMaxFail() {
+	maxFail := pr.overMaxFail()
+	if !fatal && !maxFail {
 		return
 	}
+	all := true
 	for _, h := range pr.batch {
 		if !h.unreachable && !h.ended && h.rescuable == 0 {
 			h.failed = true
 		}
+		all = all && (h.failed || h.unreachable || h.ended)
 	}
 	pr.r.breakPlaybook = true
-	pr.r.emit(func(cb output.Callback) { cb.NoHostsRemaining() })
+	// Ansible's linear strategy says it once for max_fail_percentage and
+	// once more when no host is left.
+	if maxFail {
+		pr.r.emit(func(cb output.Callback) { cb.NoHostsRemaining() })
+	}
+	if all {
+		pr.r.emit(func(cb output.Callback) { cb.NoHostsRemaining() })
+	}
 }
 
 // overMaxFail reports whether the batch's failed hosts are above the play's

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 
 	"gorun/engine/output"
@@ -124,19 +125,30 @@ func (pr *playRun) runInclude(ctx context.Context, t *playbook.Task, hosts []*ho
 	}
 	wg.Wait()
 
+	// Hosts are listed in play order, whatever order they finished in.
+	rank := map[*hostState]int{}
+	for i, h := range hosts {
+		rank[h] = i
+	}
 	for _, inc := range order {
-		if isRole {
+		sort.SliceStable(inc.hosts, func(i, j int) bool { return rank[inc.hosts[i]] < rank[inc.hosts[j]] })
+	}
+	if isRole {
+		for _, inc := range order {
 			if err := pr.runIncludedRole(ctx, t, inc); err != nil {
 				return err
 			}
-			continue
 		}
+		return nil
+	}
+	// Every file is loaded and announced before any runs, as the linear
+	// strategy loads all included files of a task, then runs them.
+	blocks := make([]*playbook.Block, len(order))
+	for i, inc := range order {
 		names := make([]string, len(inc.hosts))
-		for i, h := range inc.hosts {
-			names[i] = h.name
+		for j, h := range inc.hosts {
+			names[j] = h.name
 		}
-		inc := inc
-		r.emit(func(cb output.Callback) { cb.Included(inc.file, names, inc.item, inc.hasItem) })
 		wrapper, err := r.opts.Loader.LoadTasksFile(inc.file, t)
 		if err != nil {
 			return err
@@ -151,10 +163,15 @@ func (pr *playRun) runInclude(ctx context.Context, t *playbook.Task, hosts []*ho
 				r.mu.Unlock()
 			}
 		}
+		inc := inc
+		r.emit(func(cb output.Callback) { cb.Included(inc.file, names, inc.item, inc.hasItem) })
 		if inc.hasItem {
 			wrapper.Attrs["vars"] = value.DictOf(inc.loopVar, inc.item)
 		}
-		if err := pr.runBlock(ctx, applied(wrapper, inc.apply), inc.hosts); err != nil {
+		blocks[i] = applied(wrapper, inc.apply)
+	}
+	for i, inc := range order {
+		if err := pr.runBlock(ctx, blocks[i], inc.hosts); err != nil {
 			return err
 		}
 	}

@@ -177,15 +177,9 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 				shown["failed"] = true
 			}
 		}
-		itemRes := &output.Result{Task: info, Host: h.name, Status: status, Result: shown}
+		itemRes := &output.Result{Task: info, Host: h.name, Status: status, Result: shown, Delegated: delegatedHost(res)}
 		r.emit(func(cb output.Callback) { cb.ItemResult(itemRes) })
-		clean := map[string]any{}
-		for k, v := range res {
-			if k != "_gorun_delegated" && k != "_gorun_delegated_host" {
-				clean[k] = v
-			}
-		}
-		results = append(results, clean)
+		results = append(results, res)
 		if truthy(res["unreachable"]) {
 			return map[string]any{"unreachable": true, "msg": res["msg"], "changed": anyChanged, "results": results}
 		}

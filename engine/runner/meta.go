@@ -15,9 +15,23 @@ import (
 func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostState) error {
 	r := pr.r
 	action := strings.TrimSpace(fmt.Sprint(t.Args["_raw_params"]))
-	// Conditional metas are evaluated per host; others ignore when as Ansible warns.
+	// The strategy executes a meta task host by host, each with its own
+	// banner and no recap count; all but these few run for the first host
+	// only and act on the whole play (Ansible's run_once for metas).
+	switch action {
+	case "noop", "reset_connection", "end_host", "role_complete", "flush_handlers":
+	default:
+		if len(hosts) > 1 {
+			hosts = hosts[:1]
+		}
+	}
+	info := pr.taskInfo(t)
 	var matching []*hostState
 	for _, h := range hosts {
+		r.emit(func(cb output.Callback) { cb.TaskStart(info) })
+		if action == "noop" {
+			continue
+		}
 		vars := r.vars(h, scope{pr: pr, task: t})
 		ok, err := pr.evalWhen(t, vars)
 		if err != nil {
@@ -25,7 +39,11 @@ func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostS
 		}
 		if ok {
 			matching = append(matching, h)
+			continue
 		}
+		skip := &output.Result{Task: info, Host: h.name, Status: output.Skipped,
+			Result: map[string]any{"changed": false, "skipped": true, "skip_reason": "Conditional result was False"}}
+		r.emit(func(cb output.Callback) { cb.HostResult(skip) })
 	}
 	switch action {
 	case "noop":
@@ -48,7 +66,10 @@ func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostS
 			h.ended = true
 		}
 	case "clear_facts":
-		for _, h := range matching {
+		if len(matching) == 0 {
+			break
+		}
+		for _, h := range pr.batch {
 			h.mu.Lock()
 			h.facts = value.NewDict()
 			h.mu.Unlock()
@@ -56,6 +77,9 @@ func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostS
 	case "clear_host_errors":
 		// Hosts that failed are forgiven for later plays; in this play they
 		// have left the iterator and do not come back.
+		if len(matching) == 0 {
+			break
+		}
 		for _, h := range pr.batch {
 			if h.failed || h.unreachable {
 				h.failed, h.unreachable, h.ended = false, false, true

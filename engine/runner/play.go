@@ -144,11 +144,13 @@ func (r *Runner) runPlay(ctx context.Context, play *playbook.Play) error {
 		}
 	}
 	pr.allNames = hosts
-	// Play-level conditions from import_playbook apply to the whole play.
-	r.emit(func(cb output.Callback) {
-		cb.PlayStart(&output.Play{Name: name, Hosts: hosts, Check: r.opts.Check, Strategy: pr.strategy})
-	})
+	playStart := func() {
+		r.emit(func(cb output.Callback) {
+			cb.PlayStart(&output.Play{Name: name, Hosts: hosts, Check: r.opts.Check, Strategy: pr.strategy})
+		})
+	}
 	if len(hosts) == 0 {
+		playStart()
 		r.emit(func(cb output.Callback) { cb.NoHostsMatched() })
 		return nil
 	}
@@ -165,6 +167,8 @@ func (r *Runner) runPlay(ctx context.Context, play *playbook.Play) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		// Each batch is a run of the play, with its banner.
+		playStart()
 		pr.batch = nil
 		for _, n := range batch {
 			h := r.host(n)

@@ -39,7 +39,17 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 	info := pr.taskInfo(t)
 	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
 
-	if v, ok := inherited(t, pr.play, "run_once"); ok && truthy(v) && len(hosts) > 0 {
+	runOnce := false
+	if v, ok := inherited(t, pr.play, "run_once"); ok {
+		runOnce = truthy(v)
+	}
+	if !runOnce && bypassesHostLoop(t) && len(hosts) > 0 {
+		// pause and add_host run once, for the first host, without
+		// standing for the others (Ansible's BYPASS_HOST_LOOP).
+		pr.runOnHost(ctx, t, hosts[0], info)
+		return nil
+	}
+	if runOnce && len(hosts) > 0 {
 		_, result := pr.runOnHost(ctx, t, hosts[0], info)
 		// The result of a run_once task stands for every host of the batch:
 		// its registered result and its facts (Ansible's get_task_hosts).
@@ -77,6 +87,16 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 	}
 	wg.Wait()
 	return nil
+}
+
+// bypassesHostLoop reports whether the task's action runs once per batch
+// rather than once per host (action plugins with BYPASS_HOST_LOOP).
+func bypassesHostLoop(t *playbook.Task) bool {
+	switch playbook.ShortName(t.Action) {
+	case "pause", "add_host":
+		return true
+	}
+	return false
 }
 
 // selected applies --tags/--skip-tags.
@@ -272,9 +292,7 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 		h.failedResult = result
 		h.mu.Unlock()
 	}
-	if d := truthy(result["_gorun_delegated"]); d {
-		res.Delegated, _ = result["_gorun_delegated_host"].(string)
-	}
+	res.Delegated = delegatedHost(result)
 	r.emit(func(cb output.Callback) { cb.HostResult(res) })
 	if changed && !failed && !unreachable {
 		if n, ok := t.Attrs["notify"]; ok {
@@ -295,13 +313,10 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 	}
 }
 
-// stripInternal copies a result without its internal keys (_ansible_* and
-// gorun's own _gorun_*) at any depth, as Ansible's strip_internal_keys does
-// before registering a result.
+// stripInternal copies a result without its internal keys (_ansible_*) at
+// any depth, as Ansible's strip_internal_keys does before registering a result.
 func stripInternal(v any) any {
-	internal := func(k string) bool {
-		return strings.HasPrefix(k, "_ansible_") || strings.HasPrefix(k, "_gorun_")
-	}
+	internal := func(k string) bool { return strings.HasPrefix(k, "_ansible_") }
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
@@ -452,8 +467,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	for attempt := 1; attempt <= retries; attempt++ {
 		result = pr.runModule(ctx, mod, call, timeout, t)
 		if delegate != "" {
-			result["_gorun_delegated"] = true
-			result["_gorun_delegated_host"] = delegate
+			result["_ansible_delegated_vars"] = r.delegatedVars(delegate)
 		}
 		if _, ok := result["failed"]; !ok {
 			rc, hasRC := result["rc"]
@@ -472,7 +486,8 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		if !truthy(result["skipped"]) && !truthy(result["unreachable"]) {
 			pr.evalChangedFailed(t, vars, result)
 		}
-		if until == nil || truthy(result["unreachable"]) {
+		// With retries <= 0 there is one attempt and until is not checked.
+		if until == nil || retries <= 1 || truthy(result["unreachable"]) {
 			break
 		}
 		ok, err := r.opts.Templates.Condition(until, ctxFor(vars, t))
@@ -485,7 +500,9 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 			break
 		}
 		if attempt == retries {
-			result["attempts"] = attempt
+			// Out of attempts: Ansible reports one attempt fewer than it
+			// made (retries + 1 runs, attempts = retries).
+			result["attempts"] = attempt - 1
 			result["failed"] = true
 			break
 		}
@@ -564,7 +581,7 @@ func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[stri
 	action := playbook.ShortName(t.Action)
 	target := h
 	if d := truthy(inheritedVal(t, pr.play, "delegate_facts")); d {
-		if dn, ok := result["_gorun_delegated_host"].(string); ok && dn != "" {
+		if dn := delegatedHost(result); dn != "" {
 			target = pr.r.host(dn)
 		}
 	}

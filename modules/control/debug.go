@@ -25,12 +25,14 @@ func (debug) Doc() *module.Doc {
 		Description: []string{"This module prints statements during execution and can be useful for debugging variables or expressions without necessarily halting the playbook.",
 			"Useful for debugging together with the 'when:' directive."},
 		Options: []module.Option{
-			{Name: "msg", Type: "raw", Default: "Hello world!", Description: "The customized message that is printed. If omitted, prints a generic message."},
+			// No Default here: Run tells an explicit msg (incompatible with var)
+			// from none, and supplies "Hello world!" itself.
+			{Name: "msg", Type: "raw", Description: "The customized message that is printed. If omitted, prints a generic message (default: Hello world!)."},
 			{Name: "var", Type: "str", Description: "A variable name to debug. Mutually exclusive with the msg option. Be aware that this option already runs in Jinja2 context and has an implicit {{ }} wrapping, so you should not be using Jinja2 delimiters unless you are looking for double interpolation."},
 			{Name: "verbosity", Type: "int", Default: 0, Description: "A number that controls when the debug is run, if you set to 3 it will only run debug when -vvv or above."},
 		},
-		MutuallyExclusive: [][]string{{"msg", "var"}},
-		Check:             module.Full, Diff: module.None, Controller: true,
+		// msg and var exclude each other, checked in Run with Ansible's message.
+		Check: module.Full, Diff: module.None, Controller: true,
 		Examples: `- name: Print the gateway for each host when defined
   ansible.builtin.debug:
     msg: System {{ inventory_hostname }} has gateway {{ ansible_default_ipv4.gateway }}
@@ -45,13 +47,19 @@ func (debug) Doc() *module.Doc {
 }
 
 func (debug) Run(ctx context.Context, c *module.Call) (module.Result, error) {
+	if c.Args.Has("var") && c.Args.Has("msg") {
+		return module.Result{"failed": true, "msg": "'msg' and 'var' are incompatible options"}, nil
+	}
 	verbosity, _ := c.Vars["ansible_verbosity"].(int)
 	if c.Args.Int("verbosity") > verbosity {
 		return module.Result{"skipped_reason": "Verbosity threshold not met.", "skipped": true, "failed": false}, nil
 	}
 	res := module.Result{"_ansible_verbose_always": true, "failed": false}
 	if !c.Args.Has("var") {
-		res["msg"] = c.Args["msg"]
+		res["msg"] = "Hello world!"
+		if c.Args.Has("msg") {
+			res["msg"] = c.Args["msg"]
+		}
 		return res, nil
 	}
 	name := c.Args.String("var")

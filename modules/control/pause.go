@@ -3,6 +3,9 @@ package control
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorun/engine/module"
@@ -47,6 +50,10 @@ func (pause) Run(ctx context.Context, c *module.Call) (module.Result, error) {
 		}
 		secs = mins * 60
 	}
+	if (c.Args.Has("seconds") || c.Args.Has("minutes")) && secs < 1 {
+		// Ansible's pause never waits less than a second.
+		secs = 1
+	}
 	start := time.Now()
 	if secs > 0 {
 		select {
@@ -59,20 +66,21 @@ func (pause) Run(ctx context.Context, c *module.Call) (module.Result, error) {
 	res := module.Result{"changed": false, "rc": 0, "stderr": "", "user_input": "",
 		"start": start.Format("2006-01-02 15:04:05.000000"), "stop": stop.Format("2006-01-02 15:04:05.000000"),
 		"delta": int(stop.Sub(start).Seconds())}
-	if secs > 0 {
-		res["stdout"] = fmt.Sprintf("Paused for %v seconds", trimFloat(secs))
-		if c.Args.Has("minutes") {
-			res["stdout"] = fmt.Sprintf("Paused for %v minutes", trimFloat(secs/60))
-		}
+	// The measured duration, rounded as Ansible's round(duration, 2) prints.
+	took := stop.Sub(start).Seconds()
+	if c.Args.Has("seconds") {
+		res["stdout"] = "Paused for " + pyRound2(took) + " seconds"
 	} else {
-		res["stdout"] = "Paused for 0.0 minutes"
+		res["stdout"] = "Paused for " + pyRound2(took/60) + " minutes"
 	}
 	return res, nil
 }
 
-func trimFloat(f float64) string {
-	if f == float64(int(f)) {
-		return fmt.Sprintf("%d", int(f))
+// pyRound2 formats round(f, 2) as Python prints a float.
+func pyRound2(f float64) string {
+	s := strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
 	}
-	return fmt.Sprintf("%.2f", f)
+	return s
 }

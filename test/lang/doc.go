@@ -5,8 +5,10 @@
 // groups and variables over the lab's hosts, and an optional args file with
 // extra command-line arguments, one per line. The test runs every case under
 // ansible-playbook and under gorun against the same lab hosts and compares
-// what each did: the exit code, the PLAY RECAP, and every result Ansible's
-// default callback shows in full (debug, assert and failures of them), which
-// is where the cases print their registered variables. Nothing is
-// recorded: both sides are computed on every run.
+// what each did: the exit code, the PLAY RECAP, the normalised transcript
+// (e2e.NormalizeTranscript; a case whose transcript cannot match has a
+// transcript-differs file saying why), and every result Ansible's default
+// callback shows in full (debug, assert and failures of them), which is where
+// the cases print their registered variables. Nothing is recorded: both
+// sides are computed on every run.
 package lang

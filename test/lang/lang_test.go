@@ -98,6 +98,15 @@ func runCase(t *testing.T, gorun, labInv, dir string) {
 			t.Errorf("results of %s differ (- ansible, + gorun):\n%s", h, d)
 		}
 	}
+	if w, g := e2e.NormalizeTranscript(want.Stdout), e2e.NormalizeTranscript(got.Stdout); w != g {
+		// A case may say why its transcript cannot match (the reason is
+		// in the file); its results and recap are still compared.
+		if why, err := os.ReadFile(filepath.Join(abs, "transcript-differs")); err == nil {
+			t.Logf("transcripts differ as expected (%s):\n%s", strings.TrimSpace(string(why)), lineDiff(w, g))
+		} else {
+			t.Errorf("normalised transcripts differ (- ansible, + gorun):\n%s", lineDiff(w, g))
+		}
+	}
 	if keep := os.Getenv("GORUN_LANG_KEEP"); keep != "" {
 		// Keep both transcripts for a closer look.
 		base := filepath.Join(keep, filepath.Base(dir))
@@ -136,6 +145,29 @@ func diffShown(want, got []Shown) string {
 		if g != "" {
 			fmt.Fprintf(&b, "+ %s\n", g)
 		}
+	}
+	return b.String()
+}
+
+// lineDiff shows the lines of two texts from the first that differs, with
+// a few lines of each side.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	from := max(0, i-3)
+	var b strings.Builder
+	fmt.Fprintf(&b, "line %d:\n", i+1)
+	for _, l := range w[from:i] {
+		fmt.Fprintf(&b, "  %s\n", l)
+	}
+	for _, l := range w[i:min(len(w), i+8)] {
+		fmt.Fprintf(&b, "- %s\n", l)
+	}
+	for _, l := range g[i:min(len(g), i+8)] {
+		fmt.Fprintf(&b, "+ %s\n", l)
 	}
 	return b.String()
 }
