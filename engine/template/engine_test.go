@@ -248,3 +248,31 @@ func TestIsTemplateAndOmit(t *testing.T) {
 		t.Errorf("omit: %v", got)
 	}
 }
+
+func TestPasswordLookupFile(t *testing.T) {
+	dir := t.TempDir()
+	e := New(Options{})
+	ctx := &Context{Vars: map[string]any{}, SearchPath: []string{dir}}
+	first, err := e.Lookup("password", []any{"creds/db length=12 chars=ascii_lowercase"}, nil, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := first[0].(string)
+	if len(pw) != 12 || strings.Trim(pw, "abcdefghijklmnopqrstuvwxyz") != "" {
+		t.Errorf("generated password %q", pw)
+	}
+	st, err := os.Stat(filepath.Join(dir, "creds", "db"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("password file: %v %v", st, err)
+	}
+	again, err := e.Lookup("password", []any{"creds/db length=12"}, nil, ctx)
+	if err != nil || again[0] != pw {
+		t.Errorf("second lookup must reuse the stored password: %v %v", again, err)
+	}
+	// a stored salt is kept, so the hash is stable across runs (value from Python crypt.crypt)
+	os.WriteFile(filepath.Join(dir, "creds", "h"), []byte("secret salt=abcdefgh\n"), 0o600)
+	h, err := e.Lookup("password", []any{"creds/h encrypt=md5_crypt"}, nil, ctx)
+	if err != nil || h[0] != "$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1" {
+		t.Errorf("encrypted: %v %v", h, err)
+	}
+}

@@ -18,10 +18,10 @@ import (
 // lookupFunc implements one lookup plugin: terms in, list of results out.
 type lookupFunc func(ev *evaluator, terms []any, kw *value.Dict) ([]any, error)
 
-var lookups map[string]lookupFunc
+var lookups = map[string]lookupFunc{}
 
 func init() {
-	lookups = map[string]lookupFunc{
+	for name, fn := range map[string]lookupFunc{
 		"vars":          lookupVars,
 		"varnames":      lookupVarnames,
 		"env":           lookupEnv,
@@ -49,9 +49,8 @@ func init() {
 		"csvfile": lookupCSVFile,
 		"ini":     lookupIni,
 		"unvault": lookupUnvault,
-		"password": func(ev *evaluator, t []any, kw *value.Dict) ([]any, error) {
-			return nil, fmt.Errorf("lookup plugin (password) is not supported by gorun yet")
-		},
+	} {
+		lookups[name] = fn
 	}
 }
 
