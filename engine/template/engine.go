@@ -276,10 +276,19 @@ func (e *Engine) parseCached(src string, syn syntax) ([]node, error) {
 func templateError(err error, src string) error {
 	var se *TemplateSyntaxError
 	if errors.As(err, &se) {
-		return fmt.Errorf("template error while templating string: %s. String: %s", se.Msg, src)
+		return &wrappedError{msg: fmt.Sprintf("template error while templating string: %s. String: %s", se.Msg, src), err: err}
 	}
 	return err
 }
+
+// wrappedError rewords an error while keeping it reachable with errors.As.
+type wrappedError struct {
+	msg string
+	err error
+}
+
+func (e *wrappedError) Error() string { return e.msg }
+func (e *wrappedError) Unwrap() error { return e.err }
 
 // doTemplate renders a string and converts the text as ansible_eval_concat does.
 func (e *Engine) doTemplate(src string, sess *session) (any, error) {
@@ -410,7 +419,7 @@ func (ev *evaluator) lookupName(name string, f *frame) (any, error) {
 		if err != nil {
 			var ue *UndefinedError
 			if errors.As(err, &ue) {
-				return &Undefined{name: name, hint: ToText(raw) + ": " + ue.Msg}, nil
+				return &Undefined{name: name, hint: ToText(raw) + ": " + ue.Msg, origin: ue.Name}, nil
 			}
 			return nil, err
 		}

@@ -79,7 +79,7 @@ func TestLazyVarsAndRecursion(t *testing.T) {
 	}
 	_, err = e.Template("{{ broken }}", ctx)
 	var ue *UndefinedError
-	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "'missing_var' is undefined") {
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "'missing_var' is undefined") || ue.Name != "missing_var" {
 		t.Errorf("undefined inside lazy var: got %v", err)
 	}
 	got, err = e.Template("{{ broken | default('ok') }}", ctx)
@@ -274,5 +274,21 @@ func TestPasswordLookupFile(t *testing.T) {
 	h, err := e.Lookup("password", []any{"creds/h encrypt=md5_crypt"}, nil, ctx)
 	if err != nil || h[0] != "$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1" {
 		t.Errorf("encrypted: %v %v", h, err)
+	}
+}
+
+func TestFileErrorsNameFileAndLine(t *testing.T) {
+	e := New(Options{})
+	ctx := newCtx(map[string]any{"d": value.DictOf("a", 1)})
+	opts := DefaultFileOptions()
+	opts.Path = "roles/web/templates/site.conf.j2"
+	_, err := e.File("line one\n{% if true %}\nvalue={{ d.missing }}\n{% endif %}\n", ctx, opts)
+	var ue *UndefinedError
+	if err == nil || err.Error() != "roles/web/templates/site.conf.j2:3: 'dict object' has no attribute 'missing'" || !errors.As(err, &ue) {
+		t.Errorf("runtime error: %v", err)
+	}
+	_, err = e.File("ok\n{% for x in %}\n", ctx, opts)
+	if err == nil || !strings.HasPrefix(err.Error(), "roles/web/templates/site.conf.j2:2: ") {
+		t.Errorf("syntax error: %v", err)
 	}
 }
