@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"gorun/engine/value"
 )
 
@@ -290,5 +292,16 @@ func TestFileErrorsNameFileAndLine(t *testing.T) {
 	_, err = e.File("ok\n{% for x in %}\n", ctx, opts)
 	if err == nil || !strings.HasPrefix(err.Error(), "roles/web/templates/site.conf.j2:2: ") {
 		t.Errorf("syntax error: %v", err)
+	}
+}
+
+func TestPasswordHashBcrypt(t *testing.T) {
+	got, err := New(Options{}).Template("{{ 'secret' | password_hash('blowfish') }}", newCtx(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := got.(string)
+	if !strings.HasPrefix(h, "$2b$12$") || bcrypt.CompareHashAndPassword([]byte(strings.Replace(h, "$2b$", "$2a$", 1)), []byte("secret")) != nil {
+		t.Errorf("bcrypt hash %q does not verify", h)
 	}
 }

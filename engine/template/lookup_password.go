@@ -113,7 +113,8 @@ func (ev *evaluator) passwordPath(rel string) string {
 var passwordOptions = setOf("length encrypt chars ident seed")
 
 func passwordParams(term string, kw *value.Dict) (string, map[string]string, error) {
-	params := map[string]string{"length": "20", "chars": "ascii_letters,digits,.,,:-_"}
+	// chars defaults to the list ['ascii_letters', 'digits', '.,:-_'] (no comma parsing)
+	params := map[string]string{"length": "20", "chars": ""}
 	for _, k := range kw.Keys() {
 		v, _ := kw.Get(k)
 		if !passwordOptions[k] {
@@ -168,6 +169,9 @@ func init() {
 
 // passwordChars expands the chars option as _gen_candidate_chars does (",," is a comma).
 func passwordChars(spec string) string {
+	if spec == "" {
+		return pyStringSets["ascii_letters"] + pyStringSets["digits"] + ".,:-_"
+	}
 	var specs []string
 	if strings.Contains(spec, ",,") {
 		specs = append(specs, ",")
