@@ -1030,7 +1030,6 @@ func splitYAMLDocs(s string) []string {
 	return docs
 }
 
-
 var saltChars = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 func filterPasswordHash(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
