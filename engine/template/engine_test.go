@@ -305,3 +305,16 @@ func TestPasswordHashBcrypt(t *testing.T) {
 		t.Errorf("bcrypt hash %q does not verify", h)
 	}
 }
+
+func TestLookupResultsAreTainted(t *testing.T) {
+	e := New(Options{})
+	ctx := newCtx(map[string]any{"x": "{{ 1 }}"})
+	_, tainted, err := e.TemplateTainted("{{ lookup('pipe', 'echo \"{{ x }}\"') }}", ctx)
+	if err != nil || !tainted {
+		t.Errorf("lookup output must be tainted: %v %v", tainted, err)
+	}
+	_, tainted, _ = e.TemplateTainted("{{ x }}", ctx)
+	if tainted {
+		t.Errorf("no lookup, no taint")
+	}
+}
