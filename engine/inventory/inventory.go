@@ -34,8 +34,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-
-	"gorun/engine/value"
 )
 
 // Options says where an inventory comes from.
@@ -94,9 +92,9 @@ type Inventory struct {
 	currentSource string
 	limit         []string
 	patternCache  map[string][]*Host
-	varsCache     map[string]*value.Dict // file path -> decoded vars
-	dirCache      map[string]string      // group_vars/host_vars path -> real dir or ""
-	foundCache    map[string][]string    // dir + entity -> vars files
+	varsCache     map[string]varsFileData // file path -> decoded vars
+	dirCache      map[string]string       // group_vars/host_vars path -> real dir or ""
+	foundCache    map[string][]string     // dir + entity -> vars files
 }
 
 // localhostNames is C.LOCALHOST: names that refer to the controller.
@@ -115,7 +113,7 @@ func New(opts Options) *Inventory {
 		hosts:        map[string]*Host{},
 		warned:       map[string]bool{},
 		patternCache: map[string][]*Host{},
-		varsCache:    map[string]*value.Dict{},
+		varsCache:    map[string]varsFileData{},
 		dirCache:     map[string]string{},
 		foundCache:   map[string][]string{},
 	}

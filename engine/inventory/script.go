@@ -96,7 +96,7 @@ func (inv *Inventory) parseScript(path string) error {
 		} else {
 			md, ok := meta.(*value.Dict)
 			if !ok {
-				return fmt.Errorf("Improperly formatted host information for %s: '%s' object has no attribute 'get'", h, strings.Trim(pyTypeName(meta, true)[8:], "'>"))
+				return fmt.Errorf("Improperly formatted host information for %s: '%s' object has no attribute 'get'", h, pyTypeShort(meta, true))
 			}
 			if v, ok := md.Get(h); ok {
 				got = v

@@ -185,18 +185,28 @@ func (inv *Inventory) entityVars(dirs []string, subdir string, entities []string
 		if base == "" {
 			continue
 		}
+		fromDir := value.NewDict() // what the vars plugin has combined so far for this directory
 		for _, name := range entities {
 			if strings.HasPrefix(name, "/") {
 				continue // 'chroot' style names never have vars files
 			}
 			for _, f := range inv.findVarsFiles(base, name) {
-				d, err := inv.varsFile(f)
+				v, err := inv.varsFile(f)
 				if err != nil {
 					return nil, err
 				}
-				merge(out, d)
+				if !truthy(v.data) {
+					continue // Ansible skips empty files
+				}
+				d, ok := v.data.(*value.Dict)
+				if !ok {
+					return nil, fmt.Errorf("failed to combine variables, expected dicts but got a 'dict' and a '%s': \n%s\n%s",
+						pyTypeShort(v.data, v.fromJSON), pyJSONInline(fromDir), pyJSONInline(v.data))
+				}
+				merge(fromDir, d)
 			}
 		}
+		merge(out, fromDir)
 	}
 	return out, nil
 }
@@ -282,28 +292,22 @@ func dirVarsFiles(dir string) []string {
 	return found
 }
 
-// varsFile loads one vars file (cached); an empty file gives no variables.
-func (inv *Inventory) varsFile(path string) (*value.Dict, error) {
-	if d, ok := inv.varsCache[path]; ok {
-		return d, nil
+// varsFileData is a decoded vars file and which loader read it.
+type varsFileData struct {
+	data     any
+	fromJSON bool
+}
+
+// varsFile loads one vars file, once per inventory.
+func (inv *Inventory) varsFile(path string) (varsFileData, error) {
+	if v, ok := inv.varsCache[path]; ok {
+		return v, nil
 	}
 	data, fromJSON, err := inv.loadData(path)
 	if err != nil {
-		return nil, err
+		return varsFileData{}, err
 	}
-	var d *value.Dict
-	switch t := data.(type) {
-	case nil:
-		d = value.NewDict()
-	case *value.Dict:
-		d = t
-	default:
-		if !truthy(data) {
-			d = value.NewDict() // Ansible skips empty data ("if new_data")
-			break
-		}
-		return nil, fmt.Errorf("failed to combine variables, expected dicts but got a 'dict' and a '%s': \n%s", strings.TrimSuffix(strings.TrimPrefix(pyTypeName(data, fromJSON), "<class '"), "'>"), pyRepr(data))
-	}
-	inv.varsCache[path] = d
-	return d, nil
+	v := varsFileData{data, fromJSON}
+	inv.varsCache[path] = v
+	return v, nil
 }

@@ -3,6 +3,7 @@ package inventory
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -63,6 +64,12 @@ func pyTypeName(v any, fromJSON bool) string {
 		return "<class 'ansible.parsing.yaml.objects.AnsibleVaultEncryptedUnicode'>"
 	}
 	return fmt.Sprintf("<class '%T'>", v)
+}
+
+// pyTypeShort is the bare Python type name ("list" for "<class 'list'>").
+func pyTypeShort(v any, fromJSON bool) string {
+	name := strings.TrimSuffix(strings.TrimPrefix(pyTypeName(v, fromJSON), "<class '"), "'>")
+	return name[strings.LastIndex(name, ".")+1:]
 }
 
 // parseYAML is the yaml inventory plugin: top-level keys are groups, each
