@@ -34,6 +34,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"gorun/engine/value"
 )
 
 // Options says where an inventory comes from.
@@ -65,6 +67,9 @@ type Options struct {
 	// NoUnparsedWarning turns off "No inventory was parsed, only implicit
 	// localhost is available" (INVENTORY_UNPARSED_WARNING=False).
 	NoUnparsedWarning bool
+	// MergeHashes is hash_behaviour=merge: mappings defined at several
+	// levels are merged recursively instead of replaced.
+	MergeHashes bool
 	// Warn receives warnings as Ansible would print them ([WARNING]: ...
 	// without the prefix). When nil they are collected in Inventory.Warnings.
 	Warn func(msg string)
@@ -315,6 +320,12 @@ func (inv *Inventory) addHost(name, group string, port int) (*Host, error) {
 	return h, nil
 }
 
+// setVar is Group/Host.set_variable: a mapping set over a mapping is
+// combined with combine_vars, anything else replaces.
+func setVar(d *value.Dict, key string, v any, mergeHashes bool) {
+	combine(d, value.DictOf(key, v), mergeHashes)
+}
+
 // basedir is ansible.utils.path.basedir: a directory itself, a file's
 // directory, and for anything else (a host list) the string "None", which is
 // what Ansible ends up storing in inventory_dir.
@@ -355,10 +366,14 @@ func (inv *Inventory) addChild(group, child string) error {
 // setVariable is InventoryData.set_variable for a group or host named entity.
 func (inv *Inventory) setVariable(entity, key string, v any) error {
 	if g := inv.groups[entity]; g != nil {
-		return g.SetVar(key, v)
+		if key == "ansible_group_priority" {
+			return g.SetVar(key, v)
+		}
+		setVar(g.vars, key, v, inv.opts.MergeHashes)
+		return nil
 	}
 	if h := inv.hosts[entity]; h != nil {
-		h.SetVar(key, v)
+		setVar(h.vars, key, v, inv.opts.MergeHashes)
 		return nil
 	}
 	return fmt.Errorf("Could not identify group or host named %s", entity)

@@ -111,7 +111,9 @@ func (inv *Inventory) parseScript(path string) error {
 		}
 		for _, k := range vars.Keys() {
 			v, _ := vars.Get(k)
-			inv.hosts[h].SetVar(k, v)
+			if err := inv.setVariable(h, k, v); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -150,7 +152,7 @@ func (inv *Inventory) scriptGroup(name string, data any) ([]string, error) {
 		}
 		for _, k := range vars.Keys() {
 			v, _ := vars.Get(k)
-			if err := inv.groups[name].SetVar(k, v); err != nil {
+			if err := inv.setVariable(name, k, v); err != nil {
 				return nil, err
 			}
 		}

@@ -37,6 +37,8 @@ type HostVarsLayers struct {
 	InventoryHostVars *value.Dict
 	// PlaybookHostVars: host_vars/<host> beside the playbook.
 	PlaybookHostVars *value.Dict
+
+	mergeHashes bool // hash_behaviour=merge
 }
 
 // List returns the layers lowest precedence first.
@@ -50,14 +52,32 @@ func (l HostVarsLayers) List() []*value.Dict {
 func (l HostVarsLayers) Merged() *value.Dict {
 	out := value.NewDict()
 	for _, d := range l.List() {
-		merge(out, d)
+		combine(out, d, l.mergeHashes)
 	}
 	return out
 }
 
+// merge is Python's dict.update: src's keys replace dst's.
 func merge(dst, src *value.Dict) {
 	for _, k := range src.Keys() {
 		v, _ := src.Get(k)
+		dst.Set(k, v)
+	}
+}
+
+// combine is combine_vars into dst: with hash_behaviour=replace (the
+// default) a dict.update, with hash_behaviour=merge a recursive merge of
+// mappings (merge_hash, lists replaced).
+func combine(dst, src *value.Dict, mergeHashes bool) {
+	for _, k := range src.Keys() {
+		v, _ := src.Get(k)
+		if old, ok := dst.Get(k); ok && mergeHashes {
+			if od, nd := value.ToDict(old), value.ToDict(v); od != nil && nd != nil {
+				merged := od.Copy()
+				combine(merged, nd, true)
+				v = merged
+			}
+		}
 		dst.Set(k, v)
 	}
 }
@@ -91,9 +111,10 @@ func (inv *Inventory) Layers(h *Host) (HostVarsLayers, error) {
 		}
 	}
 	groups = sortedGroups(groups)
-	l := HostVarsLayers{InventoryGroup: all.vars.Copy()}
+	mh := inv.opts.MergeHashes
+	l := HostVarsLayers{InventoryGroup: all.vars.Copy(), mergeHashes: mh}
 	for _, g := range groups {
-		merge(l.InventoryGroup, g.vars)
+		combine(l.InventoryGroup, g.vars, mh)
 	}
 	invDirs := inv.sourceDirs()
 	var err error
@@ -136,7 +157,7 @@ func (inv *Inventory) GroupVarsFiles(g *Group, withPlaybook bool) (*value.Dict, 
 	if err != nil {
 		return nil, err
 	}
-	merge(d, p)
+	combine(d, p, inv.opts.MergeHashes)
 	return d, nil
 }
 
@@ -152,7 +173,7 @@ func (inv *Inventory) HostVarsFiles(h *Host, withPlaybook bool) (*value.Dict, er
 	if err != nil {
 		return nil, err
 	}
-	merge(d, p)
+	combine(d, p, inv.opts.MergeHashes)
 	return d, nil
 }
 
@@ -203,10 +224,10 @@ func (inv *Inventory) entityVars(dirs []string, subdir string, entities []string
 					return nil, fmt.Errorf("failed to combine variables, expected dicts but got a 'dict' and a '%s': \n%s\n%s",
 						pyTypeShort(v.data, v.fromJSON), pyJSONInline(fromDir), pyJSONInline(v.data))
 				}
-				merge(fromDir, d)
+				combine(fromDir, d, inv.opts.MergeHashes)
 			}
 		}
-		merge(out, fromDir)
+		combine(out, fromDir, inv.opts.MergeHashes)
 	}
 	return out, nil
 }
