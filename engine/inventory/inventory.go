@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -168,11 +169,26 @@ func absPath(p string) string {
 			p = filepath.Join(home, p[1:])
 		}
 	}
-	p = os.ExpandEnv(p)
+	p = expandVars(p)
 	if abs, err := filepath.Abs(p); err == nil {
 		return abs
 	}
 	return filepath.Clean(p)
+}
+
+// envVar is posixpath's _varprog: $NAME or ${NAME}.
+var envVar = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
+
+// expandVars is os.path.expandvars: known environment variables are
+// replaced, unknown ones left as written.
+func expandVars(p string) string {
+	return envVar.ReplaceAllStringFunc(p, func(m string) string {
+		name := strings.Trim(m[1:], "{}")
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return m
+	})
 }
 
 func absSources(srcs []string) []string {
