@@ -58,6 +58,7 @@ func (inv *Inventory) parseScript(path string) error {
 		return fmt.Errorf("Inventory %s contained characters that cannot be interpreted as UTF-8", path)
 	}
 	data, err := value.FromJSON(stdout.Bytes())
+	data = ansibleJSON(data)
 	if err != nil {
 		return fmt.Errorf("failed to parse executable inventory script results from %s: %v\n%s", path, err, errText)
 	}
@@ -197,7 +198,7 @@ func scriptHostVars(path, host string) (any, error) {
 		return value.NewDict(), nil
 	}
 	if v, err := value.FromJSON(stdout.Bytes()); err == nil {
-		return v, nil
+		return ansibleJSON(v), nil
 	}
 	v, _, err := yamlx.Load(stdout.Bytes(), path)
 	if err != nil {
