@@ -101,6 +101,7 @@ type Inventory struct {
 	varsCache     map[string]varsFileData // file path -> decoded vars
 	dirCache      map[string]string       // group_vars/host_vars path -> real dir or ""
 	foundCache    map[string][]string     // dir + entity -> vars files
+	dynamic       []dynamicChange         // add_host and group_by calls, for Refresh
 }
 
 // localhostNames is C.LOCALHOST: names that refer to the controller.
