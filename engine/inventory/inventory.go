@@ -384,7 +384,7 @@ func (inv *Inventory) addChild(group, child string) error {
 func (inv *Inventory) setVariable(entity, key string, v any) error {
 	if g := inv.groups[entity]; g != nil {
 		if key == "ansible_group_priority" {
-			return g.SetVar(key, v)
+			return g.setPriority(v)
 		}
 		setVar(g.vars, key, v, inv.opts.MergeHashes)
 		return nil
