@@ -39,11 +39,9 @@ if want platform; then
 	f /var/lib/dbus/machine-id /etc/machine-id
 fi
 if want distribution; then
-	f /etc/os-release /usr/lib/os-release /etc/lsb-release /etc/debian_version /etc/altlinux-release \
-		/etc/oracle-release /etc/slackware-version /etc/centos-release /etc/redhat-release \
-		/etc/vmware-release /etc/openwrt_release /etc/system-release /etc/alpine-release \
-		/etc/arch-release /etc/SuSE-release /etc/gentoo-release /etc/sourcemage-release \
-		/etc/coreos/update.conf
+	# Every /etc/*-release and *_version file: Ansible's list and the distro
+	# library's "distro release file" search both read from them.
+	f /etc/os-release /usr/lib/os-release /etc/*[-_]release /etc/*[-_]version /etc/coreos/update.conf
 	lnk /etc/products.d/baseproduct && real /etc/products.d/baseproduct
 	has dpkg && sec dpkg-tzdata && dpkg --status tzdata 2>/dev/null | grep Provides | cut -f2 -d'-'
 fi
