@@ -20,7 +20,6 @@ var volatile = map[string]bool{
 
 // notGathered are facts gorun does not produce (documented in setup's notes).
 var notGathered = map[string]bool{
-	"ansible_devices": true, "ansible_device_links": true, "ansible_lvm": true,
 	"ansible_python": true, "ansible_python_version": true,
 }
 

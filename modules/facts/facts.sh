@@ -105,6 +105,35 @@ if want hardware; then
 		s=$(tmo stat -f -c '%S %s %b %a %c %d' "$m" 2>/dev/null) && printf '%s\t%s\n' "$s" "$mnt"
 	done
 fi
+if want hardware; then
+	# block devices (get_device_facts)
+	has lspci && c lspci lspci -D
+	for d in /dev/disk/by-id /dev/disk/by-uuid /dev/disk/by-label; do
+		[ -d "$d" ] || continue
+		sec "linkdir $d"
+		for e in $(ls -U "$d" 2>/dev/null); do printf '%s %s\n' "$e" "$(readlink "$d/$e")"; done
+	done
+	if [ "$(id -u)" = 0 ] && has vgs; then
+		for l in vgs lvs pvs; do has $l && c "$l" $l --noheadings --nosuffix --units g --separator ,; done
+	fi
+	sec masters; for s in /sys/block/*/slaves/*; do [ -e "$s" ] && echo "$s"; done
+	for b in $(ls -U /sys/block 2>/dev/null); do
+		s=/sys/block/$b
+		sec "block $b"; readlink "$s" || echo
+		sec "blockdir $b"; ls -U "$s/" 2>/dev/null
+		f "$s/device/vendor" "$s/device/model" "$s/device/sas_address" "$s/device/sas_device_handle" \
+			"$s/device/serial" "$s/removable" "$s/queue/discard_granularity" "$s/queue/rotational" \
+			"$s/queue/scheduler" "$s/size" "$s/queue/logical_block_size" "$s/queue/hw_sector_size"
+		for h in "$s"/holders/* "$s"/*/holders/*; do
+			[ -e "$h" ] || continue
+			sec "holder $h"; cat "$h/dm/name" 2>/dev/null
+		done
+		for p in "$s"/"$b"*; do
+			[ -d "$p" ] || continue
+			f "$p/start" "$p/size" "$p/queue/logical_block_size" "$p/queue/hw_sector_size"
+		done
+	done
+fi
 if want virtual; then
 	f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities /proc/self/status /proc/modules
 fi

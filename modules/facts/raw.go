@@ -18,6 +18,10 @@ type raw struct {
 	ifaces []string          // network interfaces, in the order of /sys/class/net/*
 	local  []localFact       // fact_path/*.fact, in glob order
 	ended  bool              // the "end" section was seen: the script ran to the end
+
+	blockOrder  []string // /sys/block entries, in directory order
+	hasBlocks   bool     // the block device sections were gathered
+	holderOrder []string // holders/* paths, in the order listed
 }
 
 // localFact is one fact_path/*.fact file: its contents, or what running it gave.
@@ -73,6 +77,16 @@ func parseRaw(out, marker string) *raw {
 			if i, ok := localIndex[arg]; ok {
 				r.local[i].stderr = body
 			}
+		case "block":
+			r.blockOrder = append(r.blockOrder, arg)
+			r.hasBlocks = true
+			r.other[name] = body
+		case "holder":
+			r.holderOrder = append(r.holderOrder, arg)
+			r.other[name] = body
+		case "masters":
+			r.hasBlocks = true
+			r.other[name] = body
 		case "end":
 			r.ended = true
 		default:
