@@ -51,11 +51,12 @@ func deviceFacts(r *raw, f map[string]any) {
 		}
 	}
 	pcidata, _ := r.cmd("lspci")
+	blockLinks := lsLinks(r, "blocklinks")
 
 	devices := map[string]any{}
 	for _, block := range blocks {
 		base := "/sys/block/" + block
-		link := strings.TrimSpace(r.other["block "+block])
+		link := blockLinks[block]
 		sysdir := base
 		if link != "" {
 			sysdir = "/sys/block/" + link // os.path.join keeps the ".."
@@ -167,7 +168,7 @@ func holders(r *raw, dir string) []any {
 		if parent != dir+"/holders" || !strings.HasPrefix(name, "dm-") {
 			continue
 		}
-		if dm := strings.TrimSpace(r.other["holder "+h]); dm != "" {
+		if dm, _ := r.file(h + "/dm/name"); dm != "" {
 			out = append(out, dm)
 		} else {
 			out = append(out, name)
@@ -176,14 +177,25 @@ func holders(r *raw, dir string) []any {
 	return out
 }
 
+// lsLinks reads the symbolic links of an `ls -l` listing: name -> target.
+func lsLinks(r *raw, cmd string) map[string]string {
+	out := map[string]string{}
+	listing, _ := r.cmd(cmd)
+	for _, line := range lines(listing) {
+		left, target, ok := strings.Cut(line, " -> ")
+		if !ok || !strings.HasPrefix(line, "l") {
+			continue
+		}
+		fields := strings.Fields(left)
+		out[fields[len(fields)-1]] = target
+	}
+	return out
+}
+
 // linkDir is get_device_links: link target basename -> sorted link names.
 func linkDir(r *raw, dir string) map[string][]string {
 	out := map[string][]string{}
-	for _, line := range lines(r.other["linkdir "+dir]) {
-		entry, target, ok := strings.Cut(line, " ")
-		if !ok || target == "" {
-			continue
-		}
+	for entry, target := range lsLinks(r, "linkdir "+dir) {
 		t := path.Base(target)
 		out[t] = append(out[t], entry)
 	}

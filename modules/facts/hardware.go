@@ -299,7 +299,7 @@ func mountFacts(r *raw, f map[string]any) {
 			}
 		}
 	}
-	sizes := map[string][]int{} // by the mount point as written in mtab
+	sizes := map[string][]int{} // by mount point
 	for _, line := range strings.Split(r.other["statvfs"], "\n") {
 		nums, mnt, ok := strings.Cut(line, "\t")
 		if !ok {
@@ -336,7 +336,7 @@ func mountFacts(r *raw, f map[string]any) {
 			options += ",bind"
 		}
 		m := map[string]any{"mount": mount, "device": device, "fstype": fstype, "options": options}
-		if v, ok := sizes[raw[1]]; ok {
+		if v, ok := sizes[mount]; ok {
 			// stat -f: %S fragment size, %s block size, %b blocks, %a available, %c inodes, %d free inodes
 			frsize, bsize, blocks, avail, files, ffree := v[0], v[1], v[2], v[3], v[4], v[5]
 			m["size_total"], m["size_available"] = frsize*blocks, frsize*avail

@@ -42,12 +42,22 @@ func parseRaw(out, marker string) *raw {
 	sep := "\n" + marker + " "
 	parts := strings.Split(out, sep)
 	localIndex := map[string]int{}
+	var attrPaths []string // the files of the last "attrs" section
 	for _, part := range parts[1:] {
 		name, body, _ := strings.Cut(part, "\n")
 		kind, arg, _ := strings.Cut(name, " ")
 		switch kind {
 		case "file":
 			r.files[arg] = body
+		case "unreadable":
+			delete(r.files, arg)
+		case "attrs":
+			attrPaths = lines(body)
+			for _, p := range attrPaths {
+				r.files[p] = ""
+			}
+		case "attrdata":
+			r.readAttrs(attrPaths, body)
 		case "cmd":
 			r.cmds[arg] = body
 		case "rc":
@@ -94,6 +104,25 @@ func parseRaw(out, marker string) *raw {
 		}
 	}
 	return r
+}
+
+// readAttrs spreads grep -H output ("PATH:LINE" per line, files in the
+// order of paths) over the files.
+func (r *raw) readAttrs(paths []string, body string) {
+	i := 0
+	for _, line := range strings.Split(body, "\n") {
+		for i < len(paths) && !strings.HasPrefix(line, paths[i]+":") {
+			i++
+		}
+		if i == len(paths) {
+			return
+		}
+		text := line[len(paths[i])+1:]
+		if r.files[paths[i]] != "" {
+			text = r.files[paths[i]] + "\n" + text
+		}
+		r.files[paths[i]] = text
+	}
 }
 
 // file returns a file's contents stripped of surrounding whitespace, as
