@@ -111,7 +111,7 @@ func deviceFacts(r *raw, f map[string]any) {
 		d["rotational"] = content("/queue/rotational")
 		d["scheduler_mode"] = ""
 		if s, ok := content("/queue/scheduler").(string); ok {
-			if m := regexp.MustCompile(`^.*?(\[(.*)\])`).FindStringSubmatch(s); m != nil {
+			if m := reScheduler.FindStringSubmatch(s); m != nil {
 				d["scheduler_mode"] = m[2]
 			}
 		}
@@ -122,7 +122,7 @@ func deviceFacts(r *raw, f map[string]any) {
 		d["sectorsize"] = sectorSize(r, base)
 		d["size"] = bytesToHuman(toFloat(d["sectors"]) * 512)
 		d["host"] = ""
-		if m := regexp.MustCompile(`^.+/([a-f0-9]{4}:[a-f0-9]{2}:[0|1][a-f0-9]\.[0-7])/`).FindStringSubmatch(sysdir); m != nil && pcidata != "" {
+		if m := rePCIID.FindStringSubmatch(sysdir); m != nil && pcidata != "" {
 			if h := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(m[1]) + `\s(.*)$`).FindStringSubmatch(pcidata); h != nil {
 				d["host"] = h[1]
 			}
@@ -132,6 +132,11 @@ func deviceFacts(r *raw, f map[string]any) {
 	}
 	f["devices"] = devices
 }
+
+var (
+	reScheduler = regexp.MustCompile(`^.*?(\[(.*)\])`)
+	rePCIID     = regexp.MustCompile(`^.+/([a-f0-9]{4}:[a-f0-9]{2}:[0|1][a-f0-9]\.[0-7])/`)
+)
 
 // sectorSize is logical_block_size, else hw_sector_size, else 512.
 func sectorSize(r *raw, dir string) any {

@@ -84,8 +84,7 @@ var osFamily = func() map[string]string {
 // from the distro library's view of os-release, then the first distribution
 // file of OSDIST_LIST that parses.
 func distributionFacts(r *raw, f map[string]any) {
-	system, _ := r.cmd("uname-s")
-	system = strings.TrimSpace(system)
+	system := r.uname().system
 	d := map[string]any{}
 	if system == "Linux" {
 		for k, v := range guessDistribution(r) {

@@ -32,7 +32,7 @@ func TestDistributionMatchesAnsible(t *testing.T) {
 		}
 
 		r := parseRaw("", "")
-		r.cmds["uname-s"], r.rcs["uname-s"] = "Linux\n", 0
+		r.cmds["uname"], r.rcs["uname"] = "Linux host 6.1.0 #1 SMP Debian x86_64\n", 0
 		filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				b, _ := os.ReadFile(p)

@@ -41,7 +41,7 @@ exists /proc/xen /sys/hypervisor/type /proc/vz /proc/lve /proc/bc /.dockerenv /.
 sec bins; for b in systemctl initctl lsb_release capsh ip findmnt lsblk dpkg; do has "$b" && echo "$b"; done
 
 if want platform; then
-	c uname-s uname -s; c uname-r uname -r; c uname-v uname -v; c uname-m uname -m; c uname-n uname -n
+	c uname uname -snrvm
 	c long-bit getconf LONG_BIT
 	if has getent; then
 		a=$(getent ahosts "$(uname -n)" 2>/dev/null | awk 'NR==1{print $1}')
@@ -54,7 +54,10 @@ if want distribution; then
 	# library's "distro release file" search both read from them.
 	f /etc/os-release /usr/lib/os-release /etc/*[-_]release /etc/*[-_]version /etc/coreos/update.conf
 	lnk /etc/products.d/baseproduct && real /etc/products.d/baseproduct
-	has dpkg && sec dpkg-tzdata && dpkg --status tzdata 2>/dev/null | grep Provides | cut -f2 -d'-'
+	# Ansible asks dpkg for Debian's codename only when os-release has none.
+	if has dpkg && ! grep -qs -e '^VERSION_CODENAME=' -e '^UBUNTU_CODENAME=' /etc/os-release; then
+		sec dpkg-tzdata; dpkg --status tzdata 2>/dev/null | grep Provides | cut -f2 -d'-'
+	fi
 fi
 if want lsb || want distribution; then
 	has lsb_release && c lsb_release lsb_release -a

@@ -160,3 +160,23 @@ func lines(s string) []string {
 	}
 	return out
 }
+
+// unameInfo is what uname(1) says about the target.
+type unameInfo struct{ system, node, release, version, machine string }
+
+// uname splits `uname -snrvm`: the version, which may hold blanks, is what
+// lies between the release and the machine.
+func (r *raw) uname() unameInfo {
+	out, ok := r.cmd("uname")
+	line := strings.TrimRight(out, "\n")
+	f := strings.Fields(line)
+	if !ok || len(f) < 4 {
+		return unameInfo{}
+	}
+	u := unameInfo{system: f[0], node: f[1], release: f[2], machine: f[len(f)-1]}
+	head := f[0] + " " + f[1] + " " + f[2] + " "
+	if strings.HasPrefix(line, head) && strings.HasSuffix(line, " "+u.machine) && len(line) > len(head)+len(u.machine) {
+		u.version = line[len(head) : len(line)-len(u.machine)-1]
+	}
+	return u
+}
