@@ -4,6 +4,8 @@
 # Every section starts on a new line with "MARKER NAME"; its content runs to
 # the newline before the next marker.
 M=$1 W=" $2 " FP=$3 T=$4
+# fact_path is a "path" option: ~ means the home directory, as expanduser.
+case $FP in "~"|"~/"*) FP=$HOME${FP#"~"};; esac
 want() { case $W in *" $1 "*) return 0;; esac; return 1; }
 sec() { printf '\n%s %s\n' "$M" "$1"; }
 # Helpers use variables starting with _ (POSIX sh has no local variables).
