@@ -142,7 +142,7 @@ if want hardware; then
 	sec masters; for s in /sys/block/*/slaves/*; do [ -e "$s" ] && echo "$s"; done
 	c blocklinks ls -l /sys/block/
 	_l=
-	for b in $(ls -U /sys/block 2>/dev/null); do
+	for b in $(ls -U /sys/block 2>/dev/null || ls /sys/block 2>/dev/null); do
 		s=/sys/block/$b
 		sec "block $b"
 		sec "blockdir $b"; for e in "$s"/*; do [ -e "$e" ] && echo "${e##*/}"; done
@@ -166,7 +166,10 @@ if want network; then
 	if has ip; then
 		c route4 ip -4 route get 8.8.8.8
 		c route6 ip -6 route get 2404:6800:400a:800::1012
+		# Ansible falls back to plain "ip addr show" where "primary" is not
+		# understood (busybox ip)
 		c primary ip addr show primary
+		[ "$_r" = 0 ] || c addrs ip addr show
 		c secondary ip addr show secondary
 		# ls -U keeps the directory order, which is the order Ansible's glob sees.
 		_l=

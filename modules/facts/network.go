@@ -30,6 +30,9 @@ func networkFacts(r *raw, f map[string]any) {
 	}
 	all4, all6 := []any{}, []any{}
 	primary, secondary := ipAddrByDevice(r, "primary"), ipAddrByDevice(r, "secondary")
+	if _, ok := r.cmd("primary"); !ok {
+		primary = ipAddrByDevice(r, "addrs")
+	}
 	macaddress := ""
 	for _, dev := range r.ifaces {
 		p := "/sys/class/net/" + dev + "/"
