@@ -45,22 +45,30 @@ func hostInventoryVars(h *inventory.Host) *value.Dict {
 	return d
 }
 
-// applyInventoryChanges performs what add_host and group_by ask for in their results.
+// applyInventoryChanges performs what add_host and group_by ask for in their
+// results and sets the result's changed flag to whether the inventory changed,
+// as Ansible's add_dynamic_host and add_dynamic_group do.
 func (r *Runner) applyInventoryChanges(h *hostState, result map[string]any) error {
 	r.invMu.Lock()
 	defer r.invMu.Unlock()
 	inv := r.opts.Inventory
 	if ah := value.ToDict(result["add_host"]); ah != nil {
-		name, _ := ah.Get("host_name")
+		nameV, _ := ah.Get("host_name")
 		groupsV, _ := ah.Get("groups")
 		varsV, _ := ah.Get("host_vars")
+		name := fmt.Sprint(nameV)
 		var groups []string
 		for _, g := range toList(groupsV) {
 			groups = append(groups, fmt.Sprint(g))
 		}
-		if _, err := inv.AddHost(fmt.Sprint(name), groups, value.ToDict(varsV)); err != nil {
+		changed := !hasHost(inv, name)
+		for _, g := range groups {
+			changed = changed || !directMember(inv, name, g)
+		}
+		if _, err := inv.AddHost(name, groups, value.ToDict(varsV)); err != nil {
 			return err
 		}
+		result["changed"] = changed
 	}
 	if g, ok := result["add_group"].(string); ok && g != "" {
 		var parents []string
@@ -70,11 +78,55 @@ func (r *Runner) applyInventoryChanges(h *hostState, result map[string]any) erro
 		if h.inv == nil {
 			return fmt.Errorf("group_by: host %s is not in the inventory", h.name)
 		}
+		changed := !directMember(inv, h.name, g)
+		for _, p := range parents {
+			changed = changed || !isChild(inv, p, g)
+		}
 		if err := inv.AddHostToGroup(h.inv, g, parents...); err != nil {
 			return err
 		}
+		result["changed"] = changed
 	}
 	return nil
+}
+
+// hasHost reports whether the inventory has the host (not counting the
+// implicit localhost).
+func hasHost(inv *inventory.Inventory, name string) bool {
+	for _, h := range inv.AllHosts() {
+		if h.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// directMember reports whether a host is directly in a group.
+func directMember(inv *inventory.Inventory, host, group string) bool {
+	g := inv.Group(group)
+	if g == nil {
+		return false
+	}
+	for _, h := range g.DirectHosts() {
+		if h.Name == host {
+			return true
+		}
+	}
+	return false
+}
+
+// isChild reports whether group child is a child of group parent.
+func isChild(inv *inventory.Inventory, parent, child string) bool {
+	p := inv.Group(parent)
+	if p == nil {
+		return false
+	}
+	for _, c := range p.Children() {
+		if c.Name == child {
+			return true
+		}
+	}
+	return false
 }
 
 func toList(v any) []any {
