@@ -3,4 +3,5 @@ package all
 
 import (
 	_ "gorun/modules/control"
+	_ "gorun/modules/files"
 )
