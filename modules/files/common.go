@@ -7,6 +7,7 @@ package files
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"gorun/engine/connection"
 	"gorun/engine/module"
@@ -55,7 +56,8 @@ func failure(path string, err error) (module.Result, error) {
 		}
 		return r, nil
 	case errors.As(err, &ve):
-		return module.Result{"failed": true, "msg": "failed to validate", "exit_status": ve.ExitStatus, "stdout": ve.Stdout, "stderr": ve.Stderr}, nil
+		return module.Result{"failed": true, "msg": "failed to validate", "exit_status": ve.ExitStatus,
+			"stdout": ve.Stdout, "stderr": ve.Stderr, "stdout_lines": lines(ve.Stdout), "stderr_lines": lines(ve.Stderr)}, nil
 	case errors.As(err, &se):
 		return module.Result{"failed": true, "msg": err.Error(), "path": path}, nil
 	}
@@ -100,4 +102,15 @@ func applyAttrs(ctx context.Context, c *module.Call, info *remotefile.Info, diff
 		return true, nil
 	}
 	return true, change.Apply(ctx, c.Conn, info.Path)
+}
+
+// lines splits output into lines as Ansible's stdout_lines (splitlines).
+func lines(s string) []any {
+	out := []any{}
+	for _, l := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		if s != "" {
+			out = append(out, strings.TrimSuffix(l, "\r"))
+		}
+	}
+	return out
 }

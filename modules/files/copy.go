@@ -6,7 +6,6 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path"
@@ -149,8 +148,8 @@ func (m copyModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 	if hasContent {
 		data := contentBytes(content)
 		res, err := copyOne(ctx, c, fileSource{data: data, rel: "source"}, dest)
-		if err == nil && res != nil && !res.IsFailed() && !c.Check {
-			res["src"] = "content"
+		if res != nil && res["src"] == "" {
+			delete(res, "src")
 		}
 		return res, err
 	}
@@ -163,6 +162,9 @@ func (m copyModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 		return module.Failed(err.Error()), nil
 	}
 	if st.IsDir() {
+		if strings.HasSuffix(src, "/") {
+			local += "/"
+		}
 		return copyTree(ctx, c, local, strings.HasSuffix(src, "/"), dest)
 	}
 	fs, err := readSource(c, local, filepath.Base(local))
@@ -179,8 +181,7 @@ func contentBytes(v any) []byte {
 	case string:
 		return []byte(t)
 	case []any, map[string]any, *value.Dict:
-		b, _ := json.Marshal(t)
-		return b
+		return []byte(pyJSON(t))
 	}
 	return []byte(fmt.Sprint(v))
 }
@@ -237,11 +238,11 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 			return failure(destFile, err)
 		}
 	}
-	if info.Exists && !force {
-		return nil, nil
-	}
 	sum := sha1.Sum(fs.data)
 	checksum := hex.EncodeToString(sum[:])
+	if info.Exists && !force {
+		return module.Result{"changed": false, "dest": destFile, "src": fs.local}, nil
+	}
 	if want := c.Args.String("checksum"); want != "" && want != checksum {
 		return module.Failed(fmt.Sprintf("Copied file does not match the expected checksum. Transfer failed.")), nil
 	}
@@ -295,7 +296,12 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 		Validate: c.Args.String("validate"), Backup: c.Args.Bool("backup"),
 	})
 	if err != nil {
-		return failure(target, err)
+		res, err := failure(target, err)
+		if res != nil {
+			res["checksum"] = checksum
+			res["diff"] = []any{}
+		}
+		return res, err
 	}
 	md5sum := md5.Sum(fs.data)
 	res := module.Result{
@@ -306,8 +312,9 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 	if w.BackupFile != "" {
 		res["backup_file"] = w.BackupFile
 	}
-	if diffs != nil {
-		res["diff"] = diffs
+	res["diff"] = diffs
+	if diffs == nil {
+		res["diff"] = []any{}
 	}
 	return res, nil
 }
@@ -506,6 +513,9 @@ func (copyModule) remote(ctx context.Context, c *module.Call, src, dest string) 
 		return failure(destFile, err)
 	}
 	res := module.Result{"changed": true, "dest": destFile, "src": src, "checksum": w.Info.Checksum}
+	if sum, err := remotefile.Run(ctx, c.Conn, "md5sum < "+remotefile.Path(destFile), nil); err == nil && len(sum) >= 32 {
+		res["md5sum"] = sum[:32]
+	}
 	pathInfo(res, w.Info)
 	if w.BackupFile != "" {
 		res["backup_file"] = w.BackupFile

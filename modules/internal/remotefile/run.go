@@ -57,3 +57,13 @@ func run(ctx context.Context, conn connection.Conn, script string, stdin io.Read
 func Run(ctx context.Context, conn connection.Conn, script string, stdin io.Reader) (string, error) {
 	return run(ctx, conn, script, stdin)
 }
+
+// RunThenStat runs script and then stats path in the same round trip,
+// returning the stat after the script; the script's own stdout is dropped.
+func RunThenStat(ctx context.Context, conn connection.Conn, script, path string, o StatOptions) (*Info, error) {
+	out, err := run(ctx, conn, "{\n"+script+"\n} >/dev/null || exit $?\n"+statScript(path, o), nil)
+	if err != nil {
+		return nil, err
+	}
+	return parseStat(path, out)
+}
