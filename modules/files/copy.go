@@ -147,11 +147,7 @@ func (m copyModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 	}
 	if hasContent {
 		data := contentBytes(content)
-		res, err := copyOne(ctx, c, fileSource{data: data, rel: "source"}, dest)
-		if res != nil && res["src"] == "" {
-			delete(res, "src")
-		}
-		return res, err
+		return copyOne(ctx, c, fileSource{data: data, rel: "source"}, dest)
 	}
 	local, err := c.Files.Find("files", src)
 	if err != nil {
@@ -241,7 +237,11 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 	sum := sha1.Sum(fs.data)
 	checksum := hex.EncodeToString(sum[:])
 	if info.Exists && !force {
-		return module.Result{"changed": false, "dest": destFile, "src": fs.local}, nil
+		res := module.Result{"changed": false, "dest": destFile}
+		if fs.local != "" {
+			res["src"] = fs.local
+		}
+		return res, nil
 	}
 	if want := c.Args.String("checksum"); want != "" && want != checksum {
 		return module.Failed(fmt.Sprintf("Copied file does not match the expected checksum. Transfer failed.")), nil
@@ -258,7 +258,7 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 		diff := remotefile.NewDiff(target)
 		change, err := attrs.Plan(info, false, diff)
 		if err != nil {
-			return failure(target, err)
+			return attrFailure(target, err, info, checksum)
 		}
 		if !change.Empty() && !c.Check {
 			if err := change.Apply(ctx, c.Conn, target); err != nil {
@@ -281,16 +281,13 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 		diffs = append(diffs, contentDiff(info, target, fs).Map())
 	}
 	if c.Check {
-		res := module.Result{"changed": true}
-		if diffs != nil {
-			res["diff"] = diffs
+		if diffs == nil {
+			diffs = []any{}
 		}
-		return res, nil
+		return module.Result{"changed": true, "diff": diffs}, nil
 	}
-	change, err := attrs.Plan(info, false, nil)
-	if err != nil {
-		return failure(target, err)
-	}
+	// Ansible writes the content first and fails on bad attributes after.
+	change, attrErr := attrs.Plan(info, false, nil)
 	w, err := remotefile.Write(ctx, c.Conn, remotefile.WriteRequest{
 		Dest: target, Content: bytes.NewReader(fs.data), Existing: info, Change: change,
 		Validate: c.Args.String("validate"), Backup: c.Args.Bool("backup"),
@@ -303,9 +300,12 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 		}
 		return res, err
 	}
+	if attrErr != nil {
+		return attrFailure(target, attrErr, w.Info, checksum)
+	}
 	md5sum := md5.Sum(fs.data)
 	res := module.Result{
-		"changed": true, "dest": target, "src": fs.local, "checksum": w.Info.Checksum,
+		"changed": true, "dest": target, "checksum": w.Info.Checksum,
 		"md5sum": hex.EncodeToString(md5sum[:]),
 	}
 	pathInfo(res, w.Info)
@@ -520,5 +520,17 @@ func (copyModule) remote(ctx context.Context, c *module.Call, src, dest string) 
 	if w.BackupFile != "" {
 		res["backup_file"] = w.BackupFile
 	}
+	return res, nil
+}
+
+// attrFailure is the failure of bad owner, group or mode on a path that
+// exists, with the path's info as Ansible's fail_json adds it.
+func attrFailure(path string, err error, info *remotefile.Info, checksum string) (module.Result, error) {
+	res, err := failure(path, err)
+	if res == nil {
+		return nil, err
+	}
+	pathInfo(res, info)
+	res["checksum"], res["diff"] = checksum, []any{}
 	return res, nil
 }
