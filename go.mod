@@ -21,4 +21,10 @@ require (
 	golang.org/x/crypto v0.59.0
 )
 
-require github.com/kr/fs v0.1.0 // indirect
+require github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
+
+require (
+	github.com/kr/fs v0.1.0 // indirect
+	github.com/mattn/go-runewidth v0.0.31
+	github.com/pmezard/go-difflib v1.0.0
+)

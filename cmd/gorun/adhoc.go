@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"gorun/engine/module"
-	"gorun/engine/output"
 	"gorun/engine/playbook"
 	"gorun/engine/runner"
 	"gorun/engine/value"
@@ -88,7 +87,7 @@ func adhocMain(prog string, args []string, stdout, stderr io.Writer) int {
 	if *oneLine {
 		name = "oneline"
 	}
-	cb, err := output.ByName(name, stdout, stderr, output.DefaultOptions{Verbosity: o.verbose})
+	cb, err := newCallback(name, o.cfg, stdout, stderr, o.verbose, o.check)
 	if err != nil {
 		return fail(stderr, 5, err.Error())
 	}

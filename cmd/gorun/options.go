@@ -302,9 +302,9 @@ func (o *options) runnerOptions(s *setup) (runner.Options, error) {
 		ExtraVars:       s.extraVars,
 		Connection:      firstString(o.connection, cfg.String("DEFAULT_TRANSPORT"), "ssh"),
 		RemoteUser:      firstString(o.user, cfg.String("DEFAULT_REMOTE_USER")),
-		SSHArgs:         cfg.String("ssh_args"),
-		SSHCommonArgs:   firstString(o.sshCommonArgs, cfg.String("ssh_common_args")),
-		SSHExtraArgs:    firstString(o.sshExtraArgs, cfg.String("ssh_extra_args")),
+		SSHArgs:         cfg.String("connection.ssh.ssh_args"),
+		SSHCommonArgs:   firstString(o.sshCommonArgs, cfg.String("connection.ssh.ssh_common_args")),
+		SSHExtraArgs:    firstString(o.sshExtraArgs, cfg.String("connection.ssh.ssh_extra_args")),
 		HostKeyChecking: true,
 		Timeout:         time.Duration(firstInt(o.timeout, cfg.Int("DEFAULT_TIMEOUT"), 10)) * time.Second,
 		Gathering:       firstString(cfg.String("DEFAULT_GATHERING"), "implicit"),
@@ -367,12 +367,6 @@ func firstInt(vals ...int) int {
 		}
 	}
 	return 0
-}
-
-// isTerminal reports whether w is a terminal (colours, banner width).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // readLines is used for --limit @file.

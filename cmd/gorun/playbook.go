@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"gorun/engine/module"
-	"gorun/engine/output"
 	"gorun/engine/playbook"
 	"gorun/engine/runner"
 	"gorun/engine/template"
@@ -82,7 +81,10 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 1, err.Error())
 	}
-	cb := newCallback(o.cfg, stdout, stderr, o.verbose)
+	cb, err := newCallback("", o.cfg, stdout, stderr, o.verbose, o.check)
+	if err != nil {
+		return fail(stderr, 5, err.Error())
+	}
 	for _, w := range s.warnings {
 		cb.Warning(w)
 	}
@@ -172,11 +174,6 @@ func splitTags(list []string) []string {
 func fail(stderr io.Writer, code int, msg string) int {
 	fmt.Fprintf(stderr, "ERROR! %s\n", msg)
 	return code
-}
-
-// newCallback builds the stdout callback ansible.cfg or the environment asks for.
-func newCallback(cfg interface{ String(string) string }, stdout, stderr io.Writer, verbosity int) output.Callback {
-	return output.NewDefault(stdout, stderr, output.DefaultOptions{Verbosity: verbosity})
 }
 
 // listPlaybooks prints --list-hosts, --list-tasks and --list-tags as

@@ -30,13 +30,13 @@ func authMethods(s *settings) ([]ssh.AuthMethod, func(), error) {
 		}
 	}
 	files := s.identityFiles
-	if !s.explicitKeys {
+	if len(files) == 0 {
 		for _, k := range defaultKeys {
-			files = append(files, filepath.Join(homeDir(), ".ssh", k))
+			files = append(files, keyFile{filepath.Join(homeDir(), ".ssh", k), false})
 		}
 	}
 	for _, f := range files {
-		signer, err := loadKey(f, s.explicitKeys)
+		signer, err := loadKey(f)
 		if err != nil {
 			closer()
 			return nil, nil, err
@@ -66,13 +66,14 @@ func authMethods(s *settings) ([]ssh.AuthMethod, func(), error) {
 	return methods, closer, nil
 }
 
-// loadKey reads a private key file. A missing default key is skipped; a
-// missing configured key is an error, as is one that needs a passphrase
-// (gorun cannot prompt; load such keys into ssh-agent).
-func loadKey(path string, explicit bool) (ssh.Signer, error) {
+// loadKey reads a private key file. A key that is not required is skipped
+// when missing or protected by a passphrase; a required one is then an error
+// (gorun cannot prompt for passphrases; load such keys into ssh-agent).
+func loadKey(f keyFile) (ssh.Signer, error) {
+	path := f.path
 	data, err := os.ReadFile(path)
 	if err != nil {
-		if os.IsNotExist(err) && !explicit {
+		if os.IsNotExist(err) && !f.required {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("private key %s: %v", path, err)
@@ -80,7 +81,7 @@ func loadKey(path string, explicit bool) (ssh.Signer, error) {
 	signer, err := ssh.ParsePrivateKey(data)
 	var missing *ssh.PassphraseMissingError
 	if errors.As(err, &missing) {
-		if !explicit {
+		if !f.required {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("private key %s is protected by a passphrase; add it to ssh-agent (ssh-add %s)", path, path)

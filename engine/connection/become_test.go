@@ -127,3 +127,20 @@ func TestBecomeUnknownUser(t *testing.T) {
 		t.Errorf("sudo -u no-such-user: error %v, want a BecomeError naming the user", err)
 	}
 }
+
+func TestBecomeExe(t *testing.T) {
+	lab, password := labUser(t)
+	sudo := &Become{Enabled: true, Exe: "/usr/bin/sudo", User: "root", Password: password}
+	if got := output(t, lab, "id -un", ExecOptions{Become: sudo}); got != "root\n" {
+		t.Errorf("become_exe /usr/bin/sudo: id -un = %q", got)
+	}
+	root := dial(t, hostParams(t, "h1", "root"))
+	su := &Become{Enabled: true, Method: "su", Exe: "/bin/su", User: "nobody", Flags: "-s /bin/sh"}
+	if got := output(t, root, "id -un", ExecOptions{Become: su}); got != "nobody\n" {
+		t.Errorf("become_exe /bin/su: id -un = %q", got)
+	}
+	_, err := root.Exec(t.Context(), "true", ExecOptions{Become: &Become{Enabled: true, Method: "doas"}})
+	if err == nil || !strings.Contains(err.Error(), `"doas"`) {
+		t.Errorf("become method doas: error %v, want one naming it", err)
+	}
+}

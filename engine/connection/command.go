@@ -70,10 +70,7 @@ func buildPlan(cmd string, opts ExecOptions) (*plan, error) {
 			flags = "-H -S -n"
 		}
 		if b.Password != "" {
-			flags, err = withoutNonInteractive(flags)
-			if err != nil {
-				return nil, err
-			}
+			flags = withoutNonInteractive(flags)
 		}
 		// The prompt is always set (Ansible sets it only with a password) so
 		// that a password request is recognised even when -n was dropped
@@ -89,13 +86,21 @@ func buildPlan(cmd string, opts ExecOptions) (*plan, error) {
 	case "su":
 		// su reads the password from its terminal, so the command gets a pty.
 		// Its standard input then has to pass through the pty too: it is sent
-		// base64-encoded in lines, which a terminal in canonical mode carries
-		// unchanged, and decoded on the far side.
+		// base64-encoded in lines ended by a line holding a single dot, and
+		// decoded on the far side. The terminal is switched out of canonical
+		// mode first: in canonical mode with echo off, OpenSSH's sshd answers
+		// each write to the pty with an SSH "ignore" packet as long as the
+		// write (to hide password lengths), and for large writes that packet
+		// exceeds the protocol's size limit and breaks the connection.
 		esc.pty = true
 		esc.encodeStdin = opts.Stdin != nil
-		body := "echo " + esc.success + "; "
+		body := ""
 		if esc.encodeStdin {
-			body += "base64 -d | { " + inner + "\n}"
+			body = "stty -icanon -echo 2>/dev/null; "
+		}
+		body += "echo " + esc.success + "; "
+		if esc.encodeStdin {
+			body += `sed -n '/^\.$/q;p' | base64 -d | { ` + inner + "\n}"
 		} else {
 			body += "{ " + inner + "\n} </dev/null"
 		}
@@ -111,11 +116,9 @@ func buildPlan(cmd string, opts ExecOptions) (*plan, error) {
 
 // withoutNonInteractive drops -n from sudo flags, as Ansible does when there
 // is a password to give: sudo must then be allowed to ask for it.
-func withoutNonInteractive(flags string) (string, error) {
-	words := strings.Fields(flags)
+func withoutNonInteractive(flags string) string {
 	var kept []string
-	nFlag := regexp.MustCompile(`^(-\w*)n(\w*.*)`)
-	for _, f := range words {
+	for _, f := range strings.Fields(flags) {
 		switch {
 		case f == "-n" || f == "--non-interactive":
 			continue
@@ -126,8 +129,11 @@ func withoutNonInteractive(flags string) (string, error) {
 			kept = append(kept, f)
 		}
 	}
-	return strings.Join(kept, " "), nil
+	return strings.Join(kept, " ")
 }
+
+// nFlag matches a cluster of short sudo flags containing n, like -HSn.
+var nFlag = regexp.MustCompile(`^(-\w*)n(\w*.*)`)
 
 func joinNonEmpty(parts []string) string {
 	var kept []string

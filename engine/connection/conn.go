@@ -4,6 +4,21 @@
 //
 // Modules never start processes or open sockets themselves; everything they do on
 // a target goes through Conn, so the same module code runs over SSH and locally.
+//
+// Connections come from a Pool, which opens one per host and keeps it for the
+// run. Over SSH (golang.org/x/crypto/ssh) the settings are merged as OpenSSH
+// merges them: the ssh arguments Ansible would pass, then ~/.ssh/config, then
+// /etc/ssh/ssh_config (Host patterns, HostName, User, Port, IdentityFile,
+// ProxyJump, ProxyCommand, StrictHostKeyChecking, UserKnownHostsFile, ...).
+// Host keys are checked against known_hosts (hashed entries included); a
+// changed key is always refused. Files move over SFTP (github.com/pkg/sftp),
+// or with cat when becoming another user.
+//
+// Become wraps each command as Ansible's sudo and su plugins do, answers the
+// password prompt on the command's stdin (never on a command line) and strips
+// the BECOME-SUCCESS marker. su needs a terminal, so its commands run on a pty:
+// their stderr arrives merged into stdout, and their stdin is carried through
+// the pty base64-encoded.
 package connection
 
 import (
@@ -50,9 +65,9 @@ type ExecOptions struct {
 // Become describes privilege escalation, from the become* keywords and variables.
 type Become struct {
 	Enabled  bool
-	Method   string // sudo (default) or su
-	User     string // default root
-	Flags    string // become_flags; default for sudo: "-H -S -n" as Ansible
+	Method   string // sudo (default) or su; others are an error
+	User     string // become_user; empty: the method's default (root)
+	Flags    string // become_flags; default for sudo: "-H -S -n" as Ansible (-n is dropped when there is a password)
 	Password string // become password; never logged, never put on a command line
 	Exe      string // become_exe, default: the method name
 }

@@ -120,7 +120,11 @@ func connectJump(ctx context.Context, s *settings, depth int) (*link, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jump host %s: %v", last, err)
 	}
-	return connectDepth(ctx, js, depth+1)
+	l, err := connectDepth(ctx, js, depth+1)
+	if err != nil && ctx.Err() == nil {
+		return nil, fmt.Errorf("jump host %s: %v", last, err)
+	}
+	return l, err
 }
 
 // handshake runs the SSH handshake and authentication on conn, bounded by the

@@ -132,6 +132,10 @@ func (o *sshOptions) setOption(kv string) error {
 	}
 	key = strings.ToLower(strings.TrimSpace(key))
 	val = strings.TrimSpace(val)
+	// OpenSSH removes quotes around a value, as in Ansible's -o 'User="u"'.
+	if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+		val = val[1 : len(val)-1]
+	}
 	switch {
 	case key == "identityfile":
 		o.identityFiles = append(o.identityFiles, val)

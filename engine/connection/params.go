@@ -17,12 +17,22 @@ type Params struct {
 	PrivateKeyFiles []string // ansible_ssh_private_key_file / --private-key
 
 	// SSHArgs, SSHCommonArgs and SSHExtraArgs are OpenSSH command-line arguments as
-	// Ansible passes them to ssh; the -o options gorun understands (ProxyJump,
-	// ProxyCommand, StrictHostKeyChecking, UserKnownHostsFile, Port, User,
-	// IdentityFile, ConnectTimeout, ServerAlive*) are honoured, any other option is
-	// an error naming it.
+	// Ansible passes them to ssh (shell-quoted strings). Honoured: -o ProxyJump,
+	// ProxyCommand, StrictHostKeyChecking, UserKnownHostsFile, GlobalKnownHostsFile,
+	// HostKeyAlias, HashKnownHosts, HostName, Port, User, IdentityFile,
+	// IdentitiesOnly, ConnectTimeout, ServerAliveInterval, ServerAliveCountMax,
+	// AddressFamily, and -J -i -p -l -F -4 -6. Options that only tune OpenSSH's own
+	// multiplexing, logging or prompting (ControlMaster, ControlPersist,
+	// ControlPath, PreferredAuthentications, PasswordAuthentication, LogLevel,
+	// Compression, -C, -q, -v, ...) are ignored; any other option is an error
+	// naming it.
 	SSHArgs, SSHCommonArgs, SSHExtraArgs string
 
-	HostKeyChecking bool          // host_key_checking; true by default
-	Timeout         time.Duration // connect timeout (-T, timeout setting); 10s by default
+	// HostKeyChecking is host_key_checking (Ansible's default is true, so set it):
+	// false accepts and records unknown keys, as StrictHostKeyChecking=no. A
+	// changed key is refused either way.
+	HostKeyChecking bool
+	// Timeout is the connect timeout (--timeout, the timeout setting), also
+	// used to wait for a become prompt; 10s when zero.
+	Timeout time.Duration
 }

@@ -156,8 +156,8 @@ func escalate(ctx context.Context, proc *process, w *watcher, exited chan exit, 
 }
 
 // feedStdin copies in to the command's standard input. On a pty the data is
-// sent base64-encoded in lines and ended with the terminal's end-of-file
-// character, since a pty cannot be half-closed; the pty is left open.
+// sent base64-encoded in lines and ended with a line holding a single dot
+// (see buildPlan), since a pty cannot be half-closed; the pty is left open.
 func feedStdin(stdin io.WriteCloser, in io.Reader, pty bool) {
 	if !pty {
 		if in != nil {
@@ -172,7 +172,7 @@ func feedStdin(stdin io.WriteCloser, in io.Reader, pty bool) {
 	enc := base64.NewEncoder(base64.StdEncoding, &lineWriter{w: stdin})
 	io.Copy(enc, in)
 	enc.Close()
-	stdin.Write([]byte("\n\x04"))
+	stdin.Write([]byte("\n.\n"))
 }
 
 // lineWriter breaks what is written to it into lines of 76 bytes, well under

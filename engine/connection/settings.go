@@ -21,8 +21,7 @@ type settings struct {
 	port           int
 	user           string
 	password       string
-	identityFiles  []string // explicit ones; the default keys are added when empty
-	explicitKeys   bool     // identityFiles were given, so default keys are not tried
+	identityFiles  []keyFile // configured keys; the default keys are tried when empty
 	identitiesOnly bool
 
 	proxyJump    string
@@ -41,6 +40,13 @@ type settings struct {
 	// cli are the command-line options, inherited by jump hosts for host key
 	// checking, identities and timeouts.
 	cli *sshOptions
+}
+
+// keyFile is a private key file to log in with; a required one that is
+// missing or unreadable is an error, others are skipped.
+type keyFile struct {
+	path     string
+	required bool
 }
 
 // configSource looks options up in ssh_config files, first file first.
@@ -109,7 +115,8 @@ func paramArgs(p Params) *sshOptions {
 		o.set("user", p.User)
 	}
 	if p.Timeout > 0 {
-		o.set("connecttimeout", strconv.Itoa(int(p.Timeout.Round(time.Second)/time.Second)))
+		// Whole seconds, as ssh takes them; at least one, since 0 means none.
+		o.set("connecttimeout", strconv.Itoa(max(1, int(p.Timeout.Round(time.Second)/time.Second))))
 	}
 	return o
 }
@@ -173,13 +180,14 @@ func settingsFor(alias string, cli *sshOptions) (*settings, error) {
 	s.user = get("user", localUser())
 	portStr := strconv.Itoa(s.port)
 
+	// Keys given to gorun must exist; keys named in ssh_config are skipped
+	// when missing, as ssh does, since one config serves many hosts.
 	for _, f := range cli.identityFiles {
-		s.identityFiles = append(s.identityFiles, expandHome(expandTokens(f, alias, s.hostName, portStr, s.user)))
+		s.identityFiles = append(s.identityFiles, keyFile{expandHome(expandTokens(f, alias, s.hostName, portStr, s.user)), true})
 	}
 	for _, f := range cfg.getAll(alias, "IdentityFile") {
-		s.identityFiles = append(s.identityFiles, expandHome(expandTokens(f, alias, s.hostName, portStr, s.user)))
+		s.identityFiles = append(s.identityFiles, keyFile{expandHome(expandTokens(f, alias, s.hostName, portStr, s.user)), false})
 	}
-	s.explicitKeys = len(s.identityFiles) > 0
 	s.identitiesOnly = strings.EqualFold(get("identitiesonly", "no"), "yes")
 
 	s.proxyJump = get("proxyjump", "")

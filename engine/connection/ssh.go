@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -195,10 +193,17 @@ func (c *sshConn) start(ctx context.Context, line string, pty bool, stdout, stde
 }
 
 // linkFailed reports whether err from l means l is unusable, marking it so.
-// A channel the server refused (too many sessions, say) leaves l usable.
+// A channel or request the server refused (too many sessions, no pty
+// allowed) leaves l usable; when in doubt a keepalive tells.
 func (c *sshConn) linkFailed(l *link, err error) bool {
 	var refused *ssh.OpenChannelError
 	if errors.As(err, &refused) {
+		return false
+	}
+	if c.isBroken(l) {
+		return true
+	}
+	if keepalive(l.client, max(c.s.connectTimeout, time.Second)) {
 		return false
 	}
 	c.markBroken(l, err)
@@ -291,12 +296,7 @@ func (c *sshConn) sftpClient(ctx context.Context) (*sftp.Client, error) {
 		sc, err := sftp.NewClient(l.client, sftp.UseConcurrentWrites(true))
 		switch {
 		case err == nil:
-			c.mu.Lock()
-			defer c.mu.Unlock()
-			if c.link == l && c.sftp == nil {
-				c.sftp = sc
-			}
-			return sc, nil
+			return c.keepSFTP(l, sc)
 		case strings.Contains(err.Error(), "subsystem request failed"):
 			c.mu.Lock()
 			c.noSFTP = true
@@ -310,56 +310,20 @@ func (c *sshConn) sftpClient(ctx context.Context) (*sftp.Client, error) {
 	return nil, &UnreachableError{Host: c.host, Err: lastErr}
 }
 
-// Put writes the file over SFTP, or with `cat` when becoming another user
-// (SFTP runs as the login user) or when the server has no SFTP.
-func (c *sshConn) Put(ctx context.Context, r io.Reader, path string, perm fs.FileMode, opts ExecOptions) error {
-	if becomes(opts) {
-		return putViaExec(ctx, c, r, path, perm, opts)
+// keepSFTP records sc as the SFTP client of link l, unless another caller
+// was first (its client is kept) or l has been replaced meanwhile (the
+// caller's operation then fails as it would have on the broken link).
+func (c *sshConn) keepSFTP(l *link, sc *sftp.Client) (*sftp.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.link != l:
+		sc.Close()
+		return nil, &UnreachableError{Host: c.host, Err: fmt.Errorf("connection to %s was replaced while starting SFTP", c.s.hostName)}
+	case c.sftp != nil:
+		sc.Close()
+		return c.sftp, nil
 	}
-	sc, err := c.sftpClient(ctx)
-	if err != nil {
-		return err
-	}
-	if sc == nil {
-		return putViaExec(ctx, c, r, path, perm, opts)
-	}
-	f, err := sc.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC)
-	if err != nil {
-		return fmt.Errorf("creating %s on %s: %v", path, c.host, err)
-	}
-	if _, err := f.ReadFrom(r); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s on %s: %v", path, c.host, err)
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return fmt.Errorf("setting the mode of %s on %s: %v", path, c.host, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s on %s: %v", path, c.host, err)
-	}
-	return nil
-}
-
-// Get reads the file over SFTP, or with `cat` when becoming another user.
-func (c *sshConn) Get(ctx context.Context, path string, w io.Writer, opts ExecOptions) error {
-	if becomes(opts) {
-		return getViaExec(ctx, c, path, w, opts)
-	}
-	sc, err := c.sftpClient(ctx)
-	if err != nil {
-		return err
-	}
-	if sc == nil {
-		return getViaExec(ctx, c, path, w, opts)
-	}
-	f, err := sc.Open(path)
-	if err != nil {
-		return fmt.Errorf("opening %s on %s: %v", path, c.host, err)
-	}
-	defer f.Close()
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("reading %s on %s: %v", path, c.host, err)
-	}
-	return nil
+	c.sftp = sc
+	return sc, nil
 }

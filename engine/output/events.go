@@ -39,10 +39,14 @@ type Callback interface {
 
 // Play describes a play for the callbacks.
 type Play struct {
-	Name     string // as templated; "" for an unnamed play
+	Name string // as templated; "" for an unnamed play
+	// Hosts is the hosts pattern as written; an unnamed play is shown by it.
 	Hosts    []string
 	Check    bool   // the play runs in check mode (for [CHECK MODE] markers)
 	Strategy string // linear, free, host_pinned
+	// UUID and Path (FILE:LINE) identify the play in the json callback.
+	UUID string
+	Path string
 }
 
 // Task describes a task for the callbacks.
@@ -56,6 +60,9 @@ type Task struct {
 	NoLog  bool
 	Check  bool
 	Loop   bool // the task has a loop
+	// Diff is set when the task runs with --diff or `diff: true`: results'
+	// "diff" are shown.
+	Diff bool
 }
 
 // Status is a host's outcome for a task or item.

@@ -22,22 +22,24 @@ const (
 // who see "Decryption failed ..." once every secret has been tried.
 var errHMAC = errors.New("HMAC verification failed: Signature did not match digest.")
 
-// deriveKeys turns a password and salt into the AES key, the HMAC key and
-// the CTR initial counter block with PBKDF2-HMAC-SHA256.
-func deriveKeys(password, salt []byte) (aesKey, hmacKey, iv []byte, err error) {
-	k, err := pbkdf2.Key(sha256.New, string(password), salt, iterations, 2*keyLen+ivLen)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return k[:keyLen], k[keyLen : 2*keyLen], k[2*keyLen:], nil
+// deriveKey runs PBKDF2-HMAC-SHA256 over a password and salt, giving the
+// AES key, the HMAC key and the CTR initial counter block, in that order.
+func deriveKey(password, salt []byte) ([]byte, error) {
+	return pbkdf2.Key(sha256.New, string(password), salt, iterations, 2*keyLen+ivLen)
+}
+
+// splitKey cuts derived key material into its three parts.
+func splitKey(k []byte) (aesKey, hmacKey, iv []byte) {
+	return k[:keyLen], k[keyLen : 2*keyLen], k[2*keyLen:]
 }
 
 // encryptAES256 returns the vault body (before wrapping) for plaintext.
 func encryptAES256(plaintext, password, salt []byte) ([]byte, error) {
-	aesKey, hmacKey, iv, err := deriveKeys(password, salt)
+	k, err := deriveKey(password, salt)
 	if err != nil {
 		return nil, err
 	}
+	aesKey, hmacKey, iv := splitKey(k)
 	ct := pad(plaintext)
 	block, err := aes.NewCipher(aesKey)
 	if err != nil {
@@ -53,11 +55,12 @@ func encryptAES256(plaintext, password, salt []byte) ([]byte, error) {
 
 // decryptAES256 opens a parsed payload with password. A wrong password gives
 // errHMAC; a malformed HMAC field gives a *FormatError as in Ansible.
-func decryptAES256(p *payload, password []byte) ([]byte, error) {
-	aesKey, hmacKey, iv, err := deriveKeys(password, p.salt)
+func decryptAES256(p *payload, password []byte, keys *keyCache) ([]byte, error) {
+	k, err := keys.derive(password, p.salt)
 	if err != nil {
 		return nil, err
 	}
+	aesKey, hmacKey, iv := splitKey(k)
 	want, err := unhexlify(p.hmac)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"gorun/engine/config"
 )
 
 // PasswordSpec is one source of a vault password: --vault-id ID@SOURCE.
@@ -176,7 +178,7 @@ type fileError struct {
 // fromFile reads a password from a file or runs a password script
 // (get_file_vault_secret and the *VaultSecret classes).
 func (l *Loader) fromFile(spec PasswordSpec, known *Secrets) ([]byte, *fileError) {
-	path := unfrack(spec.Source)
+	path := config.Unfrack(spec.Source, "")
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, &fileError{"Error getting vault password file", fmt.Errorf("The vault password file %s was not found", path)}
@@ -273,42 +275,4 @@ func pyBytes(b []byte) string {
 	}
 	s.WriteString("'")
 	return s.String()
-}
-
-// unfrack makes a path absolute after expanding environment variables and
-// "~", without following symlinks (Ansible's unfrackpath(follow=False)).
-func unfrack(p string) string {
-	p = expandUser(expandVars(p))
-	if !filepath.IsAbs(p) {
-		if wd, err := os.Getwd(); err == nil {
-			p = filepath.Join(wd, p)
-		}
-	}
-	return filepath.Clean(p)
-}
-
-// expandVars expands $NAME and ${NAME} like Python's os.path.expandvars,
-// which leaves references to unset variables untouched.
-func expandVars(s string) string {
-	return os.Expand(s, func(name string) string {
-		if v, ok := os.LookupEnv(name); ok {
-			return v
-		}
-		if strings.ContainsAny(s, "{") && strings.Contains(s, "${"+name+"}") {
-			return "${" + name + "}"
-		}
-		return "$" + name
-	})
-}
-
-// expandUser expands a leading "~" or "~/" to the home directory.
-func expandUser(p string) string {
-	if p != "~" && !strings.HasPrefix(p, "~/") {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return p
-	}
-	return home + p[1:]
 }

@@ -9,8 +9,10 @@ package vault
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // Secret is one vault password and the vault id it is known by.
@@ -26,6 +28,7 @@ func (s Secret) String() string { return fmt.Sprintf("vault secret %q", s.ID) }
 // VaultLib secrets.
 type Secrets struct {
 	list []Secret
+	keys keyCache
 
 	// IDMatch, when set, only tries the secrets whose id equals the id in
 	// the vault header (Ansible's DEFAULT_VAULT_ID_MATCH / vault_id_match).
@@ -110,7 +113,7 @@ func (s *Secrets) DecryptNamed(data []byte, name string) ([]byte, Secret, error)
 				return nil, Secret{}, err
 			}
 		}
-		pt, err := decryptAES256(p, sec.Password)
+		pt, err := decryptAES256(p, sec.Password, &s.keys)
 		var fe *FormatError
 		switch {
 		case err == nil:
@@ -131,7 +134,7 @@ func (s *Secrets) DecryptNamed(data []byte, name string) ([]byte, Secret, error)
 // "default", 1.2 with id in the header otherwise, wrapped at 80 columns and
 // ending in a newline, exactly as ansible-vault writes it.
 func (s *Secrets) Encrypt(plaintext []byte, id string) ([]byte, error) {
-	sec, err := s.encryptSecret(id)
+	sec, err := s.EncryptSecret(id)
 	if err != nil {
 		return nil, err
 	}
@@ -142,8 +145,10 @@ func (s *Secrets) Encrypt(plaintext []byte, id string) ([]byte, error) {
 	return encryptWithSalt(plaintext, sec.Password, salt, id)
 }
 
-// encryptSecret picks the secret to encrypt with, like match_encrypt_secret.
-func (s *Secrets) encryptSecret(id string) (Secret, error) {
+// EncryptSecret picks the secret to encrypt with, like Ansible's
+// match_encrypt_secret: the first one with vault id id, or the first secret
+// when id is "".
+func (s *Secrets) EncryptSecret(id string) (Secret, error) {
 	if s.Len() == 0 {
 		return Secret{}, errors.New("A vault password must be specified to encrypt data")
 	}
@@ -169,4 +174,48 @@ func encryptWithSalt(plaintext, password, salt []byte, id string) ([]byte, error
 		return nil, err
 	}
 	return formatEnvelope(body, id), nil
+}
+
+// At returns the i-th secret.
+func (s *Secrets) At(i int) Secret { return s.list[i] }
+
+// keyCache remembers derived keys by password and salt. Templating may
+// decrypt the same inline !vault value for every host and task, and the
+// 10000 PBKDF2 rounds are the whole cost of a decryption. The cache holds
+// keys, never plaintext.
+type keyCache struct {
+	mu   sync.Mutex
+	keys map[[sha256.Size]byte][]byte
+}
+
+// maxCachedKeys bounds the cache; past it, the cache starts over.
+const maxCachedKeys = 4096
+
+// derive returns the PBKDF2 output for password and salt, from the cache
+// when it is there.
+func (c *keyCache) derive(password, salt []byte) ([]byte, error) {
+	h := sha256.New()
+	h.Write(password)
+	h.Write([]byte{0})
+	h.Write(salt)
+	var id [sha256.Size]byte
+	h.Sum(id[:0])
+
+	c.mu.Lock()
+	k, ok := c.keys[id]
+	c.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	k, err := deriveKey(password, salt)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.keys == nil || len(c.keys) >= maxCachedKeys {
+		c.keys = map[[sha256.Size]byte][]byte{}
+	}
+	c.keys[id] = k
+	c.mu.Unlock()
+	return k, nil
 }

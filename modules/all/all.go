@@ -1,7 +1,9 @@
-// Package all links every module into the binary.
+// Package all links every gorun module into the binary: each module package
+// registers its modules in init, so importing it is enough.
 package all
 
 import (
+	_ "gorun/modules/commands"
 	_ "gorun/modules/control"
 	_ "gorun/modules/files"
 )

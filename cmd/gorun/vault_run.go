@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"gorun/engine/config"
+	"gorun/engine/vault"
+)
+
+// vaultSettings are the ansible.cfg / ANSIBLE_* settings ansible-vault reads.
+type vaultSettings struct {
+	identityList    []string // DEFAULT_VAULT_IDENTITY_LIST
+	passwordFile    string   // DEFAULT_VAULT_PASSWORD_FILE
+	encryptIdentity string   // DEFAULT_VAULT_ENCRYPT_IDENTITY
+	idMatch         bool     // DEFAULT_VAULT_ID_MATCH
+	askVaultPass    bool     // DEFAULT_ASK_VAULT_PASS
+}
+
+// run carries out one parsed ansible-vault command, like VaultCLI.run.
+func (c *vaultCLI) run(o *vaultOptions) error {
+	readStdin, err := o.check()
+	if err != nil {
+		return err
+	}
+	set, err := c.loadVaultSettings()
+	if err != nil {
+		return err
+	}
+	o.askVaultPass = o.askVaultPass || set.askVaultPass
+	encryptID := o.encryptVaultID
+	if encryptID == "" {
+		encryptID = set.encryptIdentity
+	}
+
+	var secrets *vault.Secrets
+	var encrypt, newSecret vault.Secret
+	switch o.action {
+	case "decrypt", "view", "rekey", "edit":
+		secrets, err = c.readSecrets(o, set)
+	case "encrypt", "encrypt_string", "create":
+		secrets, encrypt, err = c.writeSecrets(o, set, encryptID)
+	}
+	if err != nil {
+		return err
+	}
+	if o.action == "rekey" {
+		if newSecret, err = c.rekeySecret(o, set, encryptID); err != nil {
+			return err
+		}
+	}
+	secrets.IDMatch = set.idMatch
+	ed := &vaultEditor{secrets: secrets, cli: c}
+
+	switch o.action {
+	case "encrypt":
+		return c.encrypt(ed, o, encrypt)
+	case "encrypt_string":
+		return c.encryptString(ed, o, encrypt, readStdin)
+	case "decrypt":
+		return c.decrypt(ed, o)
+	case "create":
+		if len(o.args) != 1 {
+			return optionsError("ansible-vault create can take only one filename argument")
+		}
+		return ed.createFile(o.args[0], encrypt)
+	case "edit":
+		for _, f := range o.args {
+			if err := ed.editFile(f); err != nil {
+				return err
+			}
+		}
+	case "view":
+		for _, f := range o.args {
+			pt, err := ed.plaintext(f)
+			if err != nil {
+				return err
+			}
+			c.pager(pt)
+		}
+	case "rekey":
+		for _, f := range o.args {
+			if err := ed.rekeyFile(f, newSecret); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(c.err, "Rekey successful")
+	}
+	return nil
+}
+
+// readSecrets loads the secrets that decrypt, for decrypt, view, edit and rekey.
+func (c *vaultCLI) readSecrets(o *vaultOptions, set vaultSettings) (*vault.Secrets, error) {
+	ids := append(cloneStrings(set.identityList), o.vaultIDs...)
+	secrets, err := c.setupSecrets(set, ids, o.passwordFiles, o.askVaultPass, false)
+	if err == nil && secrets.Len() == 0 {
+		err = optionsError("A vault password is required to use Ansible's Vault")
+	}
+	return secrets, err
+}
+
+// writeSecrets loads the secrets for encrypt, encrypt_string and create,
+// asking for new passwords, and picks the one to encrypt with.
+func (c *vaultCLI) writeSecrets(o *vaultOptions, set vaultSettings, encryptID string) (*vault.Secrets, vault.Secret, error) {
+	ids := append(cloneStrings(set.identityList), o.vaultIDs...)
+	secrets, err := c.setupSecrets(set, ids, o.passwordFiles, o.askVaultPass, true)
+	switch {
+	case err != nil:
+		return nil, vault.Secret{}, err
+	case secrets.Len() > 1 && encryptID == "":
+		return nil, vault.Secret{}, optionsError("The vault-ids %s are available to encrypt. Specify the vault-id to encrypt with --encrypt-vault-id", strings.Join(secrets.IDs(), ","))
+	case secrets.Len() == 0:
+		return nil, vault.Secret{}, optionsError("A vault password is required to use Ansible's Vault")
+	}
+	sec, err := secrets.EncryptSecret(encryptID)
+	return secrets, sec, err
+}
+
+// rekeySecret loads the new secret for rekey from --new-vault-id or
+// --new-vault-password-file (asking when neither is given).
+func (c *vaultCLI) rekeySecret(o *vaultOptions, set vaultSettings, encryptID string) (vault.Secret, error) {
+	var ids, files []string
+	if encryptID != "" {
+		ids = cloneStrings(set.identityList)
+	}
+	if o.newVaultID != "" {
+		ids = append(ids, o.newVaultID)
+	}
+	if o.newPasswordFile != "" {
+		files = append(files, o.newPasswordFile)
+	}
+	secrets, err := c.setupSecrets(set, ids, files, o.askVaultPass, true)
+	if err != nil {
+		return vault.Secret{}, err
+	}
+	if secrets.Len() == 0 {
+		return vault.Secret{}, optionsError("A new vault password is required to use Ansible's Vault rekey")
+	}
+	return secrets.EncryptSecret(encryptID)
+}
+
+// cloneStrings copies a list so appending to it leaves the original alone.
+func cloneStrings(s []string) []string { return append([]string(nil), s...) }
+
+// setupSecrets loads the secrets for vaultIDs and password files the way
+// CLI.setup_vault_secrets does, adding the configured password file.
+func (c *vaultCLI) setupSecrets(set vaultSettings, vaultIDs, files []string, ask, newPassword bool) (*vault.Secrets, error) {
+	files = cloneStrings(files)
+	if set.passwordFile != "" {
+		files = append(files, set.passwordFile)
+	}
+	specs := vault.BuildSpecs(vaultIDs, files, ask, true)
+	l := &vault.Loader{
+		Prompt:      c.promptPassword,
+		NewPassword: newPassword,
+		Warn:        c.warn,
+	}
+	return l.Load(specs)
+}
+
+// warn prints an Ansible warning, wrapped at 79 columns as Display does
+// when stdout is not a terminal.
+func (c *vaultCLI) warn(msg string) {
+	fmt.Fprint(c.err, wrapText("[WARNING]: "+msg, 79)+"\n")
+}
+
+// wrapText fills words greedily into lines of at most width columns, the
+// common case of Python's textwrap.wrap (long words are not split).
+func wrapText(s string, width int) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case len(line)+1+len(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
+// promptPassword shows text on stderr and reads a password: without echo
+// from a terminal, otherwise one line from stdin (getpass's fallback).
+func (c *vaultCLI) promptPassword(text string) ([]byte, error) {
+	fmt.Fprint(c.err, text)
+	if f, ok := c.rawIn.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		pw, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(c.err)
+		return pw, err
+	}
+	pw, err := c.readLine()
+	fmt.Fprintln(c.err)
+	return pw, err
+}
+
+// readLine reads one line from stdin without its line break; io.EOF when
+// stdin is exhausted before any byte.
+func (c *vaultCLI) readLine() ([]byte, error) {
+	line, err := c.in.ReadBytes('\n')
+	if len(line) == 0 && err != nil {
+		return nil, io.EOF
+	}
+	return bytes.TrimRight(line, "\r\n"), nil
+}
+
+// isTerminal reports whether w is a terminal, as Python's isatty.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// loadVaultSettings reads the vault settings from ansible.cfg and the
+// environment, printing the configuration's warnings as Ansible does.
+func (c *vaultCLI) loadVaultSettings() (vaultSettings, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		// Ansible fails while importing its constants, before the CLI runs.
+		return vaultSettings{}, &vaultError{code: 5, msg: err.Error(), plain: true}
+	}
+	for _, w := range cfg.Warnings() {
+		c.warn(w)
+	}
+	for _, d := range cfg.Deprecations() {
+		fmt.Fprintln(c.err, wrapText("[DEPRECATION WARNING]: "+d, 79))
+	}
+	return vaultSettings{
+		identityList:    cfg.List("DEFAULT_VAULT_IDENTITY_LIST"),
+		passwordFile:    cfg.String("DEFAULT_VAULT_PASSWORD_FILE"),
+		encryptIdentity: cfg.String("DEFAULT_VAULT_ENCRYPT_IDENTITY"),
+		idMatch:         cfg.Bool("DEFAULT_VAULT_ID_MATCH"),
+		askVaultPass:    cfg.Bool("DEFAULT_ASK_VAULT_PASS"),
+	}, nil
+}

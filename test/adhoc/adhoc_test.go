@@ -1,0 +1,206 @@
+// Package adhoc tests `gorun PATTERN -m MODULE` on lab hosts, against what
+// the real `ansible` does on the same hosts.
+package adhoc
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"gorun/test/e2e"
+	"gorun/test/labenv"
+)
+
+// hostLine matches the first line of a minimal-callback result:
+// "h1 | SUCCESS => {" or "h1 | CHANGED | rc=0 >>".
+var hostLine = regexp.MustCompile(`(?m)^(\S+) \| (SUCCESS|CHANGED|FAILED!?|UNREACHABLE!|SKIPPED)( \| rc=(-?\d+))?( =>| >>)`)
+
+type hostResult struct {
+	status string
+	rc     string
+	body   string // JSON after "=>" or the output after ">>"
+}
+
+// parseAdhoc splits minimal-callback output into per-host results.
+func parseAdhoc(t *testing.T, out string) map[string]hostResult {
+	t.Helper()
+	res := map[string]hostResult{}
+	locs := hostLine.FindAllStringSubmatchIndex(out, -1)
+	for i, l := range locs {
+		end := len(out)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		host := out[l[2]:l[3]]
+		r := hostResult{status: out[l[4]:l[5]], body: strings.TrimSpace(out[l[1]:end])}
+		if l[8] >= 0 {
+			r.rc = out[l[8]:l[9]]
+		}
+		res[host] = r
+	}
+	return res
+}
+
+func jsonBody(t *testing.T, r hostResult) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(r.body), &m); err != nil {
+		t.Fatalf("result is not JSON: %v\n%s", err, r.body)
+	}
+	return m
+}
+
+func setup(t *testing.T, n int) (*labenv.Lab, string, string) {
+	lab := labenv.ForTest(t, n)
+	inv := filepath.Join(t.TempDir(), "hosts")
+	if err := lab.WriteInventory(inv, "ini"); err != nil {
+		t.Fatal(err)
+	}
+	return lab, inv, e2e.Gorun(t)
+}
+
+func TestAdhocOnLabHosts(t *testing.T) {
+	lab, inv, gorun := setup(t, 3)
+
+	t.Run("ping", func(t *testing.T) {
+		r := e2e.Run(t, gorun, []string{"all", "-i", inv, "-m", "ping"}, e2e.Options{})
+		if r.ExitCode != 0 {
+			t.Fatalf("exit %d\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+		}
+		got := parseAdhoc(t, r.Stdout)
+		for _, h := range lab.Hosts {
+			hr, ok := got[h.Name]
+			if !ok || hr.status != "SUCCESS" || jsonBody(t, hr)["ping"] != "pong" {
+				t.Errorf("%s: %+v\n%s", h.Name, hr, r.Stdout)
+			}
+		}
+	})
+
+	t.Run("shell shows each host its own name", func(t *testing.T) {
+		r := e2e.Run(t, gorun, []string{"all", "-i", inv, "-m", "shell", "-a", "cat /etc/hostname"}, e2e.Options{})
+		if r.ExitCode != 0 {
+			t.Fatalf("exit %d\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+		}
+		got := parseAdhoc(t, r.Stdout)
+		for _, h := range lab.Hosts {
+			hr := got[h.Name]
+			if hr.status != "CHANGED" || hr.rc != "0" || hr.body != h.Name {
+				t.Errorf("%s: %+v", h.Name, hr)
+			}
+		}
+	})
+
+	t.Run("setup on h2", func(t *testing.T) {
+		r := e2e.Run(t, gorun, []string{"h2", "-i", inv, "-m", "setup"}, e2e.Options{})
+		if r.ExitCode != 0 {
+			t.Fatalf("exit %d\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+		}
+		facts, _ := jsonBody(t, parseAdhoc(t, r.Stdout)["h2"])["ansible_facts"].(map[string]any)
+		if facts["ansible_os_family"] != "Debian" || facts["ansible_hostname"] != "h2" {
+			t.Errorf("facts: os_family=%v hostname=%v", facts["ansible_os_family"], facts["ansible_hostname"])
+		}
+	})
+
+	t.Run("command false exits 2", func(t *testing.T) {
+		r := e2e.Run(t, gorun, []string{"all", "-i", inv, "-m", "command", "-a", "false"}, e2e.Options{})
+		if r.ExitCode != 2 {
+			t.Fatalf("exit %d, want 2\n%s", r.ExitCode, r.Stdout)
+		}
+		for _, h := range lab.Hosts {
+			if hr := parseAdhoc(t, r.Stdout)[h.Name]; !strings.HasPrefix(hr.status, "FAILED") || hr.rc != "1" {
+				t.Errorf("%s: %+v", h.Name, hr)
+			}
+		}
+	})
+
+	t.Run("unknown module is a clear error", func(t *testing.T) {
+		r := e2e.Run(t, gorun, []string{"all", "-i", inv, "-m", "no_such_module"}, e2e.Options{})
+		if r.ExitCode == 0 || !strings.Contains(r.Stderr, "no_such_module") || strings.Contains(r.Stdout, "SUCCESS") {
+			t.Errorf("exit %d\nstdout: %s\nstderr: %s", r.ExitCode, r.Stdout, r.Stderr)
+		}
+	})
+}
+
+func TestUnreachableHostExits4WhileOthersAnswer(t *testing.T) {
+	lab, inv, gorun := setup(t, 3)
+	data, err := os.ReadFile(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A fourth host on the lab subnet where nothing listens.
+	dead := strings.Replace(lab.Hosts[0].Addr, ".11", ".99", 1)
+	data = []byte(strings.Replace(string(data), "[lab]\n", "[lab]\nh9 ansible_host="+dead+" ansible_ssh_timeout=3\n", 1))
+	if err := os.WriteFile(inv, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := e2e.Run(t, gorun, []string{"all", "-i", inv, "-m", "ping"}, e2e.Options{})
+	if r.ExitCode != 4 {
+		t.Fatalf("exit %d, want 4\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	got := parseAdhoc(t, r.Stdout)
+	if got["h9"].status != "UNREACHABLE!" {
+		t.Errorf("h9: %+v", got["h9"])
+	}
+	for _, h := range lab.Hosts {
+		if got[h.Name].status != "SUCCESS" {
+			t.Errorf("%s: %+v", h.Name, got[h.Name])
+		}
+	}
+}
+
+// TestAdhocMatchesAnsible runs the same ad-hoc commands with ansible and
+// gorun on the same hosts and compares status, rc and the result keys that
+// do not depend on time.
+func TestAdhocMatchesAnsible(t *testing.T) {
+	lab, inv, gorun := setup(t, 2)
+	cases := [][]string{
+		{"-m", "ping"},
+		{"-m", "command", "-a", "echo hello"},
+		{"-m", "shell", "-a", "echo out; echo err >&2; exit 3"},
+		{"-m", "command", "-a", "cat /etc/hostname"},
+		{"-m", "command", "-a", "ls /nonexistent"},
+		{"-m", "command", "-a", "echo skipped creates=/etc/hostname"},
+		{"-m", "raw", "-a", "uname -s"},
+		{"-m", "debug", "-a", "msg={{ inventory_hostname }}"},
+		{"-m", "set_fact", "-a", "x=1"},
+	}
+	volatile := map[string]bool{"delta": true, "start": true, "end": true, "invocation": true}
+	for _, c := range cases {
+		args := append([]string{"all", "-i", inv}, c...)
+		want := e2e.Ansible(t, "ansible", args...)
+		got := e2e.Run(t, gorun, args, e2e.Options{})
+		name := strings.Join(c, " ")
+		if got.ExitCode != want.ExitCode {
+			t.Errorf("%s: exit %d, ansible %d\n%s\n%s", name, got.ExitCode, want.ExitCode, got.Stdout, want.Stdout)
+			continue
+		}
+		g, w := parseAdhoc(t, got.Stdout), parseAdhoc(t, want.Stdout)
+		for _, h := range lab.Hosts {
+			gr, wr := g[h.Name], w[h.Name]
+			if gr.status != wr.status || gr.rc != wr.rc {
+				t.Errorf("%s on %s: gorun %q rc=%s, ansible %q rc=%s", name, h.Name, gr.status, gr.rc, wr.status, wr.rc)
+				continue
+			}
+			if !strings.HasPrefix(wr.body, "{") {
+				if gr.body != wr.body {
+					t.Errorf("%s on %s: output %q, ansible %q", name, h.Name, gr.body, wr.body)
+				}
+				continue
+			}
+			gm, wm := jsonBody(t, gr), jsonBody(t, wr)
+			for k, wv := range wm {
+				if volatile[k] || strings.HasPrefix(k, "ansible_facts") || k == "discovered_interpreter_python" {
+					continue
+				}
+				gj, _ := json.Marshal(gm[k])
+				wj, _ := json.Marshal(wv)
+				if string(gj) != string(wj) {
+					t.Errorf("%s on %s: %s = %s, ansible %s", name, h.Name, k, gj, wj)
+				}
+			}
+		}
+	}
+}
