@@ -68,11 +68,10 @@ func failure(path string, err error) (module.Result, error) {
 	return module.Failed(err.Error()), nil
 }
 
-// pathInfo is the file module's add_path_info: the keys every file-type
+// pathInfo is AnsibleModule's add_path_info: the keys every file-type
 // result carries about the path it left.
 func pathInfo(res module.Result, info *remotefile.Info) {
-	if !info.Exists {
-		res["state"] = "absent"
+	if !info.Exists || info.Dangling {
 		return
 	}
 	res["uid"], res["gid"] = info.UID, info.GID

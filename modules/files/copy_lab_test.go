@@ -1,16 +1,12 @@
 package files_test
 
-import "testing"
-
-func TestLabCopy(t *testing.T) {
-	l := lab(t)
-	scenario{
-		files: map[string]string{
-			"files/one.txt":    "hello file\n",
-			"files/tree/a":     "a\n",
-			"files/tree/sub/b": "b\n",
-		},
-		tasks: `
+var copyScenario = scenario{
+	files: map[string]string{
+		"files/one.txt":    "hello file\n",
+		"files/tree/a":     "a\n",
+		"files/tree/sub/b": "b\n",
+	},
+	tasks: `
 - copy: {content: "line one\n", dest: /srv/t/a.txt, mode: "0644"}
 - copy: {content: "line one\n", dest: /srv/t/a.txt, mode: "0644"}
 - copy: {content: "line two\n", dest: /srv/t/a.txt, backup: true}
@@ -29,6 +25,9 @@ func TestLabCopy(t *testing.T) {
 - copy: {content: "x", dest: /srv/t/a.txt, mode: "u+q"}
 - copy: {content: "x", dest: /srv/t/a.txt, owner: nosuchuser}
 - copy: {content: "x", dest: /srv/t/a.txt, src: one.txt}
+- copy: {content: "via link\n", dest: /srv/t/link, follow: true}
+- copy: {content: "replaces link\n", dest: /srv/t/link2}
 `,
-	}.run(t, l)
+	setup:     `echo target > /srv/t/target; ln -s target /srv/t/link; ln -s target /srv/t/link2`,
+	extraArgs: []string{"--diff"},
 }

@@ -151,6 +151,19 @@ func (fileModule) Run(ctx context.Context, c *module.Call) (module.Result, error
 		follow: c.Args.Bool("follow"), force: c.Args.Bool("force"), recurse: c.Args.Bool("recurse"),
 		attrs: remotefile.AttrsFromArgs(c.Args),
 	}
+	res, err := t.run(ctx)
+	if err != nil {
+		res, err = failure(t.path, err)
+	}
+	if err == nil {
+		err = t.addPathInfo(ctx, res)
+	}
+	return res, err
+}
+
+// run does what the task's state asks.
+func (t *fileTask) run(ctx context.Context) (module.Result, error) {
+	c := t.c
 	info, err := t.stat(ctx, t.path)
 	if err != nil {
 		return failure(t.path, err)
@@ -194,10 +207,27 @@ func (fileModule) Run(ctx context.Context, c *module.Call) (module.Result, error
 	case "hard":
 		res, err = t.hard(ctx, info)
 	}
-	if err != nil {
-		return failure(t.path, err)
+	return res, err
+}
+
+// addPathInfo is exit_json's and fail_json's add_path_info for results
+// that do not carry it yet: the path's owner, mode, state and size.
+func (t *fileTask) addPathInfo(ctx context.Context, res module.Result) error {
+	if _, done := res["uid"]; done {
+		return nil
 	}
-	return res, nil
+	p, ok := res["path"].(string)
+	if !ok {
+		if p, ok = res["dest"].(string); !ok {
+			return nil
+		}
+	}
+	info, err := remotefile.Stat(ctx, t.c.Conn, p, remotefile.StatOptions{})
+	if err != nil {
+		return err
+	}
+	pathInfo(res, info)
+	return nil
 }
 
 func (t *fileTask) stat(ctx context.Context, p string) (*remotefile.Info, error) {
@@ -260,13 +290,13 @@ func (t *fileTask) timesScript(info *remotefile.Info) (string, bool) {
 // round trip, unless in check mode, and returns the result with the path
 // info Ansible's exit_json adds.
 func (t *fileTask) finish(ctx context.Context, p string, info *remotefile.Info, pre string, changed bool, diff *remotefile.Diff, res module.Result) (module.Result, error) {
-	if !info.Exists && pre == "" {
-		info = &remotefile.Info{Umask: info.Umask, ResolvedUID: info.ResolvedUID, ResolvedGID: info.ResolvedGID}
-	}
 	var script strings.Builder
 	script.WriteString(pre)
 	target := info
-	if target.Exists || pre != "" {
+	if !info.Exists && pre != "" {
+		target = info.NewFile(false)
+	}
+	if target.Exists {
 		change, err := t.attrs.Plan(target, res["_dir"] == true, diff)
 		if err != nil {
 			return nil, err
@@ -286,24 +316,15 @@ func (t *fileTask) finish(ctx context.Context, p string, info *remotefile.Info, 
 		res["diff"] = diff.Map()
 	}
 	if t.c.Check || script.Len() == 0 {
-		pathInfoFollow(res, info)
+		pathInfo(res, info)
 		return res, nil
 	}
 	after, err := remotefile.RunThenStat(ctx, t.c.Conn, "p="+remotefile.Path(p)+"\n"+script.String(), p, remotefile.StatOptions{})
 	if err != nil {
 		return nil, err
 	}
-	pathInfoFollow(res, after)
+	pathInfo(res, after)
 	return res, nil
-}
-
-// pathInfoFollow is add_path_info: a dangling link counts as absent.
-func pathInfoFollow(res module.Result, info *remotefile.Info) {
-	if info.IsLink() && info.LinkSource == "" {
-		res["state"] = "absent"
-		return
-	}
-	pathInfo(res, info)
 }
 
 func initialDiff(p, state, prev string) *remotefile.Diff {
@@ -395,7 +416,7 @@ func (t *fileTask) directory(ctx context.Context, info *remotefile.Info) (module
 	switch {
 	case prev == "absent":
 		if t.c.Check {
-			return module.Result{"path": p, "changed": true, "diff": diff.Map(), "state": "absent"}, nil
+			return module.Result{"path": p, "changed": true, "diff": diff.Map()}, nil
 		}
 		return t.makeDirectory(ctx, p, info, diff)
 	case prev != "directory":
@@ -418,8 +439,8 @@ func (t *fileTask) directory(ctx context.Context, info *remotefile.Info) (module
 // makeDirectory creates p and its missing parents, each with the task's
 // owner, group and mode, as Ansible's ensure_directory does.
 func (t *fileTask) makeDirectory(ctx context.Context, p string, info *remotefile.Info, diff *remotefile.Diff) (module.Result, error) {
-	newDir := &remotefile.Info{Umask: info.Umask, ResolvedUID: info.ResolvedUID, ResolvedGID: info.ResolvedGID}
-	change, err := t.attrs.Plan(newDir, true, nil)
+	newDir := info.NewFile(true)
+	change, err := t.attrs.Plan(newDir, true, diff)
 	if err != nil {
 		return nil, err
 	}
@@ -630,14 +651,14 @@ func (t *fileTask) runLink(ctx context.Context, p, script string, changed bool, 
 		if err != nil {
 			return nil, err
 		}
-		pathInfoFollow(res, info)
+		pathInfo(res, info)
 		return res, nil
 	}
 	after, err := remotefile.RunThenStat(ctx, t.c.Conn, "p="+remotefile.Path(p)+"\n"+script, p, remotefile.StatOptions{})
 	if err != nil {
 		return module.Result{"failed": true, "msg": "Error while linking: " + err.Error(), "path": p}, nil
 	}
-	pathInfoFollow(res, after)
+	pathInfo(res, after)
 	return res, nil
 }
 

@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"gorun/engine/value"
@@ -46,18 +45,22 @@ type scenario struct {
 	noCheck bool
 }
 
-var (
-	labOnce   sync.Once
-	sharedLab *labenv.Lab
-)
-
-// lab returns a 4-host lab for the package's differential tests.
-func lab(t *testing.T) *labenv.Lab {
-	t.Helper()
-	if sharedLab == nil {
-		sharedLab = labenv.ForTest(t, 4)
+// TestLab runs every module's differential scenarios on one lab.
+func TestLab(t *testing.T) {
+	l := labenv.ForTest(t, 4)
+	for _, sc := range []struct {
+		name string
+		sc   scenario
+	}{
+		{"copy", copyScenario},
+		{"file", fileScenario},
+		{"template", templateScenario},
+		{"lineinfile", lineinfileScenario},
+		{"blockinfile", blockinfileScenario},
+		{"replace", replaceScenario},
+	} {
+		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
 	}
-	return sharedLab
 }
 
 // run runs sc and compares both engines.

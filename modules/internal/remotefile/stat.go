@@ -49,6 +49,8 @@ type Info struct {
 	// LinkTarget is readlink's answer for a symbolic link, LinkSource the
 	// fully resolved path.
 	LinkTarget, LinkSource string
+	// Dangling is a link whose target does not exist.
+	Dangling bool
 	// Checksum is the content checksum, when asked and the path is a readable
 	// regular file.
 	Checksum          string
@@ -64,6 +66,9 @@ type Info struct {
 	TooLarge bool
 	// Umask is the umask of the remote shell, for the mode of new files.
 	Umask uint32
+	// UserUID and UserGID are the ids of the (become) user running the
+	// commands: the owner of the files it creates.
+	UserUID, UserGID int
 	// ResolvedUID and ResolvedGID are the ids of StatOptions' names (-1 when
 	// the name is unknown or was not asked).
 	ResolvedUID, ResolvedGID int
@@ -119,7 +124,7 @@ func statScript(path string, o StatOptions) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "p=%s\n", Path(path))
-	b.WriteString(`printf 'umask %s\n' "$(umask)"` + "\n")
+	b.WriteString(`printf 'umask %s\n' "$(umask)"; printf 'ids %s %s\n' "$(id -u)" "$(id -g)"` + "\n")
 	if o.ResolveUser != "" {
 		fmt.Fprintf(&b, "printf 'uid %%s\\n' \"$(id -u -- %s 2>/dev/null || echo -1)\"\n", Path(o.ResolveUser))
 	}
@@ -134,7 +139,7 @@ func statScript(path string, o StatOptions) string {
 	fmt.Fprintf(&b, "stat %s-c 'stat %%f %%u %%g %%s %%.9X %%.9Y %%.9Z %%i %%d %%h %%t %%T %%o %%b' -- \"$p\" || exit 1\n", follow)
 	fmt.Fprintf(&b, "printf 'names %%s\\n' \"$(stat %s-c '%%U:%%G' -- \"$p\")\"\n", follow)
 	b.WriteString(`a=; for f in r w x; do if [ -$f "$p" ]; then a=$a$f; else a=$a-; fi; done; printf 'access %s\n' "$a"` + "\n")
-	b.WriteString(`if [ -h "$p" ]; then printf 'target %s\n' "$(readlink -- "$p")"; printf 'source %s\n' "$(readlink -f -- "$p")"; fi` + "\n")
+	b.WriteString(`if [ -h "$p" ]; then printf 'target %s\n' "$(readlink -- "$p")"; printf 'source %s\n' "$(readlink -f -- "$p")"; [ -e "$p" ] || echo dangling; fi` + "\n")
 	if o.Checksum != "" {
 		// Without Follow a link has no checksum (lstat says it is no regular file).
 		nolink := ` && [ ! -h "$p" ]`
@@ -179,6 +184,8 @@ func parseStat(path, out string) (*Info, error) {
 		case "umask":
 			u, _ := strconv.ParseUint(strings.TrimSpace(val), 8, 32)
 			info.Umask = uint32(u)
+		case "ids":
+			fmt.Sscan(val, &info.UserUID, &info.UserGID)
 		case "uid":
 			info.ResolvedUID, _ = strconv.Atoi(strings.TrimSpace(val))
 		case "gid":
@@ -213,6 +220,8 @@ func parseStat(path, out string) (*Info, error) {
 				return nil, fmt.Errorf("reading %s: %v", path, err)
 			}
 			info.Content, info.HasContent = data, true
+		case "dangling":
+			info.Dangling = true
 		case "toolarge":
 			info.TooLarge = true
 		case "charset":
@@ -305,4 +314,16 @@ func attributeNames(flags string) []any {
 		}
 	}
 	return out
+}
+
+// NewFile is the stat a regular file (or a directory, when dir is set)
+// created now at i.Path would have: the user's ids and the umask's mode.
+func (i *Info) NewFile(dir bool) *Info {
+	n := *i
+	n.Exists, n.UID, n.GID, n.Nlink, n.Size = true, i.UserUID, i.UserGID, 1, 0
+	n.RawMode = typeReg | i.NewFileMode()
+	if dir {
+		n.RawMode = typeDir | i.NewDirMode()
+	}
+	return &n
 }
