@@ -61,6 +61,9 @@ func TestLab(t *testing.T) {
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
 	}
+	for _, name := range []string{"lineinfile", "blockinfile", "replace"} {
+		t.Run("selfcheck/"+name, func(t *testing.T) { selfCheck(t, l, name) })
+	}
 }
 
 // run runs sc and compares both engines.
