@@ -6,4 +6,5 @@ import (
 	_ "gorun/modules/commands"
 	_ "gorun/modules/control"
 	_ "gorun/modules/facts"
+	_ "gorun/modules/files"
 )
