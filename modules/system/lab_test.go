@@ -93,6 +93,7 @@ func (l *lab) runPlay(t *testing.T, tool, host string, steps []step) []result {
 	}
 	args := []string{"-i", l.inv, pb}
 	var r e2e.Result
+	defer func() { t.Logf("%s: %d steps in %s", filepath.Base(tool), len(steps), r.Duration) }()
 	if tool == "ansible-playbook" {
 		r = e2e.Ansible(t, tool, args...)
 	} else {

@@ -10,6 +10,7 @@ func TestLab(t *testing.T) {
 		f    func(*testing.T, *lab)
 	}{
 		{"apt", testApt},
+		{"service", testService},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, l) })
 	}
