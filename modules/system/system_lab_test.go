@@ -11,6 +11,7 @@ func TestLab(t *testing.T) {
 	}{
 		{"apt", testApt},
 		{"service", testService},
+		{"user", testUser},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, l) })
 	}
