@@ -7,4 +7,5 @@ import (
 	_ "gorun/modules/control"
 	_ "gorun/modules/facts"
 	_ "gorun/modules/files"
+	_ "gorun/modules/system"
 )
