@@ -21,7 +21,11 @@ require (
 	golang.org/x/crypto v0.59.0
 )
 
-require github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
+require (
+	github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
+	github.com/digitalocean/go-libvirt v0.0.0-20261013170128-efbbdf578ac8 // indirect
+	libvirt.org/go/libvirtxml v1.12008.0 // indirect
+)
 
 require (
 	github.com/kr/fs v0.1.0 // indirect
