@@ -5,4 +5,5 @@ package all
 import (
 	_ "gorun/modules/commands"
 	_ "gorun/modules/control"
+	_ "gorun/modules/virt"
 )
