@@ -67,7 +67,7 @@ const differentialPlaybook = `
     - {community.libvirt.virt_net: {state: active, name: "{{ net }}", uri: "{{ uri }}"}, register: n04}
     - {community.libvirt.virt_net: {state: active, name: "{{ net }}", uri: "{{ uri }}"}, register: n05}
     - {community.libvirt.virt_net: {command: list_nets, state: active, uri: "{{ uri }}"}, register: n06}
-    - {community.libvirt.virt_net: {command: facts, name: "{{ net }}", uri: "{{ uri }}"}, register: n07}
+    - {community.libvirt.virt_net: {command: facts, name: "{{ net }}", uri: "{{ uri }}"}, register: n07, ignore_errors: true}
     - {community.libvirt.virt_net: {autostart: true, name: "{{ net }}", uri: "{{ uri }}"}, register: n08}
     - {community.libvirt.virt_net: {autostart: true, name: "{{ net }}", uri: "{{ uri }}"}, register: n09}
     - {community.libvirt.virt_net: {command: modify, name: "{{ net }}", xml: "<host mac='52:54:00:00:00:01' name='a' ip='192.168.150.10'/>", uri: "{{ uri }}"}, register: n10}
@@ -97,6 +97,6 @@ const differentialPlaybook = `
       vars:
         results:
           vm: ["{{ r01 }}", "{{ r02 }}", "{{ r03 }}", "{{ r04 }}", "{{ r05 }}", "{{ r06 }}", "{{ r07 }}", "{{ r08 }}", "{{ r09 }}", "{{ r10[vm] }}", "{{ r11 }}", "{{ r12 }}", "{{ r13 }}", "{{ r14 }}", "{{ r15 }}", "{{ r16 }}", "{{ r17 }}", "{{ r18.msg }}"]
-          net: ["{{ n01 }}", "{{ n02 }}", "{{ n03 }}", "{{ n04 }}", "{{ n05 }}", "{{ n06 }}", "{{ n07.ansible_facts.ansible_libvirt_networks[net] }}", "{{ n08 }}", "{{ n09 }}", "{{ n10 }}", "{{ n11 }}", "{{ n12 }}", "{{ n13 }}", "{{ n14 }}", "{{ n15 }}", "{{ n16.msg }}"]
+          net: ["{{ n01 }}", "{{ n02 }}", "{{ n03 }}", "{{ n04 }}", "{{ n05 }}", "{{ n06 }}", "{{ n07.msg }}", "{{ n08 }}", "{{ n09 }}", "{{ n10 }}", "{{ n11 }}", "{{ n12 }}", "{{ n13 }}", "{{ n14 }}", "{{ n15 }}", "{{ n16.msg }}"]
           pool: ["{{ p01 }}", "{{ p02 }}", "{{ p03 }}", "{{ p04 }}", "{{ p05 }}", "{{ p06 }}", "{{ p07.ansible_facts.ansible_libvirt_pools[pool] }}", "{{ p08 }}", "{{ p09 }}", "{{ p10 }}", "{{ p11 }}", "{{ p12 }}", "{{ p13 }}"]
 `
