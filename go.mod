@@ -28,6 +28,8 @@ require (
 )
 
 require (
+	github.com/BurntSushi/toml v1.6.0
+	github.com/jmespath/go-jmespath v0.4.0
 	github.com/kr/fs v0.1.0 // indirect
 	github.com/mattn/go-runewidth v0.0.31
 	github.com/pmezard/go-difflib v1.0.0

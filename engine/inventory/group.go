@@ -45,9 +45,9 @@ func (g *Group) Parents() []*Group { return g.parents }
 // ansible_group_priority sets Priority instead of a variable.
 func (g *Group) SetVar(key string, v any) error {
 	if key == "ansible_group_priority" {
-		p, err := pyInt(v)
+		p, err := pyInt(v) // Ansible's int(value), with Python's error message
 		if err != nil {
-			return fmt.Errorf("invalid ansible_group_priority for group %s: %v", g.Name, err)
+			return err
 		}
 		g.Priority = p
 		return nil

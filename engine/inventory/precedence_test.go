@@ -15,6 +15,7 @@ import (
 // beside the inventory and beside the playbook, group depth and priority)
 // and checks that gorun merges the same w_* variables for every host.
 func TestPrecedenceAgainstAnsiblePlaybook(t *testing.T) {
+	skipShort(t)
 	bin, err := exec.LookPath("ansible-playbook")
 	if err != nil {
 		t.Skip("ansible-playbook not installed")

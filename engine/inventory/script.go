@@ -23,7 +23,7 @@ func verifyScript(path string) bool {
 	if err != nil || st.IsDir() {
 		return false
 	}
-	if st.Mode()&0o111 != 0 && isExecutable(path) {
+	if st.Mode()&0o111 != 0 && unixAccessX(path) {
 		return true
 	}
 	f, err := os.Open(path)
@@ -34,11 +34,6 @@ func verifyScript(path string) bool {
 	head := make([]byte, 2)
 	n, _ := f.Read(head)
 	return n == 2 && string(head) == "#!"
-}
-
-// isExecutable is os.access(path, X_OK) for the current user.
-func isExecutable(path string) bool {
-	return unixAccessX(path)
 }
 
 // parseScript is the script plugin: "PATH --list" prints JSON groups and,

@@ -81,6 +81,8 @@ func sortedGroups(gs []*Group) []*Group {
 // Layers returns the host's inventory variables by precedence level
 // (VariableManager.get_vars with Ansible's default VARIABLE_PRECEDENCE).
 func (inv *Inventory) Layers(h *Host) (HostVarsLayers, error) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	all := inv.groups["all"]
 	var groups []*Group
 	for _, g := range h.groups {
@@ -124,6 +126,8 @@ func (inv *Inventory) Layers(h *Host) (HostVarsLayers, error) {
 // GroupVarsFiles returns the variables of group_vars/<group> beside the
 // inventory sources (and the playbook dirs when withPlaybook is set).
 func (inv *Inventory) GroupVarsFiles(g *Group, withPlaybook bool) (*value.Dict, error) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	d, err := inv.entityVars(inv.sourceDirs(), "group_vars", []string{g.Name})
 	if err != nil || !withPlaybook {
 		return d, err
@@ -138,6 +142,8 @@ func (inv *Inventory) GroupVarsFiles(g *Group, withPlaybook bool) (*value.Dict, 
 
 // HostVarsFiles is GroupVarsFiles for host_vars/<host>.
 func (inv *Inventory) HostVarsFiles(h *Host, withPlaybook bool) (*value.Dict, error) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	d, err := inv.entityVars(inv.sourceDirs(), "host_vars", []string{h.Name})
 	if err != nil || !withPlaybook {
 		return d, err

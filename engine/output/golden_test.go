@@ -64,7 +64,7 @@ func withItem(r map[string]any, item any) map[string]any {
 
 func basicEvents(cb Callback) {
 	cb.PlaybookStart("playbooks/basic.yml")
-	cb.PlayStart(&Play{Name: "Basic play", Hosts: []string{"localhost"}, Strategy: "linear"})
+	cb.PlayStart(&Play{Name: "Basic play", Hosts: []string{"localhost"}, Strategy: "linear", UUID: "0", Path: "playbooks/basic.yml:3"})
 
 	t := task("1", "Say hello", "debug", "playbooks/basic.yml:10")
 	cb.TaskStart(t)
@@ -224,7 +224,7 @@ func diffEvents(cb Callback) {
 
 func failedEvents(cb Callback) {
 	cb.PlaybookStart("playbooks/failed.yml")
-	cb.PlayStart(&Play{Name: "Failing play", Hosts: []string{"localhost"}, Strategy: "linear"})
+	cb.PlayStart(&Play{Name: "Failing play", Hosts: []string{"localhost"}, Strategy: "linear", UUID: "0", Path: "playbooks/failed.yml:2"})
 	t := task("1", "Retry until", "command", "playbooks/failed.yml:7")
 	cb.TaskStart(t)
 	for attempt := 1; attempt <= 2; attempt++ {
@@ -280,5 +280,23 @@ func compareGolden(t *testing.T, file, got string) {
 		if !bytes.Equal(g, w) {
 			t.Fatalf("%s differs at line %d:\n got %q\nwant %q", file, i+1, g, w)
 		}
+	}
+}
+
+// TestDefaultColorGolden checks colours against ansible-playbook -v run with
+// ANSIBLE_FORCE_COLOR.
+func TestDefaultColorGolden(t *testing.T) {
+	runs := map[string]func(Callback){"basic": basicEvents, "diff": diffEvents, "failed": failedEvents}
+	for name, events := range runs {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			cb, err := NewDefault(&stdout, &stderr, DefaultOptions{DisplayOptions: DisplayOptions{Verbosity: 1, ForceColor: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			events(cb)
+			compareGolden(t, name+".color.stdout", stdout.String())
+			compareGolden(t, name+".color.stderr", stderr.String())
+		})
 	}
 }

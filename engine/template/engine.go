@@ -1,10 +1,3 @@
-// Package template renders Jinja2 templates as Ansible does: native types for
-// single-expression strings, lazy and recursive templating of variables,
-// undefined-variable errors that name the variable, Python text forms, Ansible's
-// filters, tests and lookups.
-//
-// The lexer, parser and evaluator are our own (following Jinja2 3.1's grammar and
-// Python semantics); see doc.go for why gonja is not used for evaluation.
 package template
 
 import (
@@ -92,10 +85,17 @@ func (e *Engine) newSession(ctx *Context) *session {
 	return &session{ctx: ctx, cache: map[string]any{}, resolving: map[string]bool{}, overlay: map[string]any{}}
 }
 
+// InternalError is a bug in the engine (a recovered panic), never a template error.
+type InternalError struct {
+	Msg, Stack string
+}
+
+func (e *InternalError) Error() string { return "template engine internal error: " + e.Msg }
+
 // guard turns a panic into an error so that no input can crash the caller.
 func guard(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("template engine internal error: %v\n%s", r, debug.Stack())
+		*err = &InternalError{Msg: fmt.Sprintf("%v", r), Stack: string(debug.Stack())}
 	}
 }
 
@@ -182,6 +182,9 @@ func stringSyntax() syntax {
 	s.rawStrings = true
 	return s
 }
+
+// stringFilters are Ansible's STRING_TYPE_FILTERS: their text is never converted back.
+var stringFilters = map[string]bool{"string": true, "to_json": true, "to_nice_json": true, "to_yaml": true, "to_nice_yaml": true, "ppretty": true, "json": true}
 
 var singleVar = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}$`)
 
@@ -293,8 +296,16 @@ func (e *Engine) doTemplate(src string, sess *session) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if f, ok := o.x.(*filterExpr); ok && stringFilters[shortName(f.name)] {
+				// Ansible marks these results NativeJinjaText: never literal_eval'd.
+				s, err := outputText(v)
+				if err != nil {
+					return nil, err
+				}
+				return restoreNewlines(s, src2, syn), nil
+			}
 			switch x := v.(type) {
-			case []any, Tuple, *value.Dict, map[string]any:
+			case []any, *value.Dict, map[string]any:
 				if u := findUndefined(x); u != nil {
 					return nil, u.err()
 				}

@@ -339,7 +339,10 @@ func (l *lexer) maybeRaw(end string) (bool, error) {
 	}
 	l.toks = l.toks[:len(l.toks)-1] // drop the block begin
 	l.advance(skip + len(end))
-	l.afterBlockEnd(mod)
+	// Jinja applies no trim_blocks after {% raw %}; only "-%}" strips.
+	if mod == '-' {
+		l.stripNext = true
+	}
 	// find {% endraw %}
 	for i := l.pos; i < len(l.src); {
 		j := strings.Index(l.src[i:], l.syn.blockStart)
@@ -383,8 +386,11 @@ func (l *lexer) maybeRaw(end string) (bool, error) {
 func (l *lexer) lexString(quote byte, raw bool) error {
 	start := l.pos + 1
 	i := start
+	// In Ansible's playbook strings every backslash inside {{ }} is doubled
+	// before Jinja reads it, so no quote can be escaped there.
+	rawMode := raw && l.syn.rawStrings
 	for i < len(l.src) && l.src[i] != quote {
-		if l.src[i] == '\\' {
+		if l.src[i] == '\\' && !rawMode {
 			i++
 		}
 		i++

@@ -345,13 +345,10 @@ func contains(haystack, needle any) (bool, error) {
 		}
 		return false, nil
 	case *value.Dict, map[string]any, Mapping, *namespace:
+		// keys are strings in the data model: a non-string needle never matches
 		k, ok := asString(needle)
 		if !ok {
-			if isNumber(needle) || needle == nil {
-				k = ToText(needle)
-			} else {
-				return false, nil
-			}
+			return false, nil
 		}
 		_, found := mapGet(h, k)
 		return found, nil

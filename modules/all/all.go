@@ -5,5 +5,6 @@ package all
 import (
 	_ "gorun/modules/commands"
 	_ "gorun/modules/control"
+	_ "gorun/modules/facts"
 	_ "gorun/modules/virt"
 )
