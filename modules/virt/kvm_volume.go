@@ -291,4 +291,3 @@ func (r *volumeRun) describe(vol golibvirt.StorageVol) error {
 	r.res["capacity"], r.res["allocation"] = int(capacity), int(allocation)
 	return nil
 }
-
