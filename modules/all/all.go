@@ -8,4 +8,5 @@ import (
 	_ "gorun/modules/facts"
 	_ "gorun/modules/files"
 	_ "gorun/modules/system"
+	_ "gorun/modules/virt"
 )
