@@ -61,11 +61,8 @@ func (r *Runner) applyInventoryChanges(h *hostState, result map[string]any) erro
 		for _, g := range toList(groupsV) {
 			groups = append(groups, fmt.Sprint(g))
 		}
-		changed := !hasHost(inv, name)
-		for _, g := range groups {
-			changed = changed || !directMember(inv, name, g)
-		}
-		if _, err := inv.AddHost(name, groups, value.ToDict(varsV)); err != nil {
+		_, changed, err := inv.AddHost(name, groups, value.ToDict(varsV))
+		if err != nil {
 			return err
 		}
 		result["changed"] = changed
@@ -78,55 +75,13 @@ func (r *Runner) applyInventoryChanges(h *hostState, result map[string]any) erro
 		if h.inv == nil {
 			return fmt.Errorf("group_by: host %s is not in the inventory", h.name)
 		}
-		changed := !directMember(inv, h.name, g)
-		for _, p := range parents {
-			changed = changed || !isChild(inv, p, g)
-		}
-		if err := inv.AddHostToGroup(h.inv, g, parents...); err != nil {
+		changed, err := inv.AddHostToGroup(h.inv, g, parents...)
+		if err != nil {
 			return err
 		}
 		result["changed"] = changed
 	}
 	return nil
-}
-
-// hasHost reports whether the inventory has the host (not counting the
-// implicit localhost).
-func hasHost(inv *inventory.Inventory, name string) bool {
-	for _, h := range inv.AllHosts() {
-		if h.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// directMember reports whether a host is directly in a group.
-func directMember(inv *inventory.Inventory, host, group string) bool {
-	g := inv.Group(group)
-	if g == nil {
-		return false
-	}
-	for _, h := range g.DirectHosts() {
-		if h.Name == host {
-			return true
-		}
-	}
-	return false
-}
-
-// isChild reports whether group child is a child of group parent.
-func isChild(inv *inventory.Inventory, parent, child string) bool {
-	p := inv.Group(parent)
-	if p == nil {
-		return false
-	}
-	for _, c := range p.Children() {
-		if c.Name == child {
-			return true
-		}
-	}
-	return false
 }
 
 func toList(v any) []any {
