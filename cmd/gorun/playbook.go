@@ -152,6 +152,9 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stderr, "ERROR! User interrupted execution")
 				return runner.ExitInterrupted
 			}
+			if err := r.Err(); err != nil {
+				return fail(stderr, c, err.Error())
+			}
 			break
 		}
 	}

@@ -178,7 +178,7 @@ type importInfo struct {
 func (l *Loader) importPlaybook(pb *Playbook, doc *yamlx.Doc, m *mapNode, target any, dir string, parent *importInfo, depth int) error {
 	for _, k := range m.keys {
 		if !importPlaybookKeywords[k] {
-			return errorf(m.keyPos[k], "'%s' is not a valid attribute for a PlaybookInclude", k)
+			return errorf(m.pos, "'%s' is not a valid attribute for a PlaybookInclude", k)
 		}
 	}
 	name, ok := target.(string)
@@ -230,7 +230,7 @@ func (l *Loader) parsePlay(doc *yamlx.Doc, m *mapNode, dir string) (*Play, error
 	play := &Play{Pos: m.pos, Attrs: Attrs{}, Dir: dir}
 	for _, k := range m.keys {
 		if !playKeywords[k] {
-			return nil, errorf(m.keyPos[k], "'%s' is not a valid attribute for a Play", k)
+			return nil, errorf(m.pos, "'%s' is not a valid attribute for a Play", k)
 		}
 	}
 	hosts, ok := m.get("hosts")
@@ -414,7 +414,7 @@ func (l *Loader) parseBlock(doc *yamlx.Doc, m *mapNode, parent *Block, role *Rol
 	b := &Block{Pos: m.pos, Attrs: Attrs{}, Parent: parent, Role: role, Handlers: handlers}
 	for _, k := range m.keys {
 		if !blockKeywords[k] {
-			return nil, errorf(m.keyPos[k], "'%s' is not a valid attribute for a Block", k)
+			return nil, errorf(m.pos, "'%s' is not a valid attribute for a Block", k)
 		}
 		switch k {
 		case "block", "rescue", "always":
@@ -467,12 +467,9 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 			t.LoopWith = strings.TrimPrefix(k, "with_")
 			t.Attrs["loop"] = v
 		default:
-			if l.KnownAction != nil && !l.KnownAction(k, collections) && !builtinAction(k) {
-				if actionKey != "" {
-					return nil, errorf(m.keyPos[k], "'%s' is not a valid attribute for a Task", k)
-				}
-				return nil, errorf(m.pos, "couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", k)
-			}
+			// Every key that is not a keyword is a candidate action, known or
+			// not, as in Ansible's ModuleArgsParser: a misspelt keyword
+			// beside the action is a conflict of two actions.
 			if actionKey != "" {
 				return nil, errorf(m.pos, "conflicting action statements: %s, %s", actionKey, k)
 			}
@@ -481,6 +478,9 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 	}
 	if actionKey == "" {
 		return nil, errorf(m.pos, "no module/action detected in task.")
+	}
+	if actionKey != "action" && actionKey != "local_action" && l.KnownAction != nil && !l.KnownAction(actionKey, collections) && !builtinAction(actionKey) {
+		return nil, errorf(m.pos, "couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", actionKey)
 	}
 	extra := map[string]any{}
 	if a, ok := t.Attrs["args"]; ok {

@@ -38,6 +38,43 @@ func inherited(t *playbook.Task, play *playbook.Play, key string) (any, bool) {
 	return nil, false
 }
 
+// inheritedAll is every value of a keyword along a task's chain (task,
+// blocks and the includes that made them, roles, play), outermost first,
+// for keywords Ansible extends rather than overrides (environment).
+func inheritedAll(t *playbook.Task, play *playbook.Play, key string) []any {
+	var inner []any // innermost first
+	var walk func(t *playbook.Task)
+	walk = func(t *playbook.Task) {
+		if v, ok := t.Attrs[key]; ok {
+			inner = append(inner, v)
+		}
+		for b := t.Parent; b != nil; b = b.Parent {
+			if v, ok := b.Attrs[key]; ok {
+				inner = append(inner, v)
+			}
+			if b.From != nil {
+				walk(b.From)
+			}
+		}
+	}
+	walk(t)
+	for r := t.Role; r != nil; r = r.Parent {
+		if v, ok := r.Attrs[key]; ok {
+			inner = append(inner, v)
+		}
+	}
+	if play != nil {
+		if v, ok := play.Attrs[key]; ok {
+			inner = append(inner, v)
+		}
+	}
+	out := make([]any, 0, len(inner))
+	for i := len(inner) - 1; i >= 0; i-- {
+		out = append(out, inner[i])
+	}
+	return out
+}
+
 // conditions gathers every `when` that applies to a task: the task's own and
 // those of its blocks, imports and role entries (all must hold).
 func conditions(t *playbook.Task) []any {

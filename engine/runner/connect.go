@@ -169,19 +169,27 @@ func (r *Runner) become(t *playbook.Task, play *playbook.Play, vars map[string]a
 	return &b
 }
 
-// environment resolves the environment: keyword (a dict or a list of dicts).
+// environment resolves the environment: keyword (a dict or a list of
+// dicts) of the task and everything it inherits from: Ansible extends the
+// list from play to task, and later entries win.
 func (r *Runner) environment(t *playbook.Task, play *playbook.Play, tctx *template.Context) (map[string]string, error) {
-	raw, ok := inherited(t, play, "environment")
-	if !ok || raw == nil {
+	var list []any
+	for _, raw := range inheritedAll(t, play, "environment") {
+		if raw == nil {
+			continue
+		}
+		rv, err := r.opts.Templates.Template(raw, tctx)
+		if err != nil {
+			return nil, err
+		}
+		if l, isList := rv.([]any); isList {
+			list = append(list, l...)
+		} else {
+			list = append(list, rv)
+		}
+	}
+	if len(list) == 0 {
 		return nil, nil
-	}
-	rv, err := r.opts.Templates.Template(raw, tctx)
-	if err != nil {
-		return nil, err
-	}
-	list, isList := rv.([]any)
-	if !isList {
-		list = []any{rv}
 	}
 	env := map[string]string{}
 	for _, e := range list {

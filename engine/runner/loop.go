@@ -67,7 +67,7 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 	r := pr.r
 	items, err := pr.loopItems(t, vars)
 	if err != nil {
-		return map[string]any{"failed": true, "msg": err.Error(), "changed": false}
+		return map[string]any{"failed": true, "msg": loopError(err), "changed": false}
 	}
 	lc := value.ToDict(t.Attrs["loop_control"])
 	loopVar, indexVar, labelTpl := "item", "", any(nil)

@@ -31,6 +31,8 @@ type playRun struct {
 
 	endPlay  bool // meta: end_play / end_batch
 	strategy string
+	// fatal is an error that ends the run (a notification nobody answers).
+	fatal error
 
 	mu sync.Mutex
 }

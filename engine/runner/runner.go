@@ -6,6 +6,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -95,7 +96,13 @@ type Runner struct {
 	// lastResult is the exit status of the last play run, which is the
 	// playbook's (Ansible's PlaybookExecutor returns it).
 	lastResult int
+	// err is the error that ended the run early, if any.
+	err error
 }
+
+// Err is the error that ended the last RunPlaybook early (shown by the
+// caller as "ERROR! ..."), or nil.
+func (r *Runner) Err() error { return r.err }
 
 // New makes a Runner.
 func New(opts Options) *Runner {
@@ -175,8 +182,15 @@ func (r *Runner) RunPlaybook(ctx context.Context, pb *playbook.Playbook) int {
 			if ctx.Err() != nil {
 				return ExitInterrupted
 			}
-			r.emit(func(cb output.Callback) { cb.Warning(err.Error()) })
-			return r.finish(ExitError, err)
+			// An error ends the run without a recap, as an AnsibleError
+			// raised in the PlaybookExecutor does; the caller prints it.
+			r.err = err
+			r.opts.Pool.CloseAll()
+			var pe *playbook.Error
+			if errors.As(err, &pe) {
+				return ExitParseError
+			}
+			return ExitError
 		}
 		if ctx.Err() != nil {
 			return ExitInterrupted

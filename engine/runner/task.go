@@ -47,7 +47,7 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 		// pause and add_host run once, for the first host, without
 		// standing for the others (Ansible's BYPASS_HOST_LOOP).
 		pr.runOnHost(ctx, t, hosts[0], info)
-		return nil
+		return pr.fatalErr()
 	}
 	if runOnce && len(hosts) > 0 {
 		_, result := pr.runOnHost(ctx, t, hosts[0], info)
@@ -59,7 +59,7 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 				pr.applyResultVars(t, h, map[string]any{}, result)
 			}
 		}
-		return nil
+		return pr.fatalErr()
 	}
 	limit := r.opts.Forks
 	if th, ok := inherited(t, pr.play, "throttle"); ok {
@@ -86,7 +86,7 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 		}(h)
 	}
 	wg.Wait()
-	return nil
+	return pr.fatalErr()
 }
 
 // bypassesHostLoop reports whether the task's action runs once per batch
@@ -226,6 +226,12 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 		ignoreUnreachable = truthy(v)
 	}
 
+	if truthy(result["changed"]) && !truthy(result["failed"]) && !truthy(result["unreachable"]) && !truthy(result["skipped"]) {
+		if err := pr.notifyFor(t, h, vars); err != nil {
+			pr.setFatal(err)
+			return
+		}
+	}
 	display := result
 	if noLog {
 		display = map[string]any{"censored": censored, "changed": changed}
@@ -294,23 +300,41 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 	}
 	res.Delegated = delegatedHost(result)
 	r.emit(func(cb output.Callback) { cb.HostResult(res) })
-	if changed && !failed && !unreachable {
-		if n, ok := t.Attrs["notify"]; ok {
-			names := tagList(n)
-			var rendered []string
-			for _, name := range names {
-				s, err := r.opts.Templates.RenderString(name, ctxFor(vars, t))
-				if err != nil {
-					s = name
-				}
-				rendered = append(rendered, s)
-			}
-			if err := pr.notify(h, rendered, vars); err != nil {
-				r.emit(func(cb output.Callback) { cb.Warning(err.Error()) })
-				h.failed = true
-			}
-		}
+}
+
+// notifyFor marks the handlers a changed result notifies. A notification
+// nobody answers is an error that ends the run, as in Ansible (before the
+// result is shown or counted).
+func (pr *playRun) notifyFor(t *playbook.Task, h *hostState, vars map[string]any) error {
+	n, ok := t.Attrs["notify"]
+	if !ok {
+		return nil
 	}
+	var rendered []string
+	for _, name := range tagList(n) {
+		s, err := pr.r.opts.Templates.RenderString(name, ctxFor(vars, t))
+		if err != nil {
+			s = name
+		}
+		rendered = append(rendered, s)
+	}
+	return pr.notify(h, rendered, vars)
+}
+
+// setFatal records the first error that ends the run.
+func (pr *playRun) setFatal(err error) {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if pr.fatal == nil {
+		pr.fatal = err
+	}
+}
+
+// fatalErr is the error that ends the run, if any.
+func (pr *playRun) fatalErr() error {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	return pr.fatal
 }
 
 // stripInternal copies a result without its internal keys (_ansible_*) at
@@ -367,7 +391,7 @@ func (pr *playRun) evalWhen(t *playbook.Task, vars map[string]any) (bool, error)
 	for _, c := range conds {
 		ok, err := pr.r.opts.Templates.Condition(c, ctxFor(vars, t))
 		if err != nil {
-			return false, fmt.Errorf("The conditional check '%v' failed. The error was: %v", c, err)
+			return false, conditionError(t, c, err)
 		}
 		if !ok {
 			return false, nil
@@ -393,7 +417,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	doc := mod.Doc()
 	rawArgs, err := pr.moduleArgs(t, doc, tctx)
 	if err != nil {
-		return map[string]any{"failed": true, "msg": err.Error()}
+		return map[string]any{"failed": true, "msg": argsError(t, err)}
 	}
 	if doc.Name == "debug" || doc.Name == "assert" || doc.Name == "fail" || doc.Name == "set_fact" {
 		// These take their own templating: debug's var and assert's that are expressions.

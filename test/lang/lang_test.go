@@ -79,6 +79,9 @@ func runCase(t *testing.T, gorun, labInv, dir string) {
 	if want.ExitCode != got.ExitCode {
 		t.Errorf("exit code: gorun %d, ansible %d", got.ExitCode, want.ExitCode)
 	}
+	if w, g := errorText(want.Stderr), errorText(got.Stderr); w != g {
+		t.Errorf("errors differ:\n--- ansible:\n%s\n--- gorun:\n%s", w, g)
+	}
 	wt, err := Parse(want.Stdout)
 	if err != nil {
 		t.Fatalf("reading ansible's output: %v\n%s", err, report())
@@ -87,7 +90,7 @@ func runCase(t *testing.T, gorun, labInv, dir string) {
 	if err != nil {
 		t.Fatalf("reading gorun's output: %v\n%s", err, report())
 	}
-	if !strings.Contains(want.Stdout, "PLAY RECAP") {
+	if !strings.Contains(want.Stdout, "PLAY RECAP") && errorText(want.Stderr) == "" {
 		t.Errorf("ansible printed no recap: the case tests nothing")
 	}
 	for _, h := range Hosts(wt, gt) {
@@ -170,4 +173,14 @@ func lineDiff(want, got string) string {
 		fmt.Fprintf(&b, "+ %s\n", l)
 	}
 	return b.String()
+}
+
+// errorText is what a run says after "ERROR!" on standard error (the error
+// and the excerpt of the file), or "" when it has no error.
+func errorText(stderr string) string {
+	i := strings.Index(stderr, "ERROR!")
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(stderr[i:])
 }

@@ -1,0 +1,45 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+
+	"gorun/engine/playbook"
+	"gorun/engine/template"
+)
+
+// undefinedText is Ansible's text for an undefined variable: the message,
+// then the original exception's again (AnsibleError appends ". orig_exc").
+func undefinedText(err error) (string, bool) {
+	var ue *template.UndefinedError
+	if !errors.As(err, &ue) {
+		return "", false
+	}
+	return ue.Error() + ". " + ue.Error(), true
+}
+
+// argsError is the failure message for a task whose arguments did not
+// template, as TaskExecutor words it for an undefined variable, with the
+// task's place in its file.
+func argsError(t *playbook.Task, err error) string {
+	if u, ok := undefinedText(err); ok {
+		return "The task includes an option with an undefined variable. The error was: " + u + "\n\n" + playbook.Excerpt(t.Pos)
+	}
+	return err.Error()
+}
+
+// conditionError is the failure message of a when that did not evaluate.
+func conditionError(t *playbook.Task, cond any, err error) error {
+	if u, ok := undefinedText(err); ok {
+		return fmt.Errorf("The conditional check '%v' failed. The error was: error while evaluating conditional (%v): %s\n\n%s", cond, cond, u, playbook.Excerpt(t.Pos))
+	}
+	return fmt.Errorf("The conditional check '%v' failed. The error was: %v", cond, err)
+}
+
+// loopError is the failure message of a loop whose items did not template.
+func loopError(err error) string {
+	if u, ok := undefinedText(err); ok {
+		return u
+	}
+	return err.Error()
+}
