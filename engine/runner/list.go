@@ -65,11 +65,10 @@ func ListPlay(opts Options, play *playbook.Play, n int, hosts, tasks, tags bool)
 			}
 			name := t.Action
 			if t.Name() != "" {
+				// Task.get_name: the name as written, after the role's
+				// name (not for include_role, which names itself).
 				name = t.Name()
-				if s, err := opts.Templates.RenderString(name, tctx); err == nil {
-					name = s
-				}
-				if t.Role != nil {
+				if t.Role != nil && playbook.ShortName(t.Action) != playbook.ActionIncludeRole {
 					name = t.Role.Name + " : " + name
 				}
 			}
@@ -82,41 +81,33 @@ func ListPlay(opts Options, play *playbook.Play, n int, hosts, tasks, tags bool)
 		}
 		fmt.Fprintf(&b, "      TASK TAGS: [%s]\n", strings.Join(sortedSet(allTags), ", "))
 	}
-	lines = append(lines, b.String())
+	// Ansible's display adds a newline only to text that lacks one.
+	lines = append(lines, strings.TrimSuffix(b.String(), "\n"))
 	return lines, nil
 }
 
-// compileTasks flattens a play's static tasks in execution order.
+// compileTasks flattens a play's static tasks as ansible-playbook
+// --list-tasks walks play.compile(): pre_tasks, every role (dependencies
+// first, repeated as often as they appear: duplicates are only skipped at run
+// time), tasks, post_tasks; the block: part of blocks only; explicit meta
+// tasks too.
 func compileTasks(play *playbook.Play) []*playbook.Task {
 	var out []*playbook.Task
 	var items func([]playbook.Item)
-	seen := map[string]bool{}
-	var role func(*playbook.Role)
-	role = func(rl *playbook.Role) {
-		for _, d := range rl.Deps {
-			role(d)
-		}
-		k := roleKey(rl)
-		if seen[k] && !rl.AllowDuplicates {
-			return
-		}
-		seen[k] = true
-		for _, b := range rl.Tasks {
-			items([]playbook.Item{b})
+	role := func(rl *playbook.Role) {
+		for _, r := range flattenRoles(rl) {
+			for _, b := range r.Tasks {
+				items([]playbook.Item{b})
+			}
 		}
 	}
 	items = func(list []playbook.Item) {
 		for _, it := range list {
 			switch t := it.(type) {
 			case *playbook.Task:
-				if playbook.ShortName(t.Action) == playbook.ActionMeta {
-					continue
-				}
 				out = append(out, t)
 			case *playbook.Block:
 				items(t.Block)
-				items(t.Rescue)
-				items(t.Always)
 			case *playbook.RoleUse:
 				role(t.Role)
 			}

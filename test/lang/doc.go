@@ -10,5 +10,9 @@
 // transcript-differs file saying why), and every result Ansible's default
 // callback shows in full (debug, assert and failures of them), which is where
 // the cases print their registered variables. Nothing is recorded: both
-// sides are computed on every run.
+// sides are computed on every run. TestListings compares --list-tasks and
+// --list-tags of every case byte for byte.
+//
+// Run one case with GORUN_LANG_CASES=name; GORUN_LANG_KEEP=dir keeps both
+// transcripts of every case there.
 package lang

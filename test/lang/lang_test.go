@@ -57,18 +57,7 @@ func runCase(t *testing.T, gorun, labInv, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"-i", labInv}
-	if _, err := os.Stat(filepath.Join(abs, "inventory")); err == nil {
-		args = append(args, "-i", filepath.Join(abs, "inventory"))
-	}
-	if data, err := os.ReadFile(filepath.Join(abs, "args")); err == nil {
-		for _, a := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-			if a = strings.TrimSpace(a); a != "" && !strings.HasPrefix(a, "#") {
-				args = append(args, a)
-			}
-		}
-	}
-	args = append(args, "site.yml")
+	args := caseArgs(abs, labInv)
 	opts := e2e.Options{Dir: abs}
 	want := e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
 	got := e2e.Run(t, gorun, args, opts)
