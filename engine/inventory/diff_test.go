@@ -50,6 +50,7 @@ var diffCases = []struct {
 	{"json", []string{"json_inv/inv.json"}, []string{"j1"}, ""},
 	{"toml", []string{"toml_inv/inventory.toml"}, []string{"tomcat3"}, ""},
 	{"missing", []string{"does/not/exist"}, nil, ""},
+	{"empty-dir", []string{"empty_dir"}, nil, ""},
 	{"empty", []string{"bad/../empty_inv/empty"}, nil, ""},
 	{"scalars", []string{"scalars/inventory.yml"}, []string{"s1"}, ""},
 	{"script", []string{"script_inv/inv.py"}, []string{"s1", "simple"}, ""},
