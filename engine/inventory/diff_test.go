@@ -49,6 +49,7 @@ var diffCases = []struct {
 	{"yaml", []string{"yaml_basic/inventory.yml"}, []string{"pg2", "web10.example.com"}, ""},
 	{"json", []string{"json_inv/inv.json"}, []string{"j1"}, ""},
 	{"toml", []string{"toml_inv/inventory.toml"}, []string{"tomcat3"}, ""},
+	{"ini-pending", []string{"ini_pending/hosts"}, []string{"h1"}, ""},
 	{"missing", []string{"does/not/exist"}, nil, ""},
 	{"empty-dir", []string{"empty_dir"}, nil, ""},
 	{"empty", []string{"bad/../empty_inv/empty"}, nil, ""},
