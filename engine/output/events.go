@@ -37,6 +37,15 @@ type Callback interface {
 	Stats(s *Stats)
 }
 
+// HostStarter is implemented by callbacks that want to know when a task
+// starts on one host (Ansible's v2_runner_on_start): the default callback's
+// show_per_host_start, and the json callback under the free strategies.
+// The runner calls it, when the callback implements it, just before the
+// task runs on that host.
+type HostStarter interface {
+	HostStart(t *Task, host string)
+}
+
 // Play describes a play for the callbacks.
 type Play struct {
 	Name string // as templated; "" for an unnamed play

@@ -30,6 +30,7 @@ const exc = "Traceback (most recent call last):\n  File \"mod.py\", line 1\nValu
 var parityScripts = map[string][]map[string]any{
 	"exception_warnings": {
 		{"ev": "task", "uuid": "1", "name": "Broken module", "action": "command"},
+		{"ev": "start", "task": "1"},
 		{"ev": "failed", "task": "1", "result": map[string]any{"failed": true, "msg": "MODULE FAILURE", "exception": exc,
 			"module_stderr": "boom\n", "module_stdout": "", "rc": 1,
 			"warnings": []any{"first warning that is rather long and needs to be wrapped because it goes past the end of the terminal line"},
@@ -58,6 +59,7 @@ var parityScripts = map[string][]map[string]any{
 		{"ev": "ok", "task": "1", "result": map[string]any{"ping": "pong", "changed": false, "_ansible_delegated_vars": map[string]any{"ansible_host": "10.0.0.5", "ansible_port": 22, "ansible_user": "u", "ansible_connection": "ssh", "other": 1}}},
 		{"ev": "ok", "task": "1", "host": "db1", "result": map[string]any{"ping": "pong", "changed": false}},
 		{"ev": "task", "uuid": "2", "name": "Unreachable", "action": "ping", "ignore_unreachable": true},
+		{"ev": "start", "task": "2", "host": "h2"},
 		{"ev": "unreachable", "task": "2", "host": "h2", "result": map[string]any{"unreachable": true, "changed": false, "msg": "Failed to connect"}},
 		{"ev": "task", "uuid": "3", "name": "Facts", "action": "setup"},
 		{"ev": "ok", "task": "3", "result": map[string]any{"ansible_facts": map[string]any{"os": "linux"}, "changed": false, "_ansible_verbose_override": true}},
@@ -80,6 +82,7 @@ var parityOptions = []struct {
 	{"stderr_hidden", map[string]any{"display_failed_stderr": true, "display_ok_hosts": false, "display_skipped_hosts": false},
 		func(o *DefaultOptions) { o.DisplayFailedStderr, o.HideOKHosts, o.HideSkippedHosts = true, true, true }},
 	{"yaml", map[string]any{"result_format": "yaml"}, func(o *DefaultOptions) { o.ResultFormat = "yaml" }},
+	{"per_host_start", map[string]any{"show_per_host_start": true}, func(o *DefaultOptions) { o.ShowPerHostStart = true }},
 }
 
 func TestDefaultParityWithAnsible(t *testing.T) {
@@ -179,6 +182,12 @@ func replayParityWith(cb Callback, tasks map[string]*Task, ev map[string]any) {
 	str := func(k string) string { s, _ := ev[k].(string); return s }
 	flag := func(k string) bool { b, _ := ev[k].(bool); return b }
 	t := tasks[str("task")]
+	if str("ev") == "start" {
+		if hs, ok := cb.(HostStarter); ok {
+			hs.HostStart(t, hostOf(ev))
+		}
+		return
+	}
 	result := deepCopy(ev["result"]).(map[string]any)
 	r := &Result{Task: t, Host: hostOf(ev), Delegated: parityDelegates[t], Result: result}
 	switch str("ev") {

@@ -56,6 +56,9 @@ def replay(script):
             cb.v2_playbook_on_task_start(task, False)
             continue
         task = tasks[ev['task']]
+        if kind == 'start':
+            cb.v2_runner_on_start(Host(ev.get('host', 'web1')), task)
+            continue
         tr = TaskResult(Host(ev.get('host', 'web1')), task, ev['result']).clean_copy()
         if kind == 'ok':
             cb.v2_runner_on_ok(tr)
