@@ -33,6 +33,9 @@ type Call struct {
 	Args Args
 	// Conn reaches the host, with the task's become and environment applied.
 	Conn connection.Conn
+	// Connect opens a fresh connection to the host (or the task's delegate),
+	// for controller actions that test reachability (wait_for_connection).
+	Connect func(ctx context.Context) (connection.Conn, error)
 	// Check and Diff are the task's check_mode and diff settings.
 	Check, Diff bool
 	// Vars are the task's variables (already merged by precedence), for modules

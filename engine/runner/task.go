@@ -451,6 +451,14 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		}
 		delegate = s
 	}
+	call.Connect = func(ctx context.Context) (connection.Conn, error) {
+		target := h.name
+		if delegate != "" {
+			target = delegate
+		}
+		r.opts.Pool.Reset(target)
+		return pr.connect(ctx, t, h, vars, delegate)
+	}
 	if !doc.Controller {
 		conn, err := pr.connect(ctx, t, h, vars, delegate)
 		if err != nil {
