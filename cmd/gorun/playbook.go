@@ -89,7 +89,7 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 		cb.Warning(w)
 	}
 
-	var warnings []string
+	var warnings, deprecations []string
 	loader := &playbook.Loader{
 		RolesPath:       o.cfg.List("DEFAULT_ROLES_PATH"),
 		CollectionsPath: o.cfg.List("COLLECTIONS_PATHS"),
@@ -100,6 +100,7 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 		Decrypt:     s.secrets.Decrypt,
 		PlaybookDir: dirs[0],
 		Warn:        func(msg string) { warnings = append(warnings, msg) },
+		Deprecate:   func(msg string) { deprecations = append(deprecations, msg) },
 		Static: func(str string) (string, error) {
 			return s.templates.RenderString(str, &template.Context{Vars: s.extraVars.Map()})
 		},
@@ -107,10 +108,13 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	var pbs []*playbook.Playbook
 	for _, b := range books {
 		pb, err := loader.LoadPlaybook(b)
+		for _, d := range deprecations {
+			cb.Deprecation(d)
+		}
 		for _, w := range warnings {
 			cb.Warning(w)
 		}
-		warnings = nil
+		warnings, deprecations = nil, nil
 		if err != nil {
 			code := 1
 			var pe *playbook.Error

@@ -32,6 +32,8 @@ type Loader struct {
 	Static func(s string) (string, error)
 	// Warn receives warnings (duplicate keys, deprecated forms).
 	Warn func(msg string)
+	// Deprecate receives deprecation warnings (the include action).
+	Deprecate func(msg string)
 
 	// PlaybookDir is the directory of the top playbook: the last place roles and
 	// files are searched.
@@ -403,7 +405,17 @@ func (l *Loader) parseItems(doc *yamlx.Doc, n *yaml.Node, parent *Block, role *R
 			items = append(items, b)
 			continue
 		case ActionInclude:
-			return nil, errorf(t.Pos, "'include' is deprecated and not supported by gorun; use include_tasks or import_tasks")
+			if l.Deprecate != nil {
+				l.Deprecate(`"include" is deprecated, use include_tasks/import_tasks instead. See https://docs.ansible.com/ansible-core/2.14/user_guide/playbooks_reuse_includes.html for details.`)
+			}
+			if static := legacyInclude(t); static {
+				b, err := l.importTasks(t, ctx, handlers)
+				if err != nil {
+					return nil, err
+				}
+				items = append(items, b)
+				continue
+			}
 		}
 		items = append(items, t)
 	}
@@ -725,4 +737,44 @@ func sortedSet(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// legacyInclude turns a task of the deprecated include action into what
+// Ansible 2.14 runs: its k=v options beyond the file become vars of the
+// included tasks, and it is an import_tasks when it is static (the file name
+// is not a template and it has no loop, as helpers.load_list_of_tasks
+// decides) or else an include_tasks. It reports whether it is static.
+func legacyInclude(t *Task) bool {
+	vars := value.NewDict()
+	if v := value.ToDict(t.Attrs["vars"]); v != nil {
+		vars = v.Copy()
+	}
+	for k, v := range t.Args {
+		if k != "_raw_params" && k != "file" {
+			vars.Set(k, v)
+			delete(t.Args, k)
+		}
+	}
+	if vars.Len() > 0 {
+		t.Attrs["vars"] = vars
+	}
+	name, _ := t.Args["_raw_params"].(string)
+	_, loop := t.Attrs["loop"]
+	if s, ok := t.Attrs["static"]; ok {
+		delete(t.Attrs, "static")
+		if b, isBool := s.(bool); isBool && !loop {
+			if b {
+				t.Action = ActionImportTasks
+			} else {
+				t.Action = ActionIncludeTasks
+			}
+			return b
+		}
+	}
+	if !loop && !strings.Contains(name, "{{") && !strings.Contains(name, "{%") {
+		t.Action = ActionImportTasks
+		return true
+	}
+	t.Action = ActionIncludeTasks
+	return false
 }

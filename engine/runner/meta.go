@@ -94,10 +94,9 @@ func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostS
 		}
 	case "refresh_inventory":
 		return fmt.Errorf("meta: refresh_inventory is not supported by gorun yet")
-	case "end_role":
-		return fmt.Errorf("meta: end_role is not supported by gorun yet")
 	default:
-		return &playbook.Error{Pos: t.Pos, Msg: fmt.Sprintf("invalid meta action requested: %s", action)}
+		// A run-time error (exit 1), not a parse error, as in Ansible.
+		return fmt.Errorf("invalid meta action requested: %s\n\n%s", action, playbook.Excerpt(t.Pos))
 	}
 	return nil
 }
