@@ -240,4 +240,3 @@ func (r *guestRun) describe(dom golibvirt.Domain, x string) error {
 	r.res["macs"] = macs
 	return nil
 }
-

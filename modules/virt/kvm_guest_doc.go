@@ -25,7 +25,7 @@ var kvmGuestDoc = &module.Doc{
 				{Name: "target"}, {Name: "bus", Choices: []any{"virtio", "sata", "scsi", "ide"}}, {Name: "readonly", Type: "bool"},
 			}},
 		{Name: "nics", Type: "list", Elements: "dict", Default: []any{}, Description: "Network interfaces: network (a libvirt network) or bridge (a host bridge); mac; model (virtio).",
-			Suboptions: []module.Option{{Name: "network"}, {Name: "bridge"}, {Name: "mac"}, {Name: "model"}},
+			Suboptions:        []module.Option{{Name: "network"}, {Name: "bridge"}, {Name: "mac"}, {Name: "model"}},
 			MutuallyExclusive: [][]string{{"network", "bridge"}}, RequiredOneOf: [][]string{{"network", "bridge"}}},
 		{Name: "cloudinit", Type: "dict", Description: "The cloud-init seed volume (gorun.kvm.cloudinit) to attach as a CD-ROM: pool and volume.",
 			Suboptions: []module.Option{{Name: "pool", Required: true}, {Name: "volume", Required: true}}},

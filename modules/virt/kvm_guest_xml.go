@@ -53,8 +53,8 @@ func (s guestSpec) domainXML(uuid string, macs []string) (string, error) {
 		CurrentMemory: &libvirtxml.DomainCurrentMemory{Value: uint(s.memoryMiB) * 1024, Unit: "KiB"},
 		VCPU:          &libvirtxml.DomainVCPU{Placement: "static", Value: uint(s.vcpus)},
 		OS: &libvirtxml.DomainOS{
-			Type:    &libvirtxml.DomainOSType{Arch: "x86_64", Machine: s.machine, Type: "hvm"},
-			Kernel:  s.kernel, Initrd: s.initrd, Cmdline: s.cmdline,
+			Type:   &libvirtxml.DomainOSType{Arch: "x86_64", Machine: s.machine, Type: "hvm"},
+			Kernel: s.kernel, Initrd: s.initrd, Cmdline: s.cmdline,
 		},
 		Features: &libvirtxml.DomainFeatureList{ACPI: &libvirtxml.DomainFeature{}, APIC: &libvirtxml.DomainFeatureAPIC{}},
 		Devices:  &libvirtxml.DomainDeviceList{},
@@ -122,7 +122,10 @@ func (s guestSpec) domainXML(uuid string, macs []string) (string, error) {
 	if s.graphics == "vnc" {
 		devs.Graphics = []libvirtxml.DomainGraphic{{VNC: &libvirtxml.DomainGraphicVNC{AutoPort: "yes", Listen: "127.0.0.1"}}}
 	}
-	return dom.Marshal()
+	x, err := dom.Marshal()
+	// libvirt chooses the agent socket's path and does not keep the bare
+	// source in the inactive XML; leaving it out keeps the XML comparable.
+	return strings.Replace(x, `<source mode="bind"></source>`, "", 1), err
 }
 
 // diskXML is one entry of the disks option.

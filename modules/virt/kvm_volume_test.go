@@ -26,7 +26,11 @@ func tempPool(t *testing.T) (name, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// qemu runs as libvirt-qemu: the pool's directory must be reachable for it.
 	name, dir = libvirttest.Name("gp"), t.TempDir()
+	for d := dir; d != "/tmp" && d != "/"; d = filepath.Dir(d) {
+		os.Chmod(d, 0o755)
+	}
 	pool, err := lv.StoragePoolDefineXML("<pool type='dir'><name>"+name+"</name><target><path>"+dir+"</path></target></pool>", 0)
 	if err != nil {
 		t.Fatal(err)
