@@ -2,6 +2,7 @@ package virt
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	golibvirt "github.com/digitalocean/go-libvirt"
@@ -55,6 +56,19 @@ func (r *guestRun) run() error {
 			}
 		}
 		return nil
+	}
+	if !a.Bool("define") {
+		if !exists {
+			return fmt.Errorf("no such guest (define: false only manages an existing guest's state)")
+		}
+		if err := r.reachState(dom, a.String("state")); err != nil {
+			return err
+		}
+		x, err := r.lv.DomainGetXMLDesc(dom, golibvirt.DomainXMLInactive)
+		if err != nil {
+			return err
+		}
+		return r.describe(dom, x)
 	}
 	spec := guestSpecFrom(a)
 	if spec.domainType == "" {

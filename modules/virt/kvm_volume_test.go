@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -95,6 +97,10 @@ func TestKVMVolume(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(dest); !bytes.Equal(got, data) {
 		t.Fatal("the downloaded clone differs from the uploaded file")
+	}
+	want := fmt.Sprintf("%x", sha256.Sum256(data))
+	if res := vol(false, map[string]any{"name": "base.raw", "checksum": true}); res["sha256"] != want {
+		t.Errorf("checksum %v, want %s", res["sha256"], want)
 	}
 
 	if res := vol(false, map[string]any{"name": "copy.raw", "state": "absent"}); !res["changed"].(bool) {
