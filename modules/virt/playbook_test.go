@@ -28,7 +28,7 @@ func TestProvisionPlaybook(t *testing.T) {
 kvm1 ansible_connection=local
 
 [vms]
-`+vm+` kvm_host=kvm1 kvm_pool=`+pool+` base_image=base.raw base_image_format=raw base_image_src=`+base+` bridge=gorunbr0 memory=128 vm_state=present
+`+vm+` kvm_host=kvm1 kvm_pool=`+pool+` base_image=base.raw base_image_format=raw base_image_src=`+base+` bridge=gorunbr0 mac=52:54:00:ab:cd:ef memory=128 vm_state=present
 `), 0o644)
 	pb, err := filepath.Abs("../../playbooks/vm-provision.yml")
 	if err != nil {
@@ -45,7 +45,7 @@ kvm1 ansible_connection=local
 	}
 	if res := run(t, kvmGuest{}, false, false, map[string]any{"name": vm, "state": "present", "memory": 128,
 		"disks":     []any{map[string]any{"pool": pool, "volume": vm + ".qcow2"}},
-		"nics":      []any{map[string]any{"bridge": "gorunbr0"}},
+		"nics":      []any{map[string]any{"bridge": "gorunbr0", "mac": "52:54:00:ab:cd:ef"}},
 		"cloudinit": map[string]any{"pool": pool, "volume": vm + "-seed.iso"}}); res.Changed() {
 		t.Errorf("the playbook's guest differs from the same declaration: %v", res)
 	}
