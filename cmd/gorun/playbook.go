@@ -29,12 +29,14 @@ type playbookOptions struct {
 	startAtTask string
 	step        bool
 	forceHandle bool
+	reports     reportOptions
 }
 
 func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	var o playbookOptions
 	fs := pflag.NewFlagSet(prog, pflag.ContinueOnError)
 	o.register(fs)
+	o.reports.register(fs)
 	fs.StringArrayVarP(&o.tags, "tags", "t", nil, "only run plays and tasks tagged with these values")
 	fs.StringArrayVar(&o.skipTags, "skip-tags", nil, "only run plays and tasks whose tags do not match these values")
 	fs.BoolVar(&o.listTasks, "list-tasks", false, "list all tasks that would be executed")
@@ -85,7 +87,8 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 5, err.Error())
 	}
-	for _, w := range s.warnings {
+	cb, reps, repWarnings := o.reports.wrap(cb, o.cfg, dirs[0])
+	for _, w := range append(s.warnings, repWarnings...) {
 		cb.Warning(w)
 	}
 
@@ -153,6 +156,12 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 				return runner.ExitInterrupted
 			}
 			break
+		}
+	}
+	for _, err := range reps.errors() {
+		fmt.Fprintf(stderr, "ERROR! %s\n", err)
+		if code == runner.ExitOK {
+			code = 1
 		}
 	}
 	return code
