@@ -6,6 +6,7 @@
 //	gorun inventory --list|--graph|--host like ansible-inventory
 //	gorun vault create|encrypt|decrypt... like ansible-vault
 //	gorun doc MODULE                      like ansible-doc
+//	gorun lint PLAYBOOK.yml...            check playbooks before connecting
 //
 // Linked or copied under the name ansible-playbook, ansible, ansible-inventory,
 // ansible-vault or ansible-doc, it behaves as that tool.
@@ -61,6 +62,8 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return vaultMain(args[1:], stdin, stdout, stderr)
 		case "doc":
 			return docMain(prog+" doc", args[1:], stdout, stderr)
+		case "lint":
+			return lintMain(prog+" lint", args[1:], stdout, stderr)
 		case "galaxy":
 			fmt.Fprintln(stderr, "ERROR! gorun galaxy is not supported yet")
 			return 5
@@ -83,6 +86,7 @@ const usage = `usage: gorun PLAYBOOK.yml [options]        run playbooks (as ansi
        gorun inventory --list|--graph|--host HOST
        gorun vault SUBCOMMAND ...
        gorun doc MODULE | -l
+       gorun lint [--codeclimate FILE] PLAYBOOK.yml...
        gorun --version
 `
 
