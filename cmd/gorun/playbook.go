@@ -30,6 +30,7 @@ type playbookOptions struct {
 	step        bool
 	forceHandle bool
 	reports     reportOptions
+	ci          ciOptions
 }
 
 func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
@@ -37,6 +38,7 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet(prog, pflag.ContinueOnError)
 	o.register(fs)
 	o.reports.register(fs)
+	o.ci.register(fs)
 	fs.StringArrayVarP(&o.tags, "tags", "t", nil, "only run plays and tasks tagged with these values")
 	fs.StringArrayVar(&o.skipTags, "skip-tags", nil, "only run plays and tasks whose tags do not match these values")
 	fs.BoolVar(&o.listTasks, "list-tasks", false, "list all tasks that would be executed")
@@ -140,6 +142,20 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	ro.SkipTags = splitTags(o.skipTags)
 	ro.StartAtTask = o.startAtTask
 	ro.PlaybookDir = dirs[0]
+	cl, err := o.ci.apply(s.inv, s.inv.Sources(), loader, pbs, o.limit)
+	if err != nil {
+		return fail(stderr, 1, err.Error())
+	}
+	if cl.active {
+		if o.listHosts {
+			cl.printNotes(stdout)
+		}
+		if len(cl.hosts) == 0 {
+			fmt.Fprintln(stdout, "No hosts are affected (--changed-since/--shard): nothing to do.")
+			return 0
+		}
+		ro.Limit = strings.Join(cl.hosts, ",")
+	}
 	if o.listHosts || o.listTasks || o.listTags {
 		return listPlaybooks(stdout, stderr, books, pbs, &o, ro)
 	}
