@@ -152,6 +152,9 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 		}
 		if len(cl.hosts) == 0 {
 			fmt.Fprintln(stdout, "No hosts are affected (--changed-since/--shard): nothing to do.")
+			if !o.listHosts && !o.listTasks && !o.listTags {
+				reps.writeEmpty(books[0], o.check)
+			}
 			return 0
 		}
 		ro.Limit = strings.Join(cl.hosts, ",")
@@ -173,6 +176,10 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 			}
 			break
 		}
+	}
+	if changed := reps.changedHosts(); len(changed) > 0 && code == runner.ExitOK {
+		fmt.Fprintf(stderr, "ERROR! %d host(s) changed or would change (--fail-on-change): %s\n", len(changed), strings.Join(changed, ", "))
+		code = 2
 	}
 	for _, err := range reps.errors() {
 		fmt.Fprintf(stderr, "ERROR! %s\n", err)

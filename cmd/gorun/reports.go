@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -14,19 +15,37 @@ import (
 // reportOptions are the report files a playbook run writes beside its
 // stdout output (for CI: GitLab's JUnit widget and merge-request comments).
 type reportOptions struct {
-	junit string // --junit FILE
-	plan  string // --plan FILE.md
+	junit        string // --junit FILE
+	plan         string // --plan FILE.md
+	failOnChange bool   // --fail-on-change
 }
 
 func (r *reportOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&r.junit, "junit", "", "write a JUnit XML report of the run to this file (as the junit callback)")
 	fs.StringVar(&r.plan, "plan", "", "write a Markdown summary of what changed (or would change with --check --diff) per host to this file")
+	fs.BoolVar(&r.failOnChange, "fail-on-change", false, "exit 2 when any host changed (or would change with --check): drift detection")
 }
 
 // reports are the report callbacks of a run; err collects their write errors.
 type reports struct {
 	junit []*output.JUnit
 	plan  *output.Plan
+	stats *statsRecorder
+}
+
+// statsRecorder keeps the recap for --fail-on-change.
+type statsRecorder struct {
+	output.Null
+	changed []string
+}
+
+// Stats records the hosts with changes.
+func (s *statsRecorder) Stats(st *output.Stats) {
+	for h, hs := range st.Hosts {
+		if hs.Changed > 0 {
+			s.changed = append(s.changed, h)
+		}
+	}
 }
 
 // notificationCallbacks are the callbacks_enabled names gorun has.
@@ -64,10 +83,37 @@ func (r *reportOptions) wrap(cb output.Callback, cfg *config.Config, playbookDir
 		rep.plan = output.NewPlan(output.PlanOptions{File: r.plan, BaseDir: playbookDir})
 		multi = append(multi, rep.plan)
 	}
+	if r.failOnChange {
+		rep.stats = &statsRecorder{}
+		multi = append(multi, rep.stats)
+	}
 	if len(multi) == 1 {
 		return cb, rep, warnings
 	}
 	return multi, rep, warnings
+}
+
+// changedHosts are the hosts with changes (with --fail-on-change).
+func (rep *reports) changedHosts() []string {
+	if rep.stats == nil {
+		return nil
+	}
+	sort.Strings(rep.stats.changed)
+	return rep.stats.changed
+}
+
+// writeEmpty writes the reports of a run that had nothing to do, so CI
+// finds the files it expects.
+func (rep *reports) writeEmpty(playbook string, check bool) {
+	var multi output.Multi
+	for _, j := range rep.junit {
+		multi = append(multi, j)
+	}
+	if rep.plan != nil {
+		multi = append(multi, rep.plan)
+	}
+	multi.PlaybookStart(playbook)
+	multi.Stats(&output.Stats{Hosts: map[string]*output.HostStats{}, Check: check})
 }
 
 // errors returns the reports' write errors.
