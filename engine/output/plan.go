@@ -254,6 +254,14 @@ func (p *Plan) writeChange(b *strings.Builder, c *planChange) {
 		return
 	}
 	lines := strings.SplitAfter(strings.TrimRight(c.diff, "\n"), "\n")
+	if p.opts.BaseDir != "" {
+		// Controller paths in the headers are shown relative to the repository.
+		for i, l := range lines {
+			if strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "+++ ") {
+				lines[i] = strings.ReplaceAll(l, p.opts.BaseDir+string(filepath.Separator), "")
+			}
+		}
+	}
 	summary := fmt.Sprintf("diff (%d lines)", len(lines))
 	if len(lines) > p.opts.MaxDiffLines {
 		lines = append(lines[:p.opts.MaxDiffLines:p.opts.MaxDiffLines], fmt.Sprintf("\n... %d more lines", len(lines)-p.opts.MaxDiffLines))
