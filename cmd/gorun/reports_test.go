@@ -31,6 +31,30 @@ const reportPlaybook = `- name: Demo play
         msg: "boom <&>"
 `
 
+// reportPlaybook2 has a loop, no_log, a handler, include_tasks, and the
+// TOGGLE RESULT and EXPECTED FAILURE markers of Ansible's junit callback.
+const reportPlaybook2 = `- name: Second
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: loop
+      debug:
+        msg: "{{ item }}"
+      loop: [1, 2]
+    - name: secret
+      command: echo hi
+      no_log: true
+      notify: h
+    - include_tasks: inc.yml
+    - name: TOGGLE RESULT ok
+      debug: msg=x
+    - name: EXPECTED FAILURE here
+      fail: msg=no
+  handlers:
+    - name: h
+      debug: msg=handled
+`
+
 // normalizeJUnit blanks what differs between two runs: times, the command
 // module's timestamps, and Python's interpreter discovery fact.
 func normalizeJUnit(s string) string {
@@ -45,37 +69,42 @@ func TestJUnitMatchesAnsible(t *testing.T) {
 	if err != nil {
 		t.Skip("ansible-playbook is not installed")
 	}
-	dir := t.TempDir()
-	pb := filepath.Join(dir, "pb.yml")
-	write(t, pb, reportPlaybook, 0o644)
+	for i, text := range []string{reportPlaybook, reportPlaybook2} {
+		dir := t.TempDir()
+		pb := filepath.Join(dir, "pb.yml")
+		write(t, pb, text, 0o644)
+		write(t, filepath.Join(dir, "inc.yml"), "- debug: msg=included\n", 0o644)
 
-	ansibleOut := filepath.Join(dir, "ansible")
-	cmd := exec.Command(bin, "-i", "localhost,", "-c", "local", pb)
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8",
-		"ANSIBLE_CALLBACKS_ENABLED=junit", "JUNIT_OUTPUT_DIR=" + ansibleOut}
-	if out, err := cmd.CombinedOutput(); err == nil {
-		t.Fatalf("ansible-playbook should fail on the failed task:\n%s", out)
-	}
-	want := readOnly(t, ansibleOut, "pb-*.xml")
+		ansibleOut := filepath.Join(dir, "ansible")
+		cmd := exec.Command(bin, "-i", "localhost,", "-c", "local", pb)
+		cmd.Dir = dir
+		cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8",
+			"ANSIBLE_CALLBACKS_ENABLED=junit", "JUNIT_OUTPUT_DIR=" + ansibleOut}
+		out, err := cmd.CombinedOutput()
+		wantCode := 0
+		if err != nil {
+			wantCode = cmd.ProcessState.ExitCode()
+		}
+		want := readOnly(t, ansibleOut, "pb-*.xml")
 
-	// gorun through callbacks_enabled and JUNIT_OUTPUT_DIR, and through --junit.
-	gorunOut := filepath.Join(dir, "gorun")
-	t.Setenv("HOME", dir)
-	t.Setenv("ANSIBLE_CALLBACKS_ENABLED", "junit")
-	t.Setenv("JUNIT_OUTPUT_DIR", gorunOut)
-	t.Chdir(dir)
-	var stdout, stderr bytes.Buffer
-	code := playbookMain("gorun", []string{"-i", "localhost,", "-c", "local", pb, "--junit", "flag.xml"}, &stdout, &stderr)
-	if code != 2 {
-		t.Fatalf("gorun exit %d, want 2\n%s%s", code, stdout.String(), stderr.String())
-	}
-	got := readOnly(t, gorunOut, "pb-*.xml")
-	if normalizeJUnit(got) != normalizeJUnit(want) {
-		t.Errorf("junit report differs from ansible-playbook's\n--- gorun\n%s\n--- ansible\n%s", normalizeJUnit(got), normalizeJUnit(want))
-	}
-	if flag := read(t, filepath.Join(dir, "flag.xml")); normalizeJUnit(flag) != normalizeJUnit(want) {
-		t.Errorf("--junit report differs from ansible-playbook's\n%s", flag)
+		// gorun through callbacks_enabled and JUNIT_OUTPUT_DIR, and through --junit.
+		gorunOut := filepath.Join(dir, "gorun")
+		t.Setenv("HOME", dir)
+		t.Setenv("ANSIBLE_CALLBACKS_ENABLED", "junit")
+		t.Setenv("JUNIT_OUTPUT_DIR", gorunOut)
+		t.Chdir(dir)
+		var stdout, stderr bytes.Buffer
+		code := playbookMain("gorun", []string{"-i", "localhost,", "-c", "local", pb, "--junit", "flag.xml"}, &stdout, &stderr)
+		if code != wantCode {
+			t.Fatalf("playbook %d: gorun exit %d, ansible-playbook %d\n%s%s\n%s", i+1, code, wantCode, stdout.String(), stderr.String(), out)
+		}
+		got := readOnly(t, gorunOut, "pb-*.xml")
+		if normalizeJUnit(got) != normalizeJUnit(want) {
+			t.Errorf("playbook %d: junit report differs from ansible-playbook's\n--- gorun\n%s\n--- ansible\n%s", i+1, normalizeJUnit(got), normalizeJUnit(want))
+		}
+		if flag := read(t, filepath.Join(dir, "flag.xml")); normalizeJUnit(flag) != normalizeJUnit(want) {
+			t.Errorf("playbook %d: --junit report differs from ansible-playbook's\n%s", i+1, flag)
+		}
 	}
 }
 

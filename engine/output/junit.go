@@ -95,6 +95,7 @@ type JUnit struct {
 
 type junitTask struct {
 	uuid, name, path, play, action string
+	args                           map[string]any
 	start                          time.Time
 	hosts                          []*junitHost
 }
@@ -137,7 +138,7 @@ func (j *JUnit) TaskStart(t *Task) {
 			name += " " + args
 		}
 	}
-	jt := &junitTask{uuid: t.UUID, name: name, path: t.Path, play: j.play, action: t.Action, start: j.opts.Now()}
+	jt := &junitTask{uuid: t.UUID, name: name, path: t.Path, play: j.play, action: t.Action, args: t.Args, start: j.opts.Now()}
 	j.tasks = append(j.tasks, jt)
 	j.byUUID[t.UUID] = jt
 	j.last = jt
@@ -215,6 +216,9 @@ func (j *JUnit) Included(file string, hosts []string, item any, hasItem bool) {
 	if hasItem {
 		vars = "{'item': " + pyRepr(item) + "}"
 	}
+	if !hasItem {
+		j.includeResults(jt, hosts)
+	}
 	text := fmt.Sprintf("%s (args={} vars=%s): [%s]", file, vars, strings.Join(hosts, ", "))
 	for _, h := range jt.hosts {
 		if h.name == "include" {
@@ -224,6 +228,42 @@ func (j *JUnit) Included(file string, hosts []string, item any, hasItem bool) {
 		}
 	}
 	jt.hosts = append(jt.hosts, &junitHost{name: "include", status: "included", text: text, finish: j.opts.Now()})
+}
+
+// includeResults records the ok result Ansible's task executor returns
+// for an include on each host ({include, include_args}), for hosts the
+// runner has not reported a result for. The include's file name is shown
+// as written.
+func (j *JUnit) includeResults(jt *junitTask, hosts []string) {
+	short := strings.TrimPrefix(strings.TrimPrefix(jt.action, "ansible.builtin."), "ansible.legacy.")
+	var res map[string]any
+	switch short {
+	case "include_tasks", "include":
+		args := map[string]any{}
+		for k, v := range jt.args {
+			args[k] = v
+		}
+		file := args["_raw_params"]
+		delete(args, "_raw_params")
+		res = map[string]any{"changed": false, "include": file, "include_args": args}
+	case "include_role":
+		args := map[string]any{}
+		for k, v := range jt.args {
+			args[k] = v
+		}
+		res = map[string]any{"changed": false, "include_args": args}
+	default:
+		return
+	}
+	for _, h := range hosts {
+		recorded := false
+		for _, hd := range jt.hosts {
+			recorded = recorded || hd.name == h
+		}
+		if !recorded && strings.HasPrefix(jt.name, j.opts.TestCasePrefix) {
+			jt.hosts = append(jt.hosts, &junitHost{name: h, status: "ok", result: res, finish: j.opts.Now()})
+		}
+	}
 }
 
 func (*JUnit) ItemResult(*Result)      {}
