@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,7 +42,7 @@ type ciLimit struct {
 
 // apply works out the hosts left after --limit, --changed-since and
 // --shard, over the hosts the playbooks' plays target.
-func (c *ciOptions) apply(inv *inventory.Inventory, sources []string, loader *playbook.Loader, pbs []*playbook.Playbook, limit string) (*ciLimit, error) {
+func (c *ciOptions) apply(inv *inventory.Inventory, sources []string, loader *playbook.Loader, pbs []*playbook.Playbook, limit, cfgFile string) (*ciLimit, error) {
 	out := &ciLimit{}
 	if c.changedSince == "" && c.shard == "" {
 		return out, nil
@@ -75,11 +76,16 @@ func (c *ciOptions) apply(inv *inventory.Inventory, sources []string, loader *pl
 		hosts = filter(hosts, keep)
 	}
 	if c.changedSince != "" {
+		if cfgFile != "" {
+			if abs, err := filepath.Abs(cfgFile); err == nil {
+				cfgFile = abs
+			}
+		}
 		files, err := changed.Files(loader.PlaybookDir, c.changedSince)
 		if err != nil {
 			return nil, err
 		}
-		a, err := changed.Compute(changed.Options{Loader: loader, Inventory: inv, Sources: sources, PlaybookDir: loader.PlaybookDir}, pbs, files)
+		a, err := changed.Compute(changed.Options{Loader: loader, Inventory: inv, Sources: sources, PlaybookDir: loader.PlaybookDir, GlobalFiles: []string{cfgFile}}, pbs, files)
 		if err != nil {
 			return nil, err
 		}
@@ -89,6 +95,7 @@ func (c *ciOptions) apply(inv *inventory.Inventory, sources []string, loader *pl
 			"  plays: "+strings.Join(a.Plays, "; "),
 			"  group_vars: "+strings.Join(a.Groups, ", "),
 			"  host_vars: "+strings.Join(a.HostVars, ", "),
+			"  global: "+strings.Join(a.Global, ", "),
 			"  hosts: "+strings.Join(a.Hosts, ", "))
 		keep := map[string]bool{}
 		for _, h := range a.Hosts {

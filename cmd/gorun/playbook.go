@@ -142,7 +142,7 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	ro.SkipTags = splitTags(o.skipTags)
 	ro.StartAtTask = o.startAtTask
 	ro.PlaybookDir = dirs[0]
-	cl, err := o.ci.apply(s.inv, s.inv.Sources(), loader, pbs, o.limit)
+	cl, err := o.ci.apply(s.inv, s.inv.Sources(), loader, pbs, o.limit, o.cfg.File())
 	if err != nil {
 		return fail(stderr, 1, err.Error())
 	}

@@ -27,6 +27,9 @@ type Affected struct {
 	// Inventory is set when an inventory source itself changed (then every
 	// host of the plays is affected).
 	Inventory bool
+	// Global lists the changed files that affect every play (ansible.cfg,
+	// requirements.yml).
+	Global []string
 }
 
 // Options say where to look.
@@ -38,6 +41,9 @@ type Options struct {
 	Sources   []string
 	// PlaybookDir is the top playbook's directory (for group_vars beside it).
 	PlaybookDir string
+	// GlobalFiles change every play: the ansible.cfg in use; the
+	// requirements files in PlaybookDir are added by Compute.
+	GlobalFiles []string
 }
 
 // Compute maps changed files (absolute paths) to roles, plays and hosts.
@@ -78,6 +84,15 @@ func Compute(o Options, pbs []*playbook.Playbook, files []string) (*Affected, er
 		}
 	}
 	a.Groups, a.HostVars = sortedKeys(groups), sortedKeys(hostVars)
+	global := append([]string{}, o.GlobalFiles...)
+	for _, name := range []string{"requirements.yml", "requirements.yaml", "roles/requirements.yml", "roles/requirements.yaml", "ansible.cfg"} {
+		global = append(global, filepath.Join(o.PlaybookDir, name))
+	}
+	for _, f := range global {
+		if f != "" && changed[filepath.Clean(f)] && !contains(a.Global, filepath.Clean(f)) {
+			a.Global = append(a.Global, filepath.Clean(f))
+		}
+	}
 
 	// Plays, and the role graph they reveal.
 	hosts := map[string]bool{}
@@ -93,7 +108,7 @@ func Compute(o Options, pbs []*playbook.Playbook, files []string) (*Affected, er
 			for _, h := range ph {
 				targeted[h] = true
 			}
-			if changed[filepath.Clean(pb.File)] || deps.hit(changed, files) || g.rolesHit(deps.roles, files) || a.Inventory {
+			if changed[filepath.Clean(pb.File)] || deps.hit(changed, files) || g.rolesHit(deps.roles, files) || a.Inventory || len(a.Global) > 0 {
 				playsHit = append(playsHit, play)
 				a.Plays = append(a.Plays, playLabel(play))
 				for _, h := range ph {
@@ -361,6 +376,15 @@ func under(files []string, dir string) bool {
 	prefix := filepath.Clean(dir) + string(filepath.Separator)
 	for _, f := range files {
 		if strings.HasPrefix(f, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
 			return true
 		}
 	}

@@ -126,6 +126,13 @@ func TestChangedSinceSelectsAffectedRolesAndHosts(t *testing.T) {
 		t.Errorf("the inventory file did not change")
 	}
 
+	// A changed ansible.cfg affects every play.
+	a, err = Compute(Options{Loader: loader, Inventory: inv, Sources: []string{src}, PlaybookDir: dir}, []*playbook.Playbook{pb}, []string{filepath.Join(dir, "ansible.cfg")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("hosts after an ansible.cfg change", a.Hosts, []string{"cache1", "db1", "mon1", "mon2", "web1", "web2"})
+
 	// Nothing changed since HEAD: nothing affected.
 	files, err = Files(dir, "HEAD")
 	if err != nil {

@@ -62,7 +62,7 @@ func Files(dir, ref string) ([]string, error) {
 func treeAt(repo *git.Repository, rev string) (*object.Tree, error) {
 	h, err := repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
-		return nil, fmt.Errorf("--changed-since: cannot resolve %q: %w", rev, err)
+		return nil, fmt.Errorf("--changed-since: cannot resolve %q: %w (in CI, a shallow clone may lack it: set GIT_DEPTH to 0)", rev, err)
 	}
 	c, err := repo.CommitObject(*h)
 	if err != nil {
