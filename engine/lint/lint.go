@@ -3,10 +3,11 @@
 // invalid literal task arguments, undefined roles and task files, missing
 // templates and files, and handlers notified but not defined.
 //
-// The playbook loader already rejects unknown modules, undefined roles of
-// roles:/import_role and missing import_tasks files; those come back as one
-// finding per playbook (the loader stops at the first). Everything else is
-// checked on the loaded tree, so one run reports all of it.
+// The playbook loader rejects YAML and playbook syntax errors, undefined
+// roles of roles:/import_role and missing import_tasks files; those come
+// back as one finding per playbook (the loader stops at the first).
+// Everything else, unknown modules included, is checked on the loaded
+// tree, so one run reports all of it.
 package lint
 
 import (
@@ -26,7 +27,8 @@ import (
 type Finding struct {
 	Pos playbook.Pos
 	// Check names the kind of problem ("syntax", "module-args",
-	// "missing-file", "undefined-role", "missing-tasks-file", "undefined-handler").
+	// "unknown-module", "missing-file", "undefined-role", "missing-tasks-file",
+	// "undefined-handler").
 	Check string
 	Msg   string
 }
@@ -41,12 +43,26 @@ type Linter struct {
 }
 
 // Playbook loads path and returns its findings, sorted by place.
+//
+// Unknown modules do not stop the load: the loader's KnownAction is
+// wrapped to accept them and remember their names, and every task using
+// one is reported, so one lint run lists them all.
 func (l *Linter) Playbook(path string) []Finding {
+	unknown := map[string]bool{}
+	if known := l.Loader.KnownAction; known != nil {
+		l.Loader.KnownAction = func(name string, collections []string) bool {
+			if !known(name, collections) {
+				unknown[name] = true
+			}
+			return true
+		}
+		defer func() { l.Loader.KnownAction = known }()
+	}
 	pb, err := l.Loader.LoadPlaybook(path)
 	if err != nil {
 		return []Finding{loadFinding(path, err)}
 	}
-	c := &checker{l: l, seen: map[string]bool{}}
+	c := &checker{l: l, seen: map[string]bool{}, unknown: unknown}
 	for _, play := range pb.Plays {
 		c.play(play)
 	}
@@ -88,6 +104,7 @@ type checker struct {
 	handlers map[string]bool
 	notifies []notify
 	playDir  string
+	unknown  map[string]bool // actions no module or action plugin provides
 }
 
 type notify struct {
@@ -158,6 +175,10 @@ func (c *checker) task(t *playbook.Task) {
 		return
 	}
 	c.seen[key] = true
+	if c.unknown[t.Action] {
+		c.add(t.Pos, "unknown-module", "couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", t.Action)
+		return
+	}
 	short := playbook.ShortName(t.Action)
 	switch short {
 	case playbook.ActionIncludeRole:
@@ -195,9 +216,6 @@ func (c *checker) args(t *playbook.Task) {
 	m, ok := module.Lookup(t.Action)
 	if !ok || len(t.Args) == 0 || anyTemplated(t.Args) {
 		return
-	}
-	if _, hasArgs := t.Attrs["args"]; hasArgs {
-		return // args: may be a templated dict merged at run time
 	}
 	if _, err := m.Doc().Validate(t.Args); err != nil {
 		c.add(t.Pos, "module-args", "%s: %v", t.Action, err)

@@ -38,6 +38,8 @@ func TestLintFindsEverythingBeforeConnecting(t *testing.T) {
 		"site.yml:13 undefined-handler The requested handler 'restart nothing'",
 		"site.yml:22 undefined-role the role 'ghost' was not found",
 		"site.yml:24 missing-tasks-file include_tasks: could not find 'missing.yml'",
+		"site.yml:25 unknown-module couldn't resolve module/action 'copyy'.",
+		"site.yml:28 unknown-module couldn't resolve module/action 'community.nothere.thing'.",
 	}
 	if len(got) != len(want) {
 		t.Errorf("got %d findings, want %d:\n%v", len(got), len(want), got)
