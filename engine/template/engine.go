@@ -137,7 +137,10 @@ func (e *Engine) RenderString(s string, ctx *Context) (res string, err error) {
 	return e.renderText(s, e.newSession(ctx), stringSyntax(), "")
 }
 
-// Expr evaluates a bare Jinja expression as Ansible's convert_bare does (`var:` in debug).
+// Expr evaluates a bare Jinja expression as Ansible's convert_bare does for
+// debug's `var:`: it is templated as "{{ expr }}", so a bare variable keeps its
+// type and list/dict/bool results are native, while other results are text
+// (as in ansible-playbook, `{{ 1 + 1 }}` gives "2").
 func (e *Engine) Expr(expr string, ctx *Context) (res any, err error) {
 	defer guard(&err)
 	if !strings.Contains(expr, "{{") && !strings.Contains(expr, "{%") {
