@@ -101,12 +101,12 @@ func (l *loopInfo) attr(name string) (any, bool) {
 		if l.index > 0 {
 			return l.items[l.index-1], true
 		}
-		return &Undefined{name: "previtem", hint: "there is no previous item"}, true
+		return &undefined{name: "previtem", hint: "there is no previous item"}, true
 	case "nextitem":
 		if l.index < n-1 {
 			return l.items[l.index+1], true
 		}
-		return &Undefined{name: "nextitem", hint: "there is no next item"}, true
+		return &undefined{name: "nextitem", hint: "there is no next item"}, true
 	case "cycle":
 		return fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) {
 			if len(a) == 0 {
@@ -116,7 +116,7 @@ func (l *loopInfo) attr(name string) (any, bool) {
 		}), true
 	case "changed":
 		return fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) {
-			v := Tuple(a)
+			v := tuple(a)
 			if l.hasLast && equal(l.last, v) {
 				return false, nil
 			}
@@ -154,13 +154,13 @@ func (m *macro) call(a []any, kw *value.Dict) (any, error) {
 			}
 			f.vars[p] = v
 		default:
-			f.vars[p] = &Undefined{name: p, hint: fmt.Sprintf("parameter '%s' was not provided", p)}
+			f.vars[p] = &undefined{name: p, hint: fmt.Sprintf("parameter '%s' was not provided", p)}
 		}
 	}
 	if len(a) > len(m.params) {
 		extra = a[len(m.params):]
 	}
-	f.vars["varargs"] = Tuple(extra)
+	f.vars["varargs"] = tuple(extra)
 	kwargs := value.NewDict()
 	for _, k := range kw.Keys() {
 		isParam := false

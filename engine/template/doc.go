@@ -14,7 +14,7 @@
 //	parser.go, ast.go  Jinja2's grammar into a syntax tree
 //	eval.go         evaluation: names, getattr/getitem, slices, calls, rendering of statements
 //	operators.go    Python semantics of operators; control.go for loops and macros
-//	values.go       Python truthiness, equality, ordering, Undefined
+//	values.go       Python truthiness, equality, ordering, undefined
 //	pytext.go       str()/repr() of values, Python float printing
 //	pyformat.go     `%` formatting and str.format
 //	literal.go      ast.literal_eval of rendered text, `#jinja2:` overrides

@@ -57,7 +57,7 @@ func (ev *evaluator) renderNodes(body []node, f *frame, out *strings.Builder) er
 // outputText is how a value prints inside a template: None is empty (Ansible's finalize).
 func outputText(v any) (string, error) {
 	switch x := v.(type) {
-	case *Undefined:
+	case *undefined:
 		return "", x.err()
 	case nil:
 		return "", nil
@@ -149,7 +149,7 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		}
 		m, ok := fn.(*macro)
 		if !ok {
-			if u, isU := fn.(*Undefined); isU {
+			if u, isU := fn.(*undefined); isU {
 				return u.err()
 			}
 			return fmt.Errorf("{%% call %%} needs a macro, got %s", typeName(fn))
@@ -285,7 +285,7 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 		}
 		return out, nil
 	case *tupleExpr:
-		out := make(Tuple, 0, len(x.items))
+		out := make(tuple, 0, len(x.items))
 		for _, it := range x.items {
 			v, err := ev.eval(it, f)
 			if err != nil {
@@ -301,7 +301,7 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if u, ok := k.(*Undefined); ok {
+			if u, ok := k.(*undefined); ok {
 				return nil, u.err()
 			}
 			v, err := ev.eval(x.vals[i], f)
@@ -324,7 +324,7 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 			return ev.eval(x.then, f)
 		}
 		if x.els == nil {
-			return &Undefined{name: "", hint: "the inline if-expression on line evaluated to false and no else section was defined."}, nil
+			return &undefined{name: "", hint: "the inline if-expression on line evaluated to false and no else section was defined."}, nil
 		}
 		return ev.eval(x.els, f)
 	case *unaryExpr:
@@ -404,7 +404,7 @@ func (ev *evaluator) evalCompare(x *compareExpr, f *frame) (any, error) {
 func (ev *evaluator) getattr(obj any, attr string) (any, error) {
 	obj = resolveLazy(obj)
 	switch o := obj.(type) {
-	case *Undefined:
+	case *undefined:
 		return o, nil
 	case *loopInfo:
 		if v, ok := o.attr(attr); ok {
@@ -428,17 +428,17 @@ func (ev *evaluator) getattr(obj any, attr string) (any, error) {
 // getitem is Jinja's subscript: item first, then attribute.
 func (ev *evaluator) getitem(obj any, key any) (any, error) {
 	obj = resolveLazy(obj)
-	if u, ok := obj.(*Undefined); ok {
+	if u, ok := obj.(*undefined); ok {
 		return u, nil
 	}
-	if u, ok := key.(*Undefined); ok {
+	if u, ok := key.(*undefined); ok {
 		return nil, u.err()
 	}
 	v, err := ev.item(obj, key, false)
 	if err != nil {
 		return nil, err
 	}
-	if u, ok := v.(*Undefined); ok {
+	if u, ok := v.(*undefined); ok {
 		if s, isStr := key.(string); isStr && hasMethod(obj, s) {
 			return &boundMethod{recv: obj, name: s}, nil
 		}
@@ -448,14 +448,14 @@ func (ev *evaluator) getitem(obj any, key any) (any, error) {
 }
 
 func (ev *evaluator) item(obj any, key any, isAttr bool) (any, error) {
-	missing := func() *Undefined {
+	missing := func() *undefined {
 		k := ToText(key)
 		if !isAttr {
 			if _, isStr := key.(string); !isStr {
 				k = pyRepr(key)
 			}
 		}
-		return &Undefined{obj: obj, attr: k, hasO: true}
+		return &undefined{obj: obj, attr: k, hasO: true}
 	}
 	switch o := obj.(type) {
 	case *value.Dict, map[string]any, Mapping, *namespace:
@@ -472,7 +472,7 @@ func (ev *evaluator) item(obj any, key any, isAttr bool) (any, error) {
 			return missing(), nil
 		}
 		return ev.resolveValue(v)
-	case []any, Tuple, []string:
+	case []any, tuple, []string:
 		l, _ := asList(o)
 		i, ok := key.(int)
 		if b, isB := key.(bool); isB {
@@ -518,7 +518,7 @@ func resolveLazy(v any) any {
 	if l, ok := v.(Lazy); ok {
 		r, err := l.Resolve()
 		if err != nil {
-			return &Undefined{hint: err.Error()}
+			return &undefined{hint: err.Error()}
 		}
 		return r
 	}
@@ -530,7 +530,7 @@ func (ev *evaluator) evalSlice(x *sliceExpr, f *frame) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u, ok := obj.(*Undefined); ok {
+	if u, ok := obj.(*undefined); ok {
 		return nil, u.err()
 	}
 	bound := func(e expr) (int, bool, error) {
@@ -605,8 +605,8 @@ func (ev *evaluator) evalSlice(x *sliceExpr, f *frame) (any, error) {
 	for _, i := range picks {
 		out = append(out, idx(i))
 	}
-	if _, ok := obj.(Tuple); ok {
-		return Tuple(out), nil
+	if _, ok := obj.(tuple); ok {
+		return tuple(out), nil
 	}
 	return out, nil
 }
@@ -712,7 +712,7 @@ func (ev *evaluator) evalCall(x *callExpr, f *frame) (any, error) {
 			return nil, fmt.Errorf("loop() takes exactly one argument")
 		}
 		return c.recurse(a[0])
-	case *Undefined:
+	case *undefined:
 		return nil, c.err()
 	}
 	return nil, fmt.Errorf("'%s' object is not callable", typeName(fn))

@@ -151,7 +151,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		if u, ok := v.(*Undefined); ok {
+		if u, ok := v.(*undefined); ok {
 			if given(p[0]) && p[0] != nil {
 				return nil, fmt.Errorf("%s", ToText(p[0]))
 			}

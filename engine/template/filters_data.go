@@ -277,7 +277,7 @@ func filterSubelements(ev *evaluator, v any, a []any, kw *value.Dict) (any, erro
 			return nil, fmt.Errorf("the key %s should point to a list, got '%s'", keys[len(keys)-1], ToText(cur))
 		}
 		for _, s := range sub {
-			out = append(out, Tuple{el, s})
+			out = append(out, tuple{el, s})
 		}
 	}
 	return out, nil

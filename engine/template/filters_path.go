@@ -35,7 +35,7 @@ func init() {
 	}))
 	register("win_splitdrive", pathFilter(func(p string) any {
 		d, rest := winSplitDrive(p)
-		return Tuple{d, rest}
+		return tuple{d, rest}
 	}))
 	register("expanduser", pathFilter(func(p string) any {
 		if p == "~" || strings.HasPrefix(p, "~/") {
@@ -74,10 +74,10 @@ func init() {
 		base := p[strings.LastIndex(p, "/")+1:]
 		i := strings.LastIndex(base, ".")
 		if i <= 0 || strings.Trim(base[:i], ".") == "" {
-			return Tuple{p, ""}
+			return tuple{p, ""}
 		}
 		cut := len(p) - len(base) + i
-		return Tuple{p[:cut], p[cut:]}
+		return tuple{p[:cut], p[cut:]}
 	}))
 	register("path_join", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		var parts []string

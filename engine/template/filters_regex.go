@@ -87,7 +87,7 @@ func filterRegexFindall(ev *evaluator, v any, a []any, kw *value.Dict) (any, err
 		case n == 1:
 			out = append(out, g(1))
 		default:
-			t := Tuple{}
+			t := tuple{}
 			for i := 1; i <= n; i++ {
 				t = append(t, g(i))
 			}

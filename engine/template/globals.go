@@ -28,7 +28,7 @@ func init() {
 			if len(a) > 0 {
 				hint = ToText(a[0])
 			}
-			return &Undefined{hint: hint}, nil
+			return &undefined{hint: hint}, nil
 		}),
 	}
 }

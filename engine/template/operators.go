@@ -11,7 +11,7 @@ import (
 // Python semantics of Jinja operators: arithmetic, comparison, concatenation.
 
 func unaryOp(op string, v any) (any, error) {
-	if u, ok := v.(*Undefined); ok {
+	if u, ok := v.(*undefined); ok {
 		return nil, u.err()
 	}
 	switch op {
@@ -43,15 +43,15 @@ func unaryOp(op string, v any) (any, error) {
 func compareOp2(op string, l, r any) (bool, error) {
 	switch op {
 	case "eq", "ne":
-		if u, ok := l.(*Undefined); ok {
+		if u, ok := l.(*undefined); ok {
 			return false, u.err()
 		}
-		if u, ok := r.(*Undefined); ok {
+		if u, ok := r.(*undefined); ok {
 			return false, u.err()
 		}
 		return equal(l, r) == (op == "eq"), nil
 	case "in", "notin":
-		if u, ok := l.(*Undefined); ok {
+		if u, ok := l.(*undefined); ok {
 			return false, u.err()
 		}
 		c, err := contains(r, l)
@@ -77,10 +77,10 @@ func compareOp2(op string, l, r any) (bool, error) {
 }
 
 func binaryOp(op string, l, r any) (any, error) {
-	if u, ok := l.(*Undefined); ok {
+	if u, ok := l.(*undefined); ok {
 		return nil, u.err()
 	}
-	if u, ok := r.(*Undefined); ok {
+	if u, ok := r.(*undefined); ok {
 		return nil, u.err()
 	}
 	l, r = plain(l), plain(r)
@@ -210,15 +210,15 @@ func binaryOp(op string, l, r any) (any, error) {
 			}
 			return nil, fmt.Errorf("can only concatenate str (not \"%s\") to str", typeName(r))
 		}
-		_, lt := l.(Tuple)
+		_, lt := l.(tuple)
 		ll, lok := asList(l)
 		rl, rok := asList(r)
-		_, rt := r.(Tuple)
+		_, rt := r.(tuple)
 		if lok && rok && lt == rt {
 			out := make([]any, 0, len(ll)+len(rl))
 			out = append(append(out, ll...), rl...)
 			if lt {
-				return Tuple(out), nil
+				return tuple(out), nil
 			}
 			return out, nil
 		}

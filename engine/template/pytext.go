@@ -20,7 +20,7 @@ func ToText(v any) string {
 		return string(x)
 	case nil:
 		return "None"
-	case *Undefined:
+	case *undefined:
 		return ""
 	}
 	return pyRepr(v)
@@ -55,7 +55,7 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteString(quoteStr(x))
 	case value.Unsafe:
 		b.WriteString(quoteStr(string(x)))
-	case Tuple:
+	case tuple:
 		b.WriteByte('(')
 		for i, it := range x {
 			if i > 0 {
@@ -97,7 +97,7 @@ func writeRepr(b *strings.Builder, v any) {
 			writeRepr(b, val)
 		}
 		b.WriteByte('}')
-	case *Undefined:
+	case *undefined:
 		b.WriteString("Undefined")
 	case value.Vaulted:
 		b.WriteString(quoteStr(x.Ciphertext))
@@ -201,13 +201,13 @@ func typeName(v any) string {
 		return "str"
 	case value.Unsafe:
 		return "AnsibleUnsafeText"
-	case Tuple:
+	case tuple:
 		return "tuple"
 	case []any, []string:
 		return "list"
 	case *value.Dict, map[string]any, Mapping:
 		return "dict"
-	case *Undefined:
+	case *undefined:
 		return "AnsibleUndefined"
 	case *macro:
 		return "Macro"
@@ -226,7 +226,7 @@ func objName(v any) string {
 		return "list object"
 	case string, value.Unsafe:
 		return "str object"
-	case Tuple:
+	case tuple:
 		return "tuple object"
 	case int:
 		return "int object"
