@@ -418,6 +418,14 @@ func (ev *evaluator) getattr(obj any, attr string) (any, error) {
 		if v, ok := o.d.Get(attr); ok {
 			return v, nil
 		}
+	case pyDatetime:
+		if v, ok := o.attr(attr); ok {
+			return v, nil
+		}
+	case pyTimedelta:
+		if v, ok := o.attr(attr); ok {
+			return v, nil
+		}
 	}
 	if hasMethod(obj, attr) {
 		return &boundMethod{recv: obj, name: attr}, nil

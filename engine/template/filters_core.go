@@ -198,9 +198,7 @@ func init() {
 		}
 		return strftime(ToText(v), t), nil
 	})
-	register("to_datetime", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
-		return nil, fmt.Errorf("to_datetime is not supported by gorun (Python datetime objects)")
-	})
+	register("to_datetime", filterToDatetime)
 	register("urldecode", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		s, err := url.QueryUnescape(ToText(v))
 		if err != nil {

@@ -84,6 +84,9 @@ func binaryOp(op string, l, r any) (any, error) {
 		return nil, u.err()
 	}
 	l, r = plain(l), plain(r)
+	if res, ok, err := datetimeOp(op, l, r); ok {
+		return res, err
+	}
 	if op == "~" {
 		ls, err := outputText(l)
 		if err != nil {

@@ -107,6 +107,8 @@ func writeJSON(b *strings.Builder, v any, indent, level int, sortKeys, ascii boo
 		b.WriteByte('}')
 	case *undefined:
 		return x.err()
+	case pyDatetime:
+		writeJSONString(b, strings.Replace(x.String(), " ", "T", 1), ascii)
 	default:
 		return fmt.Errorf("Object of type %s is not JSON serializable", typeName(v))
 	}

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"strconv"
@@ -22,6 +23,10 @@ func ToText(v any) string {
 		return "None"
 	case *undefined:
 		return ""
+	case pyDatetime:
+		return x.String()
+	case pyTimedelta:
+		return x.String()
 	}
 	return pyRepr(v)
 }
@@ -107,6 +112,32 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteString("<LoopContext>")
 	case *macro:
 		b.WriteString("<Macro '" + x.name + "'>")
+	case pyDatetime:
+		t := x.t
+		fmt.Fprintf(b, "datetime.datetime(%d, %d, %d, %d, %d", t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute())
+		if t.Second() != 0 || t.Nanosecond() != 0 {
+			fmt.Fprintf(b, ", %d", t.Second())
+		}
+		if us := t.Nanosecond() / 1000; us != 0 {
+			fmt.Fprintf(b, ", %d", us)
+		}
+		b.WriteByte(')')
+	case pyTimedelta:
+		days, secs, micros := x.parts()
+		var parts []string
+		if days != 0 {
+			parts = append(parts, fmt.Sprintf("days=%d", days))
+		}
+		if secs != 0 {
+			parts = append(parts, fmt.Sprintf("seconds=%d", secs))
+		}
+		if micros != 0 {
+			parts = append(parts, fmt.Sprintf("microseconds=%d", micros))
+		}
+		if len(parts) == 0 {
+			parts = []string{"0"}
+		}
+		b.WriteString("datetime.timedelta(" + strings.Join(parts, ", ") + ")")
 	case *boundMethod:
 		b.WriteString("<built-in method " + x.name + " of " + objName(x.recv) + ">")
 	case fnValue:
@@ -211,6 +242,10 @@ func typeName(v any) string {
 		return "AnsibleUndefined"
 	case *macro:
 		return "Macro"
+	case pyDatetime:
+		return "datetime"
+	case pyTimedelta:
+		return "timedelta"
 	case value.Vaulted:
 		return "AnsibleVaultEncryptedUnicode"
 	}

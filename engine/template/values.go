@@ -133,6 +133,8 @@ func truthy(v any) (bool, error) {
 		return mapLen(x) > 0, nil
 	case *undefined:
 		return false, x.err()
+	case pyTimedelta:
+		return x.d != 0, nil
 	}
 	return true, nil
 }
@@ -276,6 +278,9 @@ func equal(a, b any) bool {
 	case *undefined:
 		_, ok := b.(*undefined)
 		return ok
+	case pyDatetime:
+		y, ok := b.(pyDatetime)
+		return ok && x.t.Equal(y.t)
 	}
 	return a == b
 }
@@ -293,6 +298,16 @@ func compare(a, b any) (int, error) {
 			return 1, nil
 		}
 		return 0, nil
+	}
+	if da, ok := a.(pyDatetime); ok {
+		if db, ok := b.(pyDatetime); ok {
+			return da.t.Compare(db.t), nil
+		}
+	}
+	if ta, ok := a.(pyTimedelta); ok {
+		if tb, ok := b.(pyTimedelta); ok {
+			return compareInts(int(ta.d), int(tb.d)), nil
+		}
 	}
 	if sa, ok := a.(string); ok {
 		if sb, ok := b.(string); ok {
