@@ -1,8 +1,12 @@
 package playbook
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"gorun/engine/value"
 )
 
 func known(name string, _ []string) bool {
@@ -71,5 +75,44 @@ func TestParseKV(t *testing.T) {
 	got, _ = ParseKV(`msg="hello {{ a | default('x y') }}" x='1 2'`, false)
 	if got["msg"] != "hello {{ a | default('x y') }}" || got["x"] != "1 2" {
 		t.Errorf("%v", got)
+	}
+}
+
+func TestLegacyInclude(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("inc.yml", "- debug: msg=x\n")
+	write("site.yml", `- hosts: all
+  tasks:
+    - include: inc.yml x=1
+    - include: inc.yml
+      loop: [1]
+    - include: "{{ f }}.yml"
+`)
+	var deprecations []string
+	l := &Loader{KnownAction: known, Deprecate: func(m string) { deprecations = append(deprecations, m) }}
+	pb, err := l.LoadPlaybook(filepath.Join(dir, "site.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := pb.Plays[0].Tasks[0].Block
+	static, ok := blocks[0].(*Block)
+	if !ok || !static.Implicit || len(static.Block) != 1 {
+		t.Fatalf("a static include is not an import: %#v", blocks[0])
+	}
+	if v, _ := value.ToDict(static.Attrs["vars"]).Get("x"); v != "1" {
+		t.Errorf("include's k=v did not become vars: %v", static.Attrs["vars"])
+	}
+	for _, i := range []int{1, 2} {
+		if tk, ok := blocks[i].(*Task); !ok || tk.Action != ActionIncludeTasks {
+			t.Errorf("item %d: a looped or templated include is not an include_tasks: %#v", i, blocks[i])
+		}
+	}
+	if len(deprecations) != 3 || !strings.Contains(deprecations[0], `"include" is deprecated`) {
+		t.Errorf("deprecations %q", deprecations)
 	}
 }
