@@ -58,6 +58,7 @@ func TestLab(t *testing.T) {
 		{"lineinfile", lineinfileScenario},
 		{"blockinfile", blockinfileScenario},
 		{"replace", replaceScenario},
+		{"misc", miscScenario},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
 	}
@@ -202,13 +203,14 @@ func loadResults(t *testing.T, path string) []any {
 
 var (
 	backupName = regexp.MustCompile(`\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~`)
-	ansibleTmp = regexp.MustCompile(`/\.ansible/tmp/|/ansible-local`)
+	fetchedHost = regexp.MustCompile(`/fetched/h\d/`)
+	ansibleTmp  = regexp.MustCompile(`/\.ansible/tmp/|/ansible-local`)
 )
 
 // volatile are result keys whose values differ between any two runs.
 var volatile = map[string]bool{
 	"invocation": true, "atime": true, "mtime": true, "ctime": true, "inode": true, "dev": true,
-	"_ansible_no_log": true, "warnings": true, "deprecations": true,
+	"_ansible_no_log": true, "warnings": true, "deprecations": true, "exception": true,
 }
 
 // normalize drops what legitimately differs between the engines: run-time
@@ -234,6 +236,7 @@ func normalize(v any) any {
 		}
 		return out
 	case string:
+		t = fetchedHost.ReplaceAllString(t, "/fetched/HOST/")
 		return backupName.ReplaceAllString(t, ".BACKUP~")
 	}
 	return v
