@@ -202,7 +202,7 @@ func loadResults(t *testing.T, path string) []any {
 }
 
 var (
-	backupName = regexp.MustCompile(`\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~`)
+	backupName  = regexp.MustCompile(`\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~`)
 	fetchedHost = regexp.MustCompile(`/fetched/h\d/`)
 	ansibleTmp  = regexp.MustCompile(`/\.ansible/tmp/|/ansible-local`)
 )
