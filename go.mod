@@ -21,9 +21,16 @@ require (
 	golang.org/x/crypto v0.59.0
 )
 
-require github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
+require (
+	github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
+	github.com/digitalocean/go-libvirt v0.0.0-20261013170128-efbbdf578ac8 // indirect
+	github.com/kdomanski/iso9660 v0.4.0 // indirect
+	libvirt.org/go/libvirtxml v1.12008.0 // indirect
+)
 
 require (
+	github.com/BurntSushi/toml v1.6.0
+	github.com/jmespath/go-jmespath v0.4.0
 	github.com/kr/fs v0.1.0 // indirect
 	github.com/mattn/go-runewidth v0.0.31
 	github.com/pmezard/go-difflib v1.0.0

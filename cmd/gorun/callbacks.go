@@ -1,10 +1,8 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"gorun/engine/config"
 	"gorun/engine/output"
@@ -16,7 +14,6 @@ func newCallback(name string, cfg *config.Config, stdout, stderr io.Writer, verb
 	if name == "" {
 		name = cfg.String("DEFAULT_STDOUT_CALLBACK")
 	}
-	name = strings.TrimPrefix(strings.TrimPrefix(name, "ansible.builtin."), "community.general.")
 	if name == "" {
 		name = "default"
 	}
@@ -28,12 +25,5 @@ func newCallback(name string, cfg *config.Config, stdout, stderr io.Writer, verb
 		},
 		Check: check,
 	}
-	switch name {
-	case "default":
-		return output.NewDefault(stdout, stderr, opts)
-	case "minimal", "oneline":
-		// The ad-hoc callbacks are not merged yet: the default one stands in.
-		return output.NewDefault(stdout, stderr, opts)
-	}
-	return nil, fmt.Errorf("Invalid callback for stdout specified: %s (gorun has default, minimal, oneline, json)", name)
+	return output.ByName(name, stdout, stderr, opts)
 }

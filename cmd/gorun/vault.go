@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -60,7 +59,7 @@ func optionsError(format string, a ...any) error {
 // vaultMain runs ansible-vault with args (without the program name) and
 // returns its exit code.
 func vaultMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &vaultCLI{in: bufio.NewReader(stdin), rawIn: stdin, out: stdout, err: stderr}
+	c := &vaultCLI{in: stdin, out: stdout, err: stderr}
 	opts, err := c.parse(args)
 	if err == nil && opts != nil {
 		err = c.run(opts)
@@ -102,10 +101,9 @@ var vaultUsage = func() string {
 
 // vaultCLI holds the streams of one run.
 type vaultCLI struct {
-	in    *bufio.Reader // shared by password prompts and plaintext read from stdin
-	rawIn io.Reader     // to detect a terminal
-	out   io.Writer
-	err   io.Writer
+	in  io.Reader // password prompts read lines from it, then plaintext the rest
+	out io.Writer
+	err io.Writer
 }
 
 // parse reads the action and its options. It returns nil options when help

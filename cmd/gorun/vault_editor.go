@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -25,9 +26,10 @@ type vaultEditor struct {
 	cli     *vaultCLI
 }
 
-// encrypt is the "encrypt" action.
-func (c *vaultCLI) encrypt(ed *vaultEditor, o *vaultOptions, sec vault.Secret) error {
-	if len(o.args) == 0 && isTerminal(c.rawIn) {
+// encryptFiles is the "encrypt" action.
+func (ed *vaultEditor) encryptFiles(o *vaultOptions, sec vault.Secret) error {
+	c := ed.cli
+	if len(o.args) == 0 && isTerminal(c.in) {
 		fmt.Fprintln(c.err, "Reading plaintext input from stdin")
 	}
 	for _, f := range argsOrStdin(o.args) {
@@ -50,9 +52,10 @@ func (c *vaultCLI) encrypt(ed *vaultEditor, o *vaultOptions, sec vault.Secret) e
 	return nil
 }
 
-// decrypt is the "decrypt" action.
-func (c *vaultCLI) decrypt(ed *vaultEditor, o *vaultOptions) error {
-	if len(o.args) == 0 && isTerminal(c.rawIn) {
+// decryptFiles is the "decrypt" action.
+func (ed *vaultEditor) decryptFiles(o *vaultOptions) error {
+	c := ed.cli
+	if len(o.args) == 0 && isTerminal(c.in) {
 		fmt.Fprintln(c.err, "Reading ciphertext input from stdin")
 	}
 	for _, f := range argsOrStdin(o.args) {
@@ -192,13 +195,22 @@ func (ed *vaultEditor) editHelper(name string, sec vault.Secret, existing []byte
 	argv = append(argv, tmp)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	// The editor owns the terminal: a ctrl-c or hangup meant for it must not
+	// kill gorun before the plaintext file is removed.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	err = cmd.Run()
+	signal.Stop(sigs)
 	// Like Ansible, the editor's exit status is not checked; only failing
 	// to start it is an error.
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) {
-			return fmt.Errorf("Unable to execute the command \"%s\": %v", strings.Join(argv, " "), err)
-		}
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		return fmt.Errorf("Unable to execute the command \"%s\": %v", strings.Join(argv, " "), err)
+	}
+	select {
+	case <-sigs:
+		return &vaultError{code: 99, msg: "User interrupted execution"}
+	default:
 	}
 	edited, err := ed.cli.readData(tmp)
 	if err != nil {

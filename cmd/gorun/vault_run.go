@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -59,11 +57,11 @@ func (c *vaultCLI) run(o *vaultOptions) error {
 
 	switch o.action {
 	case "encrypt":
-		return c.encrypt(ed, o, encrypt)
+		return ed.encryptFiles(o, encrypt)
 	case "encrypt_string":
-		return c.encryptString(ed, o, encrypt, readStdin)
+		return ed.encryptStrings(o, encrypt, readStdin)
 	case "decrypt":
-		return c.decrypt(ed, o)
+		return ed.decryptFiles(o)
 	case "create":
 		if len(o.args) != 1 {
 			return optionsError("ansible-vault create can take only one filename argument")
@@ -169,47 +167,14 @@ func (c *vaultCLI) warn(msg string) {
 	fmt.Fprint(c.err, wrapText("[WARNING]: "+msg, 79)+"\n")
 }
 
-// wrapText fills words greedily into lines of at most width columns, the
-// common case of Python's textwrap.wrap (long words are not split).
-func wrapText(s string, width int) string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = w
-		case len(line)+1+len(w) <= width:
-			line += " " + w
-		default:
-			lines = append(lines, line)
-			line = w
-		}
-	}
-	return strings.Join(append(lines, line), "\n")
-}
-
-// promptPassword shows text on stderr and reads a password: without echo
-// from a terminal, otherwise one line from stdin (getpass's fallback).
+// promptPassword asks for a password on stdin, without echo on a terminal.
 func (c *vaultCLI) promptPassword(text string) ([]byte, error) {
-	fmt.Fprint(c.err, text)
-	if f, ok := c.rawIn.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		pw, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(c.err)
-		return pw, err
-	}
-	pw, err := c.readLine()
-	fmt.Fprintln(c.err)
-	return pw, err
+	return vault.ReaderPrompt(c.in, c.err)(text)
 }
 
-// readLine reads one line from stdin without its line break; io.EOF when
-// stdin is exhausted before any byte.
+// readLine reads one line from stdin without its line break.
 func (c *vaultCLI) readLine() ([]byte, error) {
-	line, err := c.in.ReadBytes('\n')
-	if len(line) == 0 && err != nil {
-		return nil, io.EOF
-	}
-	return bytes.TrimRight(line, "\r\n"), nil
+	return vault.ReadLine(c.in)
 }
 
 // isTerminal reports whether w is a terminal, as Python's isatty.
@@ -225,6 +190,10 @@ func (c *vaultCLI) loadVaultSettings() (vaultSettings, error) {
 	if err != nil {
 		// Ansible fails while importing its constants, before the CLI runs.
 		return vaultSettings{}, &vaultError{code: 5, msg: err.Error(), plain: true}
+	}
+	if id := cfg.String("DEFAULT_VAULT_IDENTITY"); id != vault.DefaultID {
+		// Ansible would label unlabelled secrets with it; gorun always uses "default".
+		return vaultSettings{}, fmt.Errorf("vault_identity = %s (from %s) is not supported by gorun yet; only the default label %q is", id, cfg.Origin("DEFAULT_VAULT_IDENTITY"), vault.DefaultID)
 	}
 	for _, w := range cfg.Warnings() {
 		c.warn(w)

@@ -24,8 +24,9 @@ type stringInput struct {
 	name   string
 }
 
-// encryptString is the "encrypt_string" action.
-func (c *vaultCLI) encryptString(ed *vaultEditor, o *vaultOptions, sec vault.Secret, readStdin bool) error {
+// encryptStrings is the "encrypt_string" action.
+func (ed *vaultEditor) encryptStrings(o *vaultOptions, sec vault.Secret, readStdin bool) error {
+	c := ed.cli
 	var inputs []stringInput
 	if o.prompt {
 		in, err := c.promptString(o.showInput)

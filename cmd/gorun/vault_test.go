@@ -53,7 +53,13 @@ func vaultDir(t *testing.T) string {
 	t.Helper()
 	t.Setenv("TMPDIR", t.TempDir())
 	dir := t.TempDir()
-	t.Setenv("HOME", dir) // no ~/.ansible.cfg of the machine
+	t.Setenv("HOME", dir)             // no ~/.ansible.cfg of the machine
+	for _, kv := range os.Environ() { // and no ANSIBLE_* settings: realVault gets none either
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "ANSIBLE_") {
+			t.Setenv(k, "")
+			os.Unsetenv(k)
+		}
+	}
 	write(t, filepath.Join(dir, "pw1"), "first\n", 0o600)
 	write(t, filepath.Join(dir, "pw2"), "second", 0o600)
 	write(t, filepath.Join(dir, "pw-script.sh"), "#!/bin/sh\necho second\n", 0o700)
@@ -239,6 +245,18 @@ func TestVaultEditCreate(t *testing.T) {
 	if r := gorunVault(t, dir, "", "edit", "--vault-id", "prod@pw2", g); r.code != 1 || !strings.Contains(r.stderr, "Unable to execute the command") {
 		t.Fatalf("edit with missing editor: %+v", r)
 	}
+	// An interrupt while the editor runs aborts without saving, and still
+	// removes the plaintext.
+	before := read(t, g)
+	interrupting := filepath.Join(dir, "interrupting.sh")
+	write(t, interrupting, "#!/bin/sh\necho 'lost: true' >> \"$1\"\nkill -INT $PPID\nsleep 1\n", 0o700)
+	t.Setenv("EDITOR", interrupting)
+	if r := gorunVault(t, dir, "", "edit", "--vault-id", "prod@pw2", g); r.code != 99 || r.stderr != "ERROR! User interrupted execution\n" {
+		t.Fatalf("interrupted edit: %+v", r)
+	}
+	if read(t, g) != before {
+		t.Error("interrupted edit changed the file")
+	}
 	left, _ := os.ReadDir(tmp)
 	if len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
@@ -311,6 +329,13 @@ func TestVaultConfigSettings(t *testing.T) {
 	if got.code != want.code || got.stderr != want.stderr {
 		t.Errorf("vault_id_match: gorun %+v\nansible-vault %+v", got, want)
 	}
+
+	// A vault identity label other than "default" is refused, not ignored.
+	t.Setenv("ANSIBLE_VAULT_IDENTITY", "mine")
+	if r := gorunVault(t, dir, "", "view", "d.yml"); r.code != 1 || !strings.Contains(r.stderr, "vault_identity = mine (from env: ANSIBLE_VAULT_IDENTITY) is not supported") {
+		t.Errorf("vault_identity: %+v", r)
+	}
+	os.Unsetenv("ANSIBLE_VAULT_IDENTITY")
 
 	// A broken setting stops everything, with Ansible's message and code.
 	t.Setenv("ANSIBLE_FORKS", "lots")

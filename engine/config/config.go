@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -222,6 +223,33 @@ func (c *Config) Deprecations() []string {
 		return nil
 	}
 	return c.deprecations
+}
+
+// Dump lists the base settings as `ansible-config dump` prints them,
+// sorted by name, one "NAME(ORIGIN) = VALUE" line each; onlyChanged keeps
+// those not at their default (--only-changed). Plugin options and private
+// settings are not listed, as in ansible-config.
+func (c *Config) Dump(onlyChanged bool) []string {
+	lines := []string{"CONFIG_FILE() = " + pyStr(nilIfEmpty(c.file))}
+	for _, s := range baseSettings {
+		if strings.HasPrefix(s.Name, "_") {
+			continue
+		}
+		r := c.values[s.Name]
+		if onlyChanged && r.origin == "default" {
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%s(%s) = %s", s.Name, r.origin, pyStr(r.value)))
+	}
+	sort.Strings(lines)
+	return lines
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // Get returns a setting's typed value: bool, int, float64, string,

@@ -131,6 +131,7 @@ func (f *iniFile) get(section, key string) (string, bool) {
 	if f == nil {
 		return "", false
 	}
+	key = strings.ToLower(key) // ConfigParser.optionxform
 	sect, ok := f.sections[section]
 	if !ok && section != "DEFAULT" {
 		return "", false

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"gorun/engine/value"
 )
 
 // convert gives a raw value (a string from env or ini, or a default from
@@ -70,8 +72,7 @@ func convert(v any, typ, basedir string) (any, error) {
 		}
 		return parts, nil
 	case "dict", "dictionary":
-		switch v.(type) {
-		case map[string]any:
+		if value.IsMapping(v) {
 			return v, nil
 		}
 		return nil, fmt.Errorf("Invalid type provided for \"dictionary\": %s", pyStr(v))
@@ -287,13 +288,26 @@ func pyStr(v any) string {
 	case []any:
 		q := make([]string, len(x))
 		for i, e := range x {
-			if s, ok := e.(string); ok {
-				q[i] = pyRepr(s)
-			} else {
-				q[i] = pyStr(e)
-			}
+			q[i] = pyItem(e)
 		}
 		return "[" + strings.Join(q, ", ") + "]"
 	}
+	if value.IsMapping(v) {
+		var q []string
+		for _, k := range value.Keys(v) {
+			e, _ := value.Lookup(v, k)
+			q = append(q, pyRepr(k)+": "+pyItem(e))
+		}
+		return "{" + strings.Join(q, ", ") + "}"
+	}
 	return fmt.Sprint(v)
+}
+
+// pyItem renders a value inside a list or dict, where Python shows
+// strings with their quotes.
+func pyItem(v any) string {
+	if s, ok := v.(string); ok {
+		return pyRepr(s)
+	}
+	return pyStr(v)
 }

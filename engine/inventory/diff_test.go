@@ -16,6 +16,7 @@ import (
 // test is skipped when Ansible is not installed.
 func ansibleInventory(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
+	skipShort(t)
 	bin, err := exec.LookPath("ansible-inventory")
 	if err != nil {
 		t.Skip("ansible-inventory not installed")
@@ -29,6 +30,14 @@ func ansibleInventory(t *testing.T, args ...string) (string, string, error) {
 	return out.String(), errb.String(), err
 }
 
+// skipShort skips tests that run Ansible (slow: a Python start per call)
+// under "go test -short".
+func skipShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Ansible; skipped with -short")
+	}
+}
+
 // diffCases are inventories under testdata compared with ansible-inventory.
 var diffCases = []struct {
 	name    string
@@ -39,6 +48,10 @@ var diffCases = []struct {
 	{"ini", []string{"ini_basic/hosts"}, []string{"web01", "alpha", "localhost"}, ""},
 	{"yaml", []string{"yaml_basic/inventory.yml"}, []string{"pg2", "web10.example.com"}, ""},
 	{"json", []string{"json_inv/inv.json"}, []string{"j1"}, ""},
+	{"toml", []string{"toml_inv/inventory.toml"}, []string{"tomcat3"}, ""},
+	{"missing", []string{"does/not/exist"}, nil, ""},
+	{"empty", []string{"bad/../empty_inv/empty"}, nil, ""},
+	{"scalars", []string{"scalars/inventory.yml"}, []string{"s1"}, ""},
 	{"script", []string{"script_inv/inv.py"}, []string{"s1", "simple"}, ""},
 	{"script-host", []string{"script_host/inv.sh"}, []string{"h2"}, ""},
 	{"dir", []string{"dir_mixed"}, []string{"app1"}, ""},
@@ -158,6 +171,42 @@ func TestDifferentialAnsibleInventory(t *testing.T) {
 				t.Fatal(err)
 			}
 			sameJSON(t, "--list --export", got, want)
+
+			want, _, err = ansibleInventory(t, append(args, "--list", "--yaml")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if y, err := ListYAML(inv); err != nil || y != want {
+				t.Errorf("--list --yaml differs (%v)\n%s", err, unifiedDiff(t, y, want))
+			}
+
+			want, _, err = ansibleInventory(t, append(args, "--list", "--yaml", "--export")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if y, err := ListExportYAML(inv); err != nil || y != want {
+				t.Errorf("--list --yaml --export differs (%v)\n%s", err, unifiedDiff(t, y, want))
+			}
+
+			for _, export := range []bool{false, true} {
+				targs := append(append([]string{}, args...), "--list", "--toml")
+				list := ListTOML
+				if export {
+					targs, list = append(targs, "--export"), ListExportTOML
+				}
+				want, stderr, err := ansibleInventory(t, targs...)
+				got, gerr := list(inv)
+				switch {
+				case err != nil && gerr == nil && want == "" && got == "":
+					// Nothing to print: ansible-inventory exits 1 silently.
+				case err != nil && gerr == nil:
+					t.Errorf("%v: Ansible failed (%s) but gorun did not", targs, stderr)
+				case err == nil && gerr != nil:
+					t.Errorf("%v: gorun failed: %v", targs, gerr)
+				case err == nil && got != want:
+					t.Errorf("%v differs\n%s", targs, unifiedDiff(t, got, want))
+				}
+			}
 
 			want, _, err = ansibleInventory(t, append(args, "--graph", "--vars")...)
 			if err != nil {

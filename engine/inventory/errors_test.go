@@ -58,3 +58,63 @@ func TestBadSourcesWarnLikeAnsible(t *testing.T) {
 		})
 	}
 }
+
+// TestUnparsedIsFailed: with INVENTORY_ANY_UNPARSED_IS_FAILED or
+// INVENTORY_UNPARSED_IS_FAILED, Ansible stops with an error; so does gorun.
+func TestUnparsedIsFailed(t *testing.T) {
+	src, _ := filepath.Abs("testdata/bad/no_value")
+	for _, tc := range []struct {
+		env  string
+		opts Options
+	}{
+		{"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=True", Options{Sources: []string{src}, AnyUnparsedIsFailed: true}},
+		{"ANSIBLE_INVENTORY_UNPARSED_FAILED=True", Options{Sources: []string{src}, UnparsedIsFailed: true}},
+	} {
+		t.Setenv(strings.SplitN(tc.env, "=", 2)[0], "True")
+		_, stderr, err := ansibleInventory(t, "-i", src, "--list")
+		os.Unsetenv(strings.SplitN(tc.env, "=", 2)[0])
+		if err == nil {
+			t.Fatalf("%s: ansible-inventory succeeded", tc.env)
+		}
+		_, gerr := Load(tc.opts)
+		if gerr == nil || !strings.Contains(collapse(stderr), "ERROR! "+gerr.Error()) {
+			t.Errorf("%s: gorun error %v; Ansible:\n%s", tc.env, gerr, stderr)
+		}
+	}
+}
+
+// TestInventoryPluginConfigIsUnsupported: a YAML file that configures an
+// inventory plugin (constructed, a cloud plugin...) is an error naming the
+// plugin, not a silent warning, because gorun has no inventory plugins.
+func TestInventoryPluginConfigIsUnsupported(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "inv.yml")
+	if err := os.WriteFile(src, []byte("plugin: constructed\nstrict: true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(Options{Sources: []string{src}})
+	if err == nil || !strings.Contains(err.Error(), "'constructed'") || !strings.Contains(err.Error(), "not supported by gorun") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestBadVarsFilesFailLikeAnsible: a group_vars file that is not a mapping
+// stops ansible-inventory with "failed to combine variables"; gorun returns
+// the same error.
+func TestBadVarsFilesFailLikeAnsible(t *testing.T) {
+	for _, name := range []string{"list", "string"} {
+		src, _ := filepath.Abs(filepath.Join("testdata/bad_vars", name, "hosts"))
+		_, stderr, err := ansibleInventory(t, "-i", src, "--list")
+		if err == nil {
+			t.Fatalf("%s: ansible-inventory succeeded", name)
+		}
+		inv, err := Load(Options{Sources: []string{src}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ListJSON(inv)
+		if err == nil || !strings.Contains(stderr, "ERROR! "+err.Error()) {
+			t.Errorf("%s: gorun %v\nansible: %s", name, err, stderr)
+		}
+	}
+}

@@ -28,18 +28,41 @@ func newHost(inv *Inventory, name string) *Host {
 // must not be modified; use SetVar.
 func (h *Host) InventoryVars() *value.Dict { return h.vars }
 
-// SetVar sets a host variable (Host.set_variable; mappings replace, as
-// combine_vars does with the default hash_behaviour).
-func (h *Host) SetVar(key string, v any) { h.vars.Set(key, v) }
+// SetVar sets a host variable as Host.set_variable does (a mapping over a
+// mapping is combined per hash_behaviour).
+func (h *Host) SetVar(key string, v any) {
+	h.lock()
+	defer h.unlock()
+	setVar(h.vars, key, v, h.inv != nil && h.inv.opts.MergeHashes)
+}
+
+// lock and unlock guard the host with its inventory's mutex.
+func (h *Host) lock() {
+	if h.inv != nil {
+		h.inv.mu.Lock()
+	}
+}
+
+func (h *Host) unlock() {
+	if h.inv != nil {
+		h.inv.mu.Unlock()
+	}
+}
 
 // Groups returns every group the host belongs to, including "all" and the
 // ancestors of its groups.
-func (h *Host) Groups() []*Group { return h.groups }
+func (h *Host) Groups() []*Group {
+	h.lock()
+	defer h.unlock()
+	return append([]*Group(nil), h.groups...)
+}
 
 // GroupNames returns the magic variable group_names: the names of the host's
 // groups except "all", sorted ("ungrouped" is included when the host is in it,
 // as in Ansible).
 func (h *Host) GroupNames() []string {
+	h.lock()
+	defer h.unlock()
 	names := []string{}
 	for _, g := range h.groups {
 		if g.Name != "all" {

@@ -1,20 +1,40 @@
 // Package inventory reads Ansible inventories as ansible-core 2.14 does: INI,
-// YAML and JSON files, executable inventory scripts, "h1,h2," host lists and
-// directories of these; group_vars/ and host_vars/ beside the inventory and
-// beside the playbook; and host patterns (all, *, globs, ~regex, a:b, a:&b,
-// a:!b, group[0], group[1:3]).
+// YAML, JSON and TOML files, executable inventory scripts, "h1,h2," host
+// lists and directories of these; group_vars/ and host_vars/ beside the
+// inventory and beside the playbook; and host patterns (all, *, globs,
+// ~regex, a:b, a,b, a:&b, a:!b, group[0], group[-1], group[1:3], --limit
+// with @file).
 //
 // The data model follows ansible/inventory/{data,group,host}.py: every group
-// is below "all", hosts in no group are in "ungrouped", group depth decides
-// the order in which group variables apply, and an implicit localhost exists
-// for patterns that name it without the inventory defining it.
+// is below "all", hosts in no group are in "ungrouped", group depth and
+// ansible_group_priority decide the order in which group variables apply,
+// and an implicit localhost exists for patterns that name it without the
+// inventory defining it.
+//
+// Typical use:
+//
+//	inv, err := inventory.Load(inventory.Options{Sources: []string{"hosts"}, PlaybookDirs: []string{dir}})
+//	// print inv.Warnings as [WARNING]: lines (or set Options.Warn)
+//	err = inv.SetLimit("web:!web3")          // --limit
+//	hosts, err := inv.Hosts("webservers:&prod") // a play's hosts:
+//	layers, err := inv.Layers(hosts[0])        // precedence levels 3-10 for the variable manager
+//	inv.AddHost("new", []string{"grp"}, vars)  // add_host
+//	inv.AddHostToGroup(h, "os_debian")         // group_by
+//
+// ansible-inventory's output: ListJSON, ListExportJSON, ListYAML,
+// ListExportYAML, ListTOML, ListExportTOML, HostJSON, HostYAML and GraphText
+// return exactly what it prints; the JSON and graph forms lack the final
+// newline that Ansible's display adds, the YAML and TOML forms end with one
+// and Ansible adds nothing. For --playbook-dir, pass it in PlaybookDirs.
 package inventory
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 
 	"gorun/engine/value"
 )
@@ -31,15 +51,41 @@ type Options struct {
 	// Decrypt decrypts a vault-encrypted group_vars/host_vars file. When nil,
 	// such a file is an error ("Attempting to decrypt but no vault secrets found").
 	Decrypt func([]byte) ([]byte, error)
+	// UnparsedIsFailed makes it an error when no source could be parsed
+	// (INVENTORY_UNPARSED_IS_FAILED); by default that is a warning.
+	UnparsedIsFailed bool
+	// AnyUnparsedIsFailed makes it an error when any source cannot be parsed
+	// (INVENTORY_ANY_UNPARSED_IS_FAILED); by default that is a warning.
+	AnyUnparsedIsFailed bool
+	// IgnoreExts replaces INVENTORY_IGNORE_EXTS (nil: DefaultIgnoreExts) and
+	// IgnorePatterns is INVENTORY_IGNORE_PATTERNS: which files of an
+	// inventory directory are skipped.
+	IgnoreExts     []string
+	IgnorePatterns []string
+	// PatternMismatch is HOST_PATTERN_MISMATCH for patterns that match no
+	// host: "warning" (the default when empty), "error" or "ignore".
+	PatternMismatch string
+	// NoUnparsedWarning turns off "No inventory was parsed, only implicit
+	// localhost is available" (INVENTORY_UNPARSED_WARNING=False).
+	NoUnparsedWarning bool
+	// MergeHashes is hash_behaviour=merge: mappings defined at several
+	// levels are merged recursively instead of replaced.
+	MergeHashes bool
 	// Warn receives warnings as Ansible would print them ([WARNING]: ...
 	// without the prefix). When nil they are collected in Inventory.Warnings.
 	Warn func(msg string)
 }
 
-// Inventory holds the hosts and groups of all sources.
+// Inventory holds the hosts and groups of all sources. Its methods are safe
+// for concurrent use (the runner asks for hosts and variables from many
+// goroutines); Options.Warn is called with the inventory locked and must not
+// call back into it. Dicts returned by Vars and InventoryVars must not be
+// modified.
 type Inventory struct {
 	// Warnings collects warnings when Options.Warn is nil.
 	Warnings []string
+
+	mu sync.Mutex
 
 	opts       Options
 	groups     map[string]*Group
@@ -52,9 +98,10 @@ type Inventory struct {
 	currentSource string
 	limit         []string
 	patternCache  map[string][]*Host
-	varsCache     map[string]*value.Dict // file path -> decoded vars
-	dirCache      map[string]string      // group_vars/host_vars path -> real dir or ""
-	foundCache    map[string][]string    // dir + entity -> vars files
+	varsCache     map[string]varsFileData // file path -> decoded vars
+	dirCache      map[string]string       // group_vars/host_vars path -> real dir or ""
+	foundCache    map[string][]string     // dir + entity -> vars files
+	dynamic       []dynamicChange         // add_host and group_by calls, for Refresh
 }
 
 // localhostNames is C.LOCALHOST: names that refer to the controller.
@@ -73,7 +120,7 @@ func New(opts Options) *Inventory {
 		hosts:        map[string]*Host{},
 		warned:       map[string]bool{},
 		patternCache: map[string][]*Host{},
-		varsCache:    map[string]*value.Dict{},
+		varsCache:    map[string]varsFileData{},
 		dirCache:     map[string]string{},
 		foundCache:   map[string][]string{},
 	}
@@ -107,7 +154,9 @@ func Load(opts Options) (*Inventory, error) {
 		if err := inv.reconcile(); err != nil {
 			return nil, err
 		}
-	} else {
+	} else if opts.UnparsedIsFailed {
+		return nil, fmt.Errorf("No inventory was parsed, please check your configuration and options.")
+	} else if !opts.NoUnparsedWarning {
 		inv.warn("No inventory was parsed, only implicit localhost is available")
 	}
 	inv.opts.Sources = absSources(opts.Sources)
@@ -121,11 +170,26 @@ func absPath(p string) string {
 			p = filepath.Join(home, p[1:])
 		}
 	}
-	p = os.ExpandEnv(p)
+	p = expandVars(p)
 	if abs, err := filepath.Abs(p); err == nil {
 		return abs
 	}
 	return filepath.Clean(p)
+}
+
+// envVar is posixpath's _varprog: $NAME or ${NAME}.
+var envVar = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
+
+// expandVars is os.path.expandvars: known environment variables are
+// replaced, unknown ones left as written.
+func expandVars(p string) string {
+	return envVar.ReplaceAllStringFunc(p, func(m string) string {
+		name := strings.Trim(m[1:], "{}")
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return m
+	})
 }
 
 func absSources(srcs []string) []string {
@@ -155,19 +219,37 @@ func (inv *Inventory) warn(msg string) {
 }
 
 // Group returns the named group, or nil.
-func (inv *Inventory) Group(name string) *Group { return inv.groups[name] }
+func (inv *Inventory) Group(name string) *Group {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return inv.groups[name]
+}
 
 // Groups returns every group in the order it was created ("all" and
 // "ungrouped" first).
-func (inv *Inventory) Groups() []*Group { return inv.groupOrder }
+func (inv *Inventory) Groups() []*Group {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return append([]*Group(nil), inv.groupOrder...)
+}
 
 // AllHosts returns every host defined by the inventory in the order it was
 // first seen (the implicit localhost is not among them).
-func (inv *Inventory) AllHosts() []*Host { return inv.hostOrder }
+func (inv *Inventory) AllHosts() []*Host {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return append([]*Host(nil), inv.hostOrder...)
+}
 
 // Host returns the named host; for localhost, 127.0.0.1 and ::1 not defined in
 // the inventory it returns the implicit localhost (InventoryData.get_host).
 func (inv *Inventory) Host(name string) *Host {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return inv.lookupHost(name)
+}
+
+func (inv *Inventory) lookupHost(name string) *Host {
 	if h := inv.hosts[name]; h != nil {
 		return h
 	}
@@ -193,6 +275,8 @@ func (inv *Inventory) implicitLocalhost(name string) *Host {
 // add_host's groups). Group names are used as given: Ansible's default
 // (TRANSFORM_INVALID_GROUP_CHARS=never) only warns about odd characters.
 func (inv *Inventory) AddGroup(name string) *Group {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	g := inv.addGroup(name)
 	inv.clearCaches()
 	return g
@@ -234,7 +318,7 @@ func (inv *Inventory) addHost(name, group string, port int) (*Host, error) {
 		inv.hostOrder = append(inv.hostOrder, h)
 		if inv.currentSource != "" {
 			h.vars.Set("inventory_file", inv.currentSource)
-			h.vars.Set("inventory_dir", filepath.Dir(inv.currentSource))
+			h.vars.Set("inventory_dir", basedir(inv.currentSource))
 		} else {
 			h.vars.Set("inventory_file", nil)
 			h.vars.Set("inventory_dir", nil)
@@ -251,6 +335,32 @@ func (inv *Inventory) addHost(name, group string, port int) (*Host, error) {
 		g.addHost(h)
 	}
 	return h, nil
+}
+
+// setVar is Group/Host.set_variable: a mapping set over a mapping is
+// combined with combine_vars, anything else replaces.
+func setVar(d *value.Dict, key string, v any, mergeHashes bool) {
+	combine(d, value.DictOf(key, v), mergeHashes)
+}
+
+// basedir is ansible.utils.path.basedir: a directory itself, a file's
+// directory, and for anything else (a host list) the string "None", which is
+// what Ansible ends up storing in inventory_dir.
+func basedir(source string) string {
+	st, err := os.Stat(source)
+	switch {
+	case err == nil && st.IsDir():
+		return source
+	case err == nil:
+		return filepath.Dir(source)
+	}
+	return "None"
+}
+
+// Sources returns the inventory sources as Ansible records them in
+// ansible_inventory_sources: absolute paths, host lists unchanged.
+func (inv *Inventory) Sources() []string {
+	return append([]string(nil), inv.opts.Sources...)
 }
 
 // addChild is InventoryData.add_child: child may name a group or a host.
@@ -273,10 +383,14 @@ func (inv *Inventory) addChild(group, child string) error {
 // setVariable is InventoryData.set_variable for a group or host named entity.
 func (inv *Inventory) setVariable(entity, key string, v any) error {
 	if g := inv.groups[entity]; g != nil {
-		return g.SetVar(key, v)
+		if key == "ansible_group_priority" {
+			return g.setPriority(v)
+		}
+		setVar(g.vars, key, v, inv.opts.MergeHashes)
+		return nil
 	}
 	if h := inv.hosts[entity]; h != nil {
-		h.SetVar(key, v)
+		setVar(h.vars, key, v, inv.opts.MergeHashes)
 		return nil
 	}
 	return fmt.Errorf("Could not identify group or host named %s", entity)
@@ -328,51 +442,4 @@ func (inv *Inventory) reconcile() error {
 
 func (inv *Inventory) clearCaches() {
 	inv.patternCache = map[string][]*Host{}
-}
-
-// AddHost adds a host at run time, as the add_host module does: the host is
-// created if new (in "all"), vars are merged onto its variables, it joins
-// groups (created if needed), and the inventory is reconciled.
-func (inv *Inventory) AddHost(name string, groups []string, vars *value.Dict) (*Host, error) {
-	h := inv.hosts[name]
-	if h == nil {
-		var err error
-		if h, err = inv.addHost(name, "all", -1); err != nil {
-			return nil, err
-		}
-	}
-	for _, k := range vars.Keys() {
-		v, _ := vars.Get(k)
-		h.vars.Set(k, v)
-	}
-	for _, gname := range groups {
-		inv.addGroup(gname).addHost(h)
-	}
-	return h, inv.reconcile()
-}
-
-// AddHostToGroup puts h in group (created if needed, under the given parents),
-// as group_by does, and reconciles the inventory.
-func (inv *Inventory) AddHostToGroup(h *Host, group string, parents ...string) error {
-	g := inv.addGroup(group)
-	for _, p := range parents {
-		if _, err := inv.addGroup(p).addChild(g); err != nil {
-			return err
-		}
-	}
-	if !contains(h.groups, g) {
-		g.addHost(h)
-	}
-	return inv.reconcile()
-}
-
-// GroupsDict returns the magic variable "groups": every group name (in the
-// order groups were created) mapped to the names of its hosts, descendants
-// included, in inventory order.
-func (inv *Inventory) GroupsDict() *value.Dict {
-	d := value.NewDict(len(inv.groupOrder))
-	for _, g := range inv.groupOrder {
-		d.Set(g.Name, hostNames(g.Hosts()))
-	}
-	return d
 }

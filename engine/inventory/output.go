@@ -39,7 +39,7 @@ func (inv *Inventory) hostVarsForOutput(h *Host, export bool) (*value.Dict, erro
 		if err != nil {
 			return nil, err
 		}
-		merge(d, files)
+		combine(d, files, inv.opts.MergeHashes)
 		return removeInternal(d), nil
 	}
 	d, err := h.Vars()
@@ -56,7 +56,7 @@ func (inv *Inventory) groupVarsForOutput(g *Group) (*value.Dict, error) {
 	if err != nil {
 		return nil, err
 	}
-	merge(d, files)
+	combine(d, files, inv.opts.MergeHashes)
 	if g.Priority != 1 {
 		d.Set("ansible_group_priority", g.Priority)
 	}
@@ -222,4 +222,78 @@ func (inv *Inventory) graphGroup(g *Group, depth int, withVars bool) ([]string, 
 		lines = append(lines, graphVars(gv, depth)...)
 	}
 	return lines, nil
+}
+
+// ListYAML returns what "ansible-inventory --list --yaml" prints: the group
+// tree under "all" with each host's variables at its first appearance.
+func ListYAML(inv *Inventory) (string, error) { return listYAML(inv, false) }
+
+// ListExportYAML is "ansible-inventory --list --yaml --export".
+func ListExportYAML(inv *Inventory) (string, error) { return listYAML(inv, true) }
+
+func listYAML(inv *Inventory, export bool) (string, error) {
+	seen := map[string]bool{}
+	var format func(g *Group) (*value.Dict, error)
+	format = func(g *Group) (*value.Dict, error) {
+		entry := value.NewDict()
+		children := value.NewDict()
+		for _, c := range g.children {
+			if c.Name == "all" {
+				continue
+			}
+			sub, err := format(c)
+			if err != nil {
+				return nil, err
+			}
+			merge(children, sub)
+		}
+		entry.Set("children", children)
+		hosts := value.NewDict()
+		if g.Name != "all" {
+			for _, h := range g.hosts {
+				hv := value.NewDict()
+				if !seen[h.Name] {
+					seen[h.Name] = true
+					var err error
+					if hv, err = inv.hostVarsForOutput(h, export); err != nil {
+						return nil, err
+					}
+				}
+				hosts.Set(h.Name, hv)
+			}
+		}
+		entry.Set("hosts", hosts)
+		if export {
+			gv, err := inv.groupVarsForOutput(g)
+			if err != nil {
+				return nil, err
+			}
+			if gv.Len() > 0 {
+				entry.Set("vars", gv)
+			}
+		}
+		removeEmpty(entry)
+		return value.DictOf(g.Name, entry), nil
+	}
+	top, err := format(inv.groups["all"])
+	if err != nil {
+		return "", err
+	}
+	return pyYAML(top), nil
+}
+
+// HostYAML is "ansible-inventory --host PATTERN --yaml".
+func HostYAML(inv *Inventory, pattern string) (string, error) {
+	hosts, err := inv.Hosts(pattern)
+	if err != nil {
+		return "", err
+	}
+	if len(hosts) != 1 {
+		return "", fmt.Errorf("You must pass a single valid host to --host parameter")
+	}
+	hv, err := inv.hostVarsForOutput(hosts[0], false)
+	if err != nil {
+		return "", err
+	}
+	return pyYAML(hv), nil
 }

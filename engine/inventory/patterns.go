@@ -1,9 +1,12 @@
 package inventory
 
 import (
+	"errors"
 	"fmt"
+	"math/rand"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -62,6 +65,8 @@ func orderPatterns(patterns []string) []string {
 // --limit does (InventoryManager.subset). "@file" reads one pattern per line.
 // An empty pattern removes the limit.
 func (inv *Inventory) SetLimit(pattern string) error {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	inv.clearCaches()
 	if pattern == "" {
 		inv.limit = nil
@@ -102,6 +107,8 @@ func (inv *Inventory) Hosts(pattern string) ([]*Host, error) {
 
 // HostsFor is Hosts for a list of patterns (a play's "hosts:" list).
 func (inv *Inventory) HostsFor(patterns []string) ([]*Host, error) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	var split []string
 	for _, p := range patterns {
 		split = append(split, SplitPattern(p)...)
@@ -128,6 +135,31 @@ func (inv *Inventory) HostsFor(patterns []string) ([]*Host, error) {
 		hosts = kept
 	}
 	return dedupHosts(hosts), nil
+}
+
+// OrderHosts applies a play's "order" keyword to hosts in inventory order:
+// inventory, reverse_inventory, sorted, reverse_sorted or shuffle.
+func OrderHosts(hosts []*Host, order string) ([]*Host, error) {
+	out := append([]*Host(nil), hosts...)
+	switch order {
+	case "", "inventory":
+	case "reverse_inventory":
+		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+			out[i], out[j] = out[j], out[i]
+		}
+	case "sorted", "reverse_sorted":
+		sort.SliceStable(out, func(i, j int) bool {
+			if order == "sorted" {
+				return out[i].Name < out[j].Name
+			}
+			return out[i].Name > out[j].Name
+		})
+	case "shuffle":
+		rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	default:
+		return nil, fmt.Errorf("Invalid 'order' specified for inventory hosts: %s", order)
+	}
+	return out, nil
 }
 
 func dedupHosts(hosts []*Host) []*Host {
@@ -302,92 +334,17 @@ func (inv *Inventory) enumerate(pattern string) ([]*Host, error) {
 		}
 	}
 	if len(results) == 0 && localhostNames[pattern] {
-		results = append(results, inv.Host(pattern))
+		results = append(results, inv.lookupHost(pattern))
 	}
 	if len(results) == 0 && !matchedGroups && pattern != "all" {
-		inv.warn("Could not match supplied host pattern, ignoring: " + pattern)
-	}
-	return results, nil
-}
-
-// compilePattern is _match_list's compilation: "~regex" is a Python regex
-// matched at the start of the name, anything else a shell glob matched
-// against the whole name.
-func compilePattern(pattern string) (*regexp.Regexp, error) {
-	var expr string
-	if pattern[0] == '~' {
-		expr = `^(?:` + pattern[1:] + `)`
-	} else {
-		expr = globToRegexp(pattern)
-	}
-	re, err := regexp.Compile(expr)
-	if err != nil {
-		return nil, fmt.Errorf("Invalid host list pattern: %s", pattern)
-	}
-	return re, nil
-}
-
-// globToRegexp is fnmatch.translate: * ? [seq] [!seq], anchored at both ends.
-func globToRegexp(pat string) string {
-	var b strings.Builder
-	b.WriteString(`(?s)^`)
-	rs := []rune(pat)
-	for i := 0; i < len(rs); i++ {
-		c := rs[i]
-		switch c {
-		case '*':
-			b.WriteString(`.*`)
-			for i+1 < len(rs) && rs[i+1] == '*' {
-				i++
-			}
-		case '?':
-			b.WriteString(`.`)
-		case '[':
-			j := i + 1
-			if j < len(rs) && rs[j] == '!' {
-				j++
-			}
-			if j < len(rs) && rs[j] == ']' {
-				j++
-			}
-			for j < len(rs) && rs[j] != ']' {
-				j++
-			}
-			if j >= len(rs) {
-				b.WriteString(`\[`)
-				continue
-			}
-			stuff := string(rs[i+1 : j])
-			i = j
-			if stuff == "" {
-				b.WriteString(`[^\x{0}-\x{10FFFF}]`) // fnmatch: "[]" never matches
-				continue
-			}
-			if stuff == "!" {
-				b.WriteString(`.`)
-				continue
-			}
-			neg := false
-			if stuff[0] == '!' {
-				neg = true
-				stuff = stuff[1:]
-			}
-			b.WriteString(`[`)
-			if neg {
-				b.WriteString(`^`)
-			}
-			for _, r := range stuff {
-				switch r {
-				case '\\', '[', ']', '^':
-					b.WriteRune('\\')
-				}
-				b.WriteRune(r)
-			}
-			b.WriteString(`]`)
+		msg := "Could not match supplied host pattern, ignoring: " + pattern
+		switch inv.opts.PatternMismatch {
+		case "error":
+			return nil, errors.New(msg)
+		case "ignore":
 		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
+			inv.warn(msg)
 		}
 	}
-	b.WriteString(`$`)
-	return b.String()
+	return results, nil
 }

@@ -103,6 +103,7 @@ func ansiblePython(t *testing.T) string {
 }
 
 func TestPatternsAgainstAnsible(t *testing.T) {
+	skipShort(t)
 	if _, err := exec.LookPath("ansible"); err != nil {
 		t.Skip("ansible not installed")
 	}
@@ -164,5 +165,33 @@ func TestPatternsAgainstAnsible(t *testing.T) {
 		if wantHosts := append([]string{}, want[i].Hosts...); !reflect.DeepEqual(names, wantHosts) {
 			t.Errorf("pattern %q limit %v:\n got %q\nwant %q", pattern, limit, names, wantHosts)
 		}
+	}
+}
+
+func TestOrderHosts(t *testing.T) {
+	var hosts []*Host
+	for _, n := range []string{"b", "c", "a"} {
+		hosts = append(hosts, &Host{Name: n})
+	}
+	names := func(hs []*Host) string {
+		var s []string
+		for _, h := range hs {
+			s = append(s, h.Name)
+		}
+		return strings.Join(s, ",")
+	}
+	for order, want := range map[string]string{
+		"": "b,c,a", "inventory": "b,c,a", "reverse_inventory": "a,c,b", "sorted": "a,b,c", "reverse_sorted": "c,b,a",
+	} {
+		got, err := OrderHosts(hosts, order)
+		if err != nil || names(got) != want {
+			t.Errorf("OrderHosts(%q) = %s, %v; want %s", order, names(got), err, want)
+		}
+	}
+	if got, err := OrderHosts(hosts, "shuffle"); err != nil || len(got) != 3 {
+		t.Errorf("shuffle: %v %v", got, err)
+	}
+	if _, err := OrderHosts(hosts, "random"); err == nil || err.Error() != "Invalid 'order' specified for inventory hosts: random" {
+		t.Errorf("bad order: %v", err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"gorun/engine/value"
 )
@@ -328,10 +327,7 @@ func pyNumber(tok string) (any, error) {
 		return nil, errNotLiteral
 	}
 	if base != 10 {
-		if strings.HasPrefix(lower[2:], "_") {
-			digits = strings.TrimPrefix(digits, "")
-		}
-		return pyIntValue(digits, base)
+		return pyIntValue(digits, base) // Python allows "0x_1f"
 	}
 	if strings.ContainsAny(clean, ".e") {
 		if strings.ContainsAny(clean, "abcdfghijklmnopqrstuvwxyz") {
@@ -370,13 +366,12 @@ func (p *pyParser) strings() (any, error) {
 	var out strings.Builder
 	kind := ""
 	for {
-		c := p.peek()
+		p.skipSpace()
 		start := p.pos
-		prefix := ""
 		for p.pos < len(p.src) && unicode.IsLetter(p.src[p.pos]) {
 			p.pos++
 		}
-		prefix = strings.ToLower(string(p.src[start:p.pos]))
+		prefix := strings.ToLower(string(p.src[start:p.pos]))
 		if p.pos >= len(p.src) || (p.src[p.pos] != '\'' && p.src[p.pos] != '"') || (prefix != "" && !isStringPrefix(prefix)) {
 			if out.Len() == 0 && kind == "" {
 				return nil, errNotLiteral
@@ -384,7 +379,6 @@ func (p *pyParser) strings() (any, error) {
 			p.pos = start
 			break
 		}
-		_ = c
 		isBytes := strings.Contains(prefix, "b")
 		k := "str"
 		if isBytes {
@@ -517,7 +511,3 @@ func pyStr(v any) string {
 	}
 	return fmt.Sprint(v)
 }
-
-// validUTF8 reports whether a decoded bytes literal is text (to_text would
-// otherwise fail).
-func validUTF8(s string) bool { return utf8.ValidString(s) }

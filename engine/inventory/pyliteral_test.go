@@ -24,6 +24,7 @@ var literalCases = []string{
 }
 
 func TestPyLiteralAgainstPython(t *testing.T) {
+	skipShort(t)
 	in, _ := json.Marshal(literalCases)
 	script, _ := filepath.Abs("testdata/literal_eval.py")
 	cmd := exec.Command(ansiblePython(t), script)

@@ -9,13 +9,32 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"gorun/engine/value"
 )
 
-// ignoredEntries is the manager's IGNORED expression with the default
-// INVENTORY_IGNORE_EXTS and no INVENTORY_IGNORE_PATTERNS: entries of an
-// inventory directory that are never read as inventory sources.
-var ignoredEntries = regexp.MustCompile(`^\.|^host_vars$|^group_vars$|^vars_plugins$|` +
-	`(?:\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$`)
+// DefaultIgnoreExts is INVENTORY_IGNORE_EXTS: files of an inventory
+// directory with these endings are not inventory sources.
+var DefaultIgnoreExts = []string{".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst", ".orig", ".ini", ".cfg", ".retry"}
+
+// ignoredEntries builds the manager's IGNORED expression: hidden entries,
+// host_vars, group_vars, vars_plugins, INVENTORY_IGNORE_PATTERNS (Python
+// regexes searched anywhere in the name) and INVENTORY_IGNORE_EXTS.
+func ignoredEntries(exts, patterns []string) (*regexp.Regexp, error) {
+	if exts == nil {
+		exts = DefaultIgnoreExts
+	}
+	parts := []string{`^\.`, `^host_vars$`, `^group_vars$`, `^vars_plugins$`}
+	parts = append(parts, patterns...)
+	for _, e := range exts {
+		parts = append(parts, regexp.QuoteMeta(e)+`$`)
+	}
+	re, err := regexp.Compile(strings.Join(parts, "|"))
+	if err != nil {
+		return nil, fmt.Errorf("invalid INVENTORY_IGNORE_PATTERNS %q: %v", patterns, err)
+	}
+	return re, nil
+}
 
 // pluginFailure is one inventory plugin's reason for rejecting a source.
 type pluginFailure struct {
@@ -42,9 +61,13 @@ func (inv *Inventory) parseSource(src string) (bool, error) {
 			names = append(names, e.Name())
 		}
 		sort.Strings(names)
+		ignored, err := ignoredEntries(inv.opts.IgnoreExts, inv.opts.IgnorePatterns)
+		if err != nil {
+			return false, err
+		}
 		parsed := false
 		for _, name := range names {
-			if ignoredEntries.MatchString(name) {
+			if ignored.MatchString(name) {
 				continue
 			}
 			ok, err := inv.parseSource(filepath.Join(src, name))
@@ -74,6 +97,9 @@ func (inv *Inventory) parseSource(src string) (bool, error) {
 	if _, err := os.Stat(src); src != "/etc/ansible/hosts" || err == nil {
 		for _, f := range failures {
 			inv.warn(fmt.Sprintf("\n* Failed to parse %s with %s plugin: %s", src, f.plugin, f.err))
+		}
+		if inv.opts.AnyUnparsedIsFailed {
+			return false, fmt.Errorf("Completely failed to parse inventory source %s", src)
 		}
 		inv.warn(fmt.Sprintf("Unable to parse %s as an inventory source", src))
 	}
@@ -170,7 +196,7 @@ func (inv *Inventory) parseAuto(src string) error {
 		return err
 	}
 	name := ""
-	if d, ok := data.(interface{ Get(string) (any, bool) }); ok {
+	if d, ok := data.(*value.Dict); ok {
 		if p, ok := d.Get("plugin"); ok && truthy(p) {
 			name = fmt.Sprint(p)
 		}
@@ -179,11 +205,6 @@ func (inv *Inventory) parseAuto(src string) error {
 		return fmt.Errorf("no root 'plugin' key found, '%s' is not a valid YAML inventory plugin config file", src)
 	}
 	return fmt.Errorf("inventory source %s uses the inventory plugin '%s', which is %w", src, name, errUnsupported)
-}
-
-// parseTOML would be the toml plugin; gorun does not read TOML inventories.
-func (inv *Inventory) parseTOML(src string) error {
-	return fmt.Errorf("TOML inventory %s is %w", src, errUnsupported)
 }
 
 // vaultHeader starts a file encrypted with ansible-vault.

@@ -51,6 +51,13 @@ func TestVaultedGroupVars(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameJSON(t, "--list with vault", got, want)
+	wantYAML, stderr, err := ansibleInventory(t, "-i", src, "--list", "--yaml", "--vault-password-file", pw)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if y, err := ListYAML(inv); err != nil || y != wantYAML {
+		t.Errorf("--list --yaml with vault differs (%v)\n%s", err, unifiedDiff(t, y, wantYAML))
+	}
 
 	_, stderr, err = ansibleInventory(t, "-i", src, "--list")
 	if err == nil {

@@ -2,6 +2,10 @@ package inventory
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"gorun/engine/value"
 	"gorun/engine/yamlx"
@@ -16,13 +20,40 @@ func (inv *Inventory) loadData(path string) (data any, fromJSON bool, err error)
 		return nil, false, err
 	}
 	if v, err := value.FromJSON(raw); err == nil {
-		return v, true, nil
+		return ansibleJSON(v), true, nil
 	}
 	v, warnings, err := yamlx.Load(raw, path)
 	for _, w := range warnings {
 		inv.warn(w.Msg)
 	}
 	return v, false, err
+}
+
+// ansibleJSON applies AnsibleJSONDecoder's object hook: an object with an
+// "__ansible_vault" key is a vaulted value, one with "__ansible_unsafe" an
+// unsafe string (the forms ansible-inventory and callbacks write).
+func ansibleJSON(v any) any {
+	switch t := v.(type) {
+	case []any:
+		for i := range t {
+			t[i] = ansibleJSON(t[i])
+		}
+	case *value.Dict:
+		for _, k := range t.Keys() {
+			x, _ := t.Get(k)
+			t.Set(k, ansibleJSON(x))
+		}
+		for _, k := range t.Keys() {
+			x, _ := t.Get(k)
+			if s, ok := x.(string); ok && k == "__ansible_vault" {
+				return value.Vaulted{Ciphertext: s}
+			}
+			if s, ok := x.(string); ok && k == "__ansible_unsafe" {
+				return value.Unsafe(s)
+			}
+		}
+	}
+	return v
 }
 
 // pyTypeName is how Python prints type(v) for values from Ansible's loaders.
@@ -62,6 +93,12 @@ func pyTypeName(v any, fromJSON bool) string {
 	return fmt.Sprintf("<class '%T'>", v)
 }
 
+// pyTypeShort is the bare Python type name ("list" for "<class 'list'>").
+func pyTypeShort(v any, fromJSON bool) string {
+	name := strings.TrimSuffix(strings.TrimPrefix(pyTypeName(v, fromJSON), "<class '"), "'>")
+	return name[strings.LastIndex(name, ".")+1:]
+}
+
 // parseYAML is the yaml inventory plugin: top-level keys are groups, each
 // with optional "hosts", "children" and "vars".
 func (inv *Inventory) parseYAML(path string) error {
@@ -80,6 +117,11 @@ func (inv *Inventory) parseYAML(path string) error {
 		return fmt.Errorf("Plugin configuration YAML file, not YAML inventory")
 	}
 	y := yamlInv{inv: inv, fromJSON: fromJSON}
+	if !fromJSON {
+		if y.nonString, err = nonStringNames(inv, path); err != nil {
+			return err
+		}
+	}
 	for _, name := range root.Keys() {
 		gd, _ := root.Get(name)
 		if _, err := y.group(name, gd); err != nil {
@@ -90,8 +132,79 @@ func (inv *Inventory) parseYAML(path string) error {
 }
 
 type yamlInv struct {
-	inv      *Inventory
-	fromJSON bool
+	inv       *Inventory
+	fromJSON  bool
+	nonString map[string]any // group and host keys that are not strings in the YAML, with their values
+}
+
+// nonStringNames finds the group names (top-level and "children" keys) and
+// host patterns ("hosts" keys) that YAML loads as numbers, booleans or null,
+// such as 1234 or yes. gorun's mappings have string keys, but Ansible rejects
+// these, so they are remembered by the key text yamlx gives them.
+func nonStringNames(inv *Inventory, path string) (map[string]any, error) {
+	raw, err := inv.readSource(path)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := yamlx.Parse(raw, path)
+	if err != nil || doc.Root == nil {
+		return nil, err
+	}
+	found := map[string]any{}
+	check := func(k *yaml.Node) {
+		if k.Kind == yaml.ScalarNode && k.Style == 0 && k.Tag != "!!str" {
+			if x := yamlx.Resolve(k.Value); !isString(x) {
+				found[yamlxKey(x)] = x
+			}
+		}
+	}
+	pairs := func(n *yaml.Node, f func(k, v *yaml.Node)) {
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				f(n.Content[i], n.Content[i+1])
+			}
+		}
+	}
+	var groups func(n *yaml.Node)
+	groups = func(n *yaml.Node) {
+		pairs(n, func(name, body *yaml.Node) {
+			check(name)
+			pairs(body, func(k, v *yaml.Node) {
+				switch k.Value {
+				case "hosts":
+					pairs(v, func(host, _ *yaml.Node) { check(host) })
+				case "children":
+					groups(v)
+				}
+			})
+		})
+	}
+	groups(doc.Root)
+	return found, nil
+}
+
+func isString(v any) bool {
+	_, ok := v.(string)
+	return ok
+}
+
+// yamlxKey is the string yamlx makes of a non-string mapping key.
+func yamlxKey(k any) string {
+	switch t := k.(type) {
+	case bool:
+		if t {
+			return "True"
+		}
+		return "False"
+	case nil:
+		return "None"
+	case float64:
+		return strconv.FormatFloat(t, 'g', -1, 64)
+	}
+	return fmt.Sprint(k)
 }
 
 func (y yamlInv) group(name string, data any) (string, error) {
@@ -100,6 +213,11 @@ func (y yamlInv) group(name string, data any) (string, error) {
 	if !isMap && data != nil {
 		inv.warn(fmt.Sprintf("Skipping '%s' as this is not a valid group definition", name))
 		return name, nil
+	}
+	if x, ok := y.nonString[name]; ok && !truthy(x) {
+		return "", fmt.Errorf("Unable to add group %s: Invalid empty/false group name provided: %s", pyRepr(x), pyRepr(x))
+	} else if ok {
+		return "", fmt.Errorf("Unable to add group %s: Invalid group name supplied, expected a string but got %s for %s", pyRepr(x), pyTypeName(x, true), pyRepr(x))
 	}
 	if name == "" {
 		return "", fmt.Errorf("Unable to add group %s: Invalid empty/false group name provided: %s", name, name)
@@ -152,6 +270,9 @@ func (y yamlInv) group(name string, data any) (string, error) {
 		case "hosts":
 			for _, pattern := range sub.Keys() {
 				hv, _ := sub.Get(pattern)
+				if x, ok := y.nonString[pattern]; ok {
+					return "", fmt.Errorf("Host pattern %s must be a string. Enclose integers/floats in quotation marks.", pyRepr(x))
+				}
 				names, port, err := expandHostPattern(pattern)
 				if err != nil {
 					return "", err

@@ -28,8 +28,7 @@ type DefaultOptions struct {
 	CheckModeMarkers bool
 	// ShowTaskPathOnFailure prints "task path:" before a failure below -vv.
 	ShowTaskPathOnFailure bool
-	// ResultFormat is "json" (the default, also for ""). "yaml" is not
-	// supported yet and NewDefault rejects it.
+	// ResultFormat is "json" (the default, also for "") or "yaml".
 	ResultFormat string
 	// PrettyResults is pretty_results; nil when not set.
 	PrettyResults *bool
@@ -55,6 +54,8 @@ type Default struct {
 	taskKinds    map[string]string
 }
 
+var _ Callback = (*Default)(nil)
+
 // NewDefault returns the default callback writing to stdout and stderr.
 func NewDefault(stdout, stderr io.Writer, opts DefaultOptions) (*Default, error) {
 	if err := checkResultFormat(opts.ResultFormat); err != nil {
@@ -63,21 +64,21 @@ func NewDefault(stdout, stderr io.Writer, opts DefaultOptions) (*Default, error)
 	if opts.DiffContext <= 0 {
 		opts.DiffContext = DefaultDiffContext
 	}
+	d := newDisplay(stdout, stderr, opts.DisplayOptions)
+	d.setResultFormat(opts.ResultFormat, opts.PrettyResults)
 	return &Default{
-		d:         newDisplay(stdout, stderr, opts.DisplayOptions),
-		dump:      dumper{verbosity: opts.Verbosity, pretty: opts.PrettyResults},
+		d:         d,
+		dump:      dumper{verbosity: opts.Verbosity, pretty: opts.PrettyResults, yaml: opts.ResultFormat == "yaml"},
 		opts:      opts,
 		taskKinds: map[string]string{},
 	}, nil
 }
 
-// checkResultFormat rejects the result formats not implemented.
+// checkResultFormat rejects result formats Ansible does not have.
 func checkResultFormat(f string) error {
 	switch f {
-	case "", "json":
+	case "", "json", "yaml":
 		return nil
-	case "yaml":
-		return fmt.Errorf("callback result_format %q is not supported yet (only json)", f)
 	}
 	return fmt.Errorf("callback result_format %q is invalid: choose json or yaml", f)
 }
@@ -380,7 +381,10 @@ func (c *Default) itemOK(r *Result, res map[string]any) {
 // Retry prints an until-loop attempt that will be retried.
 func (c *Default) Retry(r *Result) {
 	res := cleanCopy(r)
-	name := r.Task.Name
+	name := r.Task.OwnName
+	if name == "" {
+		name = r.Task.Name
+	}
 	msg := fmt.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", hostLabel(r), name,
 		intOf(res["retries"])-intOf(res["attempts"]))
 	if c.runIsVerbose(res, 2) {
@@ -492,4 +496,3 @@ func (c *Default) countColor(name string, n int, color string) string {
 	}
 	return s
 }
-var _ Callback = (*Default)(nil)

@@ -46,7 +46,7 @@ func (d *display) formatDiff(diffs any, context int) string {
 			if has("after_header") {
 				afterHeader = "after: " + pyStr(lookup(diff, "after_header"))
 			}
-			lines := d.unifiedDiff(diffText(lookup(diff, "before")), diffText(lookup(diff, "after")), beforeHeader, afterHeader, context)
+			lines := d.unifiedDiff(d.diffText(lookup(diff, "before")), d.diffText(lookup(diff, "after")), beforeHeader, afterHeader, context)
 			for _, l := range lines {
 				switch {
 				case strings.HasPrefix(l, "+"):
@@ -70,13 +70,16 @@ func (d *display) formatDiff(diffs any, context int) string {
 }
 
 // diffText is one side of a diff as text: mappings serialised as
-// CallbackBase._serialize_diff does, None as empty.
-func diffText(v any) string {
+// CallbackBase._serialize_diff does (ASCII-escaped JSON, or YAML with
+// result_format=yaml), None as empty.
+func (d *display) diffText(v any) string {
 	switch {
 	case v == nil:
 		return ""
+	case value.IsMapping(v) && d.yamlDiffs:
+		return pyIndent(DumpYAML(v, 4, d.lossyDiffs), "    ") + "\n"
 	case value.IsMapping(v):
-		return Dumps(v, 4, true) + "\n"
+		return DumpsASCII(v, 4, true) + "\n"
 	}
 	return pyStr(v)
 }

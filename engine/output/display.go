@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-runewidth"
-	"golang.org/x/term"
+	xterm "golang.org/x/term"
 )
 
 // DisplayOptions are the settings of Ansible's Display shared by all callbacks.
@@ -40,8 +40,11 @@ type display struct {
 	columns        int
 	noDeprecations bool
 	noActionWarns  bool
-	warned         map[string]bool
-	deprecatedSeen map[string]bool
+	// yamlDiffs and lossyDiffs serialise mappings in diffs as YAML
+	// (result_format=yaml; lossy unless pretty_results=false).
+	yamlDiffs, lossyDiffs bool
+	warned                map[string]bool
+	deprecatedSeen        map[string]bool
 }
 
 func newDisplay(stdout, stderr io.Writer, o DisplayOptions) *display {
@@ -57,14 +60,16 @@ func newDisplay(stdout, stderr io.Writer, o DisplayOptions) *display {
 		deprecatedSeen: map[string]bool{},
 	}
 	fd, isTTY := terminalFD(stdout)
-	d.color = !o.NoColor && isTTY
+	// Like Ansible (through curses), a terminal without colours gets none.
+	term := os.Getenv("TERM")
+	d.color = !o.NoColor && isTTY && term != "" && term != "dumb"
 	if o.ForceColor {
 		d.color = true
 	}
 	if d.columns <= 0 {
 		d.columns = 79
 		if isTTY {
-			if w, _, err := term.GetSize(fd); err == nil && w-1 > d.columns {
+			if w, _, err := xterm.GetSize(fd); err == nil && w-1 > d.columns {
 				d.columns = w - 1
 			}
 		}
@@ -79,7 +84,7 @@ func terminalFD(w io.Writer) (int, bool) {
 		return 0, false
 	}
 	fd := int(f.Fd())
-	return fd, term.IsTerminal(fd)
+	return fd, xterm.IsTerminal(fd)
 }
 
 // mergeColors fills the empty fields of c with Ansible's defaults.
@@ -188,4 +193,10 @@ func (d *display) deprecated(dep Deprecation) {
 	}
 	d.deprecatedSeen[text] = true
 	d.show(strings.TrimSpace(text), d.colors.Deprecate, true)
+}
+
+// setResultFormat makes diffs follow the callback's result_format.
+func (d *display) setResultFormat(format string, pretty *bool) {
+	d.yamlDiffs = format == "yaml"
+	d.lossyDiffs = pretty == nil || *pretty
 }

@@ -32,11 +32,20 @@ func Dumps(v any, indent int, sortKeys bool) string {
 	return e.b.String()
 }
 
+// DumpsASCII is Dumps with Python's default ensure_ascii=True: every
+// character outside printable ASCII is written as a \uXXXX escape.
+func DumpsASCII(v any, indent int, sortKeys bool) string {
+	e := pyEncoder{indent: indent, sortKeys: sortKeys, ascii: true}
+	e.value(v, 0)
+	return e.b.String()
+}
+
 // pyEncoder writes one json.dumps document.
 type pyEncoder struct {
 	b        strings.Builder
 	indent   int
 	sortKeys bool
+	ascii    bool
 }
 
 // newline starts a new line indented for depth, when indenting.
@@ -67,9 +76,9 @@ func (e *pyEncoder) value(v any, depth int) {
 			e.b.WriteString("false")
 		}
 	case string:
-		writePyString(&e.b, x)
+		e.str(x)
 	case value.Unsafe:
-		writePyString(&e.b, string(x))
+		e.str(string(x))
 	case value.Vaulted:
 		e.mapping([]string{"__ansible_vault"}, func(string) any { return x.Ciphertext }, depth)
 	case *value.Vaulted:
@@ -86,7 +95,7 @@ func (e *pyEncoder) value(v any, depth int) {
 		e.b.WriteString(x.String())
 	case time.Time:
 		// AnsibleJSONEncoder writes dates with isoformat().
-		writePyString(&e.b, x.Format("2006-01-02T15:04:05.999999"))
+		e.str(x.Format("2006-01-02T15:04:05.999999"))
 	case *value.Dict:
 		if x == nil {
 			e.b.WriteString("null")
@@ -106,9 +115,9 @@ func (e *pyEncoder) value(v any, depth int) {
 	case []map[string]any:
 		e.list(len(x), func(i int) any { return x[i] }, depth)
 	case error:
-		writePyString(&e.b, x.Error())
+		e.str(x.Error())
 	case fmt.Stringer:
-		writePyString(&e.b, x.String())
+		e.str(x.String())
 	default:
 		e.reflectValue(reflect.ValueOf(v), depth)
 	}
@@ -125,7 +134,7 @@ func (e *pyEncoder) reflectValue(rv reflect.Value, depth int) {
 	case reflect.Float32, reflect.Float64:
 		e.b.WriteString(PyFloat(rv.Float()))
 	case reflect.String:
-		writePyString(&e.b, rv.String())
+		e.str(rv.String())
 	case reflect.Bool:
 		e.value(rv.Bool(), depth)
 	case reflect.Slice, reflect.Array:
@@ -159,7 +168,7 @@ func (e *pyEncoder) reflectValue(rv reflect.Value, depth int) {
 		// raise TypeError. Write its Go JSON form rather than fail the run.
 		b, err := json.Marshal(rv.Interface())
 		if err != nil {
-			writePyString(&e.b, fmt.Sprint(rv.Interface()))
+			e.str(fmt.Sprint(rv.Interface()))
 			return
 		}
 		e.value(mustFromJSON(b), depth)
@@ -203,7 +212,7 @@ func (e *pyEncoder) mapping(keys []string, get func(string) any, depth int) {
 			e.b.WriteString(e.itemSep())
 		}
 		e.newline(depth + 1)
-		writePyString(&e.b, k)
+		e.str(k)
 		e.b.WriteString(": ")
 		e.value(get(k), depth+1)
 	}
@@ -217,6 +226,46 @@ func sortedCopy(keys []string) []string {
 	s := append([]string(nil), keys...)
 	sort.Strings(s)
 	return s
+}
+
+// str writes a JSON string with the encoder's escaping.
+func (e *pyEncoder) str(s string) {
+	if e.ascii {
+		writePyASCIIString(&e.b, s)
+		return
+	}
+	writePyString(&e.b, s)
+}
+
+// writePyASCIIString writes s quoted as json.dumps(ensure_ascii=True) does.
+func writePyASCIIString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r >= 0x20 && r <= 0x7e:
+			b.WriteRune(r)
+		case r > 0xffff:
+			r -= 0x10000
+			fmt.Fprintf(b, `\u%04x\u%04x`, 0xd800|(r>>10)&0x3ff, 0xdc00|r&0x3ff)
+		default:
+			fmt.Fprintf(b, `\u%04x`, r)
+		}
+	}
+	b.WriteByte('"')
 }
 
 // writePyString writes s quoted as json.dumps(ensure_ascii=False) does:

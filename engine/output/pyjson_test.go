@@ -64,13 +64,16 @@ var pyIndents = []struct {
 	indent int
 	sort   bool
 	py     string
+	ascii  bool
 }{
-	{NoIndent, false, "indent=None, sort_keys=False"},
-	{NoIndent, true, "indent=None, sort_keys=True"},
-	{4, true, "indent=4, sort_keys=True"},
-	{4, false, "indent=4, sort_keys=False"},
-	{0, true, "indent=0, sort_keys=True"},
-	{1, false, "indent=1, sort_keys=False"},
+	{NoIndent, false, "indent=None, sort_keys=False", false},
+	{NoIndent, true, "indent=None, sort_keys=True", false},
+	{4, true, "indent=4, sort_keys=True", false},
+	{4, false, "indent=4, sort_keys=False", false},
+	{0, true, "indent=0, sort_keys=True", false},
+	{1, false, "indent=1, sort_keys=False", false},
+	{NoIndent, true, "indent=None, sort_keys=True, ensure_ascii=True", true},
+	{4, false, "indent=4, sort_keys=False, ensure_ascii=True", true},
 }
 
 // TestDumpsMatchesPython dumps every case with Go and with the real Python
@@ -80,7 +83,11 @@ func TestDumpsMatchesPython(t *testing.T) {
 	prog.WriteString("import json, sys\nout = []\n")
 	for _, c := range pyCases {
 		for _, ind := range pyIndents {
-			prog.WriteString("out.append(json.dumps(" + c.py + ", ensure_ascii=False, " + ind.py + "))\n")
+			args := ind.py
+			if !ind.ascii {
+				args += ", ensure_ascii=False"
+			}
+			prog.WriteString("out.append(json.dumps(" + c.py + ", " + args + "))\n")
 		}
 	}
 	prog.WriteString("sys.stdout.write(json.dumps(out))\n")
@@ -97,6 +104,9 @@ func TestDumpsMatchesPython(t *testing.T) {
 	for _, c := range pyCases {
 		for _, ind := range pyIndents {
 			got := Dumps(c.go_, ind.indent, ind.sort)
+			if ind.ascii {
+				got = DumpsASCII(c.go_, ind.indent, ind.sort)
+			}
 			if got != want[i] {
 				t.Errorf("%s (%s):\n got %q\nwant %q", c.name, ind.py, got, want[i])
 			}

@@ -165,6 +165,8 @@ type dumper struct {
 	verbosity int
 	// pretty is the pretty_results option; nil when not set.
 	pretty *bool
+	// yaml is result_format=yaml.
+	yaml bool
 }
 
 // dump returns a result as JSON the way a callback shows it after "=>":
@@ -174,7 +176,8 @@ type dumper struct {
 // indent (NoIndent for None).
 func (d dumper) dump(result any, indent int, sortKeys bool) string {
 	if indent <= 0 {
-		if (d.pretty != nil && *d.pretty) || d.verbosity > 2 || truthy(lookup(result, "_ansible_verbose_always")) {
+		if (d.pretty != nil && *d.pretty) || (d.pretty == nil && d.yaml) || d.verbosity > 2 ||
+			truthy(lookup(result, "_ansible_verbose_always")) {
 			indent = 4
 		}
 	}
@@ -196,7 +199,47 @@ func (d dumper) dump(result any, indent int, sortKeys bool) string {
 		}
 		m.Delete("exception")
 	}
+	if d.yaml {
+		return d.yamlText(ab, indent)
+	}
 	return Dumps(ab, indent, sortKeys)
+}
+
+// yamlText is the yaml branch of _dump_results: a newline, then the YAML
+// indented (by 4 when indent is None). Lossy output (pretty_results unset
+// or true) omits stdout_lines and stderr_lines beside stdout and stderr.
+func (d dumper) yamlText(ab any, indent int) string {
+	lossy := d.pretty == nil || *d.pretty
+	if lossy {
+		for _, k := range []string{"stdout", "stderr"} {
+			_, has := value.Lookup(ab, k)
+			if _, lines := value.Lookup(ab, k+"_lines"); has && lines {
+				switch m := ab.(type) {
+				case map[string]any:
+					m[k+"_lines"] = "<omitted>"
+				case *value.Dict:
+					m.Set(k+"_lines", "<omitted>")
+				}
+			}
+		}
+	}
+	prefix := 4
+	if indent > 0 {
+		prefix = indent
+	}
+	return "\n" + pyIndent(DumpYAML(ab, indent, lossy), strings.Repeat(" ", prefix))
+}
+
+// pyIndent is textwrap.indent: prefix on every line that is not blank.
+func pyIndent(text, prefix string) string {
+	var b strings.Builder
+	for _, l := range pySplitLines(text) {
+		if strings.TrimFunc(l, isPyWhitespace) != "" {
+			b.WriteString(prefix)
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // lookup reads key from a mapping, nil otherwise.
@@ -309,3 +352,6 @@ func intOf(v any) int {
 	fmt.Sscan(pyStr(v), &n)
 	return n
 }
+
+// valueKeys are the keys of a mapping (see value.Keys).
+func valueKeys(m any) []string { return value.Keys(m) }

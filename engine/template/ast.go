@@ -43,8 +43,8 @@ type (
 		x   expr
 		ops []compareOp
 	}
-	condExpr struct{ test, then, els expr }
-	listExpr struct{ items []expr }
+	condExpr  struct{ test, then, els expr }
+	listExpr  struct{ items []expr }
 	tupleExpr struct{ items []expr }
 	dictExpr  struct{ keys, vals []expr }
 )
@@ -56,9 +56,9 @@ type compareOp struct {
 
 // args are the arguments of a call, filter or test.
 type args struct {
-	pos        []expr
-	kwNames    []string
-	kwVals     []expr
+	pos         []expr
+	kwNames     []string
+	kwVals      []expr
 	star, dstar expr
 }
 
@@ -140,13 +140,15 @@ type (
 		filters []*filterExpr
 		body    []node
 	}
+	// lineNode remembers where a statement starts, for error messages.
+	lineNode struct {
+		line int
+		n    node
+	}
 	blockNode struct {
 		name string
 		body []node
 	}
-	doNode       struct{ x expr }
-	breakNode    struct{}
-	continueNode struct{}
 )
 
 func (textNode) stmtNode()        {}
@@ -162,6 +164,4 @@ func (importNode) stmtNode()      {}
 func (withNode) stmtNode()        {}
 func (filterBlockNode) stmtNode() {}
 func (blockNode) stmtNode()       {}
-func (doNode) stmtNode()          {}
-func (breakNode) stmtNode()       {}
-func (continueNode) stmtNode()    {}
+func (lineNode) stmtNode()        {}

@@ -1,10 +1,3 @@
-// Package template renders Jinja2 templates as Ansible does: native types for
-// single-expression strings, lazy and recursive templating of variables,
-// undefined-variable errors that name the variable, Python text forms, Ansible's
-// filters, tests and lookups.
-//
-// The lexer, parser and evaluator are our own (following Jinja2 3.1's grammar and
-// Python semantics); see doc.go for why gonja is not used for evaluation.
 package template
 
 import (
@@ -58,13 +51,17 @@ type Context struct {
 }
 
 // Mapping is a read-only mapping whose values are computed on access (hostvars,
-// the `vars` magic var). Templates treat it like a dict.
+// the `vars` magic var). Templates treat it like a dict. Get must return final
+// values: the engine does not template what a Mapping returns, because only the
+// implementation knows which variables (which host) a value must be templated
+// with (hostvars['web1'].x is rendered with web1's variables).
 type Mapping interface {
 	Get(key string) (any, bool)
 	Keys() []string
 }
 
-// Lazy is a value computed on first access.
+// Lazy is a value computed on first access. What Resolve returns is templated
+// like any other variable value.
 type Lazy interface {
 	Resolve() (any, error)
 }
@@ -83,6 +80,9 @@ type session struct {
 	resolving map[string]bool
 	overlay   map[string]any
 	depth     int
+	// tainted is set when a lookup returned data: Ansible marks such results
+	// unsafe so they are never templated again.
+	tainted bool
 }
 
 func (e *Engine) newSession(ctx *Context) *session {
@@ -92,10 +92,17 @@ func (e *Engine) newSession(ctx *Context) *session {
 	return &session{ctx: ctx, cache: map[string]any{}, resolving: map[string]bool{}, overlay: map[string]any{}}
 }
 
+// InternalError is a bug in the engine (a recovered panic), never a template error.
+type InternalError struct {
+	Msg, Stack string
+}
+
+func (e *InternalError) Error() string { return "template engine internal error: " + e.Msg }
+
 // guard turns a panic into an error so that no input can crash the caller.
 func guard(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("template engine internal error: %v\n%s", r, debug.Stack())
+		*err = &InternalError{Msg: fmt.Sprintf("%v", r), Stack: string(debug.Stack())}
 	}
 }
 
@@ -108,6 +115,17 @@ func (e *Engine) Template(v any, ctx *Context) (res any, err error) {
 	defer guard(&err)
 	res, err = e.templateValue(v, e.newSession(ctx))
 	return exportValue(res), err
+}
+
+// TemplateTainted is Template that also reports whether the result contains
+// lookup output, which Ansible marks unsafe (never to be templated again): a
+// caller storing the result as a variable (set_fact, register) should keep it
+// as value.Unsafe when tainted is true.
+func (e *Engine) TemplateTainted(v any, ctx *Context) (res any, tainted bool, err error) {
+	defer guard(&err)
+	sess := e.newSession(ctx)
+	res, err = e.templateValue(v, sess)
+	return exportValue(res), sess.tainted, err
 }
 
 // RenderString renders s and always returns a string (for messages, names).
@@ -182,6 +200,9 @@ func stringSyntax() syntax {
 	s.rawStrings = true
 	return s
 }
+
+// stringFilters are Ansible's STRING_TYPE_FILTERS: their text is never converted back.
+var stringFilters = map[string]bool{"string": true, "to_json": true, "to_nice_json": true, "to_yaml": true, "to_nice_yaml": true, "ppretty": true, "json": true}
 
 var singleVar = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}$`)
 
@@ -273,10 +294,19 @@ func (e *Engine) parseCached(src string, syn syntax) ([]node, error) {
 func templateError(err error, src string) error {
 	var se *TemplateSyntaxError
 	if errors.As(err, &se) {
-		return fmt.Errorf("template error while templating string: %s. String: %s", se.Msg, src)
+		return &wrappedError{msg: fmt.Sprintf("template error while templating string: %s. String: %s", se.Msg, src), err: err}
 	}
 	return err
 }
+
+// wrappedError rewords an error while keeping it reachable with errors.As.
+type wrappedError struct {
+	msg string
+	err error
+}
+
+func (e *wrappedError) Error() string { return e.msg }
+func (e *wrappedError) Unwrap() error { return e.err }
 
 // doTemplate renders a string and converts the text as ansible_eval_concat does.
 func (e *Engine) doTemplate(src string, sess *session) (any, error) {
@@ -293,8 +323,16 @@ func (e *Engine) doTemplate(src string, sess *session) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if f, ok := o.x.(*filterExpr); ok && stringFilters[shortName(f.name)] {
+				// Ansible marks these results NativeJinjaText: never literal_eval'd.
+				s, err := outputText(v)
+				if err != nil {
+					return nil, err
+				}
+				return restoreNewlines(s, src2, syn), nil
+			}
 			switch x := v.(type) {
-			case []any, Tuple, *value.Dict, map[string]any:
+			case []any, *value.Dict, map[string]any:
 				if u := findUndefined(x); u != nil {
 					return nil, u.err()
 				}
@@ -399,7 +437,7 @@ func (ev *evaluator) lookupName(name string, f *frame) (any, error) {
 		if err != nil {
 			var ue *UndefinedError
 			if errors.As(err, &ue) {
-				return &Undefined{name: name, hint: ToText(raw) + ": " + ue.Msg}, nil
+				return &Undefined{name: name, hint: ToText(raw) + ": " + ue.Msg, origin: ue.Name}, nil
 			}
 			return nil, err
 		}

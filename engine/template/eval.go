@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 
 	"gorun/engine/value"
@@ -45,11 +46,6 @@ type evaluator struct {
 	syn  syntax
 }
 
-var (
-	errBreak    = errors.New("break")
-	errContinue = errors.New("continue")
-)
-
 // renderNodes writes the output of body to out.
 func (ev *evaluator) renderNodes(body []node, f *frame, out *strings.Builder) error {
 	for _, n := range body {
@@ -73,18 +69,39 @@ func outputText(v any) (string, error) {
 	return ToText(v), nil
 }
 
+// LocatedError is a rendering error with the template line it happened on
+// (set for template files).
+type LocatedError struct {
+	Line int
+	Err  error
+}
+
+func (e *LocatedError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LocatedError) Unwrap() error { return e.Err }
+
+// locate adds the line to an error from a template file, once.
+func (ev *evaluator) locate(err error, line int) error {
+	var le *LocatedError
+	if err == nil || ev.file == "" || errors.As(err, &le) {
+		return err
+	}
+	return &LocatedError{Line: line, Err: err}
+}
+
 func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 	switch n := n.(type) {
+	case *lineNode:
+		return ev.locate(ev.renderNode(n.n, f, out), n.line)
 	case *textNode:
 		out.WriteString(n.text)
 	case *outputNode:
 		v, err := ev.eval(n.x, f)
 		if err != nil {
-			return err
+			return ev.locate(err, n.line)
 		}
 		s, err := outputText(v)
 		if err != nil {
-			return err
+			return ev.locate(err, n.line)
 		}
 		out.WriteString(s)
 	case *ifNode:
@@ -126,10 +143,25 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 	case *macroNode:
 		f.vars[n.name] = &macro{name: n.name, params: n.params, defaults: n.defaults, body: n.body, closure: f, ev: ev}
 	case *callBlockNode:
+		// the body becomes the `caller` keyword argument of the called macro
 		caller := &macro{name: "caller", params: n.params, defaults: n.defs, body: n.body, closure: f, ev: ev}
-		inner := newFrame(f)
-		inner.vars["caller"] = caller
-		v, err := ev.eval(n.call, inner)
+		fn, err := ev.eval(n.call.fn, f)
+		if err != nil {
+			return err
+		}
+		m, ok := fn.(*macro)
+		if !ok {
+			if u, isU := fn.(*Undefined); isU {
+				return u.err()
+			}
+			return fmt.Errorf("{%% call %%} needs a macro, got %s", typeName(fn))
+		}
+		a, kw, err := ev.evalArgs(n.call.args, f)
+		if err != nil {
+			return err
+		}
+		kw.Set("caller", caller)
+		v, err := m.call(a, kw)
 		if err != nil {
 			return err
 		}
@@ -173,13 +205,6 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		out.WriteString(s)
 	case *blockNode:
 		return ev.renderNodes(n.body, f, out)
-	case *doNode:
-		_, err := ev.eval(n.x, f)
-		return err
-	case *breakNode:
-		return errBreak
-	case *continueNode:
-		return errContinue
 	default:
 		return fmt.Errorf("unsupported template node %T", n)
 	}
@@ -275,11 +300,7 @@ func (ev *evaluator) loopOver(n *forNode, iterV any, f *frame, out *strings.Buil
 		if err := ev.assign(n.target, it, inner); err != nil {
 			return err
 		}
-		err := ev.renderNodes(n.body, inner, out)
-		if err == errBreak {
-			break
-		}
-		if err != nil && err != errContinue {
+		if err := ev.renderNodes(n.body, inner, out); err != nil {
 			return err
 		}
 	}
@@ -381,7 +402,7 @@ func (m *macro) call(a []any, kw *value.Dict) (any, error) {
 	if len(a) > len(m.params) {
 		extra = a[len(m.params):]
 	}
-	f.vars["varargs"] = extra
+	f.vars["varargs"] = Tuple(extra)
 	kwargs := value.NewDict()
 	for _, k := range kw.Keys() {
 		isParam := false
@@ -659,6 +680,12 @@ func binaryOp(op string, l, r any) (any, error) {
 		ri, rInt = b2i(rb), true
 	}
 	if lInt && rInt {
+		if r, ok := bigIntOp(op, li, ri); ok {
+			if r == errTooBig {
+				return nil, fmt.Errorf("integer result too large")
+			}
+			return r, nil
+		}
 		switch op {
 		case "+":
 			return li + ri, nil
@@ -683,6 +710,21 @@ func binaryOp(op string, l, r any) (any, error) {
 			return li - floorDiv(li, ri)*ri, nil
 		case "**":
 			if ri >= 0 {
+				switch li {
+				case 0:
+					if ri == 0 {
+						return 1, nil
+					}
+					return 0, nil
+				case 1:
+					return 1, nil
+				case -1:
+					if ri%2 == 0 {
+						return 1, nil
+					}
+					return -1, nil
+				}
+				// bigIntOp took the results that overflow, so ri is small here.
 				res := 1
 				for i := 0; i < ri; i++ {
 					res *= li
@@ -750,12 +792,15 @@ func binaryOp(op string, l, r any) (any, error) {
 		}
 	case "*":
 		if s, ok := l.(string); ok && rInt {
-			return strings.Repeat(s, max(ri, 0)), nil
+			return repeatString(s, ri)
 		}
 		if s, ok := r.(string); ok && lInt {
-			return strings.Repeat(s, max(li, 0)), nil
+			return repeatString(s, li)
 		}
 		if ll, ok := asList(l); ok && rInt {
+			if ri > 0 && len(ll)*ri > maxResult {
+				return nil, fmt.Errorf("result too large")
+			}
 			out := []any{}
 			for i := 0; i < ri; i++ {
 				out = append(out, ll...)
@@ -765,6 +810,50 @@ func binaryOp(op string, l, r any) (any, error) {
 	}
 	sym := op
 	return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", sym, typeName(l), typeName(r))
+}
+
+// bigIntOp handles the integer results that overflow int64: Python integers
+// have no limit, so the exact value is kept as a *big.Int.
+func bigIntOp(op string, a, b int) (any, bool) {
+	x, y := big.NewInt(int64(a)), big.NewInt(int64(b))
+	var r *big.Int
+	switch op {
+	case "+":
+		r = new(big.Int).Add(x, y)
+	case "-":
+		r = new(big.Int).Sub(x, y)
+	case "*":
+		r = new(big.Int).Mul(x, y)
+	case "**":
+		if b < 0 || a == 0 || a == 1 || a == -1 {
+			return nil, false
+		}
+		if b > 100000 {
+			return errTooBig, true
+		}
+		r = new(big.Int).Exp(x, y, nil)
+	default:
+		return nil, false
+	}
+	if r.IsInt64() {
+		return nil, false
+	}
+	return r, true
+}
+
+var errTooBig = errors.New("too big")
+
+// maxResult bounds sequences built by repetition (memory safety on hostile templates).
+const maxResult = 1 << 26
+
+func repeatString(s string, n int) (any, error) {
+	if n <= 0 {
+		return "", nil
+	}
+	if len(s)*n > maxResult || len(s)*n < 0 {
+		return nil, fmt.Errorf("result too large")
+	}
+	return strings.Repeat(s, n), nil
 }
 
 func b2i(b bool) int {

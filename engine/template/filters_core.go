@@ -11,12 +11,15 @@ import (
 	"hash"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/crypto/blake2b"
+	"golang.org/x/crypto/blake2s"
+	"golang.org/x/crypto/sha3"
 
 	"gorun/engine/pyre"
 	"gorun/engine/value"
@@ -330,7 +333,7 @@ func init() {
 			} else if u.hasO {
 				name = "'" + u.attr + "' "
 			}
-			return nil, fmt.Errorf("Mandatory variable %snot defined.", name)
+			return nil, fmt.Errorf("Mandatory variable %s not defined.", name)
 		}
 		return v, nil
 	})
@@ -560,6 +563,22 @@ func hashFilter(kind string) filterFunc {
 			h = sha512.New384()
 		case "sha512":
 			h = sha512.New()
+		case "sha512_224":
+			h = sha512.New512_224()
+		case "sha512_256":
+			h = sha512.New512_256()
+		case "sha3_224":
+			h = sha3.New224()
+		case "sha3_256":
+			h = sha3.New256()
+		case "sha3_384":
+			h = sha3.New384()
+		case "sha3_512":
+			h = sha3.New512()
+		case "blake2b":
+			h, _ = blake2b.New512(nil)
+		case "blake2s":
+			h, _ = blake2s.New256(nil)
 		default:
 			return nil, fmt.Errorf("unsupported hash type %s", kind)
 		}
@@ -893,35 +912,13 @@ func filterSubelements(ev *evaluator, v any, a []any, kw *value.Dict) (any, erro
 	return out, nil
 }
 
+// filterURLSplit is Python's urllib.parse.urlsplit as a dict (or one component).
 func filterURLSplit(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 	p, err := bind("urlsplit", a, kw, "query")
 	if err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(ToText(v))
-	if err != nil {
-		return nil, err
-	}
-	var user, pass, host, port any
-	if u.User != nil {
-		user = u.User.Username()
-		if pw, ok := u.User.Password(); ok {
-			pass = pw
-		}
-	}
-	if h := u.Hostname(); h != "" {
-		host = strings.ToLower(h)
-	}
-	if ps := u.Port(); ps != "" {
-		n, _ := toInt(ps)
-		port = n
-	}
-	netloc := u.Host
-	if u.User != nil {
-		netloc = u.User.String() + "@" + netloc
-	}
-	d := value.DictOf("fragment", u.Fragment, "hostname", host, "netloc", netloc, "password", pass,
-		"path", u.EscapedPath(), "port", port, "query", u.RawQuery, "scheme", u.Scheme, "username", user)
+	d := pyURLSplit(ToText(v))
 	if q := argStr(p[0], ""); q != "" {
 		x, ok := d.Get(q)
 		if !ok {
@@ -930,6 +927,72 @@ func filterURLSplit(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) 
 		return x, nil
 	}
 	return d, nil
+}
+
+// pyURLSplit splits a URL without decoding anything, as Python's urlsplit does.
+func pyURLSplit(s string) *value.Dict {
+	scheme, rest := "", s
+	if i := strings.IndexByte(s, ':'); i > 0 {
+		valid := true
+		for j, r := range s[:i] {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || j > 0 && (r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+				valid = false
+				break
+			}
+		}
+		if valid {
+			scheme, rest = strings.ToLower(s[:i]), s[i+1:]
+		}
+	}
+	netloc := ""
+	if strings.HasPrefix(rest, "//") {
+		rest = rest[2:]
+		end := strings.IndexAny(rest, "/?#")
+		if end < 0 {
+			end = len(rest)
+		}
+		netloc, rest = rest[:end], rest[end:]
+	}
+	fragment := ""
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest, fragment = rest[:i], rest[i+1:]
+	}
+	query := ""
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		rest, query = rest[:i], rest[i+1:]
+	}
+	var user, pass, host, port any
+	hostport := netloc
+	if i := strings.LastIndexByte(netloc, '@'); i >= 0 {
+		userinfo := netloc[:i]
+		hostport = netloc[i+1:]
+		if u, pw, ok := strings.Cut(userinfo, ":"); ok {
+			user, pass = u, pw
+		} else {
+			user = userinfo
+		}
+	}
+	h := hostport
+	if strings.HasPrefix(h, "[") {
+		if j := strings.IndexByte(h, ']'); j >= 0 {
+			if rest := h[j+1:]; strings.HasPrefix(rest, ":") && rest[1:] != "" {
+				n, _ := strconv.Atoi(rest[1:])
+				port = n
+			}
+			h = h[1:j]
+		}
+	} else if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		if ps := h[i+1:]; ps != "" {
+			n, _ := strconv.Atoi(ps)
+			port = n
+		}
+		h = h[:i]
+	}
+	if h != "" {
+		host = strings.ToLower(h)
+	}
+	return value.DictOf("fragment", fragment, "hostname", host, "netloc", netloc, "password", pass,
+		"path", rest, "port", port, "query", query, "scheme", scheme, "username", user)
 }
 
 // untagged converts yamlx output (Unsafe, Vaulted markers) to plain values for from_yaml.
@@ -967,8 +1030,6 @@ func splitYAMLDocs(s string) []string {
 	return docs
 }
 
-var _ = path.Join
-
 var saltChars = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 func filterPasswordHash(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
@@ -998,7 +1059,7 @@ func filterPasswordHash(ev *evaluator, v any, a []any, kw *value.Dict) (any, err
 	salt := ""
 	if given(p[1]) && p[1] != nil {
 		salt = ToText(p[1])
-	} else {
+	} else if kind != "bcrypt" {
 		for i := 0; i < saltSize; i++ {
 			salt += string(saltChars[sysRandbelow(len(saltChars))])
 		}
@@ -1012,8 +1073,9 @@ func filterPasswordHash(ev *evaluator, v any, a []any, kw *value.Dict) (any, err
 	if given(p[3]) && p[3] != nil {
 		rounds, _ = toInt(p[3])
 	}
-	if rounds == al.implicit {
-		rounds = 0
+	if rounds == 0 && kind != "bcrypt" {
+		// Ansible passes the implicit rounds explicitly, so they appear in the hash.
+		rounds = al.implicit
 	}
 	return cryptHash(kind, ToText(v), salt, rounds, argStr(p[4], ""))
 }

@@ -104,9 +104,6 @@ func init() {
 	register("groupby", filterGroupby)
 	register("indent", filterIndent)
 	register("items", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
-		if v == nil {
-			return []any{}, nil
-		}
 		if !isMapping(v) {
 			return nil, fmt.Errorf("Can only get item pairs from a mapping.")
 		}
@@ -139,8 +136,12 @@ func init() {
 	register("max", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return minMax(ev, v, a, kw, 1) })
 	register("min", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return minMax(ev, v, a, kw, -1) })
 	register("pprint", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return pyRepr(v), nil })
-	register("reject", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return selectReject(ev, v, a, kw, false, false) })
-	register("select", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return selectReject(ev, v, a, kw, true, false) })
+	register("reject", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
+		return selectReject(ev, v, a, kw, false, false)
+	})
+	register("select", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
+		return selectReject(ev, v, a, kw, true, false)
+	})
 	register("rejectattr", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		return selectReject(ev, v, a, kw, false, true)
 	})
@@ -608,12 +609,12 @@ func filterMap(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		return nil, fmt.Errorf("map requires a filter argument")
 	}
 	name := ToText(a[0])
-	fn, ok := filters[shortName(name)]
+	fn, ok := filters[filterName(name)]
 	if !ok {
 		return nil, fmt.Errorf("No filter named '%s'.", name)
 	}
 	for _, it := range items {
-		if u, ok := it.(*Undefined); ok && !undefinedOK[shortName(name)] {
+		if u, ok := it.(*Undefined); ok && !undefinedOK[filterName(name)] {
 			return nil, u.err()
 		}
 		x, err := fn(ev, it, a[1:], kw)
@@ -683,7 +684,7 @@ func selectReject(ev *evaluator, v any, a []any, kw *value.Dict, keep, byAttr bo
 	var test testFunc
 	if len(a) > 0 {
 		name := ToText(a[0])
-		t, ok := tests[shortName(name)]
+		t, ok := tests[testName(name)]
 		if !ok {
 			return nil, fmt.Errorf("No test named '%s'.", name)
 		}
@@ -730,6 +731,10 @@ func filterRound(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 	m := math.Pow(10, float64(prec))
 	switch method {
 	case "common":
+		if prec < 0 {
+			d := math.Pow(10, float64(-prec))
+			return math.RoundToEven(f/d) * d, nil
+		}
 		// Python's round() is round-half-even on the exact binary value.
 		s := strconv.FormatFloat(f, 'f', prec, 64)
 		r, _ := strconv.ParseFloat(s, 64)

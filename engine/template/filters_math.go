@@ -335,86 +335,64 @@ func filterHumanToBytes(ev *evaluator, v any, a []any, kw *value.Dict) (any, err
 	return int(math.Round(num * f)), nil
 }
 
+// filterComment is core.py's comment(): decorate text as a comment block.
 func filterComment(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 	style := "plain"
 	if len(a) > 0 {
 		style = ToText(a[0])
 	}
-	styles := map[string][5]string{ // beginning, prefix, prefix_count, decoration, end
-		"plain":  {"", "", "1", "# ", ""},
-		"erlang": {"", "", "1", "% ", ""},
-		"c":      {"", "", "1", "// ", ""},
-		"cblock": {"/*", "", "1", " * ", " */"},
-		"xml":    {"<!--", "", "1", " - ", "-->"},
+	styles := map[string]map[string]any{
+		"plain":  {"decoration": "# "},
+		"erlang": {"decoration": "% "},
+		"c":      {"decoration": "// "},
+		"cblock": {"beginning": "/*", "decoration": " * ", "end": " */"},
+		"xml":    {"beginning": "<!--", "decoration": " - ", "end": "-->"},
 	}
-	st, ok := styles[style]
+	sp, ok := styles[style]
 	if !ok {
-		return nil, fmt.Errorf("unknown comment style %s", style)
+		return nil, fmt.Errorf("KeyError: '%s'", style)
 	}
-	beginning, prefix, decoration, end := st[0], st[1], st[3], st[4]
-	prefixCount := 1
-	postfix := "\n"
-	postfixCount := 1
-	newline := "\n"
+	prepostfix := ToText(sp["decoration"])
+	if d, ok := kw.Get("decoration"); ok {
+		prepostfix = ToText(d)
+	}
+	p := map[string]any{
+		"newline": "\n", "beginning": "", "prefix": strings.TrimRight(prepostfix, " \t\n"), "prefix_count": 1,
+		"decoration": "", "postfix": strings.TrimRight(prepostfix, " \t\n"), "postfix_count": 1, "end": "",
+	}
+	for k, x := range sp {
+		p[k] = x
+	}
 	for _, k := range kw.Keys() {
-		x, _ := kw.Get(k)
-		switch k {
-		case "decoration":
-			decoration = ToText(x)
-		case "beginning":
-			beginning = ToText(x)
-		case "prefix":
-			prefix = ToText(x)
-		case "prefix_count":
-			prefixCount, _ = toInt(x)
-		case "postfix":
-			postfix = ToText(x)
-		case "postfix_count":
-			postfixCount, _ = toInt(x)
-		case "end":
-			end = ToText(x)
-		case "newline":
-			newline = ToText(x)
-		}
+		p[k], _ = kw.Get(k)
 	}
-	if style == "plain" && !kw.Has("prefix") {
-		prefix = decoration
-	}
-	if style != "plain" && !kw.Has("prefix") {
-		prefix = strings.TrimRight(decoration, " ")
-	}
-	if !kw.Has("postfix") {
-		postfix = strings.TrimRight(decoration, " ")
-	}
-	_ = prefix
-	// Follows core.py's comment(): prefix/postfix lines made from the decoration.
+	str := func(k string) string { return ToText(p[k]) }
+	num := func(k string) int { n, _ := toInt(p[k]); return n }
+	nl := str("newline")
 	var b strings.Builder
-	if beginning != "" {
-		b.WriteString(beginning + newline)
+	if str("beginning") != "" {
+		b.WriteString(str("beginning") + nl)
 	}
-	pre := strings.TrimRight(decoration, " ")
-	if kw.Has("prefix") {
-		pre = prefix
+	if pre := str("prefix"); pre != "" {
+		unit := pre + nl
+		if pre == nl {
+			unit = nl
+		}
+		b.WriteString(strings.Repeat(unit, max(num("prefix_count"), 0)))
 	}
-	for i := 0; i < prefixCount; i++ {
-		b.WriteString(pre + newline)
+	dec := str("decoration")
+	text := dec + strings.ReplaceAll(ToText(v), nl, nl+dec)
+	text = strings.ReplaceAll(text, dec+nl, strings.TrimRight(dec, " \t\n")+nl)
+	b.WriteString(text)
+	parts := []string{""}
+	for i := 0; i < num("postfix_count"); i++ {
+		parts = append(parts, str("postfix"))
 	}
-	for _, line := range strings.Split(ToText(v), "\n") {
-		l := decoration + line
-		b.WriteString(strings.TrimRight(l, " ") + newline)
-		_ = l
+	b.WriteString(strings.Join(parts, nl))
+	if str("end") != "" {
+		b.WriteString(nl + str("end"))
 	}
-	post := strings.TrimRight(decoration, " ")
-	if kw.Has("postfix") {
-		post = postfix
-	}
-	for i := 0; i < postfixCount; i++ {
-		b.WriteString(post + newline)
-	}
-	if end != "" {
-		b.WriteString(end + newline)
-	}
-	return strings.TrimSuffix(b.String(), newline), nil
+	return b.String(), nil
 }
 
 // strftime formats t as C/Python strftime does.

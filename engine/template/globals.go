@@ -16,7 +16,7 @@ func init() {
 		"range":     fnValue(globalRange),
 		"dict":      fnValue(globalDict),
 		"namespace": fnValue(globalNamespace),
-		"lipsum":    fnValue(func(*evaluator, []any, *value.Dict) (any, error) { return nil, fmt.Errorf("lipsum() is not supported by gorun") }),
+		"lipsum":    fnValue(globalLipsum),
 		"cycler":    fnValue(globalCycler),
 		"joiner":    fnValue(globalJoiner),
 		"now":       fnValue(globalNow),

@@ -109,11 +109,8 @@ func (l *lexer) errorf(format string, args ...any) error {
 func (l *lexer) nextStart() (int, string) {
 	best, kind := -1, ""
 	for _, d := range []struct{ s, k string }{{l.syn.commentStart, "comment"}, {l.syn.blockStart, "block"}, {l.syn.varStart, "var"}} {
-		i := strings.Index(l.src[l.pos:], d.s)
-		if i >= 0 && (best < 0 || i < best || (i == best && len(d.s) > 0)) {
-			if best < 0 || i < best {
-				best, kind = i, d.k
-			}
+		if i := strings.Index(l.src[l.pos:], d.s); i >= 0 && (best < 0 || i < best) {
+			best, kind = i, d.k
 		}
 	}
 	if best < 0 {
@@ -339,7 +336,10 @@ func (l *lexer) maybeRaw(end string) (bool, error) {
 	}
 	l.toks = l.toks[:len(l.toks)-1] // drop the block begin
 	l.advance(skip + len(end))
-	l.afterBlockEnd(mod)
+	// Jinja applies no trim_blocks after {% raw %}; only "-%}" strips.
+	if mod == '-' {
+		l.stripNext = true
+	}
 	// find {% endraw %}
 	for i := l.pos; i < len(l.src); {
 		j := strings.Index(l.src[i:], l.syn.blockStart)
@@ -383,8 +383,11 @@ func (l *lexer) maybeRaw(end string) (bool, error) {
 func (l *lexer) lexString(quote byte, raw bool) error {
 	start := l.pos + 1
 	i := start
+	// In Ansible's playbook strings every backslash inside {{ }} is doubled
+	// before Jinja reads it, so no quote can be escaped there.
+	rawMode := raw && l.syn.rawStrings
 	for i < len(l.src) && l.src[i] != quote {
-		if l.src[i] == '\\' {
+		if l.src[i] == '\\' && !rawMode {
 			i++
 		}
 		i++

@@ -135,7 +135,7 @@ func (p *parser) subparse(endTags []string) ([]node, string, error) {
 				return nil, "", err
 			}
 			if n != nil {
-				body = append(body, n)
+				body = append(body, &lineNode{line: t.line, n: n})
 			}
 		default:
 			return nil, "", p.failf("unexpected %s", t)
@@ -187,16 +187,6 @@ func (p *parser) parseStatement() (node, error) {
 		return p.parseFilterBlock()
 	case "block":
 		return p.parseBlock()
-	case "do":
-		x, err := p.parseTuple(false, true)
-		if err != nil {
-			return nil, err
-		}
-		return &doNode{x: x}, p.endBlock()
-	case "break":
-		return &breakNode{}, p.endBlock()
-	case "continue":
-		return &continueNode{}, p.endBlock()
 	case "extends":
 		return nil, p.failf("the 'extends' tag is not supported by gorun")
 	}
@@ -273,7 +263,7 @@ func (p *parser) parseFor() (node, error) {
 	if !p.skipName("in") {
 		return nil, p.failf("expected token 'in', got %s", p.cur())
 	}
-	iter, err := p.parseTuple(true, false)
+	iter, err := p.parseTuple(false, false)
 	if err != nil {
 		return nil, err
 	}
@@ -1083,7 +1073,7 @@ func (p *parser) parseFilterCall(x expr) (*filterExpr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := filters[shortName(name)]; !ok {
+	if filterName(name) == "" {
 		return nil, p.failf("Could not load \"%s\": '%s'", name, name)
 	}
 	f := &filterExpr{x: x, name: name}
@@ -1101,7 +1091,7 @@ func (p *parser) parseTest(x expr) (expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := tests[shortName(name)]; !ok {
+	if testName(name) == "" {
 		return nil, p.failf("Could not load \"%s\": '%s'", name, name)
 	}
 	t := &testExpr{x: x, name: name, negate: negate}

@@ -412,6 +412,9 @@ func formatSpec(v any, spec string) (string, error) {
 			if _, isF := v.(float64); isF {
 				numeric = true
 			}
+			if i, isInt := v.(int); isInt && comma {
+				s = groupThousands(strconv.Itoa(i))
+			}
 		}
 	case 'd', 'n':
 		i, ok := v.(int)

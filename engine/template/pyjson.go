@@ -3,6 +3,7 @@ package template
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,6 +43,8 @@ func writeJSON(b *strings.Builder, v any, indent, level int, sortKeys, ascii boo
 		}
 	case int:
 		b.WriteString(strconv.Itoa(x))
+	case *big.Int:
+		b.WriteString(x.String())
 	case float64:
 		switch {
 		case math.IsNaN(x):

@@ -2,6 +2,7 @@ package template
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -46,6 +47,8 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteString(strconv.Itoa(x))
 	case int64:
 		b.WriteString(strconv.FormatInt(x, 10))
+	case *big.Int:
+		b.WriteString(x.String())
 	case float64:
 		b.WriteString(formatFloat(x))
 	case string:
@@ -104,6 +107,10 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteString("<LoopContext>")
 	case *macro:
 		b.WriteString("<Macro '" + x.name + "'>")
+	case *boundMethod:
+		b.WriteString("<built-in method " + x.name + " of " + objName(x.recv) + ">")
+	case fnValue:
+		b.WriteString("<function>")
 	default:
 		b.WriteString(strings.TrimSpace(strings.ReplaceAll(strconv.Quote(sprint(x)), "\"", "")))
 	}
@@ -186,7 +193,7 @@ func typeName(v any) string {
 		return "NoneType"
 	case bool:
 		return "bool"
-	case int, int64:
+	case int, int64, *big.Int:
 		return "int"
 	case float64:
 		return "float"

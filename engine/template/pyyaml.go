@@ -10,9 +10,10 @@ import (
 	"gorun/engine/value"
 )
 
-// toYAML emits YAML as PyYAML's yaml.dump does with Ansible's dumper:
-// sorted keys, flow style for scalar-only collections when flow is true,
-// PyYAML's scalar quoting and line folding at 80 columns.
+// toYAML emits YAML as PyYAML's yaml.dump does with Ansible's dumper: sorted
+// keys, flow style for scalar-only collections when flow is true (to_yaml's
+// default_flow_style=None), indentless sequences under mapping keys,
+// PyYAML's scalar quoting and its line folding past 80 columns.
 func toYAML(v any, indent int, flow bool, kw *value.Dict) (string, error) {
 	if indent < 2 || indent > 9 {
 		indent = 2
@@ -25,27 +26,24 @@ func toYAML(v any, indent int, flow bool, kw *value.Dict) (string, error) {
 	if s, ok := kw.Get("sort_keys"); ok {
 		sortKeys = argBool(s, true)
 	}
-	y := &yamlEmitter{indent: indent, flow: flow, width: width, sortKeys: sortKeys}
 	if u := findUndefined(v); u != nil {
 		return "", u.err()
 	}
-	if err := y.node(v, 0, false); err != nil {
+	y := &yamlEmitter{indent: indent, flow: flow, width: width, sortKeys: sortKeys}
+	var err error
+	switch v = resolveLazy(v); {
+	case y.isBlock(v) && isMapping(v):
+		err = y.mapping(v, 0, false)
+	case y.isBlock(v):
+		err = y.sequence(v, 0, false)
+	default:
+		err = y.inline(v, 0)
+	}
+	if err != nil {
 		return "", err
 	}
-	out := y.b.String()
-	if !isMapping(v) && !isListLike(v) || (y.flowAll(v) && flow) {
-		if !strings.HasSuffix(out, "\n") {
-			out += "\n"
-		}
-		if _, isStr := asString(v); (isStr || v == nil || isNumber(v)) && !strings.HasPrefix(out, "'") && !strings.HasPrefix(out, "\"") {
-			out += "...\n"
-		}
-		return out, nil
-	}
-	return out, nil
+	return y.b.String() + "\n", nil
 }
-
-func isListLike(v any) bool { _, ok := asList(v); return ok }
 
 type yamlEmitter struct {
 	b        strings.Builder
@@ -54,6 +52,8 @@ type yamlEmitter struct {
 	width    int
 	sortKeys bool
 	col      int
+	// flowLevel counts the flow collections ([...], {...}) being written.
+	flowLevel int
 }
 
 func (y *yamlEmitter) write(s string) {
@@ -65,6 +65,8 @@ func (y *yamlEmitter) write(s string) {
 	}
 }
 
+func (y *yamlEmitter) newline(col int) { y.write("\n" + strings.Repeat(" ", col)) }
+
 func (y *yamlEmitter) keys(m any) []string {
 	k := append([]string(nil), mapKeys(m)...)
 	if y.sortKeys {
@@ -73,91 +75,33 @@ func (y *yamlEmitter) keys(m any) []string {
 	return k
 }
 
-// flowAll reports whether v is a collection holding only scalars (PyYAML's default_flow_style=None rule).
-func (y *yamlEmitter) flowAll(v any) bool {
+// isBlock reports whether v is written as a block collection: non-empty, and
+// not a scalar-only collection when flow style is on.
+func (y *yamlEmitter) isBlock(v any) bool {
+	if !isMapping(v) && !isListLike(v) || mapOrListEmpty(v) {
+		return false
+	}
+	return !(y.flow && scalarsOnly(v))
+}
+
+func isListLike(v any) bool { _, ok := asList(v); return ok }
+
+func scalarsOnly(v any) bool {
+	var items []any
 	if isMapping(v) {
 		for _, k := range mapKeys(v) {
 			x, _ := mapGet(v, k)
-			if isMapping(x) || isListLike(x) {
-				return false
-			}
+			items = append(items, x)
 		}
-		return true
+	} else {
+		items, _ = asList(v)
 	}
-	if l, ok := asList(v); ok {
-		for _, x := range l {
-			if isMapping(x) || isListLike(x) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-func (y *yamlEmitter) node(v any, level int, inSeq bool) error {
-	v = resolveLazy(v)
-	if (isMapping(v) || isListLike(v)) && (y.flow && y.flowAll(v) || mapOrListEmpty(v)) {
-		return y.flowNode(v, level)
-	}
-	switch {
-	case isMapping(v):
-		keys := y.keys(v)
-		for i, k := range keys {
-			if i > 0 || !inSeq {
-				if y.b.Len() > 0 {
-					y.write("\n" + strings.Repeat(" ", level*y.indent))
-				}
-			}
-			y.scalar(k, level, true)
-			y.write(":")
-			x, _ := mapGet(v, k)
-			x = resolveLazy(x)
-			if (isMapping(x) || isListLike(x)) && !(y.flow && y.flowAll(x)) && !mapOrListEmpty(x) {
-				if isListLike(x) {
-					if err := y.seq(x, level); err != nil {
-						return err
-					}
-				} else if err := y.node(x, level+1, false); err != nil {
-					return err
-				}
-				continue
-			}
-			y.write(" ")
-			if err := y.node(x, level+1, false); err != nil {
-				return err
-			}
-		}
-		if level == 0 {
-			y.write("\n")
-		}
-		return nil
-	case isListLike(v):
-		if err := y.seq(v, level-1); err != nil {
-			return err
-		}
-		if level == 0 {
-			y.write("\n")
-		}
-		return nil
-	}
-	return y.scalar(v, level, false)
-}
-
-// seq writes a block sequence whose dashes sit at level's indentation.
-func (y *yamlEmitter) seq(v any, level int) error {
-	l, _ := asList(v)
-	ind := strings.Repeat(" ", max(level, 0)*y.indent)
-	for i, x := range l {
-		if i > 0 || y.b.Len() > 0 {
-			y.write("\n" + ind)
-		}
-		y.write("-" + strings.Repeat(" ", y.indent-1))
-		if err := y.node(x, max(level, 0)+1, true); err != nil {
-			return err
+	for _, x := range items {
+		if isMapping(x) || isListLike(x) {
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
 func mapOrListEmpty(v any) bool {
@@ -168,17 +112,89 @@ func mapOrListEmpty(v any) bool {
 	return ok && len(l) == 0
 }
 
-func (y *yamlEmitter) flowNode(v any, level int) error {
+// mapping writes a block mapping whose keys sit at column col; inline means
+// the first key continues the current line (after a sequence dash).
+func (y *yamlEmitter) mapping(m any, col int, inline bool) error {
+	for i, k := range y.keys(m) {
+		if i > 0 || !inline && y.b.Len() > 0 {
+			y.newline(col)
+		}
+		if err := y.scalar(k, col, true); err != nil {
+			return err
+		}
+		y.write(":")
+		x, _ := mapGet(m, k)
+		x = resolveLazy(x)
+		switch {
+		case y.isBlock(x) && isMapping(x):
+			y.newline(col + y.indent)
+			if err := y.mapping(x, col+y.indent, true); err != nil {
+				return err
+			}
+		case y.isBlock(x):
+			// PyYAML writes sequences under a key without extra indentation
+			if err := y.sequence(x, col, false); err != nil {
+				return err
+			}
+		default:
+			y.write(" ")
+			if err := y.inline(x, col+y.indent); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sequence writes a block sequence whose dashes sit at column col.
+func (y *yamlEmitter) sequence(v any, col int, inline bool) error {
+	l, _ := asList(v)
+	for i, x := range l {
+		if i > 0 || !inline && y.b.Len() > 0 {
+			y.newline(col)
+		}
+		x = resolveLazy(x)
+		if !y.isBlock(x) {
+			y.write("- ")
+			if err := y.inline(x, col+y.indent); err != nil {
+				return err
+			}
+			continue
+		}
+		y.write("-" + strings.Repeat(" ", y.indent-1))
+		var err error
+		if isMapping(x) {
+			err = y.mapping(x, col+y.indent, true)
+		} else {
+			err = y.sequence(x, col+y.indent, true)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inline writes a scalar or a flow collection; col is the indentation of continuation lines.
+func (y *yamlEmitter) inline(v any, col int) error {
+	v = resolveLazy(v)
+	if isMapping(v) || isListLike(v) {
+		y.flowLevel++
+		defer func() { y.flowLevel-- }()
+	}
 	if isMapping(v) {
 		y.write("{")
 		for i, k := range y.keys(v) {
 			if i > 0 {
-				y.write(", ")
+				y.write(",")
+				y.flowBreak(col)
 			}
-			y.scalar(k, level, true)
+			if err := y.scalar(k, col, true); err != nil {
+				return err
+			}
 			y.write(": ")
 			x, _ := mapGet(v, k)
-			if err := y.flowNode(resolveLazy(x), level); err != nil {
+			if err := y.inline(x, col); err != nil {
 				return err
 			}
 		}
@@ -189,24 +205,34 @@ func (y *yamlEmitter) flowNode(v any, level int) error {
 		y.write("[")
 		for i, x := range l {
 			if i > 0 {
-				y.write(", ")
+				y.write(",")
+				y.flowBreak(col)
 			}
-			if err := y.flowNode(x, level); err != nil {
+			if err := y.inline(x, col); err != nil {
 				return err
 			}
 		}
 		y.write("]")
 		return nil
 	}
-	return y.scalar(v, level, true)
+	return y.scalar(v, col, false)
 }
 
-var yamlImplicit = regexp.MustCompile(`^(?:~|null|Null|NULL|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|y|Y|n|N|=|` +
+// flowBreak separates flow items: a space, or a new line past the width.
+func (y *yamlEmitter) flowBreak(col int) {
+	if y.col > y.width {
+		y.newline(col)
+		return
+	}
+	y.write(" ")
+}
+
+var yamlImplicit = regexp.MustCompile(`^(?:~|null|Null|NULL|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|=|` +
 	`[-+]?(?:0|[1-9][0-9_]*)|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|` +
 	`[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|` +
 	`[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)?)$`)
 
-func (y *yamlEmitter) scalar(v any, level int, simpleKey bool) error {
+func (y *yamlEmitter) scalar(v any, col int, simpleKey bool) error {
 	switch x := plain(v).(type) {
 	case nil:
 		y.write("null")
@@ -230,107 +256,163 @@ func (y *yamlEmitter) scalar(v any, level int, simpleKey bool) error {
 		}
 		y.write(s)
 	case string:
-		y.str(x, level, simpleKey)
+		y.str(x, col, simpleKey)
 	default:
 		return fmt.Errorf("cannot represent an object: %s", pyRepr(v))
 	}
 	return nil
 }
 
-func (y *yamlEmitter) str(s string, level int, simpleKey bool) {
+// str chooses the scalar style as PyYAML's choose_scalar_style does.
+func (y *yamlEmitter) str(s string, col int, simpleKey bool) {
 	if s == "" {
 		y.write("''")
 		return
 	}
-	plainOK, singleOK := analyzeScalar(s)
-	if yamlImplicit.MatchString(s) {
+	a := analyzeScalar(s)
+	plainOK := a.blockPlain
+	if y.flowLevel > 0 {
+		plainOK = a.flowPlain
+	}
+	if yamlImplicit.MatchString(s) || simpleKey && a.multiline {
 		plainOK = false
 	}
-	if simpleKey && strings.Contains(s, "\n") {
-		singleOK = false
-	}
-	ind := strings.Repeat(" ", (level)*y.indent)
+	ind := strings.Repeat(" ", col)
 	switch {
+	case plainOK && simpleKey:
+		y.write(s) // PyYAML never splits simple keys
 	case plainOK:
-		y.folded(s, ind, "")
-	case singleOK:
+		y.folded(s, ind, false)
+	case a.single && !(simpleKey && a.multiline):
 		y.write("'")
-		y.folded(strings.ReplaceAll(s, "'", "''"), ind, "'")
+		y.folded(strings.ReplaceAll(s, "'", "''"), ind, true)
 		y.write("'")
 	default:
 		y.write(quoteDouble(s))
 	}
 }
 
-// folded writes text, breaking at spaces past the width as PyYAML does, and
-// writing line breaks of quoted scalars as blank lines.
-func (y *yamlEmitter) folded(s, ind, quote string) {
-	words := strings.Split(s, " ")
-	for i, w := range words {
-		if i > 0 {
-			if y.col+1+len([]rune(w)) > y.width && w != "" && words[i-1] != "" {
-				y.write("\n" + ind)
-			} else {
-				y.write(" ")
-			}
+// folded writes text, turning a single space into a line break once the
+// column is past the width (PyYAML's write_plain/write_single_quoted), and
+// writing a line break of a quoted scalar as a blank line.
+func (y *yamlEmitter) folded(s, ind string, quoted bool) {
+	r := []rune(s)
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		switch {
+		case c == ' ' && i > 0 && i < len(r)-1 && r[i-1] != ' ' && r[i+1] != ' ' && y.col > y.width:
+			y.write("\n" + ind)
+		case c == '\n' && quoted:
+			y.write("\n\n" + ind)
+		default:
+			y.write(string(c))
 		}
-		if quote != "" && strings.Contains(w, "\n") {
-			parts := strings.Split(w, "\n")
-			for j, p := range parts {
-				if j > 0 {
-					y.write("\n")
-					if j == 1 {
-						y.write("\n")
-					}
-					if p != "" || j == len(parts)-1 {
-						y.write(ind)
-					}
-				}
-				y.write(p)
-			}
-			continue
-		}
-		y.write(w)
 	}
 }
 
-// analyzeScalar follows PyYAML's Emitter.analyze_scalar for the styles we emit.
-func analyzeScalar(s string) (plainOK, singleOK bool) {
-	plainOK, singleOK = true, true
+// scalarAnalysis is what PyYAML's Emitter.analyze_scalar decides about a string.
+type scalarAnalysis struct {
+	multiline, flowPlain, blockPlain, single bool
+}
+
+// analyzeScalar is a port of PyYAML's Emitter.analyze_scalar (allow_unicode=True).
+func analyzeScalar(s string) scalarAnalysis {
 	r := []rune(s)
+	isWS := func(c rune) bool { return strings.ContainsRune("\x00 \t\r\n\u0085\u2028\u2029", c) }
+	isBreak := func(c rune) bool { return strings.ContainsRune("\n\u0085\u2028\u2029", c) }
+	var blockInd, flowInd, lineBreaks, special, leadSpace, leadBreak, trailSpace, trailBreak, breakSpace, spaceBreak bool
 	if strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") {
-		plainOK = false
+		blockInd, flowInd = true, true
 	}
-	if r[0] == ' ' || r[len(r)-1] == ' ' {
-		plainOK = false
-	}
+	preceded := true
+	followed := len(r) == 1 || isWS(r[1])
+	prevSpace, prevBreak := false, false
 	for i, c := range r {
-		if i == 0 && strings.ContainsRune("#,[]{}&*!|>'\"%@`", c) {
-			plainOK = false
+		if i == 0 {
+			if strings.ContainsRune("#,[]{}&*!|>'\"%@`", c) {
+				flowInd, blockInd = true, true
+			}
+			if c == '?' || c == ':' {
+				flowInd = true
+				if followed {
+					blockInd = true
+				}
+			}
+			if c == '-' && followed {
+				flowInd, blockInd = true, true
+			}
+		} else {
+			if strings.ContainsRune(",?[]{}", c) {
+				flowInd = true
+			}
+			if c == ':' {
+				flowInd = true
+				if followed {
+					blockInd = true
+				}
+			}
+			if c == '#' && preceded {
+				flowInd, blockInd = true, true
+			}
 		}
-		if i == 0 && strings.ContainsRune("?:-", c) && (len(r) == 1 || r[1] == ' ') {
-			plainOK = false
+		if isBreak(c) {
+			lineBreaks = true
 		}
-		if strings.ContainsRune(",?[]{}", c) && false {
-			plainOK = false
+		if !(c == '\n' || c >= 0x20 && c <= 0x7e) {
+			printable := c == 0x85 || c >= 0xa0 && c <= 0xd7ff || c >= 0xe000 && c <= 0xfffd || c >= 0x10000 && c < 0x10ffff
+			if !printable || c == 0xfeff {
+				special = true
+			}
 		}
-		if c == ':' && (i+1 == len(r) || r[i+1] == ' ') {
-			plainOK = false
+		switch {
+		case c == ' ':
+			if i == 0 {
+				leadSpace = true
+			}
+			if i == len(r)-1 {
+				trailSpace = true
+			}
+			if prevBreak {
+				breakSpace = true
+			}
+			prevSpace, prevBreak = true, false
+		case isBreak(c):
+			if i == 0 {
+				leadBreak = true
+			}
+			if i == len(r)-1 {
+				trailBreak = true
+			}
+			if prevSpace {
+				spaceBreak = true
+			}
+			prevSpace, prevBreak = false, true
+		default:
+			prevSpace, prevBreak = false, false
 		}
-		if c == '#' && i > 0 && r[i-1] == ' ' {
-			plainOK = false
-		}
-		if c == '\n' {
-			plainOK = false
-		}
-		if c == '\t' || c < 0x20 && c != '\n' || c == 0x7f || c == 0xfeff || (c >= 0x80 && c < 0xa0) {
-			plainOK, singleOK = false, false
-		}
+		preceded = isWS(c)
+		followed = i+2 >= len(r) || isWS(r[i+2])
 	}
-	if strings.Contains(s, " \n") || strings.Contains(s, "\n ") || strings.HasPrefix(s, "\n") || strings.HasSuffix(s, "\n") {
-		singleOK = false
+	a := scalarAnalysis{multiline: lineBreaks, flowPlain: true, blockPlain: true, single: true}
+	if leadSpace || leadBreak || trailSpace || trailBreak {
+		a.flowPlain, a.blockPlain = false, false
 	}
-	return
+	if breakSpace {
+		a.flowPlain, a.blockPlain, a.single = false, false, false
+	}
+	if spaceBreak || special {
+		a.flowPlain, a.blockPlain, a.single = false, false, false
+	}
+	if lineBreaks {
+		a.flowPlain, a.blockPlain = false, false
+	}
+	if flowInd {
+		a.flowPlain = false
+	}
+	if blockInd {
+		a.blockPlain = false
+	}
+	return a
 }
 
 func quoteDouble(s string) string {

@@ -23,6 +23,52 @@ var (
 // collections whose plugins are reachable by fully qualified name.
 var fqcnPrefixes = []string{"ansible.builtin.", "ansible.utils.", "community.general.", "ansible.netcommon.", "ansible.posix."}
 
+// ansibleFilters and ansibleTests are ansible-core's own plugins: only these
+// answer to ansible.builtin.NAME (Jinja's builtins do not).
+var ansibleFilters = setOf(`b64decode b64encode to_uuid to_json to_nice_json from_json to_yaml to_nice_yaml
+	from_yaml from_yaml_all basename dirname expanduser expandvars path_join realpath relpath splitext
+	win_basename win_dirname win_splitdrive fileglob bool to_datetime strftime quote md5 sha1 checksum
+	password_hash hash regex_replace regex_escape regex_search regex_findall ternary random shuffle
+	mandatory comment type_debug combine extract flatten dict2items items2dict subelements split
+	log pow root unique intersect difference symmetric_difference union product permutations
+	combinations human_readable human_to_bytes rekey_on_member zip zip_longest urldecode urlsplit
+	vault unvault`)
+
+var ansibleTests = setOf(`failed failure success succeeded successful changed change skipped skip
+	finished started match search regex version version_compare any all truthy falsy vault_encrypted
+	unreachable reachable directory is_dir file is_file link is_link exists link_exists abs is_abs
+	same_file is_same_file mount is_mount issubset subset issuperset superset isnan nan contains uri url urn`)
+
+func setOf(names string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(names) {
+		m[n] = true
+	}
+	return m
+}
+
+// filterName resolves a filter name, FQCN or short, to the registry key ("" if unknown).
+func filterName(name string) string { return pluginName(name, filters, ansibleFilters) }
+
+func testName(name string) string { return pluginName(name, tests, ansibleTests) }
+
+// fqcnOnly are collection filters that Ansible 2.14 does not route from a short name.
+var fqcnOnly = setOf("dict_kv")
+
+func pluginName[F any](name string, reg map[string]F, builtin map[string]bool) string {
+	short := shortName(name)
+	if short == name && fqcnOnly[short] {
+		return ""
+	}
+	if strings.HasPrefix(name, "ansible.builtin.") && !builtin[short] {
+		return ""
+	}
+	if _, ok := reg[short]; !ok {
+		return ""
+	}
+	return short
+}
+
 func shortName(name string) string {
 	for _, p := range fqcnPrefixes {
 		if strings.HasPrefix(name, p) {
@@ -33,7 +79,7 @@ func shortName(name string) string {
 }
 
 func (ev *evaluator) applyFilter(fl *filterExpr, v any, f *frame) (any, error) {
-	name := shortName(fl.name)
+	name := filterName(fl.name)
 	fn, ok := filters[name]
 	if !ok {
 		return nil, fmt.Errorf("no filter named '%s'", fl.name)
@@ -57,7 +103,7 @@ func (ev *evaluator) applyFilter(fl *filterExpr, v any, f *frame) (any, error) {
 }
 
 func (ev *evaluator) applyTest(t *testExpr, f *frame) (any, error) {
-	name := shortName(t.name)
+	name := testName(t.name)
 	fn, ok := tests[name]
 	if !ok {
 		return nil, fmt.Errorf("no test named '%s'", t.name)

@@ -122,17 +122,17 @@ func init() {
 	})
 	registerTest("escaped", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) { return false, nil })
 	registerTest("filter", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		_, ok := filters[shortName(ToText(v))]
-		return ok, nil
+		return filterName(ToText(v)) != "", nil
 	})
 	registerTest("test", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		_, ok := tests[shortName(ToText(v))]
-		return ok, nil
+		return testName(ToText(v)) != "", nil
 	})
 
 	// Ansible's core tests.
 	registerTest("match", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) { return regexTest(v, a, kw, "match") })
-	registerTest("search", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) { return regexTest(v, a, kw, "search") })
+	registerTest("search", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
+		return regexTest(v, a, kw, "search")
+	})
 	registerTest("regex", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
 		p, err := bind("regex", a, kw, "pattern", "ignorecase", "multiline", "match_type")
 		if err != nil {

@@ -33,7 +33,10 @@ func testVersion(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
 	var c int
 	switch vt {
 	case "loose":
-		c = compareLoose(x, y)
+		var err error
+		if c, err = compareLoose(x, y); err != nil {
+			return false, err
+		}
 	case "strict", "semver", "semantic", "pep440":
 		var err error
 		if c, err = compareStrict(x, y, vt); err != nil {
@@ -76,7 +79,7 @@ func looseParts(s string) []any {
 	return out
 }
 
-func compareLoose(a, b string) int {
+func compareLoose(a, b string) (int, error) {
 	pa, pb := looseParts(a), looseParts(b)
 	for i := 0; i < len(pa) && i < len(pb); i++ {
 		x, y := pa[i], pb[i]
@@ -85,20 +88,17 @@ func compareLoose(a, b string) int {
 		switch {
 		case xInt && yInt:
 			if xi != yi {
-				return compareInts(xi, yi)
+				return compareInts(xi, yi), nil
 			}
 		case !xInt && !yInt:
 			if c := strings.Compare(x.(string), y.(string)); c != 0 {
-				return c
+				return c, nil
 			}
-		case xInt:
-			// Python 3 cannot compare int and str; Ansible reports an error. Order ints first.
-			return 1
 		default:
-			return -1
+			return 0, fmt.Errorf("Version comparison failed: '<' not supported between instances of '%s' and '%s'", typeName(x), typeName(y))
 		}
 	}
-	return compareInts(len(pa), len(pb))
+	return compareInts(len(pa), len(pb)), nil
 }
 
 var strictRe = regexp.MustCompile(`^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-.]?([a-zA-Z]+)\.?(\d+)?)?(?:[-+].*)?$`)

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -86,5 +87,17 @@ func TestNilSecrets(t *testing.T) {
 	}
 	if _, err := s.Encrypt([]byte("x"), ""); err == nil || errors.Is(err, io.EOF) {
 		t.Errorf("Encrypt: %v", err)
+	}
+}
+
+func TestSecretPrintingHidesPassword(t *testing.T) {
+	sec := Secret{ID: "dev", Password: []byte("topsecret")}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		if out := fmt.Sprintf(format, sec); strings.Contains(out, "topsecret") || !strings.Contains(out, "dev") {
+			t.Errorf("%s printed %q", format, out)
+		}
+	}
+	if out := fmt.Sprintf("%+v %#v", NewSecrets(sec), NewSecrets(sec)); strings.Contains(out, "topsecret") || strings.Contains(out, "116 111 112") {
+		t.Errorf("Secrets printed %q", out)
 	}
 }

@@ -24,6 +24,11 @@ type Secret struct {
 // String hides the password so that a Secret printed by mistake leaks nothing.
 func (s Secret) String() string { return fmt.Sprintf("vault secret %q", s.ID) }
 
+// GoString hides the password from %#v as well.
+func (s Secret) GoString() string {
+	return fmt.Sprintf("vault.Secret{ID: %q, Password: <hidden>}", s.ID)
+}
+
 // Secrets is an ordered list of secrets, tried in order like Ansible's
 // VaultLib secrets.
 type Secrets struct {
@@ -43,6 +48,12 @@ func NewSecrets(s ...Secret) *Secrets {
 	}
 	return out
 }
+
+// String names the vault ids only, never the passwords.
+func (s *Secrets) String() string { return fmt.Sprintf("vault secrets %s", quoteList(s.IDs())) }
+
+// GoString hides the passwords from %#v as well.
+func (s *Secrets) GoString() string { return "&vault.Secrets{" + quoteList(s.IDs()) + "}" }
 
 // Add appends a secret, trying it after those already known.
 func (s *Secrets) Add(sec Secret) {

@@ -317,6 +317,11 @@ func (dc *decoder) scalar(n *yaml.Node) (any, error) {
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return n.Value, nil
 	}
+	if n.Style&yaml.TaggedStyle == 0 {
+		// An untagged plain scalar: yaml.v3 guessed its tag with YAML 1.2
+		// rules ("1e+20" is a float there, a string in PyYAML's YAML 1.1).
+		return Resolve(n.Value), nil
+	}
 	switch n.Tag {
 	case "!!int":
 		if v, ok := resolveInt(n.Value); ok {

@@ -74,3 +74,16 @@ func TestSyntaxErrorHasPosition(t *testing.T) {
 		t.Fatalf("got %#v", err)
 	}
 }
+
+func TestPlainScalarsResolveAsYAML11(t *testing.T) {
+	v, _, err := Load([]byte("a: 1e+20\nb: 1.0e+20\nc: !!float 1.5\nd: 0o17\n"), "x.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := v.(*value.Dict)
+	for key, want := range map[string]any{"a": "1e+20", "b": 1.0e20, "c": 1.5, "d": "0o17"} {
+		if got, _ := d.Get(key); got != want {
+			t.Errorf("%s = %#v; want %#v", key, got, want)
+		}
+	}
+}

@@ -5,5 +5,8 @@ package all
 import (
 	_ "gorun/modules/commands"
 	_ "gorun/modules/control"
+	_ "gorun/modules/facts"
 	_ "gorun/modules/files"
+	_ "gorun/modules/system"
+	_ "gorun/modules/virt"
 )

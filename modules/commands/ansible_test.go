@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"gorun/engine/connection"
 	"gorun/engine/module"
 )
 
@@ -34,11 +35,23 @@ func TestModulesMatchAnsible(t *testing.T) {
 		t.Skip("ansible-playbook is not installed")
 	}
 	dir := t.TempDir()
-	must(t, os.MkdirAll(filepath.Join(dir, "files"), 0o755))
+	writeScripts(t, dir)
 	must(t, os.WriteFile(filepath.Join(dir, "a.txt"), []byte("x"), 0o644))
+	cases := commandCases(dir)
+	want := runAnsible(t, dir, target{host: "localhost", inventory: "localhost,", local: true}, cases)
+	runCases(t, dir, shConn{dir}, cases, want, nil)
+}
+
+// writeScripts puts the controller-side scripts of the script cases in dir/files.
+func writeScripts(t *testing.T, dir string) {
+	must(t, os.MkdirAll(filepath.Join(dir, "files"), 0o755))
 	must(t, os.WriteFile(filepath.Join(dir, "files", "s.sh"), []byte("#!/bin/sh\nprintf '[%s]' \"$@\"; pwd; echo oops >&2\n"), 0o755))
 	must(t, os.WriteFile(filepath.Join(dir, "files", "fail.sh"), []byte("#!/bin/sh\necho bad\nexit 4\n"), 0o755))
+}
 
+// commandCases are the tasks compared with Ansible; dir is a directory on
+// the target holding a file a.txt.
+func commandCases(dir string) []refCase {
 	cases := []refCase{
 		{"command", map[string]any{"_raw_params": "echo hello   world"}, false},
 		{"command", map[string]any{"argv": []any{"printf", "%s|", "a b", "$HOME", "~", "it's"}}, false},
@@ -89,7 +102,13 @@ func TestModulesMatchAnsible(t *testing.T) {
 	// The script run through an executable takes the script as its argument.
 	cases[len(cases)-3].args["_raw_params"] = "s.sh x"
 
-	want := runAnsible(t, dir, cases)
+	return cases
+}
+
+// runCases runs every case with the gorun module on conn and compares the
+// result with Ansible's; only names the keys compared for rc/changed/failed only.
+func runCases(t *testing.T, dir string, conn connection.Conn, cases []refCase, want []map[string]any, only func(refCase) []string) {
+	t.Helper()
 	for i, c := range cases {
 		m, ok := module.Lookup(c.module)
 		if !ok {
@@ -100,12 +119,22 @@ func TestModulesMatchAnsible(t *testing.T) {
 			t.Errorf("case %d %s %v: %v", i, c.module, c.args, err)
 			continue
 		}
-		res, err := m.Run(context.Background(), &module.Call{Module: c.module, Args: args, Conn: shConn{dir}, Check: c.check, Files: dirFiles(dir)})
+		res, err := m.Run(context.Background(), &module.Call{Module: c.module, Args: args, Conn: conn, Check: c.check, Files: dirFiles(dir)})
 		if err != nil {
 			t.Errorf("case %d %s %v: %v", i, c.module, c.args, err)
 			continue
 		}
 		got := normalize(t, res)
+		if only != nil {
+			if keys := only(c); keys != nil {
+				for _, k := range keys {
+					if !reflect.DeepEqual(got[k], want[i][k]) {
+						t.Errorf("case %d %s %v: %s = %#v, ansible has %#v", i, c.module, c.args, k, got[k], want[i][k])
+					}
+				}
+				continue
+			}
+		}
 		compareResult(t, i, c, got, want[i])
 	}
 }
@@ -136,7 +165,13 @@ func compareResult(t *testing.T, i int, c refCase, got, want map[string]any) {
 }
 
 // runAnsible runs every case as one task of one playbook and returns the results.
-func runAnsible(t *testing.T, dir string, cases []refCase) []map[string]any {
+// target is where ansible-playbook runs the cases.
+type target struct {
+	host, inventory string
+	local           bool // connection: local
+}
+
+func runAnsible(t *testing.T, dir string, tg target, cases []refCase) []map[string]any {
 	t.Helper()
 	var tasks []any
 	for _, c := range cases {
@@ -156,11 +191,14 @@ func runAnsible(t *testing.T, dir string, cases []refCase) []map[string]any {
 		}
 		tasks = append(tasks, task)
 	}
-	play := []any{map[string]any{"hosts": "localhost", "gather_facts": false, "connection": "local", "tasks": tasks}}
-	pb, _ := json.Marshal(play) // JSON is YAML
+	play := map[string]any{"hosts": tg.host, "gather_facts": false, "tasks": tasks}
+	if tg.local {
+		play["connection"] = "local"
+	}
+	pb, _ := json.Marshal([]any{play}) // JSON is YAML
 	pbPath := filepath.Join(dir, "play.yml")
 	must(t, os.WriteFile(pbPath, pb, 0o644))
-	cmd := exec.Command("ansible-playbook", "-i", "localhost,", pbPath)
+	cmd := exec.Command("ansible-playbook", "-i", tg.inventory, pbPath)
 	cmd.Env = append(os.Environ(), "ANSIBLE_STDOUT_CALLBACK=json", "ANSIBLE_LOCALHOST_WARNING=false", "ANSIBLE_NOCOLOR=1")
 	out, err := cmd.Output()
 	if err != nil {
@@ -178,7 +216,7 @@ func runAnsible(t *testing.T, dir string, cases []refCase) []map[string]any {
 	}
 	var results []map[string]any
 	for _, task := range doc.Plays[0].Tasks {
-		results = append(results, task.Hosts["localhost"])
+		results = append(results, task.Hosts[tg.host])
 	}
 	if len(results) != len(cases) {
 		t.Fatalf("ansible-playbook ran %d tasks, want %d", len(results), len(cases))

@@ -1,0 +1,174 @@
+package template
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gorun/engine/value"
+	"gorun/engine/yamlx"
+)
+
+// golden is testdata/golden.json, written by testdata/regen.sh from ansible-playbook's output.
+type golden struct {
+	Expressions []struct {
+		Template string          `json:"template"`
+		Result   json.RawMessage `json:"result"`
+		Error    string          `json:"error"`
+		Message  string          `json:"message"`
+	} `json:"expressions"`
+	Conditions []struct {
+		Condition string `json:"condition"`
+		Result    bool   `json:"result"`
+		Error     string `json:"error"`
+	} `json:"conditions"`
+	Templates []struct {
+		Template string `json:"template"`
+		Golden   string `json:"golden"`
+		Error    string `json:"error"`
+	} `json:"templates"`
+}
+
+func loadGolden(t testing.TB) (*golden, *Context) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/golden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g golden
+	if err := json.Unmarshal(data, &g); err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := yamlx.LoadFile("testdata/vars.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]any{}
+	d := v.(*value.Dict)
+	for _, k := range d.Keys() {
+		vars[k], _ = d.Get(k)
+	}
+	// inventory_hostname is a magic variable ansible-playbook provides; the runner does the same.
+	vars["inventory_hostname"] = "localhost"
+	return &g, &Context{Vars: vars, SearchPath: []string{"testdata"}}
+}
+
+// canonical renders a value as sorted JSON so types and contents compare exactly.
+func canonical(v any) string {
+	s, err := toJSON(v, -1, true, true)
+	if err != nil {
+		return "<unserializable: " + err.Error() + ">"
+	}
+	return s
+}
+
+func errorKind(err error) string {
+	var ue *UndefinedError
+	if errors.As(err, &ue) {
+		return "undefined"
+	}
+	return "error"
+}
+
+// knownGaps are goldens gorun does not match yet, with the reason; they are
+// reported, not failed. Remove an entry when it is fixed.
+var knownGaps = map[string]string{
+	"{{ 27 | root(3) }}":              "Go's math.Pow is not correctly rounded (2.9999999999999996 vs 3.0)",
+	"{{ num | string | type_debug }}": "NativeJinjaText (Ansible's marker type for string filters) is not modelled",
+	"{{ range(3) | string }}":         "Python's range object (prints as range(0, 3)) is modelled as a list",
+	"{{ now() is string }}":           "now() returns a string, not a Python datetime object",
+	`{{ {"items": 1}.items }}`:        "Python prints the method's memory address",
+}
+
+func TestGoldenExpressions(t *testing.T) {
+	g, ctx := loadGolden(t)
+	e := New(Options{})
+	pass := 0
+	for _, x := range g.Expressions {
+		if why, ok := knownGaps[x.Template]; ok {
+			t.Logf("known gap: %s: %s", x.Template, why)
+			continue
+		}
+		got, err := e.Template(x.Template, ctx)
+		switch {
+		case x.Error != "":
+			if err == nil {
+				t.Errorf("%s: want %s error (%.120s), got %s", x.Template, x.Error, x.Message, canonical(got))
+				continue
+			}
+			if k := errorKind(err); k != x.Error {
+				t.Errorf("%s: want %s error (%.120s), got %s error: %v", x.Template, x.Error, x.Message, k, err)
+				continue
+			}
+		default:
+			want, jerr := value.FromJSON(x.Result)
+			if jerr != nil {
+				t.Fatalf("bad golden %s: %v", x.Template, jerr)
+			}
+			if err != nil {
+				t.Errorf("%s: want %s, got error: %v", x.Template, canonical(want), err)
+				continue
+			}
+			if canonical(got) != canonical(want) {
+				t.Errorf("%s:\n want %s\n  got %s", x.Template, canonical(want), canonical(got))
+				continue
+			}
+		}
+		pass++
+	}
+	t.Logf("expressions: %d/%d match ansible-playbook", pass, len(g.Expressions))
+}
+
+func TestGoldenConditions(t *testing.T) {
+	g, ctx := loadGolden(t)
+	e := New(Options{})
+	for _, c := range g.Conditions {
+		got, err := e.Condition(c.Condition, ctx)
+		switch {
+		case c.Error != "":
+			if err == nil {
+				t.Errorf("%s: want %s error, got %v", c.Condition, c.Error, got)
+			} else if k := errorKind(err); k != c.Error {
+				t.Errorf("%s: want %s error, got %s error: %v", c.Condition, c.Error, k, err)
+			}
+		case err != nil:
+			t.Errorf("%s: want %v, got error %v", c.Condition, c.Result, err)
+		case got != c.Result:
+			t.Errorf("%s: want %v, got %v", c.Condition, c.Result, got)
+		}
+	}
+}
+
+func TestGoldenTemplates(t *testing.T) {
+	g, ctx := loadGolden(t)
+	e := New(Options{})
+	for _, x := range g.Templates {
+		path := filepath.Join("testdata", "templates", x.Template)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := DefaultFileOptions()
+		opts.Path = path
+		got, err := e.File(string(src), ctx, opts)
+		if x.Error != "" {
+			if err == nil {
+				t.Errorf("%s: want error", x.Template)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", x.Template, err)
+			continue
+		}
+		want, err := os.ReadFile(filepath.Join("testdata", x.Golden))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s:\n--- want\n%s\n--- got\n%s", x.Template, want, got)
+		}
+	}
+}

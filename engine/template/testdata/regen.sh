@@ -1,0 +1,73 @@
+#!/bin/sh
+# regen.sh renders every expression (expressions.yml), conditional
+# (conditions.yml) and template (templates/*.j2) with the real ansible-playbook
+# against localhost and writes the results to golden.json and golden/*.
+# Run it from anywhere: sh engine/template/testdata/regen.sh
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# lookups search the playbook directory's files/ and templates/, as in a real project
+cp -r "$here/files" "$here/templates" "$work/"
+python3 - "$here" "$work" <<'PY'
+import json, os, sys, yaml
+here, work = sys.argv[1], sys.argv[2]
+exprs = yaml.safe_load(open(os.path.join(here, "expressions.yml")))
+conds = yaml.safe_load(open(os.path.join(here, "conditions.yml")))
+tmpls = sorted(f for f in os.listdir(os.path.join(here, "templates")) if f.endswith(".j2"))
+tasks = []
+names = []
+for i, e in enumerate(exprs):
+    tasks.append({"name": "e%d" % i, "debug": {"msg": e}, "register": "e_%d" % i, "ignore_errors": True})
+    names.append("e_%d" % i)
+for i, c in enumerate(conds):
+    tasks.append({"name": "c%d" % i, "debug": {"msg": "ok"}, "when": c, "register": "c_%d" % i, "ignore_errors": True})
+    names.append("c_%d" % i)
+for i, t in enumerate(tmpls):
+    tasks.append({"name": "t%d" % i, "template": {"src": os.path.join(here, "templates", t), "dest": os.path.join(work, "out", t[:-3])},
+                  "register": "t_%d" % i, "ignore_errors": True})
+    names.append("t_%d" % i)
+tasks.insert(0, {"file": {"path": os.path.join(work, "out"), "state": "directory"}})
+tasks.append({"copy": {"dest": os.path.join(work, "results.json"),
+              "content": "{{ lookup('vars', %s, wantlist=True) | to_json }}" % ", ".join(repr(n) for n in names)}})
+play = [{"hosts": "localhost", "connection": "local", "gather_facts": False,
+         "vars_files": [os.path.join(here, "vars.yml")], "tasks": tasks}]
+json.dump(play, open(os.path.join(work, "play.yml"), "w"))
+json.dump({"exprs": exprs, "conds": conds, "tmpls": tmpls}, open(os.path.join(work, "meta.json"), "w"))
+PY
+ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=null ansible-playbook -i localhost, "$work/play.yml" >"$work/log" 2>&1 || true
+python3 - "$here" "$work" <<'PY'
+import json, os, sys
+here, work = sys.argv[1], sys.argv[2]
+meta = json.load(open(os.path.join(work, "meta.json")))
+res = json.load(open(os.path.join(work, "results.json")))
+def kind(msg):
+    return "undefined" if ("is undefined" in msg or "has no attribute" in msg or "undefined variable" in msg) and "Mandatory" not in msg else "error"
+out = {"expressions": [], "conditions": [], "templates": []}
+i = 0
+for e in meta["exprs"]:
+    r = res[i]; i += 1
+    if r.get("failed"):
+        out["expressions"].append({"template": e, "error": kind(r.get("msg", "")), "message": r.get("msg", "")})
+    else:
+        out["expressions"].append({"template": e, "result": r.get("msg")})
+for c in meta["conds"]:
+    r = res[i]; i += 1
+    if r.get("failed"):
+        out["conditions"].append({"condition": c, "error": kind(r.get("msg", "")), "message": r.get("msg", "")})
+    else:
+        out["conditions"].append({"condition": c, "result": not r.get("skipped", False)})
+gold = os.path.join(here, "golden")
+os.makedirs(gold, exist_ok=True)
+for t in meta["tmpls"]:
+    r = res[i]; i += 1
+    name = t[:-3]
+    if r.get("failed"):
+        out["templates"].append({"template": t, "error": "error", "message": r.get("msg", "")})
+        continue
+    data = open(os.path.join(work, "out", name), "rb").read()
+    open(os.path.join(gold, name), "wb").write(data)
+    out["templates"].append({"template": t, "golden": "golden/" + name})
+json.dump(out, open(os.path.join(here, "golden.json"), "w"), indent=1, ensure_ascii=False)
+print("expressions: %d, conditions: %d, templates: %d" % (len(out["expressions"]), len(out["conditions"]), len(out["templates"])))
+PY

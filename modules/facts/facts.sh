@@ -1,0 +1,208 @@
+# gorun fact gathering. Prints raw data in sections; the controller parses it.
+# Arguments: $1 section marker, $2 wanted collector groups (space separated),
+# $3 fact_path, $4 gather_timeout (seconds).
+# Every section starts on a new line with "MARKER NAME"; its content runs to
+# the newline before the next marker.
+M=$1 W=" $2 " FP=$3 T=$4
+# fact_path is a "path" option: ~ means the home directory, as expanduser.
+case $FP in "~"|"~/"*) FP=$HOME${FP#"~"};; esac
+want() { case $W in *" $1 "*) return 0;; esac; return 1; }
+sec() { printf '\n%s %s\n' "$M" "$1"; }
+# Helpers use variables starting with _ (POSIX sh has no local variables).
+# f PATH...: dump files. A file that exists but cannot be read (sysfs files
+# may fail to read, as Ansible's get_file_content then returns None) is
+# followed by an "unreadable" section.
+f() { for _f in "$@"; do [ -f "$_f" ] && [ -r "$_f" ] && { sec "file $_f"; cat "$_f" 2>/dev/null || sec "unreadable $_f"; }; done; }
+# a PATH...: small attribute files (sysfs), all read by one grep, which
+# prints each line as "PATH:LINE"; the existing files are listed first so
+# that empty ones are known too. Paths must not contain blanks.
+a() {
+	_l=
+	for _f in "$@"; do [ -f "$_f" ] && _l="$_l $_f"; done
+	[ -n "$_l" ] || return 0
+	sec attrs; printf '%s\n' $_l
+	sec attrdata; grep -H '' $_l 2>/dev/null
+}
+# c NAME CMD...: run a command, dump its stdout and exit status.
+c() { _n=$1; shift; sec "cmd $_n"; "$@" 2>/dev/null; _r=$?; sec "rc $_n"; printf %s "$_r"; }
+has() { command -v "$1" >/dev/null 2>&1; }
+lnk() { [ -L "$1" ] && { sec "link $1"; readlink "$1"; }; }
+real() { [ -e "$1" ] && { sec "realpath $1"; readlink -f "$1"; }; }
+exists() { sec exists; for _p in "$@"; do if [ -e "$_p" ] || [ -L "$_p" ]; then echo "$_p"; fi; done; }
+tmo() { if has timeout; then timeout "$T" "$@"; else "$@"; fi; }
+
+exists /proc/xen /sys/hypervisor/type /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit \
+	/proc/modules /dev/kvm /rhev /sys/kernel/security/apparmor /run/systemd/system/ /dev/.run/systemd/ \
+	/dev/.systemd/ /etc/init/ /sbin/openrc /etc/init.d/ /run/ostree-booted /etc/mtab \
+	/usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get /usr/bin/zypper /usr/sbin/urpmi \
+	/usr/bin/pacman /bin/opkg /usr/pkg/bin/pkgin /opt/local/bin/pkgin /opt/tools/bin/pkgin \
+	/opt/local/bin/port /usr/local/bin/brew /opt/homebrew/bin/brew /sbin/apk /usr/sbin/pkg \
+	/usr/sbin/swlist /usr/bin/emerge /usr/sbin/pkgadd /usr/bin/pkg /usr/bin/xbps-install \
+	/usr/local/sbin/pkg /usr/bin/swupd /usr/sbin/sorcery /usr/bin/installp /QOpenSys/pkgs/bin/yum \
+	/usr/bin/rpm /etc/arch-release /etc/vmware-release /sys/fs/selinux/enforce "$FP"
+sec bins; for b in systemctl initctl lsb_release capsh ip findmnt lsblk dpkg; do has "$b" && echo "$b"; done
+
+if want platform; then
+	c uname uname -snrvm
+	c long-bit getconf LONG_BIT
+	if has getent; then
+		a=$(getent ahosts "$(uname -n)" 2>/dev/null | awk 'NR==1{print $1}')
+		[ -n "$a" ] && c hostbyaddr getent hosts "$a"
+	fi
+	f /var/lib/dbus/machine-id /etc/machine-id
+fi
+if want distribution; then
+	# Every /etc/*-release and *_version file: Ansible's list and the distro
+	# library's "distro release file" search both read from them.
+	f /etc/os-release /usr/lib/os-release /etc/*[-_]release /etc/*[-_]version /etc/coreos/update.conf
+	lnk /etc/products.d/baseproduct && real /etc/products.d/baseproduct
+	# Ansible asks dpkg for Debian's codename only when os-release has none.
+	if has dpkg && ! grep -qs -e '^VERSION_CODENAME=' -e '^UBUNTU_CODENAME=' /etc/os-release; then
+		sec dpkg-tzdata; dpkg --status tzdata 2>/dev/null | grep Provides | cut -f2 -d'-'
+	fi
+fi
+if want lsb || want distribution; then
+	has lsb_release && c lsb_release lsb_release -a
+	f /etc/lsb-release
+fi
+if want selinux; then f /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config; fi
+if want chroot; then
+	sec chroot-env; printf %s "${debian_chroot:-}"
+	c stat-root stat -c '%d %i' /
+	c stat-proc1-root stat -c '%d %i' /proc/1/root/.
+	c statfs-root stat -f --format=%T /
+fi
+want fips && f /proc/sys/crypto/fips_enabled
+want caps && has capsh && c capsh capsh --print
+want pkg_mgr && [ -e /usr/bin/rpm ] && c rpm-apt /usr/bin/rpm -q --whatprovides /usr/bin/apt-get
+if want service_mgr; then
+	f /proc/1/comm
+	[ -r /proc/1/comm ] || c ps1 sh -c 'ps -p 1 -o comm|tail -n 1'
+	lnk /sbin/init
+fi
+want cmdline && f /proc/cmdline
+if want date_time; then
+	c date date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N'
+	c date-utc date -u '+%Y-%m-%dT%H:%M:%S'
+	y=$(date +%Y)
+	c tz-jan date -d "$y-01-01 12:00" '+%Z %z'
+	c tz-jul date -d "$y-07-01 12:00" '+%Z %z'
+fi
+want env && { sec env; cat /proc/self/environ 2>/dev/null || env; }
+want loadavg && f /proc/loadavg
+if want ssh_pub_keys; then
+	for d in /etc/ssh /etc/openssh /etc; do for a in dsa rsa ecdsa ed25519; do f "$d/ssh_host_${a}_key.pub"; done; done
+fi
+if want user; then
+	u=${LOGNAME:-${USER:-${LNAME:-${USERNAME:-$(id -un 2>/dev/null)}}}}
+	sec user; printf '%s\n%s\n%s\n%s\n%s\n' "$u" "$(id -u)" "$(id -g)" "$(id -ru)" "$(id -rg)"
+	sec passwd; { getent passwd "$u" || getent passwd "$(id -u)" || grep "^$u:" /etc/passwd; } 2>/dev/null
+fi
+if want hardware || want virtual; then
+	f /proc/cpuinfo
+	for k in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor \
+		board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type \
+		product_name product_serial product_uuid product_version sys_vendor product_family; do
+		f "/sys/devices/virtual/dmi/id/$k"
+	done
+fi
+if want hardware; then
+	f /sys/hypervisor/type /proc/meminfo /proc/uptime
+	has nproc && c nproc nproc
+	if [ -e /etc/mtab ]; then f /etc/mtab; else f /proc/mounts; fi
+	has findmnt && c findmnt findmnt --list --noheadings --notruncate
+	has lsblk && c lsblk lsblk --list --noheadings --paths --output NAME,UUID --exclude 2
+	# statvfs of every real mount in one stat (run again mount by mount
+	# if a hung mount made it time out)
+	_m=
+	while read -r dev mnt rest; do
+		case $dev in /*|\\*|*:/*) ;; *) continue;; esac
+		case $mnt in *\\*) mnt=$(printf '%b' "$(printf %s "$mnt" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')");; esac
+		_m="$_m$mnt
+"
+	done <<EOM
+$(cat /etc/mtab 2>/dev/null || cat /proc/mounts 2>/dev/null)
+EOM
+	sec statvfs
+	_old=$IFS; IFS='
+'
+	tmo stat -f -c '%S %s %b %a %c %d	%n' $_m 2>/dev/null
+	if [ $? = 124 ]; then for m in $_m; do tmo stat -f -c '%S %s %b %a %c %d	%n' "$m" 2>/dev/null; done; fi
+	IFS=$_old
+fi
+if want hardware; then
+	# block devices (get_device_facts)
+	has lspci && c lspci lspci -D
+	for d in /dev/disk/by-id /dev/disk/by-uuid /dev/disk/by-label; do
+		[ -d "$d" ] && c "linkdir $d" ls -l "$d"
+	done
+	if [ "$(id -u)" = 0 ] && has vgs; then
+		for l in vgs lvs pvs; do has $l && c "$l" $l --noheadings --nosuffix --units g --separator ,; done
+	fi
+	sec masters; for s in /sys/block/*/slaves/*; do [ -e "$s" ] && echo "$s"; done
+	c blocklinks ls -l /sys/block/
+	_l=
+	for b in $(ls -U /sys/block 2>/dev/null || ls /sys/block 2>/dev/null); do
+		s=/sys/block/$b
+		sec "block $b"
+		sec "blockdir $b"; for e in "$s"/*; do [ -e "$e" ] && echo "${e##*/}"; done
+		_l="$_l $s/device/vendor $s/device/model $s/device/sas_address $s/device/sas_device_handle"
+		_l="$_l $s/device/serial $s/removable $s/queue/discard_granularity $s/queue/rotational"
+		_l="$_l $s/queue/scheduler $s/size $s/queue/logical_block_size $s/queue/hw_sector_size"
+		for h in "$s"/holders/* "$s"/*/holders/*; do
+			[ -e "$h" ] || continue
+			sec "holder $h"; [ -f "$h/dm/name" ] && _l="$_l $h/dm/name"
+		done
+		for p in "$s"/"$b"*; do
+			[ -d "$p" ] && _l="$_l $p/start $p/size $p/queue/logical_block_size $p/queue/hw_sector_size"
+		done
+	done
+	a $_l
+fi
+if want virtual; then
+	f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities /proc/self/status /proc/modules
+fi
+if want network; then
+	if has ip; then
+		c route4 ip -4 route get 8.8.8.8
+		c route6 ip -6 route get 2404:6800:400a:800::1012
+		# Ansible falls back to plain "ip addr show" where "primary" is not
+		# understood (busybox ip)
+		c primary ip addr show primary
+		[ "$_r" = 0 ] || c addrs ip addr show
+		c secondary ip addr show secondary
+		# ls -U keeps the directory order, which is the order Ansible's glob sees.
+		_l=
+		for d in $(ls -U /sys/class/net 2>/dev/null || ls /sys/class/net); do
+			p=/sys/class/net/$d
+			[ -d "$p" ] || continue
+			sec "iface $d"
+			_l="$_l $p/address $p/mtu $p/operstate $p/type $p/speed $p/flags $p/bridge/bridge_id"
+			_l="$_l $p/bridge/stp_state $p/bonding/slaves $p/bonding/mode $p/bonding/miimon $p/bonding/lacp_rate"
+			_l="$_l $p/bonding/primary $p/bonding/all_slaves_active $p/bonding_slave/perm_hwaddr"
+			[ -e "$p/device/driver/module" ] && real "$p/device/driver/module"
+			[ -e "$p/device" ] && lnk "$p/device"
+			[ -e "$p/bridge" ] && { sec "brif $d"; ls -U "$p/brif" 2>/dev/null || ls "$p/brif" 2>/dev/null; }
+			[ -e "$p/bonding" ] && sec "bonding $d"
+		done
+		a $_l
+	fi
+fi
+want dns && f /etc/resolv.conf
+want fibre_channel_wwn && f /sys/class/fc_host/*/port_name
+want iscsi && f /etc/iscsi/initiatorname.iscsi
+want nvme && f /etc/nvme/hostnqn
+if want local && [ -d "$FP" ]; then
+	for p in "$FP"/*.fact; do
+		[ -e "$p" ] || continue
+		if [ -x "$p" ]; then
+			e=$(mktemp 2>/dev/null || echo /dev/null)
+			sec "local-exec $p"; "$p" 2>"$e"; r=$?
+			sec "local-rc $p"; printf %s "$r"
+			sec "local-err $p"; cat "$e" 2>/dev/null; [ "$e" = /dev/null ] || rm -f "$e"
+		else
+			sec "local-file $p"; cat "$p" 2>/dev/null
+		fi
+	done
+fi
+sec end

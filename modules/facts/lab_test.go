@@ -1,0 +1,123 @@
+package facts
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"gorun/engine/connection"
+	"gorun/test/labenv"
+)
+
+// labHostFacts brings up a one-host lab and gathers h1's facts with
+// ansible's setup and with gorun over SSH.
+func labHostFacts(t *testing.T) (gorun, ansible map[string]any) {
+	if _, err := exec.LookPath("ansible"); err != nil {
+		t.Skip("ansible is not installed")
+	}
+	l := labenv.ForTest(t, 1)
+	inv := filepath.Join(t.TempDir(), "hosts.ini")
+	if err := l.WriteInventory(inv, "ini"); err != nil {
+		t.Fatal(err)
+	}
+	h := l.Hosts[0]
+
+	cmd := exec.Command("ansible", "-i", inv, h.Name, "-m", "setup")
+	cmd.Env = append(os.Environ(), "ANSIBLE_LOAD_CALLBACK_PLUGINS=1", "ANSIBLE_STDOUT_CALLBACK=json")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ansible setup on %s: %v\n%s", h.Name, err, out)
+	}
+	var doc struct {
+		Plays []struct {
+			Tasks []struct{ Hosts map[string]map[string]any }
+		}
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	ansible, _ = doc.Plays[0].Tasks[0].Hosts[h.Name]["ansible_facts"].(map[string]any)
+	if ansible == nil {
+		t.Fatalf("ansible gave no facts: %s", out)
+	}
+
+	pool := connection.NewPool()
+	ctx := context.Background()
+	conn, err := pool.Get(ctx, connection.Params{
+		Host: h.Name, Address: h.Addr, Port: h.Port, User: "root",
+		PrivateKeyFiles: []string{l.KeyFile}, HostKeyChecking: true,
+		SSHCommonArgs: "-o UserKnownHostsFile=" + l.KnownHostsFile, Timeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	lastLabConn = conn
+	f, err := Collect(ctx, conn, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(f)
+	json.Unmarshal(b, &gorun)
+	return gorun, ansible
+}
+
+// lastLabConn is the connection labHostFacts opened, for TestCaptureLabHost.
+var lastLabConn connection.Conn
+
+// labVolatile are the facts of a lab host that change between gatherings.
+var labVolatile = map[string]bool{
+	"ansible_date_time": true, "ansible_uptime_seconds": true, "ansible_memfree_mb": true,
+	"ansible_memory_mb": true, "ansible_loadavg": true, "ansible_env": true, "ansible_mounts": true,
+}
+
+// TestSetupOnLabHostMatchesAnsible compares every fact of a lab host
+// gathered over SSH by gorun with Ansible's setup on the same host; the
+// host's network is its own, so interfaces are compared exactly.
+func TestSetupOnLabHostMatchesAnsible(t *testing.T) {
+	got, want := labHostFacts(t)
+	for k, w := range want {
+		g, ok := got[k]
+		switch {
+		case notGathered[k]:
+		case !ok:
+			t.Errorf("%s missing; ansible has %v", k, trunc(w))
+		case labVolatile[k]:
+			if reflect.TypeOf(g) != reflect.TypeOf(w) {
+				t.Errorf("%s is %T, ansible has %T", k, g, w)
+			}
+		case strings.HasPrefix(k, "ansible_virtualization_tech_") || k == "ansible_interfaces":
+			// Python sets have no fixed order, and the directory order of
+			// /sys/class/net in a lab host changes from one read to the next
+			// on this machine's kernel, for Ansible's glob as for ls -U.
+			if !reflect.DeepEqual(sortedAny(g), sortedAny(w)) {
+				t.Errorf("%s = %v, ansible has %v", k, g, w)
+			}
+		case !reflect.DeepEqual(g, w):
+			t.Errorf("%s = %v\nansible has %v", k, trunc(g), trunc(w))
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("extra fact %s = %v", k, trunc(g))
+		}
+	}
+	compareShapes(t, "ansible_date_time", got, want)
+	compareShapes(t, "ansible_memory_mb", got, want)
+	compareMounts(t, got["ansible_mounts"], want["ansible_mounts"])
+	// The login environment is the same. Ansible also sets LANG, LC_ALL and
+	// LC_MESSAGES for its modules, which is the runner's business, not setup's.
+	genv, _ := got["ansible_env"].(map[string]any)
+	wenv, _ := want["ansible_env"].(map[string]any)
+	for _, k := range []string{"HOME", "USER", "LOGNAME", "SHELL", "PATH"} {
+		if g, w := genv[k], wenv[k]; w != nil && !reflect.DeepEqual(g, w) {
+			t.Errorf("env %s = %v, ansible has %v", k, g, w)
+		}
+	}
+}

@@ -1,0 +1,18 @@
+package system_test
+
+import "testing"
+
+// TestLab runs the differential tests of every module on one shared lab.
+func TestLab(t *testing.T) {
+	l := setup(t)
+	for _, c := range []struct {
+		name string
+		f    func(*testing.T, *lab)
+	}{
+		{"apt", testApt},
+		{"service", testService},
+		{"user", testUser},
+	} {
+		t.Run(c.name, func(t *testing.T) { c.f(t, l) })
+	}
+}
