@@ -59,6 +59,7 @@ func TestLab(t *testing.T) {
 		{"blockinfile", blockinfileScenario},
 		{"replace", replaceScenario},
 		{"misc", miscScenario},
+		{"ini_file", iniScenario},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
 	}
