@@ -60,6 +60,7 @@ func TestLab(t *testing.T) {
 		{"replace", replaceScenario},
 		{"misc", miscScenario},
 		{"ini_file", iniScenario},
+		{"assemble", assembleScenario},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
 	}
