@@ -61,6 +61,7 @@ func TestLab(t *testing.T) {
 		{"misc", miscScenario},
 		{"ini_file", iniScenario},
 		{"assemble", assembleScenario},
+		{"unarchive", unarchiveScenario},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
 	}
@@ -206,7 +207,7 @@ func loadResults(t *testing.T, path string) []any {
 var (
 	backupName  = regexp.MustCompile(`\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~`)
 	fetchedHost = regexp.MustCompile(`/fetched/h\d/`)
-	ansibleTmp  = regexp.MustCompile(`/\.ansible/tmp/|/ansible-local`)
+	ansibleTmp  = regexp.MustCompile(`/\.ansible/tmp/|/ansible-local|/\.gorun-`)
 )
 
 // volatile are result keys whose values differ between any two runs.
