@@ -455,7 +455,8 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 			result["_gorun_delegated"] = true
 			result["_gorun_delegated_host"] = delegate
 		}
-		if _, ok := result["failed"]; !ok {
+		// Ansible adds "failed" to every result except a skipped one.
+		if _, ok := result["failed"]; !ok && !truthy(result["skipped"]) {
 			rc, hasRC := result["rc"]
 			result["failed"] = hasRC && toInt(rc) != 0
 		}

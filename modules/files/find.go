@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -164,9 +163,15 @@ func (findModule) Run(ctx context.Context, c *module.Call) (module.Result, error
 			return module.Failed(err.Error()), nil
 		}
 	}
-	depth := 1
+	// depth limits what matches; listed is how deep os.walk looks: the
+	// top directory only without recurse, else one level below depth.
+	depth, listed := 1, 1
 	if a.Bool("recurse") {
 		depth = a.Int("depth")
+		listed = 0
+		if depth > 0 {
+			listed = depth + 1
+		}
 	}
 	now := float64(time.Now().UnixNano()) / 1e9
 	fileType := a.String("file_type")
@@ -174,7 +179,7 @@ func (findModule) Run(ctx context.Context, c *module.Call) (module.Result, error
 	skipped := map[string]any{}
 	looked := 0
 	for _, root := range a.Strings("paths") {
-		entries, err := listTree(ctx, c, root, depth, a.Bool("follow"))
+		entries, err := listTree(ctx, c, root, listed, a.Bool("follow"))
 		if err != nil {
 			skipped[root] = err.Error()
 			c.Warn(fmt.Sprintf("Skipped '%s' path due to this access issue: %s\n", root, err))
@@ -217,7 +222,6 @@ func (findModule) Run(ctx context.Context, c *module.Call) (module.Result, error
 			return failure("", err)
 		}
 	}
-	sort.Slice(found, func(i, j int) bool { return found[i].path < found[j].path })
 	var sums map[string]string
 	if a.Bool("get_checksum") {
 		if sums, err = checksums(ctx, c, found); err != nil {
@@ -307,8 +311,8 @@ func sizeOK(e foundEntry, size *int64) bool {
 	return e.size <= -*size
 }
 
-// listTree lists root's entries down to depth (0: no limit) plus one more
-// level, which os.walk looks at before pruning.
+// listTree lists root's entries down to depth (0: no limit) in os.walk's
+// order.
 func listTree(ctx context.Context, c *module.Call, root string, depth int, follow bool) ([]foundEntry, error) {
 	l := ""
 	if follow {
@@ -316,10 +320,7 @@ func listTree(ctx context.Context, c *module.Call, root string, depth int, follo
 	}
 	max := ""
 	if depth > 0 {
-		max = fmt.Sprintf("-maxdepth %d ", depth+1)
-		if depth == 1 {
-			max = "-maxdepth 1 "
-		}
+		max = fmt.Sprintf("-maxdepth %d ", depth)
 	}
 	out, err := remotefile.Run(ctx, c.Conn, fmt.Sprintf(`p=%s
 [ -d "$p" ] || { printf "'%%s' is not a directory" "$p" >&2; exit 1; }
@@ -344,7 +345,37 @@ find %s"$p" -mindepth 1 %s-printf '%%d\t%%y\t%%m\t%%U\t%%G\t%%s\t%%A@\t%%T@\t%%C
 			path: path.Clean(f[14]),
 		})
 	}
-	return entries, nil
+	return walkOrder(path.Clean(root), entries), nil
+}
+
+// walkOrder puts entries in the order Python's os.walk yields them: for each
+// directory, top-down, its non-directories then its directories (each in
+// the order the directory lists them), then the walk of each subdirectory.
+// find prints entries in the same per-directory order, depth first.
+func walkOrder(root string, entries []foundEntry) []foundEntry {
+	children := map[string][]foundEntry{}
+	for _, e := range entries {
+		dir := path.Dir(e.path)
+		children[dir] = append(children[dir], e)
+	}
+	var out []foundEntry
+	var walk func(dir string)
+	walk = func(dir string) {
+		var dirs []foundEntry
+		for _, e := range children[dir] {
+			if e.typ != 'd' {
+				out = append(out, e)
+			} else {
+				dirs = append(dirs, e)
+			}
+		}
+		out = append(out, dirs...)
+		for _, d := range dirs {
+			walk(d.path)
+		}
+	}
+	walk(root)
+	return out
 }
 
 // statinfo is find's statinfo dict for an entry.
