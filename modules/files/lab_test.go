@@ -48,6 +48,8 @@ type scenario struct {
 // TestLab runs every module's differential scenarios on one lab.
 func TestLab(t *testing.T) {
 	l := labenv.ForTest(t, 4)
+	getURL := getURLScenario
+	getURL.extraArgs = append(getURL.extraArgs, "-e", "base_url="+serveHTTP(t, l))
 	for _, sc := range []struct {
 		name string
 		sc   scenario
@@ -62,6 +64,7 @@ func TestLab(t *testing.T) {
 		{"ini_file", iniScenario},
 		{"assemble", assembleScenario},
 		{"unarchive", unarchiveScenario},
+		{"get_url", getURL},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
 	}

@@ -1,0 +1,58 @@
+package files_test
+
+import (
+	"net"
+	"net/http"
+	"testing"
+
+	"gorun/test/labenv"
+)
+
+// serveHTTP starts the test web server on the lab bridge, where the lab
+// hosts reach it, and returns its base URL.
+func serveHTTP(t *testing.T, l *labenv.Lab) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", net.JoinHostPort(l.Gateway, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/data.txt", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("payload\n"))
+	})
+	mux.HandleFunc("/auth.txt", func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "user" || p != "secret" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="t"`)
+			http.Error(w, "Unauthorized", http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte("authorized\n"))
+	})
+	mux.HandleFunc("/header.txt", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("header=" + r.Header.Get("X-Test") + "\n"))
+	})
+	mux.HandleFunc("/download", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Disposition", `attachment; filename="named.txt"`)
+		w.Write([]byte("named\n"))
+	})
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+var getURLScenario = scenario{
+	tasks: `
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/a.txt, mode: "0600"}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/a.txt, force: true, backup: true}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/}
+- get_url: {url: "{{ base_url }}/download", dest: /srv/t/}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/c.txt, checksum: "sha1:1c9a97cf1a0e5a5c2e9d64ad96b2c2b2446bc1b7"}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/d.txt, checksum: "sha1:0000"}
+- get_url: {url: "{{ base_url }}/missing", dest: /srv/t/m.txt}
+- get_url: {url: "{{ base_url }}/auth.txt", dest: /srv/t/auth.txt, url_username: user, url_password: secret, force_basic_auth: true}
+- get_url: {url: "{{ base_url }}/auth.txt", dest: /srv/t/noauth.txt}
+- get_url: {url: "{{ base_url }}/header.txt", dest: /srv/t/h.txt, headers: {X-Test: yes-it-is}}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/nodir/x.txt}
+`,
+}
