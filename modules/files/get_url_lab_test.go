@@ -47,7 +47,7 @@ var getURLScenario = scenario{
 - get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/a.txt, force: true, backup: true}
 - get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/}
 - get_url: {url: "{{ base_url }}/download", dest: /srv/t/}
-- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/c.txt, checksum: "sha1:1c9a97cf1a0e5a5c2e9d64ad96b2c2b2446bc1b7"}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/c.txt, checksum: "sha1:997e49bbf4ad5ee847d0e77aa30648c70c71323c"}
 - get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/d.txt, checksum: "sha1:0000"}
 - get_url: {url: "{{ base_url }}/missing", dest: /srv/t/m.txt}
 - get_url: {url: "{{ base_url }}/auth.txt", dest: /srv/t/auth.txt, url_username: user, url_password: secret, force_basic_auth: true}
