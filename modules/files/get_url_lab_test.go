@@ -1,6 +1,8 @@
 package files_test
 
 import (
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"testing"
@@ -35,6 +37,18 @@ func serveHTTP(t *testing.T, l *labenv.Lab) string {
 		w.Header().Set("Content-Disposition", `attachment; filename="named.txt"`)
 		w.Write([]byte("named\n"))
 	})
+	mux.HandleFunc("/json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"name": "gorun", "list": [1, 2]}`))
+	})
+	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"method": r.Method, "type": r.Header.Get("Content-Type"), "body": string(body)})
+	})
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/data.txt", http.StatusFound)
+	})
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
@@ -54,5 +68,23 @@ var getURLScenario = scenario{
 - get_url: {url: "{{ base_url }}/auth.txt", dest: /srv/t/noauth.txt}
 - get_url: {url: "{{ base_url }}/header.txt", dest: /srv/t/h.txt, headers: {X-Test: yes-it-is}}
 - get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/nodir/x.txt}
+`,
+}
+
+var uriScenario = scenario{
+	tasks: `
+- uri: {url: "{{ base_url }}/data.txt"}
+- uri: {url: "{{ base_url }}/data.txt", return_content: true}
+- uri: {url: "{{ base_url }}/json"}
+- uri: {url: "{{ base_url }}/echo", method: POST, body_format: json, body: {a: 1, b: [x]}}
+- uri: {url: "{{ base_url }}/echo", method: PUT, body_format: form-urlencoded, body: {name: a b, v: "1"}, return_content: true}
+- uri: {url: "{{ base_url }}/missing"}
+- uri: {url: "{{ base_url }}/missing", status_code: [200, 404], return_content: true}
+- uri: {url: "{{ base_url }}/redirect"}
+- uri: {url: "{{ base_url }}/redirect", follow_redirects: none, status_code: 302}
+- uri: {url: "{{ base_url }}/auth.txt", url_username: user, url_password: secret, force_basic_auth: true, return_content: true}
+- uri: {url: "{{ base_url }}/header.txt", headers: {X-Test: hello}, return_content: true}
+- uri: {url: "{{ base_url }}/data.txt", creates: /etc/passwd}
+- uri: {url: "{{ base_url }}/data.txt", method: get}
 `,
 }

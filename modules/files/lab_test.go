@@ -48,8 +48,10 @@ type scenario struct {
 // TestLab runs every module's differential scenarios on one lab.
 func TestLab(t *testing.T) {
 	l := labenv.ForTest(t, 4)
-	getURL := getURLScenario
-	getURL.extraArgs = append(getURL.extraArgs, "-e", "base_url="+serveHTTP(t, l))
+	base := serveHTTP(t, l)
+	getURL, uri := getURLScenario, uriScenario
+	getURL.extraArgs = append(getURL.extraArgs, "-e", "base_url="+base)
+	uri.extraArgs = append(uri.extraArgs, "-e", "base_url="+base)
 	for _, sc := range []struct {
 		name string
 		sc   scenario
@@ -65,6 +67,7 @@ func TestLab(t *testing.T) {
 		{"assemble", assembleScenario},
 		{"unarchive", unarchiveScenario},
 		{"get_url", getURL},
+		{"uri", uri},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
 	}
@@ -217,6 +220,7 @@ var (
 var volatile = map[string]bool{
 	"invocation": true, "atime": true, "mtime": true, "ctime": true, "inode": true, "dev": true,
 	"_ansible_no_log": true, "warnings": true, "deprecations": true, "exception": true,
+	"date": true, "elapsed": true,
 }
 
 // normalize drops what legitimately differs between the engines: run-time
