@@ -39,7 +39,9 @@ func (assembleModule) Doc() *module.Doc {
 			{Name: "src", Type: "path", Required: true, Description: "An already existing directory full of source files."},
 			{Name: "validate", Description: "The validation command to run before copying into place. The path to the file to validate is passed in via '%s' which must be present as in the sshd example below. The command is passed securely so shell features like expansion and pipes won't work."},
 		}),
-		Check: module.None, Diff: module.None,
+		// Check is Partial so that Run can answer check mode with the assemble
+		// action's own words (it skips the task).
+		Check: module.Partial, Diff: module.None,
 		Examples: `- name: Assemble from fragments from a directory
   ansible.builtin.assemble:
     src: /etc/someapp/fragments
@@ -69,6 +71,10 @@ type fragment struct {
 func (assembleModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
 	if r := checkFileOptions(c.Args); r != nil {
 		return r, nil
+	}
+	if c.Check {
+		// The assemble action refuses check mode with its own words.
+		return module.Result{"changed": false, "skipped": true, "msg": "check mode is not supported for this task."}, nil
 	}
 	a := c.Args
 	src, dest := a.String("src"), a.String("dest")
@@ -136,6 +142,11 @@ func (assembleModule) Run(ctx context.Context, c *module.Call) (module.Result, e
 		return failure(dest, err)
 	}
 	res["changed"] = changed
+	if !a.Bool("remote_src") {
+		// The controller-side action returns what its copy returned.
+		delete(res, "msg")
+		delete(res, "src")
+	}
 	pathInfo(res, info)
 	return res, nil
 }

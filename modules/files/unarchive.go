@@ -127,7 +127,7 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 			return failure(creates, err)
 		}
 		if ci.Exists {
-			return module.Result{"skipped": true, "changed": false, "msg": fmt.Sprintf("skipped, since %s exists", creates)}, nil
+			return module.Result{"skipped": true, "changed": false, "failed": false, "msg": fmt.Sprintf("skipped, since %s exists", creates)}, nil
 		}
 	}
 	di, err := statFor(ctx, c, dest, remotefile.StatOptions{Follow: true})
@@ -164,6 +164,10 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 	}
 	if h == nil {
 		return module.Failed(fmt.Sprintf("Failed to find handler for \"%s\". Make sure the required command to extract the file is installed.", remote)), nil
+	}
+	if c.Check && !h.zip {
+		return module.Result{"changed": false, "failed": false, "skipped": true,
+			"msg": "remote module (ansible.legacy.unarchive) does not support check mode when using gtar"}, nil
 	}
 	for _, f := range files {
 		if path.IsAbs(f) || f == ".." || strings.HasPrefix(f, "../") || strings.Contains(f, "/../") || strings.HasSuffix(f, "/..") {
