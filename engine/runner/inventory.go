@@ -84,7 +84,6 @@ func (r *Runner) applyInventoryChanges(h *hostState, result map[string]any) erro
 	return nil
 }
 
-
 func toList(v any) []any {
 	if l, ok := v.([]any); ok {
 		return l

@@ -393,7 +393,12 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		diff = truthy(v)
 	}
 	if check && doc.Check == module.None {
-		return map[string]any{"changed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", doc.Name)}
+		// Ansible names the module as it resolved it: a short name as ansible.legacy.NAME.
+		name := t.Action
+		if !strings.Contains(name, ".") {
+			name = "ansible.legacy." + name
+		}
+		return map[string]any{"changed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", name)}
 	}
 
 	call := &module.Call{

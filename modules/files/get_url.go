@@ -229,6 +229,21 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 		}
 	}
 	res["checksum_src"] = dl.sha1
+	if c.Check {
+		// A HEAD request has no body: Ansible checksums an empty file.
+		res["checksum_src"] = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+	}
+	if !info.Exists {
+		di, err := remotefile.Stat(ctx, c.Conn, path.Dir(dest), remotefile.StatOptions{})
+		if err != nil {
+			return failure(dest, err)
+		}
+		if !di.IsDir() {
+			res["failed"], res["msg"] = true, fmt.Sprintf("Destination %s does not exist", path.Dir(dest))
+			delete(res, "src")
+			return res, nil
+		}
+	}
 	if info.Exists {
 		if info.Checksum == "" || o.Checksum != "sha1" && o.Checksum != "" {
 			si, err := remotefile.Stat(ctx, c.Conn, dest, remotefile.StatOptions{Follow: true, Checksum: "sha1"})
@@ -240,7 +255,11 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 			res["checksum_dest"] = info.Checksum
 		}
 	}
-	msg := fmt.Sprintf("OK (%s bytes)", dl.length)
+	length := dl.length
+	if length == "" {
+		length = "unknown"
+	}
+	msg := fmt.Sprintf("OK (%s bytes)", length)
 	if c.Check {
 		res["changed"] = res["checksum_dest"] == nil || res["checksum_src"] != res["checksum_dest"]
 		res["msg"] = msg
@@ -354,6 +373,7 @@ printf '%s\n' "$w" | { read -r code; read -r eff; read -r size; printf 'code %s\
 printf 'status %s\n' "$(grep -i '^HTTP/' "$T.h" | tail -1 | tr -d '\r')"
 printf 'disp %s\n' "$(grep -i '^content-disposition:' "$T.h" | tail -1 | tr -d '\r')"
 printf 'sha1 %s\n' "$(sha1sum < "$T" | cut -d' ' -f1)"
+printf 'clen %s\n' "$(grep -i '^content-length:' "$T.h" | tail -1 | cut -d: -f2 | tr -d ' \r')"
 rm -f -- "$T.h" "$T.e"`
 	out, err := remotefile.Run(ctx, c.Conn, script, nil)
 	if err != nil {
@@ -377,8 +397,6 @@ rm -f -- "$T.h" "$T.e"`
 			d.status, _ = strconv.Atoi(v)
 		case "eff":
 			d.url = v
-		case "size":
-			d.length = v
 		case "status":
 			f := strings.SplitN(v, " ", 3)
 			if len(f) == 3 {
@@ -390,6 +408,10 @@ rm -f -- "$T.h" "$T.e"`
 			}
 		case "sha1":
 			d.sha1 = v
+		case "clen":
+			if v != "" {
+				d.length = v
+			}
 		}
 	}
 	return d, nil

@@ -276,7 +276,8 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 				return failure(p, err)
 			}
 			if info.Exists == guard.want {
-				return module.Result{"stdout": fmt.Sprintf(guard.msg, p), "changed": false}, nil
+				out := fmt.Sprintf(guard.msg, p)
+				return module.Result{"stdout": out, "stdout_lines": []any{out}, "changed": false}, nil
 			}
 		}
 	}
@@ -286,7 +287,7 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 		return failure("", err)
 	}
 	res := module.Result{"changed": false, "elapsed": int(time.Since(start).Seconds()), "url": resp.url, "redirected": resp.url != target,
-		"status": resp.status, "cookies": map[string]any{}, "cookies_string": ""}
+		"status": resp.status}
 	if resp.err != "" {
 		res["status"], res["msg"] = -1, "Status code was -1 and not "+statusList(a)+": Request failed: "+resp.err
 		res["failed"] = true
@@ -300,7 +301,9 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 		length = "unknown"
 	}
 	res["msg"] = fmt.Sprintf("OK (%s bytes)", length)
-	if resp.status >= 400 || resp.status < 200 {
+	httpError := resp.status >= 300 || resp.status < 200
+	if httpError {
+		// urllib raises HTTPError for every status it does not follow.
 		res["msg"] = fmt.Sprintf("HTTP Error %d: %s", resp.status, resp.reason)
 	}
 	if loc, ok := res["location"].(string); ok {
@@ -329,6 +332,10 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 		}
 	}
 	content := string(resp.body)
+	if httpError && !maybeJSON && ok && !a.Bool("return_content") {
+		// Ansible keeps an error response's body in "body" unless it read it as content.
+		res["body"] = content
+	}
 	if !ok {
 		res["msg"] = fmt.Sprintf("Status code was %d and not %s: %s", resp.status, statusList(a), res["msg"])
 		res["failed"] = true
