@@ -162,12 +162,12 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 	if err != nil {
 		return failure(src, err)
 	}
-	if h == nil {
-		return module.Failed(fmt.Sprintf("Failed to find handler for \"%s\". Make sure the required command to extract the file is installed.", remote)), nil
-	}
-	if c.Check && !h.zip {
+	if c.Check && (h == nil || !h.zip) {
 		return module.Result{"changed": false, "failed": false, "skipped": true,
 			"msg": "remote module (ansible.legacy.unarchive) does not support check mode when using gtar"}, nil
+	}
+	if h == nil {
+		return module.Failed(fmt.Sprintf("Failed to find handler for \"%s\". Make sure the required command to extract the file is installed.", remote)), nil
 	}
 	for _, f := range files {
 		if path.IsAbs(f) || f == ".." || strings.HasPrefix(f, "../") || strings.Contains(f, "/../") || strings.HasSuffix(f, "/..") {

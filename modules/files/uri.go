@@ -60,7 +60,7 @@ func (uriModule) Doc() *module.Doc {
 			{Name: "use_proxy", Type: "bool", Default: true, Description: "If false, it will not use a proxy, even if one is defined in an environment variable on the target hosts."},
 			{Name: "validate_certs", Type: "bool", Default: true, Description: "If false, SSL certificates will not be validated. This should only set to false used on personally controlled sites using self-signed certificates. Prior to 1.9.2 the code defaulted to false."},
 		}),
-		Check: module.Full, Diff: module.None, MutuallyExclusive: [][]string{{"body", "src"}},
+		Check: module.None, Diff: module.None, MutuallyExclusive: [][]string{{"body", "src"}},
 		Examples: `- name: Check that you can connect (GET) to a page and it returns a status 200
   ansible.builtin.uri:
     url: http://www.example.com
@@ -305,6 +305,8 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 	if httpError {
 		// urllib raises HTTPError for every status it does not follow.
 		res["msg"] = fmt.Sprintf("HTTP Error %d: %s", resp.status, resp.reason)
+	} else {
+		res["cookies"], res["cookies_string"] = resp.cookies()
 	}
 	if loc, ok := res["location"].(string); ok {
 		if base, err := url.Parse(target); err == nil {
@@ -388,6 +390,7 @@ type httpResponse struct {
 	url, reason string
 	err         string
 	headers     map[string]string
+	setCookies  []string
 	body        []byte
 }
 
@@ -506,9 +509,29 @@ func (r *httpResponse) parseHeaders(raw string) {
 			continue
 		}
 		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+		if k == "set-cookie" {
+			r.setCookies = append(r.setCookies, v)
+		}
 		if old, dup := r.headers[k]; dup {
 			v = old + ", " + v
 		}
 		r.headers[k] = v
 	}
+}
+
+// cookies are the response's Set-Cookie values as Ansible returns them: a
+// dict of name to value and the Cookie header a next request would send.
+func (r *httpResponse) cookies() (map[string]any, string) {
+	out := map[string]any{}
+	var parts []string
+	for _, c := range r.setCookies {
+		nv := strings.SplitN(c, ";", 2)[0]
+		k, v, ok := strings.Cut(strings.TrimSpace(nv), "=")
+		if !ok {
+			continue
+		}
+		out[k] = v
+		parts = append(parts, k+"="+v)
+	}
+	return out, strings.Join(parts, "; ")
 }
