@@ -432,7 +432,12 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		diff = truthy(v)
 	}
 	if check && doc.Check == module.None {
-		return map[string]any{"changed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", doc.Name)}
+		// Ansible names the module as it resolved it: a short name as ansible.legacy.NAME.
+		name := t.Action
+		if !strings.Contains(name, ".") {
+			name = "ansible.legacy." + name
+		}
+		return map[string]any{"changed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", name)}
 	}
 
 	call := &module.Call{
@@ -501,7 +506,8 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		if delegate != "" {
 			result["_ansible_delegated_vars"] = r.delegatedVars(delegate)
 		}
-		if _, ok := result["failed"]; !ok {
+		// Ansible adds "failed" to every result except a skipped one.
+		if _, ok := result["failed"]; !ok && !truthy(result["skipped"]) {
 			rc, hasRC := result["rc"]
 			result["failed"] = hasRC && toInt(rc) != 0
 		}

@@ -191,6 +191,9 @@ type fileSource struct {
 	local string
 	// mode is the local file's permission bits, for mode=preserve.
 	mode os.FileMode
+	// rendered marks content made on the controller (template): Ansible's
+	// diff header is then a temporary file, which gorun leaves out.
+	rendered bool
 }
 
 func readSource(c *module.Call, local, rel string) (fileSource, error) {
@@ -278,7 +281,7 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 
 	var diffs []any
 	if c.Diff {
-		diffs = append(diffs, contentDiff(info, target, fs).Map())
+		diffs = append(diffs, contentDiff(info, destFile, fs).Map())
 	}
 	if c.Check {
 		if diffs == nil {
@@ -296,12 +299,19 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 		res, err := failure(target, err)
 		if res != nil {
 			res["checksum"] = checksum
-			res["diff"] = []any{}
+			res["diff"] = diffs
+			if diffs == nil {
+				res["diff"] = []any{}
+			}
 		}
 		return res, err
 	}
 	if attrErr != nil {
-		return attrFailure(target, attrErr, w.Info, checksum)
+		res, err := attrFailure(target, attrErr, w.Info, checksum)
+		if res != nil && diffs != nil {
+			res["diff"] = diffs
+		}
+		return res, err
 	}
 	md5sum := md5.Sum(fs.data)
 	res := module.Result{
@@ -338,9 +348,9 @@ func contentDiff(info *remotefile.Info, dest string, fs fileSource) *remotefile.
 	case bytes.IndexByte(fs.data, 0) >= 0:
 		d.Extra["src_binary"] = 1
 	default:
-		d.After, d.AfterHeader = string(fs.data), fs.local
-		if fs.local == "" {
-			d.AfterHeader = dest
+		d.After = string(fs.data)
+		if fs.local != "" && !fs.rendered {
+			d.AfterHeader = fs.local
 		}
 	}
 	return d
@@ -392,7 +402,6 @@ func copyTree(ctx context.Context, c *module.Call, local string, contentOnly boo
 	if err != nil {
 		return failure(dest, err)
 	}
-	var diffs []any
 	var last module.Result
 	for _, fs := range files {
 		res, err := copyOne(ctx, c, fs, path.Join(dest, fs.rel))
@@ -408,20 +417,13 @@ func copyTree(ctx context.Context, c *module.Call, local string, contentOnly boo
 		if res.Changed() {
 			changed = true
 		}
-		switch d := res["diff"].(type) {
-		case []any:
-			diffs = append(diffs, d...)
-		}
 		last = res
 	}
 	if len(files) == 1 && last != nil {
 		return last, nil
 	}
-	res := module.Result{"changed": changed, "dest": dest + "/", "src": local}
-	if len(diffs) > 0 {
-		res["diff"] = diffs
-	}
-	return res, nil
+	// Ansible reports no diff for a copy of several files.
+	return module.Result{"changed": changed, "dest": dest + "/", "src": local}, nil
 }
 
 // makeDirs creates dest and the directories under it that do not exist yet,

@@ -146,7 +146,7 @@ func (templateModule) Run(ctx context.Context, c *module.Call) (module.Result, e
 	if err != nil {
 		return module.Failed(fmt.Sprintf("AnsibleError: %v", err)), nil
 	}
-	res, err := copyOne(ctx, c, fileSource{data: []byte(out), rel: filepath.Base(local), local: local, mode: st.Mode().Perm()}, dest)
+	res, err := copyOne(ctx, c, fileSource{data: []byte(out), rel: filepath.Base(local), local: local, mode: st.Mode().Perm(), rendered: true}, dest)
 	if res != nil && !res.IsFailed() && c.Args.String("mode") != "preserve" {
 		delete(res, "src")
 	}

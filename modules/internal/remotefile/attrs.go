@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"gorun/engine/connection"
-	"gorun/engine/shell"
 )
 
 // Attrs are the common file arguments: owner, group, mode as the task gave
@@ -165,6 +164,3 @@ func attrError(err error) error {
 	}
 	return err
 }
-
-// quoteAll is shell.Join for the few callers that need it here.
-func quoteAll(words ...string) string { return shell.Join(words) }

@@ -248,8 +248,8 @@ func (i *Info) parseFields(f []string) error {
 	return nil
 }
 
-// Map returns the stat module's `stat` dict for the path. checksumAlg names
-// the checksum (sha1 by default); mime adds mimetype and charset.
+// Map returns the stat module's `stat` dict for the path; mime adds
+// mimetype and charset, attrs lsattr's attributes, attr_flags and version.
 func (i *Info) Map(mime, attrs bool) map[string]any {
 	if !i.Exists {
 		return map[string]any{"exists": false}

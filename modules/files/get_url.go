@@ -1,0 +1,418 @@
+package files
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorun/engine/module"
+	"gorun/engine/shell"
+	"gorun/modules/internal/remotefile"
+)
+
+func init() { module.Register(getURLModule{}) }
+
+// getURLModule downloads on the target, as Ansible's get_url does, with
+// the target's curl.
+type getURLModule struct{}
+
+func (getURLModule) Doc() *module.Doc {
+	return &module.Doc{
+		Name: "get_url", Names: []string{"ansible.builtin.get_url"},
+		Short:       "Downloads files from HTTP, HTTPS, or FTP to node",
+		Description: []string{"Downloads files from HTTP, HTTPS, or FTP to the remote server. The remote server must have direct access to the remote resource.", "By default, if an environment variable <protocol>_proxy is set on the target host, requests will be sent through that proxy. This behaviour can be overridden by setting a variable for this task (see R(setting the environment,playbooks_environment)), or by using the use_proxy option.", "HTTP redirects can redirect from HTTP to HTTPS so you should be sure that your proxy environment for both protocols is correct.", "From Ansible 2.4 when run with --check, it will do a HEAD request to validate the URL but will not download the entire file or verify it against hashes and will report incorrect changed status.", "For Windows targets, use the ansible.windows.win_get_url module instead."},
+		Options: withFileOptions([]module.Option{
+			{Name: "backup", Type: "bool", Default: false, Description: "Create a backup file including the timestamp information so you can get the original file back if you somehow clobbered it incorrectly."},
+			{Name: "checksum", Default: "", Description: "If a checksum is passed to this parameter, the digest of the destination file will be calculated after it is downloaded to ensure its integrity and verify that the transfer completed successfully. Format: <algorithm>:<checksum|url>, e.g. checksum=\"sha256:D98291AC[...]B6DC7B97\", checksum=\"sha256:http://example.com/path/sha256sum.txt\" If you worry about portability, only the sha1 algorithm is available on all platforms and python versions. The third party hashlib library can be installed for access to additional algorithms. Additionally, if a checksum is passed to this parameter, and the file exist under the dest location, the destination_checksum would be calculated, and if checksum equals destination_checksum, the file download would be skipped (unless force is true). If the checksum does not equal destination_checksum, the destination file is deleted."},
+			{Name: "ciphers", Type: "list", Elements: "str", Description: "SSL/TLS Ciphers to use for the request When a list is provided, all ciphers are joined in order with : See the L(OpenSSL Cipher List Format,https://www.openssl.org/docs/manmaster/man1/openssl-ciphers.html#CIPHER-LIST-FORMAT) for more details. The available ciphers is dependent on the Python and OpenSSL/LibreSSL versions"},
+			{Name: "client_cert", Type: "path", Description: "PEM formatted certificate chain file to be used for SSL client authentication. This file can also include the key as well, and if the key is included, client_key is not required."},
+			{Name: "client_key", Type: "path", Description: "PEM formatted file that contains your private key to be used for SSL client authentication. If client_cert contains both the certificate and key, this option is not required."},
+			{Name: "decompress", Type: "bool", Default: true, Description: "Whether to attempt to decompress gzip content-encoded responses"},
+			{Name: "dest", Type: "path", Required: true, Description: "Absolute path of where to download the file to. If dest is a directory, either the server provided filename or, if none provided, the base name of the URL on the remote server will be used. If a directory, force has no effect. If dest is a directory, the file will always be downloaded (regardless of the force and checksum option), but replaced only if the contents changed."},
+			{Name: "force", Type: "bool", Default: false, Description: "If true and dest is not a directory, will download the file every time and replace the file if the contents change. If false, the file will only be downloaded if the destination does not exist. Generally should be true only for small local files. Prior to 0.6, this module behaved as if true was the default."},
+			{Name: "force_basic_auth", Type: "bool", Default: false, Description: "Force the sending of the Basic authentication header upon initial request. httplib2, the library used by the uri module only sends authentication information when a webservice responds to an initial request with a 401 status. Since some basic auth services do not properly send a 401, logins will fail."},
+			{Name: "headers", Type: "dict", Description: "Add custom HTTP headers to a request in hash/dict format. The hash/dict format was added in Ansible 2.6. Previous versions used a \"key:value,key:value\" string format. The \"key:value,key:value\" string format is deprecated and has been removed in version 2.10."},
+			{Name: "http_agent", Default: "ansible-httpget", Description: "Header to identify as, generally appears in web server logs."},
+			{Name: "timeout", Type: "int", Default: 10, Description: "Timeout in seconds for URL request."},
+			{Name: "tmp_dest", Type: "path", Description: "Absolute path of where temporary file is downloaded to. When run on Ansible 2.5 or greater, path defaults to ansible's remote_tmp setting When run on Ansible prior to 2.5, it defaults to TMPDIR, TEMP or TMP env variables or a platform specific value. U(https://docs.python.org/3/library/tempfile.html#tempfile.tempdir)"},
+			{Name: "unredirected_headers", Type: "list", Elements: "str", Default: []any{}, Description: "A list of header names that will not be sent on subsequent redirected requests. This list is case insensitive. By default all headers will be redirected. In some cases it may be beneficial to list headers such as Authorization here to avoid potential credential exposure."},
+			{Name: "url", Required: true, Description: "HTTP, HTTPS, or FTP URL in the form (http|https|ftp)://[user[:pass]]@host.domain[:port]/path"},
+			{Name: "url_password", Aliases: []string{"password"}, Description: "The password for use in HTTP basic authentication. If the url_username parameter is not specified, the url_password parameter will not be used. Since version 2.8 you can also use the 'password' alias for this option."},
+			{Name: "url_username", Aliases: []string{"username"}, Description: "The username for use in HTTP basic authentication. This parameter can be used without url_password for sites that allow empty passwords. Since version 2.8 you can also use the username alias for this option."},
+			{Name: "use_gssapi", Type: "bool", Default: false, Description: "Use GSSAPI to perform the authentication, typically this is for Kerberos or Kerberos through Negotiate authentication. Requires the Python library L(gssapi,https://github.com/pythongssapi/python-gssapi) to be installed. Credentials for GSSAPI can be specified with url_username/url_password or with the GSSAPI env var KRB5CCNAME that specified a custom Kerberos credential cache. NTLM authentication is not supported even if the GSSAPI mech for NTLM has been installed."},
+			{Name: "use_netrc", Type: "bool", Default: true, Description: "Determining whether to use credentials from ``~/.netrc`` file By default .netrc is used with Basic authentication headers When set to False, .netrc credentials are ignored"},
+			{Name: "use_proxy", Type: "bool", Default: true, Description: "if false, it will not use a proxy, even if one is defined in an environment variable on the target hosts."},
+			{Name: "validate_certs", Type: "bool", Default: true, Description: "If false, SSL certificates will not be validated. This should only be used on personally controlled sites using self-signed certificates."},
+		}),
+		Check: module.Full, Diff: module.Partial,
+		Examples: `- name: Download foo.conf
+  ansible.builtin.get_url:
+    url: http://example.com/path/file.conf
+    dest: /etc/foo.conf
+    mode: '0440'
+
+- name: Download file and force basic auth
+  ansible.builtin.get_url:
+    url: http://example.com/path/file.conf
+    dest: /etc/foo.conf
+    force_basic_auth: yes
+
+- name: Download file with custom HTTP headers
+  ansible.builtin.get_url:
+    url: http://example.com/path/file.conf
+    dest: /etc/foo.conf
+    headers:
+      key1: one
+      key2: two
+
+- name: Download file with check (sha256)
+  ansible.builtin.get_url:
+    url: http://example.com/path/file.conf
+    dest: /etc/foo.conf
+    checksum: sha256:b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c
+
+- name: Download file with check (md5)
+  ansible.builtin.get_url:
+    url: http://example.com/path/file.conf
+    dest: /etc/foo.conf
+    checksum: md5:66dffb5228a211e61d6d7ef4a86f5758
+
+- name: Download file with checksum url (sha256)
+  ansible.builtin.get_url:
+    url: http://example.com/path/file.conf
+    dest: /etc/foo.conf
+    checksum: sha256:http://example.com/path/sha256sum.txt
+
+- name: Download file from a file path
+  ansible.builtin.get_url:
+    url: file:///tmp/afile.txt
+    dest: /tmp/afilecopy.txt
+
+- name: < Fetch file that requires authentication.
+        username/password only available since 2.8, in older versions you need to use url_username/url_password
+  ansible.builtin.get_url:
+    url: http://example.com/path/file.conf
+    dest: /etc/foo.conf
+    username: bar
+    password: '{{ mysecret }}'`,
+		Returns: []module.Return{
+			{Name: "backup_file", Description: "name of backup file created after download", Returned: "changed and if backup=yes", Type: "str"},
+			{Name: "checksum_dest", Description: "sha1 checksum of the file after copy", Returned: "success", Type: "str"},
+			{Name: "checksum_src", Description: "sha1 checksum of the file", Returned: "success", Type: "str"},
+			{Name: "dest", Description: "destination file/path", Returned: "success", Type: "str"},
+			{Name: "elapsed", Description: "The number of seconds that elapsed while performing the download", Returned: "always", Type: "int"},
+			{Name: "gid", Description: "group id of the file", Returned: "success", Type: "int"},
+			{Name: "group", Description: "group of the file", Returned: "success", Type: "str"},
+			{Name: "md5sum", Description: "md5 checksum of the file after download", Returned: "when supported", Type: "str"},
+			{Name: "mode", Description: "permissions of the target", Returned: "success", Type: "str"},
+			{Name: "msg", Description: "the HTTP message from the request", Returned: "always", Type: "str"},
+			{Name: "owner", Description: "owner of the file", Returned: "success", Type: "str"},
+			{Name: "secontext", Description: "the SELinux security context of the file", Returned: "success", Type: "str"},
+			{Name: "size", Description: "size of the target", Returned: "success", Type: "int"},
+			{Name: "src", Description: "source file used after download", Returned: "always", Type: "str"},
+			{Name: "state", Description: "state of the target", Returned: "success", Type: "str"},
+			{Name: "status_code", Description: "the HTTP status code from the request", Returned: "always", Type: "int"},
+			{Name: "uid", Description: "owner id of the file, after execution", Returned: "success", Type: "int"},
+			{Name: "url", Description: "the actual URL used for the request", Returned: "always", Type: "str"},
+		},
+	}
+}
+
+var checksumHex = regexp.MustCompile(`\W+`)
+
+func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
+	if r := checkFileOptions(c.Args); r != nil {
+		return r, nil
+	}
+	a := c.Args
+	for _, o := range []string{"client_cert", "client_key", "ciphers", "tmp_dest"} {
+		if a.Has(o) {
+			return module.Failed(fmt.Sprintf("get_url: the option '%s' is not supported by gorun yet", o)), nil
+		}
+	}
+	if a.Bool("use_gssapi") {
+		return module.Failed("get_url: use_gssapi is not supported by gorun yet"), nil
+	}
+	url, dest := a.String("url"), a.String("dest")
+	res := module.Result{"url": url, "dest": dest, "elapsed": 0, "changed": false, "checksum_src": nil, "checksum_dest": nil}
+	force := a.Bool("force")
+	alg, want := "", ""
+	if sum := a.String("checksum"); sum != "" {
+		var ok bool
+		alg, want, ok = strings.Cut(sum, ":")
+		if !ok {
+			res["failed"], res["msg"] = true, "The checksum parameter has to be in format <algorithm>:<checksum>"
+			return res, nil
+		}
+		if strings.Contains(want, "://") {
+			return module.Failed("get_url: a checksum URL is not supported by gorun yet"), nil
+		}
+		want = strings.ToLower(checksumHex.ReplaceAllString(want, ""))
+		if _, err := strconv.ParseUint(strings.TrimLeft(want, "0")+"0", 16, 64); err != nil && !isHex(want) {
+			res["failed"], res["msg"] = true, "The checksum format is invalid"
+			return res, nil
+		}
+	}
+	o := remotefile.AttrsFromArgs(c.Args).StatOptions(remotefile.StatOptions{Follow: true})
+	if alg != "" {
+		o.Checksum = alg
+	}
+	info, err := remotefile.Stat(ctx, c.Conn, dest, o)
+	if err != nil {
+		return failure(dest, err)
+	}
+	destIsDir := info.IsDir()
+	if !destIsDir && info.Exists {
+		mismatch := !force && want != "" && info.Checksum != want
+		if !force && want != "" && !mismatch {
+			changed, err := applyAttrs(ctx, c, info, nil)
+			if err != nil {
+				return failure(dest, err)
+			}
+			res["changed"], res["msg"] = changed, "file already exists"
+			if changed {
+				res["msg"] = "file already exists but file attributes changed"
+			}
+			pathInfo(res, info)
+			return res, nil
+		}
+		if mismatch {
+			force = true
+		}
+	}
+	// Without force an existing file is fetched only when the server has a
+	// newer one (If-Modified-Since, as Ansible).
+	since := ""
+	if !destIsDir && info.Exists && !force {
+		since = dest
+	}
+	start := time.Now()
+	dl, err := curl(ctx, c, url, c.Check, since)
+	if err != nil {
+		return failure(dest, err)
+	}
+	res["elapsed"] = int(time.Since(start).Seconds())
+	defer remotefile.Run(context.WithoutCancel(ctx), c.Conn, "rm -f -- "+shell.Quote(dl.tmp), nil)
+	if dl.status == 304 || dl.status != 200 && dl.status != 0 || dl.err != "" {
+		// Ansible's url_get ends these requests itself, without checksums.
+		delete(res, "checksum_src")
+		delete(res, "checksum_dest")
+	}
+	if dl.status == 304 {
+		res["msg"], res["status_code"] = "HTTP Error 304: Not Modified", 304
+		pathInfo(res, info)
+		return res, nil
+	}
+	if dl.status != 200 && dl.status != 0 || dl.err != "" {
+		res["failed"], res["msg"], res["status_code"] = true, "Request failed", dl.status
+		res["response"] = fmt.Sprintf("HTTP Error %d: %s", dl.status, dl.reason)
+		if dl.err != "" {
+			res["status_code"], res["response"] = -1, dl.err
+		}
+		return res, nil
+	}
+	res["src"] = dl.tmp
+	if destIsDir {
+		name := dl.filename
+		if name == "" {
+			name = path.Base(strings.SplitN(dl.url, "?", 2)[0])
+		}
+		dest = path.Join(dest, name)
+		res["dest"] = dest
+		if info, err = remotefile.Stat(ctx, c.Conn, dest, o); err != nil {
+			return failure(dest, err)
+		}
+	}
+	res["checksum_src"] = dl.sha1
+	if c.Check {
+		// A HEAD request has no body: Ansible checksums an empty file.
+		res["checksum_src"] = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+	}
+	if !info.Exists {
+		di, err := remotefile.Stat(ctx, c.Conn, path.Dir(dest), remotefile.StatOptions{})
+		if err != nil {
+			return failure(dest, err)
+		}
+		if !di.IsDir() {
+			res["failed"], res["msg"] = true, fmt.Sprintf("Destination %s does not exist", path.Dir(dest))
+			delete(res, "src")
+			return res, nil
+		}
+	}
+	if info.Exists {
+		if info.Checksum == "" || o.Checksum != "sha1" && o.Checksum != "" {
+			si, err := remotefile.Stat(ctx, c.Conn, dest, remotefile.StatOptions{Follow: true, Checksum: "sha1"})
+			if err != nil {
+				return failure(dest, err)
+			}
+			res["checksum_dest"] = si.Checksum
+		} else {
+			res["checksum_dest"] = info.Checksum
+		}
+	}
+	length := dl.length
+	if length == "" {
+		length = "unknown"
+	}
+	msg := fmt.Sprintf("OK (%s bytes)", length)
+	if c.Check {
+		res["changed"] = res["checksum_dest"] == nil || res["checksum_src"] != res["checksum_dest"]
+		res["msg"] = msg
+		return res, nil
+	}
+	if res["checksum_src"] != res["checksum_dest"] {
+		w, err := remotefile.Write(ctx, c.Conn, remotefile.WriteRequest{Dest: dest, RemoteSrc: dl.tmp, Existing: info, Backup: a.Bool("backup") && info.Exists})
+		if err != nil {
+			return failure(dest, err)
+		}
+		if w.BackupFile != "" {
+			res["backup_file"] = w.BackupFile
+		}
+		res["changed"] = true
+	}
+	after, err := statFor(ctx, c, dest, remotefile.StatOptions{Follow: true, Checksum: firstNonEmpty(alg, "md5")})
+	if err != nil {
+		return failure(dest, err)
+	}
+	if want != "" && after.Checksum != want {
+		remotefile.Run(ctx, c.Conn, "rm -f -- "+remotefile.Path(dest), nil)
+		res["failed"], res["msg"] = true, fmt.Sprintf("The checksum for %s did not match %s; it was %s.", dest, want, after.Checksum)
+		return res, nil
+	}
+	changed, err := applyAttrs(ctx, c, after, nil)
+	if err != nil {
+		return failure(dest, err)
+	}
+	if changed {
+		res["changed"] = true
+	}
+	md, err := remotefile.Stat(ctx, c.Conn, dest, remotefile.StatOptions{Follow: true, Checksum: "md5"})
+	if err != nil {
+		return failure(dest, err)
+	}
+	res["md5sum"], res["msg"], res["status_code"] = md.Checksum, msg, dl.status
+	pathInfo(res, md)
+	return res, nil
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// urlDownload is what curl fetched on the target.
+type urlDownload struct {
+	tmp, sha1, url, filename, length, reason, err string
+	status                                        int
+}
+
+// curl downloads url into a temporary file on the target (HEAD only in
+// check mode, as Ansible; only when newer than the file since, if set) and reports status, final URL, length and sha1.
+func curl(ctx context.Context, c *module.Call, url string, head bool, since string) (*urlDownload, error) {
+	a := c.Args
+	args := []string{"-sS", "-L", "--max-time", strconv.Itoa(a.Int("timeout")), "-A", a.String("http_agent"), "-o", "$T", "-D", "$T.h",
+		"-w", `%{http_code}\n%{url_effective}\n%{size_download}\n`}
+	if head {
+		args = append(args, "-I")
+	}
+	if since != "" {
+		args = append(args, "-z", since)
+	}
+	if !a.Bool("validate_certs") {
+		args = append(args, "-k")
+	}
+	if !a.Bool("use_proxy") {
+		args = append(args, "--noproxy", "*")
+	}
+	if a.Bool("decompress") {
+		args = append(args, "--compressed")
+	}
+	if a.Has("url_username") {
+		args = append(args, "-u", a.String("url_username")+":"+a.String("url_password"))
+		if !a.Bool("force_basic_auth") {
+			args = append(args, "--anyauth")
+		}
+	}
+	if a.Bool("use_netrc") {
+		args = append(args, "--netrc-optional")
+	}
+	headers := a.Dict("headers")
+	keys := make([]string, 0, len(headers))
+	for k := range headers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		args = append(args, "-H", fmt.Sprintf("%s: %v", k, headers[k]))
+	}
+	args = append(args, "--", url)
+	quoted := shell.Join(args)
+	quoted = strings.ReplaceAll(quoted, "'$T'", `"$T"`)
+	quoted = strings.ReplaceAll(quoted, "'$T.h'", `"$T.h"`)
+	script := `T=$(mktemp "${TMPDIR:-/tmp}/.gorun-get_url.XXXXXXXX") || exit 1
+printf 'tmp %s\n' "$T"
+w=$(curl ` + quoted + ` 2>"$T.e"); rc=$?
+printf 'rc %s\n' "$rc"; printf 'err %s\n' "$(head -c 500 "$T.e" | tr '\n' ' ')"
+printf '%s\n' "$w" | { read -r code; read -r eff; read -r size; printf 'code %s\neff %s\nsize %s\n' "$code" "$eff" "$size"; }
+printf 'status %s\n' "$(grep -i '^HTTP/' "$T.h" | tail -1 | tr -d '\r')"
+printf 'disp %s\n' "$(grep -i '^content-disposition:' "$T.h" | tail -1 | tr -d '\r')"
+printf 'sha1 %s\n' "$(sha1sum < "$T" | cut -d' ' -f1)"
+printf 'clen %s\n' "$(grep -i '^content-length:' "$T.h" | tail -1 | cut -d: -f2 | tr -d ' \r')"
+rm -f -- "$T.h" "$T.e"`
+	out, err := remotefile.Run(ctx, c.Conn, script, nil)
+	if err != nil {
+		return nil, err
+	}
+	d := &urlDownload{}
+	for _, l := range strings.Split(out, "\n") {
+		k, v, _ := strings.Cut(l, " ")
+		switch k {
+		case "tmp":
+			d.tmp = v
+		case "rc":
+			if v != "0" {
+				d.err = "curl failed"
+			}
+		case "err":
+			if d.err != "" {
+				d.err = strings.TrimSpace(v)
+			}
+		case "code":
+			d.status, _ = strconv.Atoi(v)
+		case "eff":
+			d.url = v
+		case "status":
+			f := strings.SplitN(v, " ", 3)
+			if len(f) == 3 {
+				d.reason = f[2]
+			}
+		case "disp":
+			if i := strings.Index(strings.ToLower(v), "filename="); i >= 0 {
+				d.filename = path.Base(strings.Trim(strings.TrimSpace(v[i+9:]), `"';`))
+			}
+		case "sha1":
+			d.sha1 = v
+		case "clen":
+			if v != "" {
+				d.length = v
+			}
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,90 @@
+package files_test
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+
+	"gorun/test/labenv"
+)
+
+// serveHTTP starts the test web server on the lab bridge, where the lab
+// hosts reach it, and returns its base URL.
+func serveHTTP(t *testing.T, l *labenv.Lab) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", net.JoinHostPort(l.Gateway, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/data.txt", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("payload\n"))
+	})
+	mux.HandleFunc("/auth.txt", func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "user" || p != "secret" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="t"`)
+			http.Error(w, "Unauthorized", http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte("authorized\n"))
+	})
+	mux.HandleFunc("/header.txt", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("header=" + r.Header.Get("X-Test") + "\n"))
+	})
+	mux.HandleFunc("/download", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Disposition", `attachment; filename="named.txt"`)
+		w.Write([]byte("named\n"))
+	})
+	mux.HandleFunc("/json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"name": "gorun", "list": [1, 2]}`))
+	})
+	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"method": r.Method, "type": r.Header.Get("Content-Type"), "body": string(body)})
+	})
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/data.txt", http.StatusFound)
+	})
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+var getURLScenario = scenario{
+	tasks: `
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/a.txt, mode: "0600"}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/a.txt, force: true, backup: true}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/}
+- get_url: {url: "{{ base_url }}/download", dest: /srv/t/}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/c.txt, checksum: "sha1:997e49bbf4ad5ee847d0e77aa30648c70c71323c"}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/d.txt, checksum: "sha1:0000"}
+- get_url: {url: "{{ base_url }}/missing", dest: /srv/t/m.txt}
+- get_url: {url: "{{ base_url }}/auth.txt", dest: /srv/t/auth.txt, url_username: user, url_password: secret, force_basic_auth: true}
+- get_url: {url: "{{ base_url }}/auth.txt", dest: /srv/t/noauth.txt}
+- get_url: {url: "{{ base_url }}/header.txt", dest: /srv/t/h.txt, headers: {X-Test: yes-it-is}}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/nodir/x.txt}
+`,
+}
+
+var uriScenario = scenario{
+	tasks: `
+- uri: {url: "{{ base_url }}/data.txt"}
+- uri: {url: "{{ base_url }}/data.txt", return_content: true}
+- uri: {url: "{{ base_url }}/json"}
+- uri: {url: "{{ base_url }}/echo", method: POST, body_format: json, body: {a: 1, b: [x]}}
+- uri: {url: "{{ base_url }}/echo", method: PUT, body_format: form-urlencoded, body: {name: a b, v: "1"}, return_content: true}
+- uri: {url: "{{ base_url }}/missing"}
+- uri: {url: "{{ base_url }}/missing", status_code: [200, 404], return_content: true}
+- uri: {url: "{{ base_url }}/redirect"}
+- uri: {url: "{{ base_url }}/redirect", follow_redirects: none, status_code: 302}
+- uri: {url: "{{ base_url }}/auth.txt", url_username: user, url_password: secret, force_basic_auth: true, return_content: true}
+- uri: {url: "{{ base_url }}/header.txt", headers: {X-Test: hello}, return_content: true}
+- uri: {url: "{{ base_url }}/data.txt", creates: /etc/passwd}
+- uri: {url: "{{ base_url }}/data.txt", method: get}
+`,
+}
