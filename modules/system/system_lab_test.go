@@ -12,6 +12,7 @@ func TestLab(t *testing.T) {
 		{"apt", testApt},
 		{"service", testService},
 		{"user", testUser},
+		{"authorized_key", testAuthorizedKey},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, l) })
 	}
