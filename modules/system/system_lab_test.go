@@ -13,6 +13,7 @@ func TestLab(t *testing.T) {
 		{"service", testService},
 		{"user", testUser},
 		{"authorized_key", testAuthorizedKey},
+		{"cron_sysctl", testCronSysctl},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, l) })
 	}
