@@ -31,7 +31,7 @@ func TestConcurrentUse(t *testing.T) {
 				t.Error(err)
 			}
 			_ = h.GroupNames()
-			if err := inv.AddHostToGroup(h, fmt.Sprintf("dyn%d", i%3)); err != nil {
+			if _, err := inv.AddHostToGroup(h, fmt.Sprintf("dyn%d", i%3)); err != nil {
 				t.Error(err)
 			}
 			_ = inv.GroupsDict()

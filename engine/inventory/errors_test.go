@@ -97,3 +97,24 @@ func TestInventoryPluginConfigIsUnsupported(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestBadVarsFilesFailLikeAnsible: a group_vars file that is not a mapping
+// stops ansible-inventory with "failed to combine variables"; gorun returns
+// the same error.
+func TestBadVarsFilesFailLikeAnsible(t *testing.T) {
+	for _, name := range []string{"list", "string"} {
+		src, _ := filepath.Abs(filepath.Join("testdata/bad_vars", name, "hosts"))
+		_, stderr, err := ansibleInventory(t, "-i", src, "--list")
+		if err == nil {
+			t.Fatalf("%s: ansible-inventory succeeded", name)
+		}
+		inv, err := Load(Options{Sources: []string{src}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ListJSON(inv)
+		if err == nil || !strings.Contains(stderr, "ERROR! "+err.Error()) {
+			t.Errorf("%s: gorun %v\nansible: %s", name, err, stderr)
+		}
+	}
+}

@@ -41,20 +41,14 @@ func (g *Group) Children() []*Group { return g.children }
 // Parents returns the parent groups in the order they were added.
 func (g *Group) Parents() []*Group { return g.parents }
 
-// SetVar sets a group variable the way Group.set_variable does:
-// ansible_group_priority sets Priority instead of a variable.
-func (g *Group) SetVar(key string, v any) error {
-	if key == "ansible_group_priority" {
-		p, err := pyInt(v) // Ansible's int(value), with Python's error message
-		if err != nil {
-			return err
-		}
-		g.Priority = p
-		return nil
+// setPriority is Group.set_variable for ansible_group_priority, which sets
+// Priority instead of a variable.
+func (g *Group) setPriority(v any) error {
+	p, err := pyInt(v) // Ansible's int(value), with Python's error message
+	if err != nil {
+		return err
 	}
-	// Ansible merges a mapping onto an existing mapping with combine_vars,
-	// which with the default hash_behaviour (replace) is plain replacement.
-	g.vars.Set(key, v)
+	g.Priority = p
 	return nil
 }
 

@@ -28,12 +28,12 @@ func newHost(inv *Inventory, name string) *Host {
 // must not be modified; use SetVar.
 func (h *Host) InventoryVars() *value.Dict { return h.vars }
 
-// SetVar sets a host variable (Host.set_variable; mappings replace, as
-// combine_vars does with the default hash_behaviour).
+// SetVar sets a host variable as Host.set_variable does (a mapping over a
+// mapping is combined per hash_behaviour).
 func (h *Host) SetVar(key string, v any) {
 	h.lock()
 	defer h.unlock()
-	h.vars.Set(key, v)
+	setVar(h.vars, key, v, h.inv != nil && h.inv.opts.MergeHashes)
 }
 
 // lock and unlock guard the host with its inventory's mutex.

@@ -57,3 +57,14 @@ func TestShortName(t *testing.T) {
 		}
 	}
 }
+
+func TestExpandVars(t *testing.T) {
+	t.Setenv("GORUN_INV_TEST", "/x")
+	for in, want := range map[string]string{
+		"$GORUN_INV_TEST/h": "/x/h", "${GORUN_INV_TEST}/h": "/x/h", "$NOPE_GORUN/h": "$NOPE_GORUN/h", "${NOPE_GORUN}": "${NOPE_GORUN}", "a$": "a$",
+	} {
+		if got := expandVars(in); got != want {
+			t.Errorf("expandVars(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

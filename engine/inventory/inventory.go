@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -67,6 +68,9 @@ type Options struct {
 	// NoUnparsedWarning turns off "No inventory was parsed, only implicit
 	// localhost is available" (INVENTORY_UNPARSED_WARNING=False).
 	NoUnparsedWarning bool
+	// MergeHashes is hash_behaviour=merge: mappings defined at several
+	// levels are merged recursively instead of replaced.
+	MergeHashes bool
 	// Warn receives warnings as Ansible would print them ([WARNING]: ...
 	// without the prefix). When nil they are collected in Inventory.Warnings.
 	Warn func(msg string)
@@ -94,9 +98,10 @@ type Inventory struct {
 	currentSource string
 	limit         []string
 	patternCache  map[string][]*Host
-	varsCache     map[string]*value.Dict // file path -> decoded vars
-	dirCache      map[string]string      // group_vars/host_vars path -> real dir or ""
-	foundCache    map[string][]string    // dir + entity -> vars files
+	varsCache     map[string]varsFileData // file path -> decoded vars
+	dirCache      map[string]string       // group_vars/host_vars path -> real dir or ""
+	foundCache    map[string][]string     // dir + entity -> vars files
+	dynamic       []dynamicChange         // add_host and group_by calls, for Refresh
 }
 
 // localhostNames is C.LOCALHOST: names that refer to the controller.
@@ -115,7 +120,7 @@ func New(opts Options) *Inventory {
 		hosts:        map[string]*Host{},
 		warned:       map[string]bool{},
 		patternCache: map[string][]*Host{},
-		varsCache:    map[string]*value.Dict{},
+		varsCache:    map[string]varsFileData{},
 		dirCache:     map[string]string{},
 		foundCache:   map[string][]string{},
 	}
@@ -165,11 +170,26 @@ func absPath(p string) string {
 			p = filepath.Join(home, p[1:])
 		}
 	}
-	p = os.ExpandEnv(p)
+	p = expandVars(p)
 	if abs, err := filepath.Abs(p); err == nil {
 		return abs
 	}
 	return filepath.Clean(p)
+}
+
+// envVar is posixpath's _varprog: $NAME or ${NAME}.
+var envVar = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
+
+// expandVars is os.path.expandvars: known environment variables are
+// replaced, unknown ones left as written.
+func expandVars(p string) string {
+	return envVar.ReplaceAllStringFunc(p, func(m string) string {
+		name := strings.Trim(m[1:], "{}")
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return m
+	})
 }
 
 func absSources(srcs []string) []string {
@@ -317,6 +337,12 @@ func (inv *Inventory) addHost(name, group string, port int) (*Host, error) {
 	return h, nil
 }
 
+// setVar is Group/Host.set_variable: a mapping set over a mapping is
+// combined with combine_vars, anything else replaces.
+func setVar(d *value.Dict, key string, v any, mergeHashes bool) {
+	combine(d, value.DictOf(key, v), mergeHashes)
+}
+
 // basedir is ansible.utils.path.basedir: a directory itself, a file's
 // directory, and for anything else (a host list) the string "None", which is
 // what Ansible ends up storing in inventory_dir.
@@ -357,10 +383,14 @@ func (inv *Inventory) addChild(group, child string) error {
 // setVariable is InventoryData.set_variable for a group or host named entity.
 func (inv *Inventory) setVariable(entity, key string, v any) error {
 	if g := inv.groups[entity]; g != nil {
-		return g.SetVar(key, v)
+		if key == "ansible_group_priority" {
+			return g.setPriority(v)
+		}
+		setVar(g.vars, key, v, inv.opts.MergeHashes)
+		return nil
 	}
 	if h := inv.hosts[entity]; h != nil {
-		h.SetVar(key, v)
+		setVar(h.vars, key, v, inv.opts.MergeHashes)
 		return nil
 	}
 	return fmt.Errorf("Could not identify group or host named %s", entity)

@@ -39,7 +39,7 @@ func (inv *Inventory) hostVarsForOutput(h *Host, export bool) (*value.Dict, erro
 		if err != nil {
 			return nil, err
 		}
-		merge(d, files)
+		combine(d, files, inv.opts.MergeHashes)
 		return removeInternal(d), nil
 	}
 	d, err := h.Vars()
@@ -56,7 +56,7 @@ func (inv *Inventory) groupVarsForOutput(g *Group) (*value.Dict, error) {
 	if err != nil {
 		return nil, err
 	}
-	merge(d, files)
+	combine(d, files, inv.opts.MergeHashes)
 	if g.Priority != 1 {
 		d.Set("ansible_group_priority", g.Priority)
 	}

@@ -298,3 +298,69 @@ func pyBytesRepr(s string) string {
 	b.WriteByte('\'')
 	return b.String()
 }
+
+// pyJSONInline is Python's json.dumps(v) with default settings, as Ansible
+// quotes values in some error messages: one line, ", " and ": "
+// separators, keys in their order, non-ASCII as \u escapes.
+func pyJSONInline(v any) string {
+	var b strings.Builder
+	var write func(v any)
+	write = func(v any) {
+		switch t := v.(type) {
+		case []any:
+			b.WriteString("[")
+			for i, x := range t {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				write(x)
+			}
+			b.WriteString("]")
+			return
+		case string:
+			writeASCIIJSONString(&b, t)
+			return
+		case value.Unsafe:
+			writeASCIIJSONString(&b, string(t))
+			return
+		}
+		if value.IsMapping(v) {
+			b.WriteString("{")
+			for i, k := range value.Keys(v) {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				writeASCIIJSONString(&b, k)
+				b.WriteString(": ")
+				x, _ := value.Lookup(v, k)
+				write(x)
+			}
+			b.WriteString("}")
+			return
+		}
+		var buf bytes.Buffer
+		if err := writePyJSON(&buf, v, 0); err != nil {
+			b.WriteString(pyRepr(v))
+			return
+		}
+		b.Write(buf.Bytes())
+	}
+	write(v)
+	return b.String()
+}
+
+func writeASCIIJSONString(b *strings.Builder, s string) {
+	var buf bytes.Buffer
+	writePyJSONString(&buf, s)
+	for _, r := range buf.String() {
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r < 0x10000:
+			fmt.Fprintf(b, `\u%04x`, r)
+		default:
+			r -= 0x10000
+			fmt.Fprintf(b, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
+		}
+	}
+}

@@ -55,16 +55,22 @@ func TestRuntimeChangesAgainstAnsible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := inv.AddHost("new1", []string{"fresh", "web"}, value.DictOf("extra", 1)); err != nil {
-		t.Fatal(err)
+	if _, changed, err := inv.AddHost("new1", []string{"fresh", "web"}, value.DictOf("extra", 1)); err != nil || !changed {
+		t.Fatal(changed, err)
 	}
-	if _, err := inv.AddHost("new2", nil, value.NewDict()); err != nil {
-		t.Fatal(err)
+	if _, changed, err := inv.AddHost("new2", nil, value.NewDict()); err != nil || !changed {
+		t.Fatal(changed, err)
+	}
+	if _, changed, err := inv.AddHost("new2", nil, value.NewDict()); err != nil || changed {
+		t.Fatalf("adding new2 again: changed=%v, %v", changed, err)
 	}
 	for _, h := range playHosts {
-		if err := inv.AddHostToGroup(h, "by_"+h.Name[:1], "bygroups"); err != nil {
+		if _, err := inv.AddHostToGroup(h, "by_"+h.Name[:1], "bygroups"); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if changed, err := inv.AddHostToGroup(inv.Host("w1"), "by_w", "bygroups"); err != nil || changed {
+		t.Fatalf("group_by again: changed=%v, %v", changed, err)
 	}
 	got := map[string][]string{}
 	gd := inv.GroupsDict()
@@ -81,5 +87,12 @@ func TestRuntimeChangesAgainstAnsible(t *testing.T) {
 	}
 	if v, _ := inv.Host("new1").InventoryVars().Get("extra"); v != 1 {
 		t.Errorf("add_host vars not set: extra = %v", v)
+	}
+	before := inv.GroupsDict()
+	if err := inv.Refresh(); err != nil {
+		t.Fatal(err)
+	}
+	if after := inv.GroupsDict(); !reflect.DeepEqual(before, after) {
+		t.Errorf("Refresh lost dynamic changes:\n%v\n%v", before, after)
 	}
 }

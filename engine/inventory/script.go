@@ -58,6 +58,7 @@ func (inv *Inventory) parseScript(path string) error {
 		return fmt.Errorf("Inventory %s contained characters that cannot be interpreted as UTF-8", path)
 	}
 	data, err := value.FromJSON(stdout.Bytes())
+	data = ansibleJSON(data)
 	if err != nil {
 		return fmt.Errorf("failed to parse executable inventory script results from %s: %v\n%s", path, err, errText)
 	}
@@ -96,7 +97,7 @@ func (inv *Inventory) parseScript(path string) error {
 		} else {
 			md, ok := meta.(*value.Dict)
 			if !ok {
-				return fmt.Errorf("Improperly formatted host information for %s: '%s' object has no attribute 'get'", h, strings.Trim(pyTypeName(meta, true)[8:], "'>"))
+				return fmt.Errorf("Improperly formatted host information for %s: '%s' object has no attribute 'get'", h, pyTypeShort(meta, true))
 			}
 			if v, ok := md.Get(h); ok {
 				got = v
@@ -111,7 +112,9 @@ func (inv *Inventory) parseScript(path string) error {
 		}
 		for _, k := range vars.Keys() {
 			v, _ := vars.Get(k)
-			inv.hosts[h].SetVar(k, v)
+			if err := inv.setVariable(h, k, v); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -150,7 +153,7 @@ func (inv *Inventory) scriptGroup(name string, data any) ([]string, error) {
 		}
 		for _, k := range vars.Keys() {
 			v, _ := vars.Get(k)
-			if err := inv.groups[name].SetVar(k, v); err != nil {
+			if err := inv.setVariable(name, k, v); err != nil {
 				return nil, err
 			}
 		}
@@ -195,7 +198,7 @@ func scriptHostVars(path, host string) (any, error) {
 		return value.NewDict(), nil
 	}
 	if v, err := value.FromJSON(stdout.Bytes()); err == nil {
-		return v, nil
+		return ansibleJSON(v), nil
 	}
 	v, _, err := yamlx.Load(stdout.Bytes(), path)
 	if err != nil {

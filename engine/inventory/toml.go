@@ -97,7 +97,9 @@ func (inv *Inventory) tomlGroup(name string, data any) error {
 					}
 					for _, k := range vars.Keys() {
 						x, _ := vars.Get(k)
-						inv.hosts[h].SetVar(k, x)
+						if err := inv.setVariable(h, k, x); err != nil {
+							return err
+						}
 					}
 				}
 			}

@@ -37,6 +37,8 @@ type HostVarsLayers struct {
 	InventoryHostVars *value.Dict
 	// PlaybookHostVars: host_vars/<host> beside the playbook.
 	PlaybookHostVars *value.Dict
+
+	mergeHashes bool // hash_behaviour=merge
 }
 
 // List returns the layers lowest precedence first.
@@ -50,14 +52,32 @@ func (l HostVarsLayers) List() []*value.Dict {
 func (l HostVarsLayers) Merged() *value.Dict {
 	out := value.NewDict()
 	for _, d := range l.List() {
-		merge(out, d)
+		combine(out, d, l.mergeHashes)
 	}
 	return out
 }
 
+// merge is Python's dict.update: src's keys replace dst's.
 func merge(dst, src *value.Dict) {
 	for _, k := range src.Keys() {
 		v, _ := src.Get(k)
+		dst.Set(k, v)
+	}
+}
+
+// combine is combine_vars into dst: with hash_behaviour=replace (the
+// default) a dict.update, with hash_behaviour=merge a recursive merge of
+// mappings (merge_hash, lists replaced).
+func combine(dst, src *value.Dict, mergeHashes bool) {
+	for _, k := range src.Keys() {
+		v, _ := src.Get(k)
+		if old, ok := dst.Get(k); ok && mergeHashes {
+			if od, nd := value.ToDict(old), value.ToDict(v); od != nil && nd != nil {
+				merged := od.Copy()
+				combine(merged, nd, true)
+				v = merged
+			}
+		}
 		dst.Set(k, v)
 	}
 }
@@ -91,9 +111,10 @@ func (inv *Inventory) Layers(h *Host) (HostVarsLayers, error) {
 		}
 	}
 	groups = sortedGroups(groups)
-	l := HostVarsLayers{InventoryGroup: all.vars.Copy()}
+	mh := inv.opts.MergeHashes
+	l := HostVarsLayers{InventoryGroup: all.vars.Copy(), mergeHashes: mh}
 	for _, g := range groups {
-		merge(l.InventoryGroup, g.vars)
+		combine(l.InventoryGroup, g.vars, mh)
 	}
 	invDirs := inv.sourceDirs()
 	var err error
@@ -136,7 +157,7 @@ func (inv *Inventory) GroupVarsFiles(g *Group, withPlaybook bool) (*value.Dict, 
 	if err != nil {
 		return nil, err
 	}
-	merge(d, p)
+	combine(d, p, inv.opts.MergeHashes)
 	return d, nil
 }
 
@@ -152,7 +173,7 @@ func (inv *Inventory) HostVarsFiles(h *Host, withPlaybook bool) (*value.Dict, er
 	if err != nil {
 		return nil, err
 	}
-	merge(d, p)
+	combine(d, p, inv.opts.MergeHashes)
 	return d, nil
 }
 
@@ -185,18 +206,28 @@ func (inv *Inventory) entityVars(dirs []string, subdir string, entities []string
 		if base == "" {
 			continue
 		}
+		fromDir := value.NewDict() // what the vars plugin has combined so far for this directory
 		for _, name := range entities {
 			if strings.HasPrefix(name, "/") {
 				continue // 'chroot' style names never have vars files
 			}
 			for _, f := range inv.findVarsFiles(base, name) {
-				d, err := inv.varsFile(f)
+				v, err := inv.varsFile(f)
 				if err != nil {
 					return nil, err
 				}
-				merge(out, d)
+				if !truthy(v.data) {
+					continue // Ansible skips empty files
+				}
+				d, ok := v.data.(*value.Dict)
+				if !ok {
+					return nil, fmt.Errorf("failed to combine variables, expected dicts but got a 'dict' and a '%s': \n%s\n%s",
+						pyTypeShort(v.data, v.fromJSON), pyJSONInline(fromDir), pyJSONInline(v.data))
+				}
+				combine(fromDir, d, inv.opts.MergeHashes)
 			}
 		}
+		combine(out, fromDir, inv.opts.MergeHashes)
 	}
 	return out, nil
 }
@@ -282,28 +313,22 @@ func dirVarsFiles(dir string) []string {
 	return found
 }
 
-// varsFile loads one vars file (cached); an empty file gives no variables.
-func (inv *Inventory) varsFile(path string) (*value.Dict, error) {
-	if d, ok := inv.varsCache[path]; ok {
-		return d, nil
+// varsFileData is a decoded vars file and which loader read it.
+type varsFileData struct {
+	data     any
+	fromJSON bool
+}
+
+// varsFile loads one vars file, once per inventory.
+func (inv *Inventory) varsFile(path string) (varsFileData, error) {
+	if v, ok := inv.varsCache[path]; ok {
+		return v, nil
 	}
 	data, fromJSON, err := inv.loadData(path)
 	if err != nil {
-		return nil, err
+		return varsFileData{}, err
 	}
-	var d *value.Dict
-	switch t := data.(type) {
-	case nil:
-		d = value.NewDict()
-	case *value.Dict:
-		d = t
-	default:
-		if !truthy(data) {
-			d = value.NewDict() // Ansible skips empty data ("if new_data")
-			break
-		}
-		return nil, fmt.Errorf("failed to combine variables, expected dicts but got a 'dict' and a '%s': \n%s", strings.TrimSuffix(strings.TrimPrefix(pyTypeName(data, fromJSON), "<class '"), "'>"), pyRepr(data))
-	}
-	inv.varsCache[path] = d
-	return d, nil
+	v := varsFileData{data, fromJSON}
+	inv.varsCache[path] = v
+	return v, nil
 }

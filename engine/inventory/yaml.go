@@ -3,6 +3,7 @@ package inventory
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -19,13 +20,40 @@ func (inv *Inventory) loadData(path string) (data any, fromJSON bool, err error)
 		return nil, false, err
 	}
 	if v, err := value.FromJSON(raw); err == nil {
-		return v, true, nil
+		return ansibleJSON(v), true, nil
 	}
 	v, warnings, err := yamlx.Load(raw, path)
 	for _, w := range warnings {
 		inv.warn(w.Msg)
 	}
 	return v, false, err
+}
+
+// ansibleJSON applies AnsibleJSONDecoder's object hook: an object with an
+// "__ansible_vault" key is a vaulted value, one with "__ansible_unsafe" an
+// unsafe string (the forms ansible-inventory and callbacks write).
+func ansibleJSON(v any) any {
+	switch t := v.(type) {
+	case []any:
+		for i := range t {
+			t[i] = ansibleJSON(t[i])
+		}
+	case *value.Dict:
+		for _, k := range t.Keys() {
+			x, _ := t.Get(k)
+			t.Set(k, ansibleJSON(x))
+		}
+		for _, k := range t.Keys() {
+			x, _ := t.Get(k)
+			if s, ok := x.(string); ok && k == "__ansible_vault" {
+				return value.Vaulted{Ciphertext: s}
+			}
+			if s, ok := x.(string); ok && k == "__ansible_unsafe" {
+				return value.Unsafe(s)
+			}
+		}
+	}
+	return v
 }
 
 // pyTypeName is how Python prints type(v) for values from Ansible's loaders.
@@ -63,6 +91,12 @@ func pyTypeName(v any, fromJSON bool) string {
 		return "<class 'ansible.parsing.yaml.objects.AnsibleVaultEncryptedUnicode'>"
 	}
 	return fmt.Sprintf("<class '%T'>", v)
+}
+
+// pyTypeShort is the bare Python type name ("list" for "<class 'list'>").
+func pyTypeShort(v any, fromJSON bool) string {
+	name := strings.TrimSuffix(strings.TrimPrefix(pyTypeName(v, fromJSON), "<class '"), "'>")
+	return name[strings.LastIndex(name, ".")+1:]
 }
 
 // parseYAML is the yaml inventory plugin: top-level keys are groups, each

@@ -381,7 +381,10 @@ func (c *Default) itemOK(r *Result, res map[string]any) {
 // Retry prints an until-loop attempt that will be retried.
 func (c *Default) Retry(r *Result) {
 	res := cleanCopy(r)
-	name := r.Task.Name
+	name := r.Task.OwnName
+	if name == "" {
+		name = r.Task.Name
+	}
 	msg := fmt.Sprintf("FAILED - RETRYING: [%s]: %s (%d retries left).", hostLabel(r), name,
 		intOf(res["retries"])-intOf(res["attempts"]))
 	if c.runIsVerbose(res, 2) {

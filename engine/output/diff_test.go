@@ -28,17 +28,19 @@ var diffCases = []string{
 	`{"before": "x\n", "after": "y\n", "prepared": "also prepared"}`,
 }
 
-func pythonDiffs(t *testing.T, color bool) []string {
+func pythonDiffs(t *testing.T, color bool, format string) []string {
 	t.Helper()
 	cases, _ := json.Marshal(diffCases)
 	prog := `
 import json, sys
 from ansible.plugins.callback import CallbackBase
 cb = CallbackBase()
+cb.set_option('result_format', sys.argv[2])
+cb.set_option('pretty_results', None)
 out = [cb._get_diff(json.loads(c)) for c in json.loads(sys.argv[1])]
 sys.stdout.write(json.dumps(out))
 `
-	cmd := exec.Command("/usr/bin/python3", "-c", prog, string(cases))
+	cmd := exec.Command("/usr/bin/python3", "-c", prog, string(cases), format)
 	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
 	if color {
 		cmd.Env = append(os.Environ(), "ANSIBLE_FORCE_COLOR=1")
@@ -58,23 +60,30 @@ sys.stdout.write(json.dumps(out))
 
 func TestFormatDiffMatchesPython(t *testing.T) {
 	for _, color := range []bool{false, true} {
-		want := pythonDiffs(t, color)
-		d := newDisplay(&bytes.Buffer{}, &bytes.Buffer{}, DisplayOptions{ForceColor: color, NoColor: !color})
-		sawColor := false
-		for i, c := range diffCases {
-			v, err := value.FromJSON([]byte(c))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := d.formatDiff(v, DefaultDiffContext)
-			if got != want[i] {
-				t.Errorf("case %d (color %v):\n got %q\nwant %q", i, color, got, want[i])
-			}
-			sawColor = sawColor || strings.Contains(want[i], "\033[")
+		for _, format := range []string{"json", "yaml"} {
+			testFormatDiff(t, color, format)
 		}
-		if sawColor != color {
-			t.Fatalf("python colour setting not applied (color=%v)", color)
+	}
+}
+
+func testFormatDiff(t *testing.T, color bool, format string) {
+	want := pythonDiffs(t, color, format)
+	d := newDisplay(&bytes.Buffer{}, &bytes.Buffer{}, DisplayOptions{ForceColor: color, NoColor: !color})
+	d.setResultFormat(format, nil)
+	sawColor := false
+	for i, c := range diffCases {
+		v, err := value.FromJSON([]byte(c))
+		if err != nil {
+			t.Fatal(err)
 		}
+		got := d.formatDiff(v, DefaultDiffContext)
+		if got != want[i] {
+			t.Errorf("case %d (color %v, %s):\n got %q\nwant %q", i, color, format, got, want[i])
+		}
+		sawColor = sawColor || strings.Contains(want[i], "\033[")
+	}
+	if sawColor != color {
+		t.Fatalf("python colour setting not applied (color=%v)", color)
 	}
 }
 

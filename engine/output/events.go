@@ -51,15 +51,18 @@ type Play struct {
 
 // Task describes a task for the callbacks.
 type Task struct {
-	UUID   string // unique per task object in the run
-	Name   string // the displayed name: "role : name" or the action
-	Kind   string // TASK, RUNNING HANDLER, CLEANUP TASK
-	Path   string // FILE:LINE for `task path:` at -vv
-	Action string // module name as written
-	Args   map[string]any
-	NoLog  bool
-	Check  bool
-	Loop   bool // the task has a loop
+	UUID string // unique per task object in the run
+	Name string // the displayed name: "role : name" or the action
+	// OwnName is the task's name as written, without the role prefix;
+	// "" for an unnamed task. Retry messages show it (Ansible's task_name).
+	OwnName string
+	Kind    string // TASK, RUNNING HANDLER, CLEANUP TASK
+	Path    string // FILE:LINE for `task path:` at -vv
+	Action  string // module name as written
+	Args    map[string]any
+	NoLog   bool
+	Check   bool
+	Loop    bool // the task has a loop
 	// Diff is set when the task runs with --diff or `diff: true`: results'
 	// "diff" are shown.
 	Diff bool

@@ -239,8 +239,66 @@ func failedEvents(cb Callback) {
 	cb.Stats(&Stats{Hosts: map[string]*HostStats{"localhost": {Failures: 1}}})
 }
 
+// lineinfileResult is what lineinfile returns after adding line to the
+// golden file that held before.
+func lineinfileResult(line, before string) map[string]any {
+	const file = "/tmp/gorun-output-golden/file.txt"
+	return map[string]any{
+		"backup": "", "changed": true, "msg": "line added", "failed": false,
+		"diff": []any{
+			map[string]any{"before": before, "after": before + line + "\n",
+				"before_header": file + " (content)", "after_header": file + " (content)"},
+			map[string]any{"before_header": file + " (file attributes)", "after_header": file + " (file attributes)"},
+		},
+		"invocation": map[string]any{"module_args": map[string]any{
+			"attributes": nil, "backrefs": false, "backup": false, "create": false, "firstmatch": false,
+			"group": nil, "insertafter": nil, "insertbefore": nil, "line": line, "mode": nil,
+			"owner": nil, "path": file, "regexp": nil, "search_string": nil, "selevel": nil,
+			"serole": nil, "setype": nil, "seuser": nil, "state": "present", "unsafe_writes": false, "validate": nil,
+		}},
+	}
+}
+
+func moreEvents(cb Callback) {
+	cb.PlaybookStart("playbooks/more.yml")
+	cb.PlayStart(&Play{Name: "More play", Hosts: []string{"localhost"}, Strategy: "linear"})
+
+	t := task("1", "Delegated", "debug", "playbooks/more.yml:7")
+	t.Diff = true
+	cb.TaskStart(t)
+	r := res(t, OK, debugMsg("delegated"))
+	r.Delegated = "127.0.0.1"
+	r.Result["_ansible_delegated_vars"] = map[string]any{"ansible_host": "127.0.0.1", "ansible_port": nil,
+		"ansible_user": "root", "ansible_connection": "local"}
+	cb.HostResult(r)
+
+	t = task("2", "Lines in a loop", "lineinfile", "playbooks/more.yml:12")
+	t.Diff, t.Loop = true, true
+	cb.TaskStart(t)
+	before := "first line\n"
+	var items []any
+	for _, it := range []any{5, "six"} {
+		line := pyStr(it)
+		ir := withItem(lineinfileResult(line, before), it)
+		before += line + "\n"
+		items = append(items, ir)
+		cb.ItemResult(res(t, Changed, ir))
+	}
+	cb.HostResult(res(t, Changed, map[string]any{"changed": true, "msg": "All items completed", "results": items}))
+
+	t = task("3", "Int warning", "lineinfile", "playbooks/more.yml:18")
+	t.Diff = true
+	cb.TaskStart(t)
+	cb.HostResult(res(t, Changed, lineinfileResult("7", before)))
+
+	cb.Stats(&Stats{Hosts: map[string]*HostStats{"localhost": {OK: 3, Changed: 2}}})
+}
+
+// goldenRuns are the playbooks whose runs the default callback replays.
+var goldenRuns = map[string]func(Callback){"basic": basicEvents, "diff": diffEvents, "failed": failedEvents, "more": moreEvents}
+
 func TestDefaultGolden(t *testing.T) {
-	runs := map[string]func(Callback){"basic": basicEvents, "diff": diffEvents, "failed": failedEvents}
+	runs := goldenRuns
 	for name, events := range runs {
 		for v := 0; v <= 3; v++ {
 			t.Run(fmt.Sprintf("%s/v%d", name, v), func(t *testing.T) {
@@ -286,8 +344,8 @@ func compareGolden(t *testing.T, file, got string) {
 // TestDefaultColorGolden checks colours against ansible-playbook -v run with
 // ANSIBLE_FORCE_COLOR.
 func TestDefaultColorGolden(t *testing.T) {
-	runs := map[string]func(Callback){"basic": basicEvents, "diff": diffEvents, "failed": failedEvents}
-	for name, events := range runs {
+	for _, name := range []string{"basic", "diff", "failed"} {
+		events := goldenRuns[name]
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			cb, err := NewDefault(&stdout, &stderr, DefaultOptions{DisplayOptions: DisplayOptions{Verbosity: 1, ForceColor: true}})
@@ -298,5 +356,23 @@ func TestDefaultColorGolden(t *testing.T) {
 			compareGolden(t, name+".color.stdout", stdout.String())
 			compareGolden(t, name+".color.stderr", stderr.String())
 		})
+	}
+}
+
+// TestDefaultYAMLGolden checks result_format=yaml against ansible-playbook.
+func TestDefaultYAMLGolden(t *testing.T) {
+	for name, events := range goldenRuns {
+		for _, v := range []int{0, 1, 3} {
+			t.Run(fmt.Sprintf("%s/v%d", name, v), func(t *testing.T) {
+				var stdout, stderr bytes.Buffer
+				cb, err := NewDefault(&stdout, &stderr, DefaultOptions{DisplayOptions: DisplayOptions{Verbosity: v}, ResultFormat: "yaml"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				events(cb)
+				compareGolden(t, fmt.Sprintf("%s.yaml.v%d.stdout", name, v), stdout.String())
+				compareGolden(t, fmt.Sprintf("%s.yaml.v%d.stderr", name, v), stderr.String())
+			})
+		}
 	}
 }

@@ -126,8 +126,11 @@ type Role struct {
 	Tasks, Handlers []*Block
 	// Deps are the meta/main.yml dependencies, in order.
 	Deps []*Role
-	// Parent is the role that depends on this one, for ansible_parent_role_names.
+	// Parent is the role that depends on this one or whose tasks include it.
 	Parent *Role
+	// Included marks a role brought in by include_role/import_role (not a
+	// dependency): only those see ansible_parent_role_names, as in Ansible.
+	Included bool
 	// AllowDuplicates is meta/main.yml's allow_duplicates or the include's option.
 	AllowDuplicates bool
 	// Public: the role's vars and defaults are visible to the rest of the play.
@@ -138,11 +141,13 @@ type Role struct {
 	EntryPoint string
 }
 
-// ParentNames returns ansible_parent_role_names: the chain of roles that pulled this one in.
-func (r *Role) ParentNames() []string {
-	var names []string
-	for p := r.Parent; p != nil; p = p.Parent {
-		names = append(names, p.Name)
+// ParentRoles returns the roles behind ansible_parent_role_names: the
+// roles whose tasks included this one, innermost first (Ansible's
+// IncludeRole.get_include_params). A role that is not included has none.
+func (r *Role) ParentRoles() []*Role {
+	var out []*Role
+	for c := r; c.Included && c.Parent != nil; c = c.Parent {
+		out = append(out, c.Parent)
 	}
-	return names
+	return out
 }

@@ -489,6 +489,7 @@ func (l *Loader) importRole(t *Task, ctx *fileCtx, handlers bool) (*Block, error
 	if err != nil {
 		return nil, err
 	}
+	role.Included = true
 	wrapper := &Block{Pos: t.Pos, Attrs: Attrs{}, Parent: t.Parent, Role: t.Role, Implicit: true, Handlers: handlers}
 	wrapper.Block = append(wrapper.Block, &RoleUse{Role: role, Parent: wrapper, Pos: t.Pos})
 	return wrapper, nil

@@ -60,7 +60,18 @@ func (pr *playRun) runBlock(ctx context.Context, b *playbook.Block, hosts []*hos
 	if len(entered) == 0 || pr.endPlay {
 		return nil
 	}
-	if err := pr.runItems(ctx, b.Block, entered); err != nil {
+	if len(b.Rescue) > 0 {
+		for _, h := range entered {
+			h.rescuable++
+		}
+	}
+	err := pr.runItems(ctx, b.Block, entered)
+	if len(b.Rescue) > 0 {
+		for _, h := range entered {
+			h.rescuable--
+		}
+	}
+	if err != nil {
 		return err
 	}
 	if len(b.Rescue) > 0 {
@@ -74,17 +85,6 @@ func (pr *playRun) runBlock(ctx context.Context, b *playbook.Block, hosts []*hos
 		if len(rescue) > 0 {
 			if err := pr.runItems(ctx, b.Rescue, rescue); err != nil {
 				return err
-			}
-			for _, h := range rescue {
-				if !h.failed && !h.unreachable {
-					s := pr.r.stat(h.name)
-					pr.r.mu.Lock()
-					s.Rescued++
-					if s.Failures > 0 {
-						s.Failures--
-					}
-					pr.r.mu.Unlock()
-				}
 			}
 		}
 	}
@@ -133,6 +133,7 @@ func (pr *playRun) runItems(ctx context.Context, items []playbook.Item, hosts []
 			if err := pr.runTask(ctx, t, active); err != nil {
 				return err
 			}
+			pr.afterTask(t, active)
 		case *playbook.RoleUse:
 			seen := map[string]bool{}
 			if err := pr.runRole(ctx, t.Role, active, seen); err != nil {
@@ -141,27 +142,8 @@ func (pr *playRun) runItems(ctx context.Context, items []playbook.Item, hosts []
 		default:
 			return fmt.Errorf("internal error: unknown item %T", it)
 		}
-		if pr.anyErrorsFatal(it) {
-			for _, h := range hosts {
-				if h.failed {
-					for _, o := range pr.batch {
-						o.failed = true
-					}
-					break
-				}
-			}
-		}
 	}
 	return nil
-}
-
-func (pr *playRun) anyErrorsFatal(it playbook.Item) bool {
-	t, ok := it.(*playbook.Task)
-	if !ok {
-		return false
-	}
-	v, ok := inherited(t, pr.play, "any_errors_fatal")
-	return ok && truthy(v)
 }
 
 // collectHandlers gathers the play's handlers and its roles' handlers in the
@@ -237,17 +219,29 @@ func (pr *playRun) addHandlerBlock(b *playbook.Block) {
 	}
 }
 
-// notify marks the handlers a changed task names as pending for a host.
+// notify marks the handlers a changed task names as pending for a host: the
+// last handler loaded with that name (Ansible's search_handler_blocks_by_name
+// searches in reverse), and every handler listening to it.
 func (pr *playRun) notify(h *hostState, names []string, vars map[string]any) error {
+	mark := func(hd *playbook.Task) {
+		h.mu.Lock()
+		h.notified[hd] = true
+		h.mu.Unlock()
+		pr.r.emit(func(cb output.Callback) { cb.Notified(hd.DisplayName(), h.name) })
+	}
 	for _, name := range names {
 		found := false
-		for _, hd := range pr.handlers {
-			if pr.handlerMatches(hd, name, vars) {
+		for i := len(pr.handlers) - 1; i >= 0; i-- {
+			if hd := pr.handlers[i]; pr.handlerNamed(hd, name, vars) {
 				found = true
-				h.mu.Lock()
-				h.notified[hd] = true
-				h.mu.Unlock()
-				pr.r.emit(func(cb output.Callback) { cb.Notified(hd.DisplayName(), h.name) })
+				mark(hd)
+				break
+			}
+		}
+		for _, hd := range pr.handlers {
+			if handlerListens(hd, name) {
+				found = true
+				mark(hd)
 			}
 		}
 		if !found {
@@ -257,18 +251,23 @@ func (pr *playRun) notify(h *hostState, names []string, vars map[string]any) err
 	return nil
 }
 
-func (pr *playRun) handlerMatches(hd *playbook.Task, name string, vars map[string]any) bool {
+// handlerNamed reports whether a handler's name, plain or prefixed with its
+// role ("role : name"), is the notification.
+func (pr *playRun) handlerNamed(hd *playbook.Task, name string, vars map[string]any) bool {
 	hn := hd.Name()
-	if hn != "" {
-		if rendered, err := pr.r.opts.Templates.RenderString(hn, ctxFor(vars, nil)); err == nil {
-			hn = rendered
-		}
-		if hn == name || (hd.Role != nil && hd.Role.Name+" : "+hn == name) {
-			return true
-		}
+	if hn == "" {
+		return false
 	}
+	if rendered, err := pr.r.opts.Templates.RenderString(hn, ctxFor(vars, nil)); err == nil {
+		hn = rendered
+	}
+	return hn == name || (hd.Role != nil && hd.Role.Name+" : "+hn == name)
+}
+
+// handlerListens reports whether a handler listens to the notification.
+func handlerListens(hd *playbook.Task, name string) bool {
 	for _, l := range hd.Listen {
-		if l == name || (hd.Role != nil && hd.Role.Name+" : "+l == name) {
+		if l == name {
 			return true
 		}
 	}

@@ -264,6 +264,10 @@ func (c *taskConn) Get(ctx context.Context, path string, w io.Writer, o connecti
 // Close does not close the shared host connection.
 func (c *taskConn) Close() error { return nil }
 
+// Unwrap returns the host connection, so that its optional interfaces
+// (connection.UnixDialer) stay reachable through the task's wrapper.
+func (c *taskConn) Unwrap() connection.Conn { return c.Conn }
+
 // fileFinder searches controller files for a task, as Ansible's path_dwim_relative_stack.
 type fileFinder struct {
 	task        *playbook.Task

@@ -19,7 +19,9 @@ type inclusion struct {
 	item    any
 	hasItem bool
 	loopVar string
-	hosts   []*hostState
+	// apply are the include's apply: keywords, for the included tasks.
+	apply *value.Dict
+	hosts []*hostState
 }
 
 // runInclude evaluates an include on each host and runs what it brings in.
@@ -32,13 +34,13 @@ func (pr *playRun) runInclude(ctx context.Context, t *playbook.Task, hosts []*ho
 	var mu sync.Mutex
 	var order []*inclusion
 	byKey := map[string]*inclusion{}
-	add := func(h *hostState, file string, roleArgs map[string]any, item any, hasItem bool, loopVar string) {
+	add := func(h *hostState, file string, roleArgs map[string]any, item any, hasItem bool, loopVar string, apply *value.Dict) {
 		key := fmt.Sprintf("%s|%v|%v", file, hasItem, value.ToDict(map[string]any{"i": item}))
 		mu.Lock()
 		defer mu.Unlock()
 		inc, ok := byKey[key]
 		if !ok {
-			inc = &inclusion{key: key, file: file, roleArg: roleArgs, item: item, hasItem: hasItem, loopVar: loopVar}
+			inc = &inclusion{key: key, file: file, roleArg: roleArgs, item: item, hasItem: hasItem, loopVar: loopVar, apply: apply}
 			byKey[key] = inc
 			order = append(order, inc)
 		}
@@ -88,8 +90,16 @@ func (pr *playRun) runInclude(ctx context.Context, t *playbook.Task, hosts []*ho
 					return
 				}
 				am := value.ToDict(args).Map()
+				var apply *value.Dict
+				if a, ok := am["apply"]; ok {
+					if apply = value.ToDict(a); apply == nil {
+						pr.finishResult(t, h, vars, map[string]any{"failed": true, "msg": "Expected a dict for apply but got " + fmt.Sprintf("%T", a)}, res)
+						return
+					}
+					delete(am, "apply")
+				}
 				if isRole {
-					add(h, "", am, item, hasLoop, loopVar)
+					add(h, "", am, item, hasLoop, loopVar, apply)
 				} else {
 					name := fmt.Sprint(am["_raw_params"])
 					if f, ok := am["file"]; ok {
@@ -100,7 +110,7 @@ func (pr *playRun) runInclude(ctx context.Context, t *playbook.Task, hosts []*ho
 						pr.finishResult(t, h, vars, map[string]any{"failed": true, "msg": err.Error()}, res)
 						return
 					}
-					add(h, path, nil, item, hasLoop, loopVar)
+					add(h, path, nil, item, hasLoop, loopVar, apply)
 				}
 				included = true
 			}
@@ -108,11 +118,8 @@ func (pr *playRun) runInclude(ctx context.Context, t *playbook.Task, hosts []*ho
 				pr.finishResult(t, h, vars, map[string]any{"changed": false, "skipped": true, "skip_reason": "Conditional result was False"}, res)
 				return
 			}
-			// An include counts as ok for the host, as in Ansible's recap.
-			st := r.stat(h.name)
-			r.mu.Lock()
-			st.OK++
-			r.mu.Unlock()
+			// An include that ran is not counted in the recap: Ansible's
+			// _process_pending_results counts ok only for non-TaskInclude tasks.
 		}(h)
 	}
 	wg.Wait()
@@ -134,10 +141,20 @@ func (pr *playRun) runInclude(ctx context.Context, t *playbook.Task, hosts []*ho
 		if err != nil {
 			return err
 		}
+		if len(wrapper.Block) > 0 {
+			// Each included file counts as ok for its hosts, as in Ansible's
+			// _load_included_file (which skips an empty file).
+			for _, h := range inc.hosts {
+				st := r.stat(h.name)
+				r.mu.Lock()
+				st.OK++
+				r.mu.Unlock()
+			}
+		}
 		if inc.hasItem {
 			wrapper.Attrs["vars"] = value.DictOf(inc.loopVar, inc.item)
 		}
-		if err := pr.runBlock(ctx, wrapper, inc.hosts); err != nil {
+		if err := pr.runBlock(ctx, applied(wrapper, inc.apply), inc.hosts); err != nil {
 			return err
 		}
 	}
@@ -166,6 +183,7 @@ func (pr *playRun) runIncludedRole(ctx context.Context, t *playbook.Task, inc *i
 	if err != nil {
 		return err
 	}
+	role.Included = true
 	for _, rl := range flattenRoles(role) {
 		for _, b := range rl.Handlers {
 			pr.addHandlerBlock(b)
@@ -176,7 +194,24 @@ func (pr *playRun) runIncludedRole(ctx context.Context, t *playbook.Task, inc *i
 	}
 	wrapper := &playbook.Block{Pos: t.Pos, Attrs: playbook.Attrs{}, Parent: t.Parent, Role: t.Role, Implicit: true, From: t}
 	wrapper.Block = append(wrapper.Block, &playbook.RoleUse{Pos: t.Pos, Role: role, Parent: wrapper})
-	return pr.runBlock(ctx, wrapper, inc.hosts)
+	return pr.runBlock(ctx, applied(wrapper, inc.apply), inc.hosts)
+}
+
+// applied puts what an include brought in under a block holding the
+// include's apply: keywords, as Ansible's TaskInclude.build_parent_block
+// does. Without apply it returns the wrapper unchanged.
+func applied(wrapper *playbook.Block, apply *value.Dict) *playbook.Block {
+	if apply == nil {
+		return wrapper
+	}
+	attrs := playbook.Attrs{}
+	for _, k := range apply.Keys() {
+		attrs[k], _ = apply.Get(k)
+	}
+	b := &playbook.Block{Pos: wrapper.Pos, Attrs: attrs, Parent: wrapper.Parent, Role: wrapper.Role}
+	wrapper.Parent = b
+	b.Block = []playbook.Item{wrapper}
+	return b
 }
 
 func toAnyMap(m map[string]any) *value.Dict {

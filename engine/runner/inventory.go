@@ -45,22 +45,27 @@ func hostInventoryVars(h *inventory.Host) *value.Dict {
 	return d
 }
 
-// applyInventoryChanges performs what add_host and group_by ask for in their results.
+// applyInventoryChanges performs what add_host and group_by ask for in their
+// results and sets the result's changed flag to whether the inventory changed,
+// as Ansible's add_dynamic_host and add_dynamic_group do.
 func (r *Runner) applyInventoryChanges(h *hostState, result map[string]any) error {
 	r.invMu.Lock()
 	defer r.invMu.Unlock()
 	inv := r.opts.Inventory
 	if ah := value.ToDict(result["add_host"]); ah != nil {
-		name, _ := ah.Get("host_name")
+		nameV, _ := ah.Get("host_name")
 		groupsV, _ := ah.Get("groups")
 		varsV, _ := ah.Get("host_vars")
+		name := fmt.Sprint(nameV)
 		var groups []string
 		for _, g := range toList(groupsV) {
 			groups = append(groups, fmt.Sprint(g))
 		}
-		if _, err := inv.AddHost(fmt.Sprint(name), groups, value.ToDict(varsV)); err != nil {
+		_, changed, err := inv.AddHost(name, groups, value.ToDict(varsV))
+		if err != nil {
 			return err
 		}
+		result["changed"] = changed
 	}
 	if g, ok := result["add_group"].(string); ok && g != "" {
 		var parents []string
@@ -70,9 +75,11 @@ func (r *Runner) applyInventoryChanges(h *hostState, result map[string]any) erro
 		if h.inv == nil {
 			return fmt.Errorf("group_by: host %s is not in the inventory", h.name)
 		}
-		if err := inv.AddHostToGroup(h.inv, g, parents...); err != nil {
+		changed, err := inv.AddHostToGroup(h.inv, g, parents...)
+		if err != nil {
 			return err
 		}
+		result["changed"] = changed
 	}
 	return nil
 }

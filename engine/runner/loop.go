@@ -71,7 +71,7 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 	}
 	lc := value.ToDict(t.Attrs["loop_control"])
 	loopVar, indexVar, labelTpl := "item", "", any(nil)
-	extended := false
+	extended, allItems := false, true
 	var pause float64
 	if lc != nil {
 		tctx := ctxFor(vars, t)
@@ -89,6 +89,7 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 			case "pause":
 				fmt.Sscan(fmt.Sprint(renderOr(r, v, tctx)), &pause)
 			case "extended_allitems":
+				allItems = truthy(renderOr(r, v, tctx))
 			default:
 				return map[string]any{"failed": true, "msg": fmt.Sprintf("'%s' is not a valid attribute for a LoopControl", k)}
 			}
@@ -114,7 +115,7 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 			iv["ansible_index_var"] = indexVar
 		}
 		if extended {
-			iv["ansible_loop"] = loopInfo(items, i)
+			iv["ansible_loop"] = loopInfo(items, i, allItems)
 		}
 		var res map[string]any
 		ok, err := pr.evalWhen(t, iv)
@@ -203,14 +204,23 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 	default:
 		out["msg"] = "All items completed"
 	}
+	if _, ok := out["skipped"]; !ok {
+		// Ansible's TaskExecutor sets skipped on every loop result that
+		// is not all skipped.
+		out["skipped"] = false
+	}
 	return out
 }
 
 // loopInfo is ansible_loop for loop_control.extended.
-func loopInfo(items []any, i int) *value.Dict {
+// allItems is loop_control.extended_allitems: without it the list is left
+// out, which saves memory on long loops.
+func loopInfo(items []any, i int, allItems bool) *value.Dict {
 	n := len(items)
 	d := value.NewDict()
-	d.Set("allitems", items)
+	if allItems {
+		d.Set("allitems", items)
+	}
 	d.Set("index", i+1)
 	d.Set("index0", i)
 	d.Set("revindex", n-i)

@@ -54,8 +54,15 @@ func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostS
 			h.mu.Unlock()
 		}
 	case "clear_host_errors":
+		// Hosts that failed are forgiven for later plays; in this play they
+		// have left the iterator and do not come back.
 		for _, h := range pr.batch {
-			h.failed = false
+			if h.failed || h.unreachable {
+				h.failed, h.unreachable, h.ended = false, false, true
+				pr.r.mu.Lock()
+				delete(pr.r.unreachable, h.name)
+				pr.r.mu.Unlock()
+			}
 		}
 	case "reset_connection":
 		for _, h := range matching {

@@ -78,10 +78,20 @@ func (r *Runner) playContext(play *playbook.Play) *template.Context {
 		m[k], _ = r.opts.ExtraVars.Get(k)
 	}
 	m["groups"] = groupsVar(r.opts.Inventory)
-	m["playbook_dir"] = r.opts.PlaybookDir
+	m["playbook_dir"] = r.playbookDir(play)
 	m["omit"] = template.Omit()
 	m["ansible_check_mode"] = r.opts.Check
 	return &template.Context{Vars: m, SearchPath: []string{play.Dir}}
+}
+
+// playbookDir is playbook_dir for a play: the directory of the playbook file
+// the play is in, as Ansible's PlaybookExecutor sets the loader's basedir
+// for each play (an imported playbook's plays see their own directory).
+func (r *Runner) playbookDir(play *playbook.Play) string {
+	if play != nil && play.Dir != "" {
+		return play.Dir
+	}
+	return r.opts.PlaybookDir
 }
 
 func (r *Runner) runPlay(ctx context.Context, play *playbook.Play) error {
@@ -158,28 +168,42 @@ func (r *Runner) runPlay(ctx context.Context, play *playbook.Play) error {
 		pr.batch = nil
 		for _, n := range batch {
 			h := r.host(n)
-			h.failed, h.unreachable, h.ended = false, false, false
+			// Hosts that failed or were unreachable in an earlier play stay
+			// out, as Ansible's TaskQueueManager marks them failed again.
+			h.ended = false
 			h.notified = map[*playbook.Task]bool{}
 			pr.batch = append(pr.batch, h)
+		}
+		before := map[*hostState]bool{}
+		for _, h := range pr.batch {
+			before[h] = h.failed || h.unreachable
 		}
 		if err := pr.runBatch(ctx); err != nil {
 			return err
 		}
-		if pr.endPlay && pr.batchEndedPlay() {
+		r.lastResult = pr.playResult()
+		if pr.endPlay || r.breakPlaybook {
 			break
 		}
-		if len(pr.activeInBatch()) == 0 {
-			r.emit(func(cb output.Callback) { cb.NoHostsRemaining() })
-			break
+		// A batch whose hosts all failed ends the playbook, as in Ansible's
+		// PlaybookExecutor.
+		newlyFailed := 0
+		for _, h := range pr.batch {
+			if (h.failed || h.unreachable) && !before[h] {
+				newlyFailed++
+			}
 		}
-		if !pr.maxFailOK(len(batch)) {
+		if newlyFailed == len(pr.batch) {
+			r.breakPlaybook = true
+			r.lastResult = ExitHostFailed
+			if pr.playResult() == ExitUnreachable {
+				r.lastResult = ExitUnreachable
+			}
 			break
 		}
 	}
 	return nil
 }
-
-func (pr *playRun) batchEndedPlay() bool { return pr.endPlay }
 
 // flattenRoles lists a role's dependencies (depth first) then the role.
 func flattenRoles(rl *playbook.Role) []*playbook.Role {
@@ -345,22 +369,6 @@ func (pr *playRun) activeInBatch() []*hostState {
 		}
 	}
 	return out
-}
-
-// maxFailOK applies max_fail_percentage after a batch or task.
-func (pr *playRun) maxFailOK(batchSize int) bool {
-	raw, ok := pr.play.Attrs["max_fail_percentage"]
-	if !ok {
-		return true
-	}
-	limit, _ := strconv.ParseFloat(fmt.Sprint(raw), 64)
-	failed := 0
-	for _, h := range pr.batch {
-		if h.failed || h.unreachable {
-			failed++
-		}
-	}
-	return float64(failed)/float64(batchSize)*100 <= limit
 }
 
 // runBatch runs the play's sections for the current batch, as Ansible orders

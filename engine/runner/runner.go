@@ -86,6 +86,15 @@ type Runner struct {
 
 	startReached bool // --start-at-task reached
 	taskSeq      int
+
+	// breakPlaybook is set when a play must end the playbook: a batch whose
+	// hosts all failed, any_errors_fatal, max_fail_percentage.
+	breakPlaybook bool
+	// unreachable are the hosts that were ever unreachable in the run.
+	unreachable map[string]bool
+	// lastResult is the exit status of the last play run, which is the
+	// playbook's (Ansible's PlaybookExecutor returns it).
+	lastResult int
 }
 
 // New makes a Runner.
@@ -99,7 +108,7 @@ func New(opts Options) *Runner {
 	if opts.Pool == nil {
 		opts.Pool = connection.NewPool()
 	}
-	return &Runner{opts: opts, hosts: map[string]*hostState{}, stats: map[string]*output.HostStats{}, startReached: opts.StartAtTask == ""}
+	return &Runner{opts: opts, hosts: map[string]*hostState{}, stats: map[string]*output.HostStats{}, unreachable: map[string]bool{}, startReached: opts.StartAtTask == ""}
 }
 
 // hostState is what the run knows about one host across plays.
@@ -116,7 +125,10 @@ type hostState struct {
 	failed      bool
 	unreachable bool
 	ended       bool // meta: end_host
-	notified    map[*playbook.Task]bool
+	// rescuable counts the blocks with a rescue section whose block: part
+	// the host is in: a failure there is counted as rescued, not failed.
+	rescuable int
+	notified  map[*playbook.Task]bool
 	// failedTask and failedResult are the last failure, shown to rescue
 	// sections as ansible_failed_task and ansible_failed_result.
 	failedTask   map[string]any
@@ -169,8 +181,11 @@ func (r *Runner) RunPlaybook(ctx context.Context, pb *playbook.Playbook) int {
 		if ctx.Err() != nil {
 			return ExitInterrupted
 		}
+		if r.breakPlaybook {
+			break
+		}
 	}
-	return r.finish(ExitOK, nil)
+	return r.finish(r.lastResult, nil)
 }
 
 // RunError is a fatal error that stops the run (undefined play hosts, missing files).
@@ -178,32 +193,17 @@ type RunError struct{ Err error }
 
 func (e *RunError) Error() string { return e.Err.Error() }
 
+// finish ends the run with the recap and returns code, the exit status.
 func (r *Runner) finish(code int, err error) int {
 	stats := &output.Stats{Hosts: map[string]*output.HostStats{}, Check: r.opts.Check}
 	r.mu.Lock()
-	anyFailed, anyUnreachable := false, false
 	for h, s := range r.stats {
 		stats.Hosts[h] = s
-		if s.Failures > 0 {
-			anyFailed = true
-		}
-		if s.Unreachable > 0 {
-			anyUnreachable = true
-		}
 	}
 	r.mu.Unlock()
 	r.emit(func(cb output.Callback) { cb.Stats(stats) })
 	r.opts.Pool.CloseAll()
-	if code != ExitOK {
-		return code
-	}
-	switch {
-	case anyUnreachable:
-		return ExitUnreachable
-	case anyFailed:
-		return ExitHostFailed
-	}
-	return ExitOK
+	return code
 }
 
 // sortedHostNames lists host names in a stable order for messages.

@@ -40,11 +40,13 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
 
 	if v, ok := inherited(t, pr.play, "run_once"); ok && truthy(v) && len(hosts) > 0 {
-		res := pr.runOnHost(ctx, t, hosts[0], info)
-		// The result of a run_once task stands for every host of the batch.
-		if res != nil && t.Attrs["register"] != nil {
-			for _, h := range hosts[1:] {
-				pr.register(t, h, res.Result)
+		_, result := pr.runOnHost(ctx, t, hosts[0], info)
+		// The result of a run_once task stands for every host of the batch:
+		// its registered result and its facts (Ansible's get_task_hosts).
+		for _, h := range hosts[1:] {
+			pr.register(t, h, result)
+			if !truthy(result["failed"]) && !truthy(result["skipped"]) && !truthy(result["unreachable"]) {
+				pr.applyResultVars(t, h, map[string]any{}, result)
 			}
 		}
 		return nil
@@ -54,6 +56,13 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 		if n := toInt(th); n > 0 && n < limit {
 			limit = n
 		}
+	}
+	switch playbook.ShortName(t.Action) {
+	case "group_by", "add_host":
+		// These change the inventory: one host at a time, in play order, so
+		// group members come out in the order Ansible's workers (started in
+		// host order) normally give.
+		limit = 1
 	}
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
@@ -95,7 +104,8 @@ func (pr *playRun) taskInfo(t *playbook.Task) *output.Task {
 			name = s
 		}
 	}
-	if t.Role != nil {
+	// include_role names itself without the role prefix (IncludeRole.get_name).
+	if t.Role != nil && playbook.ShortName(t.Action) != playbook.ActionIncludeRole {
 		name = t.Role.Name + " : " + name
 	}
 	kind := "TASK"
@@ -137,7 +147,7 @@ func ctxFor(vars map[string]any, t *playbook.Task) *template.Context {
 
 // runOnHost runs a task on one host: conditions, loop, module, retries,
 // register, facts, handlers, the callback event and the recap.
-func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState, info *output.Task) *output.Result {
+func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState, info *output.Task) (*output.Result, map[string]any) {
 	r := pr.r
 	start := time.Now()
 	vars := r.vars(h, scope{pr: pr, task: t})
@@ -159,7 +169,7 @@ func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState
 	}
 	res.End = time.Now()
 	pr.finishResult(t, h, vars, result, res)
-	return res
+	return res, result
 }
 
 // finishResult registers the result, updates host state and stats, notifies
@@ -173,13 +183,13 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 	if v, ok := inherited(t, pr.play, "no_log"); ok {
 		noLog = truthy(v)
 	}
-	pr.register(t, h, result)
 	if !truthy(result["failed"]) && !truthy(result["skipped"]) {
 		if err := r.applyInventoryChanges(h, result); err != nil {
 			result["failed"] = true
 			result["msg"] = err.Error()
 		}
 	}
+	pr.register(t, h, result)
 
 	failed := truthy(result["failed"])
 	unreachable := truthy(result["unreachable"])
@@ -221,10 +231,20 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 		}
 	case failed:
 		res.Status = output.Failed
-		if ignoreErrors {
+		switch {
+		case ignoreErrors:
+			// An ignored failure counts as ok too, as in Ansible's
+			// _process_pending_results.
 			res.Ignored = true
 			st.Ignored++
-		} else {
+			st.OK++
+			if changed {
+				st.Changed++
+			}
+		case h.rescuable > 0:
+			// The host goes on to a rescue section.
+			st.Rescued++
+		default:
 			st.Failures++
 		}
 	case skipped:
@@ -242,6 +262,9 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 	switch {
 	case unreachable && !ignoreUnreachable:
 		h.unreachable = true
+		r.mu.Lock()
+		r.unreachable[h.name] = true
+		r.mu.Unlock()
 	case failed && !ignoreErrors:
 		h.failed = true
 		h.mu.Lock()
@@ -272,17 +295,47 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 	}
 }
 
+// stripInternal copies a result without its internal keys (_ansible_* and
+// gorun's own _gorun_*) at any depth, as Ansible's strip_internal_keys does
+// before registering a result.
+func stripInternal(v any) any {
+	internal := func(k string) bool {
+		return strings.HasPrefix(k, "_ansible_") || strings.HasPrefix(k, "_gorun_")
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			if !internal(k) {
+				out[k] = stripInternal(x)
+			}
+		}
+		return out
+	case *value.Dict:
+		out := value.NewDict(t.Len())
+		for _, k := range t.Keys() {
+			if !internal(k) {
+				x, _ := t.Get(k)
+				out.Set(k, stripInternal(x))
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = stripInternal(x)
+		}
+		return out
+	}
+	return v
+}
+
 func (pr *playRun) register(t *playbook.Task, h *hostState, result map[string]any) {
 	reg, ok := t.Attrs["register"].(string)
 	if !ok || reg == "" {
 		return
 	}
-	clean := map[string]any{}
-	for k, v := range result {
-		if !strings.HasPrefix(k, "_gorun_") {
-			clean[k] = v
-		}
-	}
+	clean := stripInternal(result)
 	h.mu.Lock()
 	h.setFacts.Set(reg, clean)
 	h.mu.Unlock()
@@ -290,7 +343,13 @@ func (pr *playRun) register(t *playbook.Task, h *hostState, result map[string]an
 
 // evalWhen evaluates every condition on a task.
 func (pr *playRun) evalWhen(t *playbook.Task, vars map[string]any) (bool, error) {
-	for _, c := range conditions(t) {
+	conds := conditions(t)
+	if !t.Handler && len(pr.play.ImportWhen) > 0 {
+		// import_playbook's when is prepended to the when of every task
+		// block of the imported plays (not handlers), as PlaybookInclude does.
+		conds = append(append([]any{}, pr.play.ImportWhen...), conds...)
+	}
+	for _, c := range conds {
 		ok, err := pr.r.opts.Templates.Condition(c, ctxFor(vars, t))
 		if err != nil {
 			return false, fmt.Errorf("The conditional check '%v' failed. The error was: %v", c, err)
@@ -340,7 +399,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	call := &module.Call{
 		Module: t.Action, Host: h.name, Args: args, Check: check, Diff: diff, Vars: vars,
 		Templar: &templar{e: r.opts.Templates, ctx: tctx},
-		Files:   &fileFinder{task: t, playbookDir: r.opts.PlaybookDir},
+		Files:   &fileFinder{task: t, playbookDir: r.playbookDir(pr.play)},
 	}
 	var warnings []any
 	call.Warn = func(msg string) { warnings = append(warnings, msg) }
@@ -392,6 +451,10 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	var result map[string]any
 	for attempt := 1; attempt <= retries; attempt++ {
 		result = pr.runModule(ctx, mod, call, timeout, t)
+		if delegate != "" {
+			result["_gorun_delegated"] = true
+			result["_gorun_delegated_host"] = delegate
+		}
 		if _, ok := result["failed"]; !ok {
 			rc, hasRC := result["rc"]
 			result["failed"] = hasRC && toInt(rc) != 0
@@ -435,10 +498,6 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 			return map[string]any{"failed": true, "msg": "interrupted"}
 		case <-time.After(time.Duration(delay) * time.Second):
 		}
-	}
-	if delegate != "" {
-		result["_gorun_delegated"] = true
-		result["_gorun_delegated_host"] = delegate
 	}
 	return result
 }

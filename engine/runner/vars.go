@@ -136,7 +136,11 @@ func (r *Runner) magicVars(m map[string]any, h *hostState, s scope, role *playbo
 	}
 	m["groups"] = groupsVar(inv)
 	m["hostvars"] = &hostVars{r: r, pr: s.pr}
-	m["playbook_dir"] = r.opts.PlaybookDir
+	var play *playbook.Play
+	if s.pr != nil {
+		play = s.pr.play
+	}
+	m["playbook_dir"] = r.playbookDir(play)
 	m["ansible_check_mode"] = r.opts.Check
 	m["ansible_diff_mode"] = r.opts.Diff
 	m["ansible_forks"] = r.opts.Forks
@@ -160,15 +164,18 @@ func (r *Runner) magicVars(m map[string]any, h *hostState, s scope, role *playbo
 		m["role_name"] = role.Name
 		m["role_path"] = role.Path
 		m["ansible_role_name"] = role.Name
-		m["ansible_parent_role_names"] = toAnyList(role.ParentNames())
-		var paths []any
-		for _, p := range role.ParentNames() {
-			paths = append(paths, p)
+		if parents := role.ParentRoles(); len(parents) > 0 {
+			var names, paths []any
+			for _, p := range parents {
+				names = append(names, p.Name)
+				paths = append(paths, p.Path)
+			}
+			m["ansible_parent_role_names"] = names
+			m["ansible_parent_role_paths"] = paths
 		}
-		m["ansible_parent_role_paths"] = paths
 	}
 	if s.task != nil {
-		m["ansible_search_path"] = toAnyList(searchPath(s.task, r.opts.PlaybookDir))
+		m["ansible_search_path"] = toAnyList(searchPath(s.task, r.playbookDir(play)))
 	}
 }
 

@@ -140,6 +140,11 @@ type (
 		filters []*filterExpr
 		body    []node
 	}
+	// lineNode remembers where a statement starts, for error messages.
+	lineNode struct {
+		line int
+		n    node
+	}
 	blockNode struct {
 		name string
 		body []node
@@ -159,3 +164,4 @@ func (importNode) stmtNode()      {}
 func (withNode) stmtNode()        {}
 func (filterBlockNode) stmtNode() {}
 func (blockNode) stmtNode()       {}
+func (lineNode) stmtNode()        {}

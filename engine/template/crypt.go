@@ -35,22 +35,22 @@ func cryptHash(kind, secret, salt string, rounds int, ident string) (string, err
 	return c.Generate([]byte(secret), []byte(setting))
 }
 
+// bcryptHash hashes with a fresh random salt: golang.org/x/crypto/bcrypt has
+// no API for a caller-chosen salt, so an explicit salt is reported as unsupported.
 func bcryptHash(secret, salt string, rounds int, ident string) (string, error) {
+	if salt != "" {
+		return "", fmt.Errorf("password_hash: bcrypt with an explicit salt is not supported by gorun")
+	}
 	if rounds == 0 {
 		rounds = 12
 	}
-	if len(salt) != 22 {
-		return "", fmt.Errorf("invalid salt size")
-	}
-	// x/crypto/bcrypt has no API to pass a salt; build the hash with a fixed salt by
-	// generating and then checking is not possible, so report the limitation clearly.
 	h, err := bcrypt.GenerateFromPassword([]byte(secret), rounds)
 	if err != nil {
 		return "", err
 	}
-	s := string(h)
-	if ident != "" && ident != "2b" {
-		s = strings.Replace(s, "$2a$", "$"+ident+"$", 1)
+	if ident == "" {
+		ident = "2b"
 	}
-	return s, fmt.Errorf("bcrypt with a given salt is not supported by gorun")
+	// $2a$ and $2b$ are the same algorithm; Ansible writes the ident it was given.
+	return strings.Replace(string(h), "$2a$", "$"+ident+"$", 1), nil
 }

@@ -51,13 +51,17 @@ type Context struct {
 }
 
 // Mapping is a read-only mapping whose values are computed on access (hostvars,
-// the `vars` magic var). Templates treat it like a dict.
+// the `vars` magic var). Templates treat it like a dict. Get must return final
+// values: the engine does not template what a Mapping returns, because only the
+// implementation knows which variables (which host) a value must be templated
+// with (hostvars['web1'].x is rendered with web1's variables).
 type Mapping interface {
 	Get(key string) (any, bool)
 	Keys() []string
 }
 
-// Lazy is a value computed on first access.
+// Lazy is a value computed on first access. What Resolve returns is templated
+// like any other variable value.
 type Lazy interface {
 	Resolve() (any, error)
 }
@@ -76,6 +80,9 @@ type session struct {
 	resolving map[string]bool
 	overlay   map[string]any
 	depth     int
+	// tainted is set when a lookup returned data: Ansible marks such results
+	// unsafe so they are never templated again.
+	tainted bool
 }
 
 func (e *Engine) newSession(ctx *Context) *session {
@@ -108,6 +115,17 @@ func (e *Engine) Template(v any, ctx *Context) (res any, err error) {
 	defer guard(&err)
 	res, err = e.templateValue(v, e.newSession(ctx))
 	return exportValue(res), err
+}
+
+// TemplateTainted is Template that also reports whether the result contains
+// lookup output, which Ansible marks unsafe (never to be templated again): a
+// caller storing the result as a variable (set_fact, register) should keep it
+// as value.Unsafe when tainted is true.
+func (e *Engine) TemplateTainted(v any, ctx *Context) (res any, tainted bool, err error) {
+	defer guard(&err)
+	sess := e.newSession(ctx)
+	res, err = e.templateValue(v, sess)
+	return exportValue(res), sess.tainted, err
 }
 
 // RenderString renders s and always returns a string (for messages, names).
@@ -276,10 +294,19 @@ func (e *Engine) parseCached(src string, syn syntax) ([]node, error) {
 func templateError(err error, src string) error {
 	var se *TemplateSyntaxError
 	if errors.As(err, &se) {
-		return fmt.Errorf("template error while templating string: %s. String: %s", se.Msg, src)
+		return &wrappedError{msg: fmt.Sprintf("template error while templating string: %s. String: %s", se.Msg, src), err: err}
 	}
 	return err
 }
+
+// wrappedError rewords an error while keeping it reachable with errors.As.
+type wrappedError struct {
+	msg string
+	err error
+}
+
+func (e *wrappedError) Error() string { return e.msg }
+func (e *wrappedError) Unwrap() error { return e.err }
 
 // doTemplate renders a string and converts the text as ansible_eval_concat does.
 func (e *Engine) doTemplate(src string, sess *session) (any, error) {
@@ -410,7 +437,7 @@ func (ev *evaluator) lookupName(name string, f *frame) (any, error) {
 		if err != nil {
 			var ue *UndefinedError
 			if errors.As(err, &ue) {
-				return &Undefined{name: name, hint: ToText(raw) + ": " + ue.Msg}, nil
+				return &Undefined{name: name, hint: ToText(raw) + ": " + ue.Msg, origin: ue.Name}, nil
 			}
 			return nil, err
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"gorun/engine/value"
 )
 
@@ -79,7 +81,7 @@ func TestLazyVarsAndRecursion(t *testing.T) {
 	}
 	_, err = e.Template("{{ broken }}", ctx)
 	var ue *UndefinedError
-	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "'missing_var' is undefined") {
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "'missing_var' is undefined") || ue.Name != "missing_var" {
 		t.Errorf("undefined inside lazy var: got %v", err)
 	}
 	got, err = e.Template("{{ broken | default('ok') }}", ctx)
@@ -246,5 +248,73 @@ func TestIsTemplateAndOmit(t *testing.T) {
 	got, _ := New(Options{}).Template("{{ omit }}", newCtx(nil))
 	if got != Omit() {
 		t.Errorf("omit: %v", got)
+	}
+}
+
+func TestPasswordLookupFile(t *testing.T) {
+	dir := t.TempDir()
+	e := New(Options{})
+	ctx := &Context{Vars: map[string]any{}, SearchPath: []string{dir}}
+	first, err := e.Lookup("password", []any{"creds/db length=12 chars=ascii_lowercase"}, nil, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := first[0].(string)
+	if len(pw) != 12 || strings.Trim(pw, "abcdefghijklmnopqrstuvwxyz") != "" {
+		t.Errorf("generated password %q", pw)
+	}
+	st, err := os.Stat(filepath.Join(dir, "creds", "db"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("password file: %v %v", st, err)
+	}
+	again, err := e.Lookup("password", []any{"creds/db length=12"}, nil, ctx)
+	if err != nil || again[0] != pw {
+		t.Errorf("second lookup must reuse the stored password: %v %v", again, err)
+	}
+	// a stored salt is kept, so the hash is stable across runs (value from Python crypt.crypt)
+	os.WriteFile(filepath.Join(dir, "creds", "h"), []byte("secret salt=abcdefgh\n"), 0o600)
+	h, err := e.Lookup("password", []any{"creds/h encrypt=md5_crypt"}, nil, ctx)
+	if err != nil || h[0] != "$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1" {
+		t.Errorf("encrypted: %v %v", h, err)
+	}
+}
+
+func TestFileErrorsNameFileAndLine(t *testing.T) {
+	e := New(Options{})
+	ctx := newCtx(map[string]any{"d": value.DictOf("a", 1)})
+	opts := DefaultFileOptions()
+	opts.Path = "roles/web/templates/site.conf.j2"
+	_, err := e.File("line one\n{% if true %}\nvalue={{ d.missing }}\n{% endif %}\n", ctx, opts)
+	var ue *UndefinedError
+	if err == nil || err.Error() != "roles/web/templates/site.conf.j2:3: 'dict object' has no attribute 'missing'" || !errors.As(err, &ue) {
+		t.Errorf("runtime error: %v", err)
+	}
+	_, err = e.File("ok\n{% for x in %}\n", ctx, opts)
+	if err == nil || !strings.HasPrefix(err.Error(), "roles/web/templates/site.conf.j2:2: ") {
+		t.Errorf("syntax error: %v", err)
+	}
+}
+
+func TestPasswordHashBcrypt(t *testing.T) {
+	got, err := New(Options{}).Template("{{ 'secret' | password_hash('blowfish') }}", newCtx(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := got.(string)
+	if !strings.HasPrefix(h, "$2b$12$") || bcrypt.CompareHashAndPassword([]byte(strings.Replace(h, "$2b$", "$2a$", 1)), []byte("secret")) != nil {
+		t.Errorf("bcrypt hash %q does not verify", h)
+	}
+}
+
+func TestLookupResultsAreTainted(t *testing.T) {
+	e := New(Options{})
+	ctx := newCtx(map[string]any{"x": "{{ 1 }}"})
+	_, tainted, err := e.TemplateTainted("{{ lookup('pipe', 'echo \"{{ x }}\"') }}", ctx)
+	if err != nil || !tainted {
+		t.Errorf("lookup output must be tainted: %v %v", tainted, err)
+	}
+	_, tainted, _ = e.TemplateTainted("{{ x }}", ctx)
+	if tainted {
+		t.Errorf("no lookup, no taint")
 	}
 }

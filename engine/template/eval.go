@@ -69,18 +69,39 @@ func outputText(v any) (string, error) {
 	return ToText(v), nil
 }
 
+// LocatedError is a rendering error with the template line it happened on
+// (set for template files).
+type LocatedError struct {
+	Line int
+	Err  error
+}
+
+func (e *LocatedError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LocatedError) Unwrap() error { return e.Err }
+
+// locate adds the line to an error from a template file, once.
+func (ev *evaluator) locate(err error, line int) error {
+	var le *LocatedError
+	if err == nil || ev.file == "" || errors.As(err, &le) {
+		return err
+	}
+	return &LocatedError{Line: line, Err: err}
+}
+
 func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 	switch n := n.(type) {
+	case *lineNode:
+		return ev.locate(ev.renderNode(n.n, f, out), n.line)
 	case *textNode:
 		out.WriteString(n.text)
 	case *outputNode:
 		v, err := ev.eval(n.x, f)
 		if err != nil {
-			return err
+			return ev.locate(err, n.line)
 		}
 		s, err := outputText(v)
 		if err != nil {
-			return err
+			return ev.locate(err, n.line)
 		}
 		out.WriteString(s)
 	case *ifNode:

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,12 +53,36 @@ func (o FileOptions) syntax() syntax {
 func (e *Engine) File(src string, ctx *Context, opts FileOptions) (out string, err error) {
 	defer guard(&err)
 	syn := opts.syntax()
-	out, err = e.renderText(src, e.newSession(ctx), syn, opts.Path)
-	if err != nil && opts.Path != "" {
-		return "", fmt.Errorf("%s: %w", opts.Path, err)
+	path := opts.Path
+	if path == "" {
+		path = "<template>"
 	}
-	return out, err
+	out, err = e.renderText(src, e.newSession(ctx), syn, path)
+	if err != nil {
+		return "", &FileError{Path: opts.Path, Err: err}
+	}
+	return out, nil
 }
+
+// FileError is a failure rendering a template file: "PATH:LINE: message".
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	var le *LocatedError
+	if errors.As(e.Err, &le) {
+		return fmt.Sprintf("%s:%d: %v", e.Path, le.Line, le.Err)
+	}
+	var se *TemplateSyntaxError
+	if errors.As(e.Err, &se) && se.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, se.Line, se.Msg)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
 
 // findTemplate locates a template named by {% include %}/{% import %}.
 func (ev *evaluator) findTemplate(name string) (string, error) {

@@ -11,7 +11,6 @@ import (
 	"hash"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -1031,8 +1030,6 @@ func splitYAMLDocs(s string) []string {
 	return docs
 }
 
-var _ = path.Join
-
 var saltChars = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 func filterPasswordHash(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
@@ -1062,7 +1059,7 @@ func filterPasswordHash(ev *evaluator, v any, a []any, kw *value.Dict) (any, err
 	salt := ""
 	if given(p[1]) && p[1] != nil {
 		salt = ToText(p[1])
-	} else {
+	} else if kind != "bcrypt" {
 		for i := 0; i < saltSize; i++ {
 			salt += string(saltChars[sysRandbelow(len(saltChars))])
 		}
@@ -1076,7 +1073,7 @@ func filterPasswordHash(ev *evaluator, v any, a []any, kw *value.Dict) (any, err
 	if given(p[3]) && p[3] != nil {
 		rounds, _ = toInt(p[3])
 	}
-	if rounds == 0 {
+	if rounds == 0 && kind != "bcrypt" {
 		// Ansible passes the implicit rounds explicitly, so they appear in the hash.
 		rounds = al.implicit
 	}

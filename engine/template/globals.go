@@ -16,15 +16,13 @@ func init() {
 		"range":     fnValue(globalRange),
 		"dict":      fnValue(globalDict),
 		"namespace": fnValue(globalNamespace),
-		"lipsum": fnValue(func(*evaluator, []any, *value.Dict) (any, error) {
-			return nil, fmt.Errorf("lipsum() is not supported by gorun")
-		}),
-		"cycler": fnValue(globalCycler),
-		"joiner": fnValue(globalJoiner),
-		"now":    fnValue(globalNow),
-		"lookup": fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) { return ev.lookupCall(a, kw, false) }),
-		"query":  fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) { return ev.lookupCall(a, kw, true) }),
-		"q":      fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) { return ev.lookupCall(a, kw, true) }),
+		"lipsum":    fnValue(globalLipsum),
+		"cycler":    fnValue(globalCycler),
+		"joiner":    fnValue(globalJoiner),
+		"now":       fnValue(globalNow),
+		"lookup":    fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) { return ev.lookupCall(a, kw, false) }),
+		"query":     fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) { return ev.lookupCall(a, kw, true) }),
+		"q":         fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) { return ev.lookupCall(a, kw, true) }),
 		"undef": fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) {
 			hint := "Mandatory variable has not been overridden"
 			if len(a) > 0 {

@@ -77,6 +77,8 @@ func errorKind(err error) string {
 var knownGaps = map[string]string{
 	"{{ 27 | root(3) }}":              "Go's math.Pow is not correctly rounded (2.9999999999999996 vs 3.0)",
 	"{{ num | string | type_debug }}": "NativeJinjaText (Ansible's marker type for string filters) is not modelled",
+	"{{ range(3) | string }}":         "Python's range object (prints as range(0, 3)) is modelled as a list",
+	"{{ now() is string }}":           "now() returns a string, not a Python datetime object",
 	`{{ {"items": 1}.items }}`:        "Python prints the method's memory address",
 }
 

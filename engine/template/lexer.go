@@ -109,11 +109,8 @@ func (l *lexer) errorf(format string, args ...any) error {
 func (l *lexer) nextStart() (int, string) {
 	best, kind := -1, ""
 	for _, d := range []struct{ s, k string }{{l.syn.commentStart, "comment"}, {l.syn.blockStart, "block"}, {l.syn.varStart, "var"}} {
-		i := strings.Index(l.src[l.pos:], d.s)
-		if i >= 0 && (best < 0 || i < best || (i == best && len(d.s) > 0)) {
-			if best < 0 || i < best {
-				best, kind = i, d.k
-			}
+		if i := strings.Index(l.src[l.pos:], d.s); i >= 0 && (best < 0 || i < best) {
+			best, kind = i, d.k
 		}
 	}
 	if best < 0 {

@@ -3,6 +3,7 @@ package template
 import (
 	"bufio"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,10 +19,10 @@ import (
 // lookupFunc implements one lookup plugin: terms in, list of results out.
 type lookupFunc func(ev *evaluator, terms []any, kw *value.Dict) ([]any, error)
 
-var lookups map[string]lookupFunc
+var lookups = map[string]lookupFunc{}
 
 func init() {
-	lookups = map[string]lookupFunc{
+	for name, fn := range map[string]lookupFunc{
 		"vars":          lookupVars,
 		"varnames":      lookupVarnames,
 		"env":           lookupEnv,
@@ -49,9 +50,8 @@ func init() {
 		"csvfile": lookupCSVFile,
 		"ini":     lookupIni,
 		"unvault": lookupUnvault,
-		"password": func(ev *evaluator, t []any, kw *value.Dict) ([]any, error) {
-			return nil, fmt.Errorf("lookup plugin (password) is not supported by gorun yet")
-		},
+	} {
+		lookups[name] = fn
 	}
 }
 
@@ -99,6 +99,9 @@ func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, er
 		}
 	}
 	res, err := ev.runLookup(name, a[1:], opts)
+	if len(res) > 0 {
+		ev.sess.tainted = true
+	}
 	if err != nil {
 		var ue *UndefinedError
 		if asUndefined(err, &ue) {
@@ -111,7 +114,11 @@ func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, er
 			}
 			return nil, nil
 		}
-		return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a %T, original message: %v", name, err, err)
+		var le *lookupError
+		if errors.As(err, &le) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class 'ansible.errors.AnsibleError'>, original message: %v", name, err)
 	}
 	if wantlist || len(res) == 0 {
 		return res, nil
@@ -135,6 +142,11 @@ func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, er
 	}
 	return res, nil
 }
+
+// lookupError is an expected lookup failure (AnsibleLookupError): reported as is.
+type lookupError struct{ msg string }
+
+func (e *lookupError) Error() string { return e.msg }
 
 func asUndefined(err error, target **UndefinedError) bool {
 	ue, ok := err.(*UndefinedError)
@@ -410,7 +422,7 @@ func (ev *evaluator) findFile(subdir, name string) (string, error) {
 		if _, err := os.Stat(name); err == nil {
 			return name, nil
 		}
-		return "", fmt.Errorf("could not locate file in lookup: %s", name)
+		return "", &lookupError{"could not locate file in lookup: " + name}
 	}
 	for _, d := range ev.sess.ctx.SearchPath {
 		for _, p := range []string{filepath.Join(d, subdir, name), filepath.Join(d, name)} {
@@ -419,7 +431,7 @@ func (ev *evaluator) findFile(subdir, name string) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("could not locate file in lookup: %s", name)
+	return "", &lookupError{"could not locate file in lookup: " + name}
 }
 
 func lookupFile(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
@@ -555,7 +567,7 @@ func lookupFirstFound(ev *evaluator, terms []any, kw *value.Dict) ([]any, error)
 	if skip {
 		return []any{}, nil
 	}
-	return nil, fmt.Errorf("No file was found when using first_found.")
+	return nil, &lookupError{"No file was found when using first_found."}
 }
 
 func lookupConfig(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {

@@ -135,7 +135,7 @@ func (p *parser) subparse(endTags []string) ([]node, string, error) {
 				return nil, "", err
 			}
 			if n != nil {
-				body = append(body, n)
+				body = append(body, &lineNode{line: t.line, n: n})
 			}
 		default:
 			return nil, "", p.failf("unexpected %s", t)

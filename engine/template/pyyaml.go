@@ -52,6 +52,8 @@ type yamlEmitter struct {
 	width    int
 	sortKeys bool
 	col      int
+	// flowLevel counts the flow collections ([...], {...}) being written.
+	flowLevel int
 }
 
 func (y *yamlEmitter) write(s string) {
@@ -176,6 +178,10 @@ func (y *yamlEmitter) sequence(v any, col int, inline bool) error {
 // inline writes a scalar or a flow collection; col is the indentation of continuation lines.
 func (y *yamlEmitter) inline(v any, col int) error {
 	v = resolveLazy(v)
+	if isMapping(v) || isListLike(v) {
+		y.flowLevel++
+		defer func() { y.flowLevel-- }()
+	}
 	if isMapping(v) {
 		y.write("{")
 		for i, k := range y.keys(v) {
@@ -257,25 +263,27 @@ func (y *yamlEmitter) scalar(v any, col int, simpleKey bool) error {
 	return nil
 }
 
+// str chooses the scalar style as PyYAML's choose_scalar_style does.
 func (y *yamlEmitter) str(s string, col int, simpleKey bool) {
 	if s == "" {
 		y.write("''")
 		return
 	}
-	plainOK, singleOK := analyzeScalar(s)
-	if yamlImplicit.MatchString(s) {
-		plainOK = false
+	a := analyzeScalar(s)
+	plainOK := a.blockPlain
+	if y.flowLevel > 0 {
+		plainOK = a.flowPlain
 	}
-	if simpleKey && strings.Contains(s, "\n") {
-		singleOK = false
+	if yamlImplicit.MatchString(s) || simpleKey && a.multiline {
+		plainOK = false
 	}
 	ind := strings.Repeat(" ", col)
 	switch {
-	case plainOK && !simpleKey:
-		y.folded(s, ind, false)
+	case plainOK && simpleKey:
+		y.write(s) // PyYAML never splits simple keys
 	case plainOK:
-		y.write(s)
-	case singleOK:
+		y.folded(s, ind, false)
+	case a.single && !(simpleKey && a.multiline):
 		y.write("'")
 		y.folded(strings.ReplaceAll(s, "'", "''"), ind, true)
 		y.write("'")
@@ -302,40 +310,109 @@ func (y *yamlEmitter) folded(s, ind string, quoted bool) {
 	}
 }
 
-// analyzeScalar follows PyYAML's Emitter.analyze_scalar for the styles we emit.
-func analyzeScalar(s string) (plainOK, singleOK bool) {
-	plainOK, singleOK = true, true
+// scalarAnalysis is what PyYAML's Emitter.analyze_scalar decides about a string.
+type scalarAnalysis struct {
+	multiline, flowPlain, blockPlain, single bool
+}
+
+// analyzeScalar is a port of PyYAML's Emitter.analyze_scalar (allow_unicode=True).
+func analyzeScalar(s string) scalarAnalysis {
 	r := []rune(s)
+	isWS := func(c rune) bool { return strings.ContainsRune("\x00 \t\r\n\u0085\u2028\u2029", c) }
+	isBreak := func(c rune) bool { return strings.ContainsRune("\n\u0085\u2028\u2029", c) }
+	var blockInd, flowInd, lineBreaks, special, leadSpace, leadBreak, trailSpace, trailBreak, breakSpace, spaceBreak bool
 	if strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") {
-		plainOK = false
+		blockInd, flowInd = true, true
 	}
-	if r[0] == ' ' || r[len(r)-1] == ' ' {
-		plainOK = false
-	}
+	preceded := true
+	followed := len(r) == 1 || isWS(r[1])
+	prevSpace, prevBreak := false, false
 	for i, c := range r {
-		if i == 0 && strings.ContainsRune("#,[]{}&*!|>'\"%@`", c) {
-			plainOK = false
+		if i == 0 {
+			if strings.ContainsRune("#,[]{}&*!|>'\"%@`", c) {
+				flowInd, blockInd = true, true
+			}
+			if c == '?' || c == ':' {
+				flowInd = true
+				if followed {
+					blockInd = true
+				}
+			}
+			if c == '-' && followed {
+				flowInd, blockInd = true, true
+			}
+		} else {
+			if strings.ContainsRune(",?[]{}", c) {
+				flowInd = true
+			}
+			if c == ':' {
+				flowInd = true
+				if followed {
+					blockInd = true
+				}
+			}
+			if c == '#' && preceded {
+				flowInd, blockInd = true, true
+			}
 		}
-		if i == 0 && strings.ContainsRune("?:-", c) && (len(r) == 1 || r[1] == ' ') {
-			plainOK = false
+		if isBreak(c) {
+			lineBreaks = true
 		}
-		if c == ':' && (i+1 == len(r) || r[i+1] == ' ') {
-			plainOK = false
+		if !(c == '\n' || c >= 0x20 && c <= 0x7e) {
+			printable := c == 0x85 || c >= 0xa0 && c <= 0xd7ff || c >= 0xe000 && c <= 0xfffd || c >= 0x10000 && c < 0x10ffff
+			if !printable || c == 0xfeff {
+				special = true
+			}
 		}
-		if c == '#' && i > 0 && r[i-1] == ' ' {
-			plainOK = false
+		switch {
+		case c == ' ':
+			if i == 0 {
+				leadSpace = true
+			}
+			if i == len(r)-1 {
+				trailSpace = true
+			}
+			if prevBreak {
+				breakSpace = true
+			}
+			prevSpace, prevBreak = true, false
+		case isBreak(c):
+			if i == 0 {
+				leadBreak = true
+			}
+			if i == len(r)-1 {
+				trailBreak = true
+			}
+			if prevSpace {
+				spaceBreak = true
+			}
+			prevSpace, prevBreak = false, true
+		default:
+			prevSpace, prevBreak = false, false
 		}
-		if c == '\n' {
-			plainOK = false
-		}
-		if c == '\t' || c < 0x20 && c != '\n' || c == 0x7f || c == 0xfeff || (c >= 0x80 && c < 0xa0) {
-			plainOK, singleOK = false, false
-		}
+		preceded = isWS(c)
+		followed = i+2 >= len(r) || isWS(r[i+2])
 	}
-	if strings.Contains(s, " \n") || strings.Contains(s, "\n ") || strings.HasPrefix(s, "\n") || strings.HasSuffix(s, "\n") {
-		singleOK = false
+	a := scalarAnalysis{multiline: lineBreaks, flowPlain: true, blockPlain: true, single: true}
+	if leadSpace || leadBreak || trailSpace || trailBreak {
+		a.flowPlain, a.blockPlain = false, false
 	}
-	return
+	if breakSpace {
+		a.flowPlain, a.blockPlain, a.single = false, false, false
+	}
+	if spaceBreak || special {
+		a.flowPlain, a.blockPlain, a.single = false, false, false
+	}
+	if lineBreaks {
+		a.flowPlain, a.blockPlain = false, false
+	}
+	if flowInd {
+		a.flowPlain = false
+	}
+	if blockInd {
+		a.blockPlain = false
+	}
+	return a
 }
 
 func quoteDouble(s string) string {

@@ -21,6 +21,8 @@ type Undefined struct {
 	attr string
 	hint string // full message when known
 	hasO bool
+	// origin is the undefined name found while templating the variable `name` lazily.
+	origin string
 }
 
 // UndefinedError is returned for undefined variables; the message is Ansible's:
@@ -47,7 +49,10 @@ func (u *Undefined) message() string {
 
 func (u *Undefined) err() error {
 	name := u.name
-	if u.hasO {
+	switch {
+	case u.origin != "":
+		name = u.origin
+	case u.hasO:
 		name = u.attr
 	}
 	return &UndefinedError{Name: name, Msg: u.message()}

@@ -6,5 +6,7 @@ import (
 	_ "gorun/modules/commands"
 	_ "gorun/modules/control"
 	_ "gorun/modules/facts"
+	_ "gorun/modules/files"
 	_ "gorun/modules/system"
+	_ "gorun/modules/virt"
 )

@@ -84,8 +84,7 @@ var osFamily = func() map[string]string {
 // from the distro library's view of os-release, then the first distribution
 // file of OSDIST_LIST that parses.
 func distributionFacts(r *raw, f map[string]any) {
-	system, _ := r.cmd("uname-s")
-	system = strings.TrimSpace(system)
+	system := r.uname().system
 	d := map[string]any{}
 	if system == "Linux" {
 		for k, v := range guessDistribution(r) {
@@ -408,12 +407,11 @@ func osRelease(r *raw) map[string]string {
 		}
 		props[strings.ToLower(k)] = v
 	}
-	switch {
-	case props["version_codename"] != "":
-		props["codename"] = props["version_codename"]
-	case props["ubuntu_codename"] != "":
-		props["codename"] = props["ubuntu_codename"]
-	case props["version"] != "":
+	if v, ok := props["version_codename"]; ok {
+		props["codename"] = v
+	} else if v, ok := props["ubuntu_codename"]; ok {
+		props["codename"] = v
+	} else if props["version"] != "" {
 		if m := regexp.MustCompile(`\((\D+)\)|,\s*(\D+)`).FindStringSubmatch(props["version"]); m != nil {
 			props["codename"] = m[1] + m[2]
 		}
@@ -438,29 +436,26 @@ func lsbRelease(r *raw) map[string]string {
 	return info
 }
 
-// distroReleaseFile is the distro library's "distro release file": the first
-// /etc/*-release or *_version file (sorted) that it does not ignore.
+// reReleaseBasename is distro's _DISTRO_RELEASE_BASENAME_PATTERN.
+var reReleaseBasename = regexp.MustCompile(`^(\w+)[-_](release|version)$`)
+
+// distroReleaseFile is the distro library's "distro release file": the
+// first file of /etc, sorted by name, whose name matches reReleaseBasename,
+// that it does not ignore and whose first line parses.
 func distroReleaseFile(r *raw) map[string]string {
 	ignore := map[string]bool{"debian_version": true, "lsb-release": true, "oem-release": true,
 		"os-release": true, "system-release": true, "plesk-release": true, "iredmail-release": true}
 	var names []string
 	for p := range r.files {
-		if dir, base, _ := cutLast(p, "/"); dir == "/etc" && !ignore[base] &&
-			(strings.HasSuffix(base, "-release") || strings.HasSuffix(base, "_release") ||
-				strings.HasSuffix(base, "-version") || strings.HasSuffix(base, "_version")) {
-			names = append(names, p)
+		if dir, base, _ := cutLast(p, "/"); dir == "/etc" && !ignore[base] && reReleaseBasename.MatchString(base) {
+			names = append(names, base)
 		}
 	}
 	sort.Strings(names)
-	for _, p := range names {
-		first := strings.Split(strings.TrimSpace(r.files[p]), "\n")[0]
+	for _, base := range names {
+		first := strings.Split(strings.TrimSpace(r.files["/etc/"+base]), "\n")[0]
 		if info := parseDistroReleaseContent(first); info["name"] != "" {
-			_, base, _ := cutLast(p, "/")
-			id := strings.FieldsFunc(base, func(c rune) bool { return c == '-' || c == '_' })[0]
-			if id == "redhat" {
-				id = "rhel"
-			}
-			info["id"] = id
+			info["id"] = strings.ToLower(reReleaseBasename.FindStringSubmatch(base)[1])
 			return info
 		}
 	}
@@ -555,14 +550,16 @@ func guessDistribution(r *raw) map[string]any {
 		version = best
 	}
 
-	codename, found := osr["version_codename"], osr["version_codename"] != ""
-	if !found && osr["ubuntu_codename"] != "" {
-		codename, found = osr["ubuntu_codename"], true
+	// sys_info.get_distribution_codename: a key that is present counts, even empty.
+	codename, found := osr["version_codename"]
+	if !found {
+		codename, found = osr["ubuntu_codename"]
 	}
 	if !found && id == "ubuntu" && lsb["codename"] != "" {
 		codename, found = lsb["codename"], true
 	}
 	if !found {
+		// distro.codename(); "" means none
 		codename = osr["codename"]
 		if codename == "" {
 			codename = lsb["codename"]

@@ -4,12 +4,25 @@
 # Every section starts on a new line with "MARKER NAME"; its content runs to
 # the newline before the next marker.
 M=$1 W=" $2 " FP=$3 T=$4
+# fact_path is a "path" option: ~ means the home directory, as expanduser.
+case $FP in "~"|"~/"*) FP=$HOME${FP#"~"};; esac
 want() { case $W in *" $1 "*) return 0;; esac; return 1; }
 sec() { printf '\n%s %s\n' "$M" "$1"; }
 # Helpers use variables starting with _ (POSIX sh has no local variables).
-# f PATH...: dump the files that can be read (sysfs files may exist and fail
-# to read, as speed on a down link does; those are left out, as Ansible does).
-f() { for _f in "$@"; do [ -f "$_f" ] && cat "$_f" >/dev/null 2>&1 && { sec "file $_f"; cat "$_f" 2>/dev/null; }; done; }
+# f PATH...: dump files. A file that exists but cannot be read (sysfs files
+# may fail to read, as Ansible's get_file_content then returns None) is
+# followed by an "unreadable" section.
+f() { for _f in "$@"; do [ -f "$_f" ] && [ -r "$_f" ] && { sec "file $_f"; cat "$_f" 2>/dev/null || sec "unreadable $_f"; }; done; }
+# a PATH...: small attribute files (sysfs), all read by one grep, which
+# prints each line as "PATH:LINE"; the existing files are listed first so
+# that empty ones are known too. Paths must not contain blanks.
+a() {
+	_l=
+	for _f in "$@"; do [ -f "$_f" ] && _l="$_l $_f"; done
+	[ -n "$_l" ] || return 0
+	sec attrs; printf '%s\n' $_l
+	sec attrdata; grep -H '' $_l 2>/dev/null
+}
 # c NAME CMD...: run a command, dump its stdout and exit status.
 c() { _n=$1; shift; sec "cmd $_n"; "$@" 2>/dev/null; _r=$?; sec "rc $_n"; printf %s "$_r"; }
 has() { command -v "$1" >/dev/null 2>&1; }
@@ -30,7 +43,7 @@ exists /proc/xen /sys/hypervisor/type /proc/vz /proc/lve /proc/bc /.dockerenv /.
 sec bins; for b in systemctl initctl lsb_release capsh ip findmnt lsblk dpkg; do has "$b" && echo "$b"; done
 
 if want platform; then
-	c uname-s uname -s; c uname-r uname -r; c uname-v uname -v; c uname-m uname -m; c uname-n uname -n
+	c uname uname -snrvm
 	c long-bit getconf LONG_BIT
 	if has getent; then
 		a=$(getent ahosts "$(uname -n)" 2>/dev/null | awk 'NR==1{print $1}')
@@ -39,13 +52,14 @@ if want platform; then
 	f /var/lib/dbus/machine-id /etc/machine-id
 fi
 if want distribution; then
-	f /etc/os-release /usr/lib/os-release /etc/lsb-release /etc/debian_version /etc/altlinux-release \
-		/etc/oracle-release /etc/slackware-version /etc/centos-release /etc/redhat-release \
-		/etc/vmware-release /etc/openwrt_release /etc/system-release /etc/alpine-release \
-		/etc/arch-release /etc/SuSE-release /etc/gentoo-release /etc/sourcemage-release \
-		/etc/coreos/update.conf
+	# Every /etc/*-release and *_version file: Ansible's list and the distro
+	# library's "distro release file" search both read from them.
+	f /etc/os-release /usr/lib/os-release /etc/*[-_]release /etc/*[-_]version /etc/coreos/update.conf
 	lnk /etc/products.d/baseproduct && real /etc/products.d/baseproduct
-	has dpkg && sec dpkg-tzdata && dpkg --status tzdata 2>/dev/null | grep Provides | cut -f2 -d'-'
+	# Ansible asks dpkg for Debian's codename only when os-release has none.
+	if has dpkg && ! grep -qs -e '^VERSION_CODENAME=' -e '^UBUNTU_CODENAME=' /etc/os-release; then
+		sec dpkg-tzdata; dpkg --status tzdata 2>/dev/null | grep Provides | cut -f2 -d'-'
+	fi
 fi
 if want lsb || want distribution; then
 	has lsb_release && c lsb_release lsb_release -a
@@ -98,14 +112,52 @@ if want hardware; then
 	if [ -e /etc/mtab ]; then f /etc/mtab; else f /proc/mounts; fi
 	has findmnt && c findmnt findmnt --list --noheadings --notruncate
 	has lsblk && c lsblk lsblk --list --noheadings --paths --output NAME,UUID --exclude 2
-	sec statvfs
-	{ if [ -e /etc/mtab ]; then cat /etc/mtab; else cat /proc/mounts; fi; } 2>/dev/null |
+	# statvfs of every real mount in one stat (run again mount by mount
+	# if a hung mount made it time out)
+	_m=
 	while read -r dev mnt rest; do
 		case $dev in /*|\\*|*:/*) ;; *) continue;; esac
-		# mtab escapes blanks as \040; printf %b turns them back
-		m=$(printf '%b' "$(printf %s "$mnt" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')")
-		s=$(tmo stat -f -c '%S %s %b %a %c %d' "$m" 2>/dev/null) && printf '%s\t%s\n' "$s" "$mnt"
+		case $mnt in *\\*) mnt=$(printf '%b' "$(printf %s "$mnt" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')");; esac
+		_m="$_m$mnt
+"
+	done <<EOM
+$(cat /etc/mtab 2>/dev/null || cat /proc/mounts 2>/dev/null)
+EOM
+	sec statvfs
+	_old=$IFS; IFS='
+'
+	tmo stat -f -c '%S %s %b %a %c %d	%n' $_m 2>/dev/null
+	if [ $? = 124 ]; then for m in $_m; do tmo stat -f -c '%S %s %b %a %c %d	%n' "$m" 2>/dev/null; done; fi
+	IFS=$_old
+fi
+if want hardware; then
+	# block devices (get_device_facts)
+	has lspci && c lspci lspci -D
+	for d in /dev/disk/by-id /dev/disk/by-uuid /dev/disk/by-label; do
+		[ -d "$d" ] && c "linkdir $d" ls -l "$d"
 	done
+	if [ "$(id -u)" = 0 ] && has vgs; then
+		for l in vgs lvs pvs; do has $l && c "$l" $l --noheadings --nosuffix --units g --separator ,; done
+	fi
+	sec masters; for s in /sys/block/*/slaves/*; do [ -e "$s" ] && echo "$s"; done
+	c blocklinks ls -l /sys/block/
+	_l=
+	for b in $(ls -U /sys/block 2>/dev/null || ls /sys/block 2>/dev/null); do
+		s=/sys/block/$b
+		sec "block $b"
+		sec "blockdir $b"; for e in "$s"/*; do [ -e "$e" ] && echo "${e##*/}"; done
+		_l="$_l $s/device/vendor $s/device/model $s/device/sas_address $s/device/sas_device_handle"
+		_l="$_l $s/device/serial $s/removable $s/queue/discard_granularity $s/queue/rotational"
+		_l="$_l $s/queue/scheduler $s/size $s/queue/logical_block_size $s/queue/hw_sector_size"
+		for h in "$s"/holders/* "$s"/*/holders/*; do
+			[ -e "$h" ] || continue
+			sec "holder $h"; [ -f "$h/dm/name" ] && _l="$_l $h/dm/name"
+		done
+		for p in "$s"/"$b"*; do
+			[ -d "$p" ] && _l="$_l $p/start $p/size $p/queue/logical_block_size $p/queue/hw_sector_size"
+		done
+	done
+	a $_l
 fi
 if want virtual; then
 	f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities /proc/self/status /proc/modules
@@ -114,22 +166,26 @@ if want network; then
 	if has ip; then
 		c route4 ip -4 route get 8.8.8.8
 		c route6 ip -6 route get 2404:6800:400a:800::1012
+		# Ansible falls back to plain "ip addr show" where "primary" is not
+		# understood (busybox ip)
+		c primary ip addr show primary
+		[ "$_r" = 0 ] || c addrs ip addr show
+		c secondary ip addr show secondary
 		# ls -U keeps the directory order, which is the order Ansible's glob sees.
+		_l=
 		for d in $(ls -U /sys/class/net 2>/dev/null || ls /sys/class/net); do
 			p=/sys/class/net/$d
 			[ -d "$p" ] || continue
 			sec "iface $d"
-			f "$p/address" "$p/mtu" "$p/operstate" "$p/type" "$p/speed" "$p/flags" \
-				"$p/bridge/bridge_id" "$p/bridge/stp_state" "$p/bonding/slaves" "$p/bonding/mode" \
-				"$p/bonding/miimon" "$p/bonding/lacp_rate" "$p/bonding/primary" \
-				"$p/bonding/all_slaves_active" "$p/bonding_slave/perm_hwaddr"
+			_l="$_l $p/address $p/mtu $p/operstate $p/type $p/speed $p/flags $p/bridge/bridge_id"
+			_l="$_l $p/bridge/stp_state $p/bonding/slaves $p/bonding/mode $p/bonding/miimon $p/bonding/lacp_rate"
+			_l="$_l $p/bonding/primary $p/bonding/all_slaves_active $p/bonding_slave/perm_hwaddr"
 			[ -e "$p/device/driver/module" ] && real "$p/device/driver/module"
 			[ -e "$p/device" ] && lnk "$p/device"
 			[ -e "$p/bridge" ] && { sec "brif $d"; ls -U "$p/brif" 2>/dev/null || ls "$p/brif" 2>/dev/null; }
 			[ -e "$p/bonding" ] && sec "bonding $d"
-			c "primary $d" ip addr show primary dev "$d"
-			c "secondary $d" ip addr show secondary dev "$d"
 		done
+		a $_l
 	fi
 fi
 want dns && f /etc/resolv.conf

@@ -7,7 +7,7 @@ import (
 )
 
 // hardwareFacts follows hardware/linux.py: cpu, memory, dmi, uptime and
-// mounts. Block devices, device links and LVM are not gathered yet.
+// mounts, block devices and LVM.
 func hardwareFacts(r *raw, f map[string]any) {
 	cpuFacts(r, f)
 	memoryFacts(r, f)
@@ -18,6 +18,43 @@ func hardwareFacts(r *raw, f map[string]any) {
 		}
 	}
 	mountFacts(r, f)
+	deviceFacts(r, f)
+	lvmFacts(r, f)
+}
+
+// lvmFacts is LinuxHardware.get_lvm_facts: volume groups, logical and
+// physical volumes when root can run vgs, else "N/A".
+func lvmFacts(r *raw, f map[string]any) {
+	f["lvm"] = "N/A"
+	if _, ran := r.cmds["vgs"]; !ran {
+		return
+	}
+	rows := func(cmd string) [][]string {
+		var out [][]string
+		s, _ := r.cmds[cmd]
+		for _, line := range lines(s) {
+			out = append(out, strings.Split(strings.TrimSpace(line), ","))
+		}
+		return out
+	}
+	vgs, lvs, pvs := map[string]any{}, map[string]any{}, map[string]any{}
+	for _, it := range rows("vgs") {
+		if len(it) >= 4 {
+			vgs[it[0]] = map[string]any{"size_g": it[len(it)-2], "free_g": it[len(it)-1], "num_lvs": it[2], "num_pvs": it[1]}
+		}
+	}
+	for _, it := range rows("lvs") {
+		if len(it) >= 4 {
+			lvs[it[0]] = map[string]any{"size_g": it[3], "vg": it[1]}
+		}
+	}
+	// Ansible renames /dev/dm-N physical volumes to /dev/mapper names with dmsetup; gorun does not.
+	for _, it := range rows("pvs") {
+		if len(it) >= 6 {
+			pvs[it[0]] = map[string]any{"size_g": it[4], "free_g": it[5], "vg": it[1]}
+		}
+	}
+	f["lvm"] = map[string]any{"lvs": lvs, "vgs": vgs, "pvs": pvs}
 }
 
 // cpuFacts is LinuxHardware.get_cpu_facts.
@@ -262,7 +299,7 @@ func mountFacts(r *raw, f map[string]any) {
 			}
 		}
 	}
-	sizes := map[string][]int{} // by the mount point as written in mtab
+	sizes := map[string][]int{} // by mount point
 	for _, line := range strings.Split(r.other["statvfs"], "\n") {
 		nums, mnt, ok := strings.Cut(line, "\t")
 		if !ok {
@@ -299,7 +336,7 @@ func mountFacts(r *raw, f map[string]any) {
 			options += ",bind"
 		}
 		m := map[string]any{"mount": mount, "device": device, "fstype": fstype, "options": options}
-		if v, ok := sizes[raw[1]]; ok {
+		if v, ok := sizes[mount]; ok {
 			// stat -f: %S fragment size, %s block size, %b blocks, %a available, %c inodes, %d free inodes
 			frsize, bsize, blocks, avail, files, ffree := v[0], v[1], v[2], v[3], v[4], v[5]
 			m["size_total"], m["size_available"] = frsize*blocks, frsize*avail

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -28,6 +29,10 @@ func networkFacts(r *raw, f map[string]any) {
 		ifaces[name] = m
 	}
 	all4, all6 := []any{}, []any{}
+	primary, secondary := ipAddrByDevice(r, "primary"), ipAddrByDevice(r, "secondary")
+	if _, ok := r.cmd("primary"); !ok {
+		primary = ipAddrByDevice(r, "addrs")
+	}
 	macaddress := ""
 	for _, dev := range r.ifaces {
 		p := "/sys/class/net/" + dev + "/"
@@ -176,12 +181,8 @@ func networkFacts(r *raw, f map[string]any) {
 				}
 			}
 		}
-		if out, ok := r.cmd("primary " + dev); ok {
-			parse(out, false)
-		}
-		if out, ok := r.cmd("secondary " + dev); ok {
-			parse(out, true)
-		}
+		parse(primary[dev], false)
+		parse(secondary[dev], true)
 	}
 
 	names := []any{}
@@ -200,6 +201,28 @@ func typeOr(iface map[string]any) any {
 		return t
 	}
 	return "unknown"
+}
+
+var reIPLinkHeader = regexp.MustCompile(`^\d+: ([^:@\s]+)(@\S*)?: `)
+
+// ipAddrByDevice splits `ip addr show primary|secondary` into the part of
+// each device, which is what `ip addr show ... dev DEVICE` prints.
+func ipAddrByDevice(r *raw, cmd string) map[string]string {
+	out := map[string]string{}
+	text, ok := r.cmd(cmd)
+	if !ok {
+		return out
+	}
+	dev := ""
+	for _, line := range strings.Split(text, "\n") {
+		if m := reIPLinkHeader.FindStringSubmatch(line); m != nil {
+			dev = m[1]
+		}
+		if dev != "" {
+			out[dev] += line + "\n"
+		}
+	}
+	return out
 }
 
 // defaultRoute is get_default_interfaces for one family.

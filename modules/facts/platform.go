@@ -6,16 +6,12 @@ import (
 
 // platformFacts follows module_utils/facts/system/platform.py on Linux.
 func platformFacts(r *raw, f map[string]any) {
-	out := func(name string) string {
-		s, _ := r.cmd(name)
-		return strings.TrimRight(s, "\n")
-	}
-	f["system"] = out("uname-s")
-	f["kernel"] = out("uname-r")
-	f["kernel_version"] = out("uname-v")
-	machine := out("uname-m")
+	u := r.uname()
+	f["system"] = u.system
+	f["kernel"] = u.release
+	f["kernel_version"] = u.version
+	machine, node := u.machine, u.node
 	f["machine"] = machine
-	node := out("uname-n")
 	f["nodename"] = node
 	host, _, _ := strings.Cut(node, ".")
 	f["hostname"] = host
@@ -29,7 +25,8 @@ func platformFacts(r *raw, f map[string]any) {
 
 	// Ansible reports the bitness of its Python; a Python-free target's C
 	// library word size is the nearest equivalent.
-	bits := strings.TrimSpace(out("long-bit"))
+	bits, _ := r.cmd("long-bit")
+	bits = strings.TrimSpace(bits)
 	f["userspace_bits"] = bits
 	f["architecture"] = machine
 	if machine == "x86_64" {

@@ -18,6 +18,10 @@ type raw struct {
 	ifaces []string          // network interfaces, in the order of /sys/class/net/*
 	local  []localFact       // fact_path/*.fact, in glob order
 	ended  bool              // the "end" section was seen: the script ran to the end
+
+	blockOrder  []string // /sys/block entries, in directory order
+	hasBlocks   bool     // the block device sections were gathered
+	holderOrder []string // holders/* paths, in the order listed
 }
 
 // localFact is one fact_path/*.fact file: its contents, or what running it gave.
@@ -38,12 +42,22 @@ func parseRaw(out, marker string) *raw {
 	sep := "\n" + marker + " "
 	parts := strings.Split(out, sep)
 	localIndex := map[string]int{}
+	var attrPaths []string // the files of the last "attrs" section
 	for _, part := range parts[1:] {
 		name, body, _ := strings.Cut(part, "\n")
 		kind, arg, _ := strings.Cut(name, " ")
 		switch kind {
 		case "file":
 			r.files[arg] = body
+		case "unreadable":
+			delete(r.files, arg)
+		case "attrs":
+			attrPaths = lines(body)
+			for _, p := range attrPaths {
+				r.files[p] = ""
+			}
+		case "attrdata":
+			r.readAttrs(attrPaths, body)
 		case "cmd":
 			r.cmds[arg] = body
 		case "rc":
@@ -73,6 +87,16 @@ func parseRaw(out, marker string) *raw {
 			if i, ok := localIndex[arg]; ok {
 				r.local[i].stderr = body
 			}
+		case "block":
+			r.blockOrder = append(r.blockOrder, arg)
+			r.hasBlocks = true
+			r.other[name] = body
+		case "holder":
+			r.holderOrder = append(r.holderOrder, arg)
+			r.other[name] = body
+		case "masters":
+			r.hasBlocks = true
+			r.other[name] = body
 		case "end":
 			r.ended = true
 		default:
@@ -80,6 +104,25 @@ func parseRaw(out, marker string) *raw {
 		}
 	}
 	return r
+}
+
+// readAttrs spreads grep -H output ("PATH:LINE" per line, files in the
+// order of paths) over the files.
+func (r *raw) readAttrs(paths []string, body string) {
+	i := 0
+	for _, line := range strings.Split(body, "\n") {
+		for i < len(paths) && !strings.HasPrefix(line, paths[i]+":") {
+			i++
+		}
+		if i == len(paths) {
+			return
+		}
+		text := line[len(paths[i])+1:]
+		if r.files[paths[i]] != "" {
+			text = r.files[paths[i]] + "\n" + text
+		}
+		r.files[paths[i]] = text
+	}
 }
 
 // file returns a file's contents stripped of surrounding whitespace, as
@@ -116,4 +159,24 @@ func lines(s string) []string {
 		}
 	}
 	return out
+}
+
+// unameInfo is what uname(1) says about the target.
+type unameInfo struct{ system, node, release, version, machine string }
+
+// uname splits `uname -snrvm`: the version, which may hold blanks, is what
+// lies between the release and the machine.
+func (r *raw) uname() unameInfo {
+	out, ok := r.cmd("uname")
+	line := strings.TrimRight(out, "\n")
+	f := strings.Fields(line)
+	if !ok || len(f) < 4 {
+		return unameInfo{}
+	}
+	u := unameInfo{system: f[0], node: f[1], release: f[2], machine: f[len(f)-1]}
+	head := f[0] + " " + f[1] + " " + f[2] + " "
+	if strings.HasPrefix(line, head) && strings.HasSuffix(line, " "+u.machine) && len(line) > len(head)+len(u.machine) {
+		u.version = line[len(head) : len(line)-len(u.machine)-1]
+	}
+	return u
 }

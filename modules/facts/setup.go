@@ -55,7 +55,7 @@ var setupDoc = &module.Doc{
 	Diff:  module.None,
 	Notes: []string{
 		"More ansible facts will be added with successive releases.",
-		"Not gathered by gorun yet: ansible_devices, ansible_device_links, ansible_lvm, the ethtool data of interfaces (features, timestamping), and python facts (targets need no Python).",
+		"Not gathered by gorun: the ethtool data of interfaces (features, timestamping), the dmidecode fallback for DMI and virtualization facts when /sys has no DMI data, and python facts (targets need no Python).",
 		"gorun reports the C library word size as userspace_bits.",
 	},
 	Examples: `# Display facts from all hosts and store them indexed by hostname at /tmp/facts.

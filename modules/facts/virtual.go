@@ -6,6 +6,20 @@ import (
 	"strings"
 )
 
+// cpuinfoTech are the /proc/cpuinfo lines that betray a hypervisor, in
+// Ansible's order (the IBM/S390 one: Ansible asks lscpu for the hypervisor first).
+var cpuinfoTech = []struct {
+	re   *regexp.Regexp
+	tech string
+}{
+	{regexp.MustCompile(`^model name.*QEMU Virtual CPU`), "kvm"},
+	{regexp.MustCompile(`^vendor_id.*User Mode Linux`), "uml"},
+	{regexp.MustCompile(`^model name.*UML`), "uml"},
+	{regexp.MustCompile(`^machine.*CHRP IBM pSeries .emulated by qemu.`), "kvm"},
+	{regexp.MustCompile(`^vendor_id.*PowerVM Lx86`), "powervm_lx86"},
+	{regexp.MustCompile(`^vendor_id.*IBM/S390`), "ibm_systemz"},
+}
+
 var (
 	reDockerCgroup = regexp.MustCompile(`/docker(/|-[0-9a-f]+\.scope)`)
 	reVxID         = regexp.MustCompile(`^VxID:\s+\d+`)
@@ -182,20 +196,14 @@ func virtualFacts(r *raw, f map[string]any) {
 	}
 
 	for _, line := range strings.Split(r.files["/proc/cpuinfo"], "\n") {
-		var tech string
-		switch {
-		case regexp.MustCompile(`^model name.*QEMU Virtual CPU`).MatchString(line):
-			tech = "kvm"
-		case regexp.MustCompile(`^vendor_id.*User Mode Linux`).MatchString(line),
-			regexp.MustCompile(`^model name.*UML`).MatchString(line):
-			tech = "uml"
-		case regexp.MustCompile(`^machine.*CHRP IBM pSeries .emulated by qemu.`).MatchString(line):
-			tech = "kvm"
-		case regexp.MustCompile(`^vendor_id.*PowerVM Lx86`).MatchString(line):
-			tech = "powervm_lx86"
-		case regexp.MustCompile(`^vendor_id.*IBM/S390`).MatchString(line):
-			tech = "ibm_systemz" // Ansible asks lscpu for the hypervisor first
-		default:
+		tech := ""
+		for _, c := range cpuinfoTech {
+			if c.re.MatchString(line) {
+				tech = c.tech
+				break
+			}
+		}
+		if tech == "" {
 			continue
 		}
 		guest[tech] = true

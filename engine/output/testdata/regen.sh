@@ -30,9 +30,12 @@ filter() {
 		-e '/^Loading collection /d' \
 		-e 's/"(start|end)": "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+"/"\1": "2000-01-01 00:00:00.000000"/g' \
 		-e 's/"delta": "[0-9]+:[0-9]{2}:[0-9]{2}\.[0-9]+"/"delta": "0:00:00.001000"/g' \
+		-e "s/(start|end): '[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+'/\1: '2000-01-01 00:00:00.000000'/g" \
+		-e "s/delta: '[0-9]+:[0-9]{2}:[0-9]{2}\.[0-9]+'/delta: '0:00:00.001000'/g" \
 		-e "s#$here/##g" \
 		-e 's#/ansible-local-[A-Za-z0-9_]+/tmp[A-Za-z0-9_]+#/ansible-local-X/tmpX#g' \
 		-e 's#"_original_basename": "tmp[A-Za-z0-9_]+"#"_original_basename": "tmpX"#g' \
+		-e 's#_original_basename: tmp[A-Za-z0-9_]+#_original_basename: tmpX#g' \
 		-e 's#/ansible-tmp-[0-9.-]+/#/ansible-tmp-X/#g'
 }
 
@@ -66,6 +69,7 @@ section_playbooks() {
 	run basic
 	run diff --diff
 	run failed
+	run more --diff
 }
 
 # Ad-hoc runs: the minimal callback, and oneline with -o.
@@ -149,9 +153,28 @@ for name in basic diff failed; do
 done
 }
 
+# result_format=yaml.
+section_yaml() {
+for name in basic diff failed more; do
+	for v in 0 1 3; do
+		flags=""
+		[ "$v" -gt 0 ] && flags="-$(printf 'v%.0s' $(seq "$v"))"
+		reset_files
+		set +e
+		ANSIBLE_CALLBACK_RESULT_FORMAT=yaml ansible-playbook $flags -i localhost, --diff "playbooks/$name.yml" \
+			>"golden/$name.yaml.v$v.stdout.raw" 2>"golden/$name.yaml.v$v.stderr.raw"
+		echo "yaml $name -v$v: exit $?"
+		set -e
+		filter <"golden/$name.yaml.v$v.stdout.raw" >"golden/$name.yaml.v$v.stdout"
+		filter <"golden/$name.yaml.v$v.stderr.raw" >"golden/$name.yaml.v$v.stderr"
+		rm "golden/$name.yaml.v$v.stdout.raw" "golden/$name.yaml.v$v.stderr.raw"
+	done
+done
+}
+
 # Sections to run: all by default, or those named on the command line
-# (playbooks adhoc json options colors).
-sections=${*:-playbooks adhoc json options colors}
+# (playbooks adhoc json options colors yaml).
+sections=${*:-playbooks adhoc json options colors yaml}
 for s in $sections; do
 	"section_$s"
 done

@@ -1,0 +1,90 @@
+package runner
+
+import (
+	"fmt"
+	"strconv"
+
+	"gorun/engine/output"
+	"gorun/engine/playbook"
+)
+
+// afterTask applies what Ansible's linear strategy checks once every host has
+// a task's result: any_errors_fatal (a run_once task counts as one) and
+// max_fail_percentage. Either one fails every host of the batch and ends the
+// playbook, with "NO MORE HOSTS LEFT". ran are the hosts the task ran on.
+func (pr *playRun) afterTask(t *playbook.Task, ran []*hostState) {
+	var failed []*hostState
+	for _, h := range ran {
+		// A host going on to a rescue section has not failed (the iterator's
+		// is_failed is false for it).
+		if h.unreachable || h.failed && h.rescuable == 0 {
+			failed = append(failed, h)
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	fatal := false
+	if v, ok := inherited(t, pr.play, "any_errors_fatal"); ok && truthy(v) {
+		fatal = true
+	}
+	if v, ok := inherited(t, pr.play, "run_once"); ok && truthy(v) {
+		fatal = true
+	}
+	if v, ok := inherited(t, pr.play, "ignore_errors"); ok && truthy(v) {
+		fatal = false
+	}
+	if !fatal && !pr.overMaxFail() {
+		return
+	}
+	for _, h := range pr.batch {
+		if !h.unreachable && !h.ended && h.rescuable == 0 {
+			h.failed = true
+		}
+	}
+	pr.r.breakPlaybook = true
+	pr.r.emit(func(cb output.Callback) { cb.NoHostsRemaining() })
+}
+
+// overMaxFail reports whether the batch's failed hosts are above the play's
+// max_fail_percentage (Ansible compares failed/batch size > percentage).
+func (pr *playRun) overMaxFail() bool {
+	raw, ok := pr.play.Attrs["max_fail_percentage"]
+	if !ok || len(pr.batch) == 0 {
+		return false
+	}
+	limit, err := strconv.ParseFloat(fmt.Sprint(renderOr(pr.r, raw, pr.r.playContext(pr.play))), 64)
+	if err != nil {
+		return false
+	}
+	failed := 0
+	for _, h := range pr.batch {
+		if h.unreachable || h.failed && h.rescuable == 0 {
+			failed++
+		}
+	}
+	return float64(failed)/float64(len(pr.batch)) > limit/100
+}
+
+// playResult is the exit status Ansible's strategy returns for a play (the
+// playbook's exit code is that of its last play): 4 when any host was ever
+// unreachable, 2 when a host has failed (in this play or an earlier one, as
+// the TaskQueueManager carries failed hosts into every play's iterator and
+// only meta: clear_host_errors forgives them), else 0.
+func (pr *playRun) playResult() int {
+	r := pr.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	failed := false
+	for _, h := range r.hosts {
+		failed = failed || h.failed
+	}
+	everUnreachable := len(r.unreachable) > 0
+	switch {
+	case everUnreachable:
+		return ExitUnreachable
+	case failed:
+		return ExitHostFailed
+	}
+	return ExitOK
+}

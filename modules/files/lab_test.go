@@ -1,0 +1,329 @@
+package files_test
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"gorun/engine/value"
+	"gorun/engine/yamlx"
+	"gorun/test/e2e"
+	"gorun/test/labenv"
+)
+
+// The differential tests run the same tasks under ansible-playbook and
+// gorun on fresh, identical lab hosts and compare what both engines
+// registered and the files they left; a third and fourth host run the tasks
+// in check mode, where gorun must leave the host's overlay untouched.
+//
+// Hosts: h1 ansible, h2 gorun, h3 ansible --check, h4 gorun --check.
+
+// scenario is one differential test.
+type scenario struct {
+	// tasks is a YAML list of tasks; each is registered and ignore_errors
+	// is set, so failures are compared too.
+	tasks string
+	// files are controller files (path relative to the playbook: "files/x").
+	files map[string]string
+	// setup is a shell script run on every host before the tasks.
+	setup string
+	// root is the directory on the hosts whose tree is compared (default /srv/t).
+	root string
+	// extraArgs are added to both command lines (e.g. "--diff").
+	extraArgs []string
+	// noCheck skips the check-mode half (for tasks whose check mode
+	// depends on earlier tasks having changed the host).
+	noCheck bool
+}
+
+// TestLab runs every module's differential scenarios on one lab.
+func TestLab(t *testing.T) {
+	l := labenv.ForTest(t, 4)
+	for _, sc := range []struct {
+		name string
+		sc   scenario
+	}{
+		{"copy", copyScenario},
+		{"file", fileScenario},
+		{"template", templateScenario},
+		{"lineinfile", lineinfileScenario},
+		{"blockinfile", blockinfileScenario},
+		{"replace", replaceScenario},
+	} {
+		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
+	}
+	for _, name := range []string{"lineinfile", "blockinfile", "replace"} {
+		t.Run("selfcheck/"+name, func(t *testing.T) { selfCheck(t, l, name) })
+	}
+}
+
+// run runs sc and compares both engines.
+func (sc scenario) run(t *testing.T, l *labenv.Lab) {
+	t.Helper()
+	root := sc.root
+	if root == "" {
+		root = "/srv/t"
+	}
+	dir := t.TempDir()
+	for name, content := range sc.files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(name, ".sh") {
+			mode = 0o755
+		}
+		if err := os.WriteFile(p, []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv := filepath.Join(dir, "hosts")
+	if err := l.WriteInventory(inv, "ini"); err != nil {
+		t.Fatal(err)
+	}
+	n := writePlaybook(t, dir, sc.tasks)
+	for _, h := range []string{"h1", "h2", "h3", "h4"} {
+		script := "rm -rf " + root + " && mkdir -p " + root + "\n" + sc.setup
+		if out, err := l.Exec(h, "sh", "-ec", script); err != nil {
+			t.Fatalf("setup on %s: %v\n%s", h, err, out)
+		}
+	}
+
+	engines := func(check bool) (ansHost, gorHost string, args []string) {
+		if check {
+			return "h3", "h4", append([]string{"--check"}, sc.extraArgs...)
+		}
+		return "h1", "h2", sc.extraArgs
+	}
+	for _, check := range []bool{false, true} {
+		if check && sc.noCheck {
+			continue
+		}
+		ah, gh, extra := engines(check)
+		var before map[string]string
+		if check {
+			before = upperSnapshot(t, l, gh)
+		}
+		opts := e2e.Options{Dir: dir}
+		aOut := filepath.Join(dir, "ansible.json")
+		gOut := filepath.Join(dir, "gorun.json")
+		a := e2e.AnsibleWith(t, opts, "ansible-playbook", append([]string{"-i", inv, "-l", ah, "site.yml", "-e", "dump=" + aOut}, extra...)...)
+		g := e2e.Run(t, e2e.Gorun(t), append([]string{"-i", inv, "-l", gh, "site.yml", "-e", "dump=" + gOut}, extra...), opts)
+		if a.ExitCode != 0 {
+			t.Fatalf("ansible-playbook failed (%d):\n%s\n%s", a.ExitCode, a.Stdout, a.Stderr)
+		}
+		if g.ExitCode != 0 {
+			t.Fatalf("gorun failed (%d):\n%s\n%s", g.ExitCode, g.Stdout, g.Stderr)
+		}
+		want, got := loadResults(t, aOut), loadResults(t, gOut)
+		if len(want) != n || len(got) != n {
+			t.Fatalf("want %d results, ansible gave %d, gorun %d", n, len(want), len(got))
+		}
+		mode := "run"
+		if check {
+			mode = "check mode"
+		}
+		for i := range want {
+			w, g := normalize(want[i]), normalize(got[i])
+			if !reflect.DeepEqual(w, g) {
+				t.Errorf("%s, task %d: results differ\nansible: %s\ngorun:   %s", mode, i, mustJSON(w), mustJSON(g))
+			}
+		}
+		at, gt := hostTree(t, l, ah, root), hostTree(t, l, gh, root)
+		if at != gt {
+			t.Errorf("%s: files left under %s differ\nansible (%s):\n%s\ngorun (%s):\n%s", mode, root, ah, at, gh, gt)
+		}
+		if check {
+			after := upperSnapshot(t, l, gh)
+			if d := snapshotDiff(before, after); d != "" {
+				t.Errorf("gorun --check changed the host's overlay:\n%s", d)
+			}
+		}
+	}
+}
+
+// writePlaybook writes site.yml: the tasks, each registered as r<i> with
+// ignore_errors, then a dump of all results to {{ dump }} on the controller.
+// It returns the number of tasks.
+func writePlaybook(t *testing.T, dir, tasks string) int {
+	t.Helper()
+	v, _, err := yamlx.Load([]byte(tasks), "tasks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, ok := v.([]any)
+	if !ok {
+		t.Fatalf("tasks are not a list: %T", v)
+	}
+	var names []string
+	for i, task := range list {
+		d := task.(*value.Dict)
+		d.Set("register", fmt.Sprintf("r%d", i))
+		d.Set("ignore_errors", true)
+		names = append(names, fmt.Sprintf("r%d", i))
+	}
+	dump := value.DictOf(
+		"copy", value.DictOf("content", "{{ ["+strings.Join(names, ", ")+"] | to_json }}", "dest", "{{ dump }}"),
+		"delegate_to", "localhost", "check_mode", false, "diff", false)
+	list = append(list, dump)
+	play := value.DictOf("hosts", "all", "gather_facts", false, "tasks", list)
+	data, err := json.MarshalIndent([]any{play}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "site.yml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return len(names)
+}
+
+func loadResults(t *testing.T, path string) []any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []any
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return out
+}
+
+var (
+	backupName = regexp.MustCompile(`\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~`)
+	ansibleTmp = regexp.MustCompile(`/\.ansible/tmp/|/ansible-local`)
+)
+
+// volatile are result keys whose values differ between any two runs.
+var volatile = map[string]bool{
+	"invocation": true, "atime": true, "mtime": true, "ctime": true, "inode": true, "dev": true,
+	"_ansible_no_log": true, "warnings": true, "deprecations": true,
+}
+
+// normalize drops what legitimately differs between the engines: run-time
+// values, Ansible's remote temporary paths and backup names' pid and time.
+func normalize(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range t {
+			if volatile[k] {
+				continue
+			}
+			if s, ok := x.(string); ok && ansibleTmp.MatchString(s) {
+				continue
+			}
+			out[k] = normalize(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = normalize(x)
+		}
+		return out
+	case string:
+		return backupName.ReplaceAllString(t, ".BACKUP~")
+	}
+	return v
+}
+
+func mustJSON(v any) string {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
+}
+
+// hostTree lists the files under root on host: type, mode, owner, size,
+// link target and content hash of each.
+func hostTree(t *testing.T, l *labenv.Lab, host, root string) string {
+	t.Helper()
+	out, err := l.Exec(host, "sh", "-c", `cd `+root+` 2>/dev/null || exit 0
+find . -printf '%p %y %m %u %g %s %l\n' | sort
+find . -type f | sort | xargs -r sha1sum`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return backupName.ReplaceAllString(string(out), ".BACKUP~")
+}
+
+// upperSnapshot records every entry of the host's overlay upper directory
+// (what the host changed since it booted) with its mode, size, time and hash.
+func upperSnapshot(t *testing.T, l *labenv.Lab, host string) map[string]string {
+	t.Helper()
+	h, err := l.Host(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := map[string]string{}
+	err = filepath.WalkDir(h.UpperDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(h.UpperDir, p)
+		if ignoredUpper(rel) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		st, err := d.Info()
+		if err != nil {
+			return err
+		}
+		desc := fmt.Sprintf("%v %d %d", st.Mode(), st.Size(), st.ModTime().UnixNano())
+		if st.Mode().IsRegular() {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			sum := sha1.Sum(data)
+			desc += " " + hex.EncodeToString(sum[:])
+		}
+		snap[rel] = desc
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// ignoredUpper are paths that every SSH login changes (logs, sshd's run
+// state), whatever the engine does.
+func ignoredUpper(rel string) bool {
+	for _, p := range []string{"var/log", "run", "var/run", "tmp/.gorun-lab"} {
+		if rel == p || strings.HasPrefix(rel, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func snapshotDiff(before, after map[string]string) string {
+	var lines []string
+	for k, v := range after {
+		if b, ok := before[k]; !ok {
+			lines = append(lines, "added   "+k)
+		} else if b != v {
+			lines = append(lines, "changed "+k+": "+b+" -> "+v)
+		}
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			lines = append(lines, "removed "+k)
+		}
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,69 @@
+package remotefile
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"gorun/engine/connection"
+	"gorun/engine/shell"
+)
+
+// Path returns p as a shell word, expanding a leading "~" to the remote
+// $HOME as Ansible's modules expand user paths on the target.
+func Path(p string) string {
+	switch {
+	case p == "~":
+		return `"$HOME"`
+	case strings.HasPrefix(p, "~/"):
+		return `"$HOME"/` + shell.Quote(p[2:])
+	}
+	return shell.Quote(p)
+}
+
+// ScriptError is a script that ran but exited non-zero.
+type ScriptError struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+func (e *ScriptError) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" {
+		msg = strings.TrimSpace(e.Stdout)
+	}
+	if msg == "" {
+		msg = fmt.Sprintf("exit status %d", e.Code)
+	}
+	return msg
+}
+
+// run runs script on conn with stdin (may be nil) and returns its stdout; a
+// non-zero exit is a *ScriptError.
+func run(ctx context.Context, conn connection.Conn, script string, stdin io.Reader) (string, error) {
+	res, err := conn.Exec(ctx, script, connection.ExecOptions{Stdin: stdin})
+	if err != nil {
+		return "", err
+	}
+	if res.ExitCode != 0 {
+		return string(res.Stdout), &ScriptError{Code: res.ExitCode, Stdout: string(res.Stdout), Stderr: string(res.Stderr)}
+	}
+	return string(res.Stdout), nil
+}
+
+// Run runs a shell command line on conn and returns its stdout; a non-zero
+// exit is a *ScriptError. Modules use it for one-off commands.
+func Run(ctx context.Context, conn connection.Conn, script string, stdin io.Reader) (string, error) {
+	return run(ctx, conn, script, stdin)
+}
+
+// RunThenStat runs script and then stats path in the same round trip,
+// returning the stat after the script; the script's own stdout is dropped.
+func RunThenStat(ctx context.Context, conn connection.Conn, script, path string, o StatOptions) (*Info, error) {
+	out, err := run(ctx, conn, "{\n"+script+"\n} >/dev/null || exit $?\n"+statScript(path, o), nil)
+	if err != nil {
+		return nil, err
+	}
+	return parseStat(path, out)
+}

@@ -1,0 +1,139 @@
+package remotefile
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"gorun/engine/connection"
+)
+
+// WriteRequest describes one atomic replacement of a file's content.
+type WriteRequest struct {
+	// Dest is the file to write (links already resolved by the caller when
+	// it follows them: a link at Dest is replaced).
+	Dest string
+	// Content is the new content, sent on the command's stdin.
+	Content io.Reader
+	// RemoteSrc, when set instead of Content, is a file on the target whose
+	// content is copied.
+	RemoteSrc string
+	// Existing is Dest's stat before the write (for the mode of a new file).
+	Existing *Info
+	// Change applies owner, group, mode to the new file before it replaces
+	// Dest; without it the new file keeps Dest's owner, group and mode, or
+	// gets 0666 minus the umask when Dest is new (as Ansible's atomic_move).
+	Change Change
+	// Validate is a command with "%s" for the temporary file, run before the
+	// rename; a failure leaves Dest untouched.
+	Validate string
+	// Backup copies the old Dest to Ansible's timestamped backup name first.
+	Backup bool
+	// Checksum is the algorithm of the checksum in the returned Info (sha1 if empty).
+	Checksum string
+}
+
+// WriteResult is what a write did.
+type WriteResult struct {
+	// BackupFile is the backup's path ("" if none was made).
+	BackupFile string
+	// Info is Dest's stat after the write.
+	Info *Info
+}
+
+// ValidateError is a validate command that failed: Ansible's "failed to validate".
+type ValidateError struct {
+	ExitStatus     int
+	Stdout, Stderr string
+}
+
+func (e *ValidateError) Error() string { return "failed to validate" }
+
+// Script exit codes that name the step that failed.
+const (
+	exitNoDir    = 84
+	exitTemp     = 85
+	exitWrite    = 86
+	exitBackup   = 87
+	exitRename   = 88
+	exitValidate = 90
+)
+
+// marker separates a validate command's output from the script's own.
+const marker = "--gorun-remotefile--"
+
+// Write replaces r.Dest atomically in one round trip: the content goes to a
+// temporary file in Dest's directory, which gets its owner, group and mode,
+// is validated, and is renamed over Dest after an optional backup.
+func Write(ctx context.Context, conn connection.Conn, r WriteRequest) (*WriteResult, error) {
+	var b strings.Builder
+	fill := `cat > "$t"`
+	if r.RemoteSrc != "" {
+		fill = "cat -- " + Path(r.RemoteSrc) + ` > "$t"`
+	}
+	fmt.Fprintf(&b, "d=%s\n", Path(r.Dest))
+	fmt.Fprintf(&b, `dir=$(dirname -- "$d")
+[ -d "$dir" ] || { printf 'Destination directory %%s does not exist\n' "$dir" >&2; exit %d; }
+t=$(mktemp -- "$dir/.gorun_tmp.XXXXXXXX") || exit %d
+trap 'rm -f -- "$t"' EXIT
+%s || exit %d
+if [ -e "$d" ]; then chmod --reference="$d" -- "$t"; chown --reference="$d" -- "$t" 2>/dev/null; else chmod %o "$t"; fi
+`, exitNoDir, exitTemp, fill, exitWrite, r.Existing.NewFileMode())
+	b.WriteString(r.Change.Script("t"))
+	if r.Validate != "" {
+		cmd := strings.ReplaceAll(r.Validate, "%s", `"$t"`)
+		fmt.Fprintf(&b, "( %s ) </dev/null\nrc=$?\n[ $rc -eq 0 ] || { echo \"$rc\" >&2; exit %d; }\n", cmd, exitValidate)
+	}
+	fmt.Fprintf(&b, "echo %s\n", marker)
+	if r.Backup {
+		fmt.Fprintf(&b, `if [ -e "$d" ]; then b="$d.$$.$(date +%%Y-%%m-%%d@%%H:%%M:%%S~)"; cp -p -- "$d" "$b" || exit %d; printf 'backup %%s\n' "$b"; fi
+`, exitBackup)
+	}
+	fmt.Fprintf(&b, "mv -f -- \"$t\" \"$d\" || exit %d\ntrap - EXIT\n", exitRename)
+	alg := r.Checksum
+	if alg == "" {
+		alg = "sha1"
+	}
+	b.WriteString(statScript(r.Dest, StatOptions{Checksum: alg}))
+	out, err := run(ctx, conn, b.String(), r.Content)
+	if err != nil {
+		return nil, writeError(r.Dest, err)
+	}
+	_, after, _ := strings.Cut(out, marker+"\n")
+	res := &WriteResult{}
+	var statOut strings.Builder
+	for _, line := range strings.SplitAfter(after, "\n") {
+		if s, ok := strings.CutPrefix(line, "backup "); ok {
+			res.BackupFile = strings.TrimSuffix(s, "\n")
+			continue
+		}
+		statOut.WriteString(line)
+	}
+	res.Info, err = parseStat(r.Dest, statOut.String())
+	return res, err
+}
+
+func writeError(dest string, err error) error {
+	se, ok := err.(*ScriptError)
+	if !ok {
+		return err
+	}
+	details := strings.TrimSpace(se.Stderr)
+	switch se.Code {
+	case exitValidate:
+		status := 0
+		lines := strings.Split(strings.TrimRight(se.Stderr, "\n"), "\n")
+		fmt.Sscan(lines[len(lines)-1], &status)
+		return &ValidateError{ExitStatus: status, Stdout: se.Stdout, Stderr: strings.Join(lines[:len(lines)-1], "\n")}
+	case exitNoDir:
+		return fmt.Errorf("%s", details)
+	case exitTemp, exitWrite:
+		return fmt.Errorf("Unable to make a temporary file beside %s: %s", dest, details)
+	case exitBackup:
+		return fmt.Errorf("Could not make a backup of %s: %s", dest, details)
+	case exitRename:
+		return fmt.Errorf("Unable to rename file to %s: %s", dest, details)
+	}
+	return attrError(err)
+}
