@@ -14,6 +14,7 @@ func TestLab(t *testing.T) {
 		{"user", testUser},
 		{"authorized_key", testAuthorizedKey},
 		{"cron_sysctl", testCronSysctl},
+		{"mount", testMount},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, l) })
 	}
