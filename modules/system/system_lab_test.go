@@ -15,6 +15,7 @@ func TestLab(t *testing.T) {
 		{"authorized_key", testAuthorizedKey},
 		{"cron_sysctl", testCronSysctl},
 		{"mount", testMount},
+		{"wait_for_hostname", testWaitForHostname},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.f(t, l) })
 	}
