@@ -37,9 +37,6 @@ func inventoryMain(prog string, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if *yamlOut || *toml {
-		return fail(stderr, 5, "--yaml and --toml output are not supported by gorun yet")
-	}
 	modes := 0
 	for _, m := range []bool{*list, *graph, *host != ""} {
 		if m {
@@ -61,13 +58,31 @@ func inventoryMain(prog string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "[WARNING]: %s\n", w)
 	}
 	var out []byte
+	text := func(str string, e error) { out, err = []byte(str), e }
 	switch {
+	case *list && *yamlOut:
+		if *export {
+			text(inventory.ListExportYAML(s.inv))
+		} else {
+			text(inventory.ListYAML(s.inv))
+		}
+	case *list && *toml:
+		if *export {
+			text(inventory.ListExportTOML(s.inv))
+		} else {
+			text(inventory.ListTOML(s.inv))
+		}
+		if err == nil && len(out) == 0 {
+			return 1
+		}
 	case *list:
 		if *export {
 			out, err = inventory.ListExportJSON(s.inv)
 		} else {
 			out, err = inventory.ListJSON(s.inv)
 		}
+	case *host != "" && *yamlOut:
+		text(inventory.HostYAML(s.inv, *host))
 	case *host != "":
 		out, err = inventory.HostJSON(s.inv, *host)
 	case *graph:
@@ -75,9 +90,7 @@ func inventoryMain(prog string, args []string, stdout, stderr io.Writer) int {
 		if fs.NArg() > 0 {
 			group = fs.Arg(0)
 		}
-		var text string
-		text, err = inventory.GraphText(s.inv, group, *withVars)
-		out = []byte(text)
+		text(inventory.GraphText(s.inv, group, *withVars))
 	}
 	if err != nil {
 		return fail(stderr, 1, err.Error())

@@ -168,7 +168,18 @@ func (o *options) load(playbookDirs []string, stdin io.Reader) (*setup, error) {
 	if len(existing) == 0 {
 		s.warnings = append(s.warnings, "No inventory was parsed, only implicit localhost is available")
 	}
-	inv, err := inventory.Load(inventory.Options{Sources: existing, PlaybookDirs: playbookDirs, Decrypt: s.secrets.Decrypt})
+	inv, err := inventory.Load(inventory.Options{
+		Sources:             existing,
+		PlaybookDirs:        playbookDirs,
+		Decrypt:             s.secrets.Decrypt,
+		Warn:                func(msg string) { s.warnings = append(s.warnings, msg) },
+		UnparsedIsFailed:    cfg.Bool("INVENTORY_UNPARSED_IS_FAILED"),
+		AnyUnparsedIsFailed: cfg.Bool("INVENTORY_ANY_UNPARSED_IS_FAILED"),
+		IgnoreExts:          cfg.List("INVENTORY_IGNORE_EXTS"),
+		IgnorePatterns:      cfg.List("INVENTORY_IGNORE_PATTERNS"),
+		PatternMismatch:     cfg.String("HOST_PATTERN_MISMATCH"),
+		MergeHashes:         cfg.String("DEFAULT_HASH_BEHAVIOUR") == "merge",
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -23,11 +23,23 @@ type iniError struct {
 
 func (e *iniError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
+// pendingDecl is a group named by [g:vars] or in [parent:children] before
+// the group itself was declared.
 type pendingDecl struct {
 	line    int
 	state   string
 	name    string
 	parents []string
+}
+
+// iniParser holds the state of one INI file being read.
+type iniParser struct {
+	inv     *Inventory
+	path    string
+	lineno  int
+	group   string // the current section's group
+	state   string // hosts, vars or children
+	pending []*pendingDecl
 }
 
 // parseINI is the ini inventory plugin. Like Ansible it changes the
@@ -42,118 +54,148 @@ func (inv *Inventory) parseINI(path string) error {
 	if lines == nil {
 		return fmt.Errorf("'utf-8' codec can't decode %s: invalid UTF-8 outside comments", path)
 	}
-	pending := map[string]*pendingDecl{}
-	var pendingOrder []string
-	addPending := func(d *pendingDecl) {
-		pending[d.name] = d
-		pendingOrder = append(pendingOrder, d.name)
-	}
-	group, state := "ungrouped", "hosts"
+	p := &iniParser{inv: inv, path: path, group: "ungrouped", state: "hosts"}
 	for i, raw := range lines {
-		lineno := i + 1
-		fail := func(format string, args ...any) error {
-			return &iniError{File: path, Line: lineno, Msg: fmt.Sprintf(format, args...)}
-		}
-		line := strings.TrimSpace(raw)
-		if line == "" || line[0] == ';' || line[0] == '#' {
-			continue
-		}
-		if m := iniSection.FindStringSubmatch(line); m != nil {
-			group, state = m[1], m[2]
-			if state == "" {
-				state = "hosts"
-			}
-			if state != "hosts" && state != "children" && state != "vars" {
-				return fail("Section [%s:%s] has unknown type: %s", m[1], m[2], state)
-			}
-			if inv.groups[group] == nil {
-				if state == "vars" && pending[group] == nil {
-					addPending(&pendingDecl{line: lineno, state: state, name: group})
-				}
-				inv.addGroup(group)
-			}
-			if d := pending[group]; d != nil && state != "vars" {
-				if d.state == "children" {
-					if err := inv.addPendingChildren(group, pending); err != nil {
-						return err
-					}
-				} else if d.state == "vars" {
-					delete(pending, group)
-				}
-			}
-			continue
-		} else if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
-			return fail("Invalid section entry: '%s'. Please make sure that there are no spaces in the section entry, and that there are no other invalid characters", line)
-		}
-		switch state {
-		case "hosts":
-			hosts, port, vars, err := iniHostDefinition(line, fail)
-			if err != nil {
-				return err
-			}
-			for _, h := range hosts {
-				if _, err := inv.addHost(h, group, port); err != nil {
-					return err
-				}
-				for _, kv := range vars {
-					if err := inv.setVariable(h, kv.key, kv.val); err != nil {
-						return err
-					}
-				}
-			}
-		case "vars":
-			k, v, ok := strings.Cut(line, "=")
-			if !ok {
-				return fail("Expected key=value, got: %s", line)
-			}
-			if err := inv.setVariable(group, strings.TrimSpace(k), iniValue(strings.TrimSpace(v))); err != nil {
-				return err
-			}
-		case "children":
-			m := iniGroupName.FindStringSubmatch(line)
-			if m == nil {
-				return fail("Expected group name, got: %s", line)
-			}
-			child := m[1]
-			if inv.groups[child] == nil {
-				if d := pending[child]; d == nil {
-					addPending(&pendingDecl{line: lineno, state: state, name: child, parents: []string{group}})
-				} else {
-					d.parents = append(d.parents, group)
-				}
-			} else if err := inv.addChild(group, child); err != nil {
-				return err
-			}
+		p.lineno = i + 1
+		if err := p.line(strings.TrimSpace(raw)); err != nil {
+			return err
 		}
 	}
 	// Any declaration still pending is an undefined group; Ansible reports the first.
-	for _, name := range pendingOrder {
-		d := pending[name]
-		if d == nil {
-			continue
-		}
-		switch d.state {
-		case "vars":
+	for _, d := range p.pending {
+		if d.state == "vars" {
 			return &iniError{File: path, Line: d.line, Msg: fmt.Sprintf("Section [%s:vars] not valid for undefined group: %s", d.name, d.name)}
-		case "children":
-			return &iniError{File: path, Line: d.line, Msg: fmt.Sprintf("Section [%s:children] includes undefined group: %s", d.parents[len(d.parents)-1], d.name)}
+		}
+		return &iniError{File: path, Line: d.line, Msg: fmt.Sprintf("Section [%s:children] includes undefined group: %s", d.parents[len(d.parents)-1], d.name)}
+	}
+	return nil
+}
+
+func (p *iniParser) fail(format string, args ...any) error {
+	return &iniError{File: p.path, Line: p.lineno, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *iniParser) line(line string) error {
+	if line == "" || line[0] == ';' || line[0] == '#' {
+		return nil
+	}
+	if m := iniSection.FindStringSubmatch(line); m != nil {
+		return p.section(m[1], m[2])
+	}
+	if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+		return p.fail("Invalid section entry: '%s'. Please make sure that there are no spaces in the section entry, and that there are no other invalid characters", line)
+	}
+	switch p.state {
+	case "hosts":
+		return p.hostLine(line)
+	case "vars":
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return p.fail("Expected key=value, got: %s", line)
+		}
+		return p.inv.setVariable(p.group, strings.TrimSpace(k), iniValue(strings.TrimSpace(v)))
+	default:
+		return p.childLine(line)
+	}
+}
+
+// section starts [group], [group:vars] or [group:children].
+func (p *iniParser) section(group, state string) error {
+	title := group + ":" + state
+	if state == "" {
+		state = "hosts"
+	}
+	if state != "hosts" && state != "children" && state != "vars" {
+		return p.fail("Section [%s] has unknown type: %s", title, state)
+	}
+	p.group, p.state = group, state
+	if p.inv.groups[group] == nil {
+		// [g:vars] may come before [g]; Ansible checks at the end that g exists.
+		if state == "vars" && p.pendingFor(group) == nil {
+			p.addPending(&pendingDecl{line: p.lineno, state: state, name: group})
+		}
+		p.inv.addGroup(group)
+	}
+	if d := p.pendingFor(group); d != nil && state != "vars" {
+		if d.state == "children" {
+			return p.addPendingChildren(group)
+		}
+		p.removePending(group)
+	}
+	return nil
+}
+
+func (p *iniParser) hostLine(line string) error {
+	hosts, port, vars, err := iniHostDefinition(line, p.fail)
+	if err != nil {
+		return err
+	}
+	for _, h := range hosts {
+		if _, err := p.inv.addHost(h, p.group, port); err != nil {
+			return err
+		}
+		for _, kv := range vars {
+			if err := p.inv.setVariable(h, kv.key, kv.val); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-func (inv *Inventory) addPendingChildren(group string, pending map[string]*pendingDecl) error {
-	for _, parent := range pending[group].parents {
-		if err := inv.addChild(parent, group); err != nil {
+func (p *iniParser) childLine(line string) error {
+	m := iniGroupName.FindStringSubmatch(line)
+	if m == nil {
+		return p.fail("Expected group name, got: %s", line)
+	}
+	child := m[1]
+	if p.inv.groups[child] != nil {
+		return p.inv.addChild(p.group, child)
+	}
+	if d := p.pendingFor(child); d != nil {
+		d.parents = append(d.parents, p.group)
+	} else {
+		p.addPending(&pendingDecl{line: p.lineno, state: "children", name: child, parents: []string{p.group}})
+	}
+	return nil
+}
+
+// The pending declarations keep the order of a Python dict: a name removed
+// and added again goes to the end.
+func (p *iniParser) pendingFor(name string) *pendingDecl {
+	for _, d := range p.pending {
+		if d.name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+func (p *iniParser) addPending(d *pendingDecl) { p.pending = append(p.pending, d) }
+
+func (p *iniParser) removePending(name string) {
+	for i, d := range p.pending {
+		if d.name == name {
+			p.pending = append(p.pending[:i:i], p.pending[i+1:]...)
+			return
+		}
+	}
+}
+
+// addPendingChildren links a newly declared group to the parents that named
+// it earlier, and those parents to theirs if they were pending too.
+func (p *iniParser) addPendingChildren(group string) error {
+	for _, parent := range p.pendingFor(group).parents {
+		if err := p.inv.addChild(parent, group); err != nil {
 			return err
 		}
-		if d := pending[parent]; d != nil && d.state == "children" {
-			if err := inv.addPendingChildren(parent, pending); err != nil {
+		if d := p.pendingFor(parent); d != nil && d.state == "children" {
+			if err := p.addPendingChildren(parent); err != nil {
 				return err
 			}
 		}
 	}
-	delete(pending, group)
+	p.removePending(group)
 	return nil
 }
 

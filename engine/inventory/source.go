@@ -49,50 +49,19 @@ var errUnsupported = errors.New("not supported by gorun")
 // parseSource is InventoryManager.parse_source: a directory is read entry by
 // entry in sorted order; anything else is offered to the enabled plugins in
 // Ansible's default order (host_list, script, auto, yaml, ini, toml) until
-// one parses it.
+// one parses it. A source that yields nothing (a directory included) is
+// Ansible's "Unable to parse" warning.
 func (inv *Inventory) parseSource(src string) (bool, error) {
-	if st, err := os.Stat(src); err == nil && st.IsDir() {
-		entries, err := os.ReadDir(src)
-		if err != nil {
-			return false, err
-		}
-		names := make([]string, 0, len(entries))
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		sort.Strings(names)
-		ignored, err := ignoredEntries(inv.opts.IgnoreExts, inv.opts.IgnorePatterns)
-		if err != nil {
-			return false, err
-		}
-		parsed := false
-		for _, name := range names {
-			if ignored.MatchString(name) {
-				continue
-			}
-			ok, err := inv.parseSource(filepath.Join(src, name))
-			if err != nil {
-				return false, err
-			}
-			parsed = parsed || ok
-		}
-		return parsed, nil
-	}
-	inv.currentSource = src
-	defer func() { inv.currentSource = "" }()
+	var parsed bool
 	var failures []pluginFailure
-	for _, p := range inventoryPlugins {
-		if !p.verify(src) {
-			continue
-		}
-		err := p.parse(inv, src)
-		if err == nil {
-			return true, nil
-		}
-		if errors.Is(err, errUnsupported) {
-			return false, err
-		}
-		failures = append(failures, pluginFailure{p.name, err})
+	var err error
+	if st, statErr := os.Stat(src); statErr == nil && st.IsDir() {
+		parsed, err = inv.parseDir(src)
+	} else {
+		parsed, failures, err = inv.parseWithPlugins(src)
+	}
+	if err != nil || parsed {
+		return parsed, err
 	}
 	if _, err := os.Stat(src); src != "/etc/ansible/hosts" || err == nil {
 		for _, f := range failures {
@@ -104,6 +73,58 @@ func (inv *Inventory) parseSource(src string) (bool, error) {
 		inv.warn(fmt.Sprintf("Unable to parse %s as an inventory source", src))
 	}
 	return false, nil
+}
+
+// parseDir reads the entries of an inventory directory in sorted order,
+// skipping the ignored ones.
+func (inv *Inventory) parseDir(dir string) (bool, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false, err
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	ignored, err := ignoredEntries(inv.opts.IgnoreExts, inv.opts.IgnorePatterns)
+	if err != nil {
+		return false, err
+	}
+	parsed := false
+	for _, name := range names {
+		if ignored.MatchString(name) {
+			continue
+		}
+		ok, err := inv.parseSource(filepath.Join(dir, name))
+		if err != nil {
+			return false, err
+		}
+		parsed = parsed || ok
+	}
+	return parsed, nil
+}
+
+// parseWithPlugins offers a file or host list to the plugins in order until
+// one parses it, and returns the failures of those that tried.
+func (inv *Inventory) parseWithPlugins(src string) (bool, []pluginFailure, error) {
+	inv.currentSource = src
+	defer func() { inv.currentSource = "" }()
+	var failures []pluginFailure
+	for _, p := range inventoryPlugins {
+		if !p.verify(src) {
+			continue
+		}
+		err := p.parse(inv, src)
+		if err == nil {
+			return true, nil, nil
+		}
+		if errors.Is(err, errUnsupported) {
+			return false, nil, err
+		}
+		failures = append(failures, pluginFailure{p.name, err})
+	}
+	return false, failures, nil
 }
 
 // inventoryPlugin is one of Ansible's inventory plugins: verify says whether
