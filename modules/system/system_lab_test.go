@@ -2,10 +2,10 @@ package system_test
 
 import "testing"
 
-// TestLab runs the differential tests of every module on one shared lab.
+// TestLab runs the differential tests of every module on one shared lab,
+// in parallel, each on its own pair of hosts.
 func TestLab(t *testing.T) {
-	l := setup(t)
-	for _, c := range []struct {
+	cases := []struct {
 		name string
 		f    func(*testing.T, *lab)
 	}{
@@ -16,7 +16,13 @@ func TestLab(t *testing.T) {
 		{"cron_sysctl", testCronSysctl},
 		{"mount", testMount},
 		{"wait_for_hostname", testWaitForHostname},
-	} {
-		t.Run(c.name, func(t *testing.T) { c.f(t, l) })
+		{"debian_config", testDebianConfig},
+	}
+	pairs := setup(t, len(cases))
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			c.f(t, pairs[i])
+		})
 	}
 }
