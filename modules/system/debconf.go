@@ -41,11 +41,14 @@ func (debconfModule) Run(ctx context.Context, call *module.Call) (module.Result,
 		if !a.Has("vtype") || !a.Has("value") {
 			return module.Failed("when supplying a question you must supply a valid vtype and value"), nil
 		}
-		existing, ok := prev[question].(string)
-		if vtype == "boolean" {
-			value, existing = strings.ToLower(value), strings.ToLower(existing)
+		if existing, ok := prev[question].(string); !ok {
+			changed = true
+		} else {
+			if vtype == "boolean" {
+				value, existing = strings.ToLower(value), strings.ToLower(existing)
+			}
+			changed = value != existing
 		}
-		changed = !ok || value != existing
 	}
 	if !changed {
 		return module.Result{"changed": false, "msg": "", "current": prev}, nil
