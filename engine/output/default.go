@@ -21,8 +21,8 @@ type DefaultOptions struct {
 	DisplayFailedStderr bool
 	// ShowCustomStats prints set_stats data in the recap (show_custom_stats).
 	ShowCustomStats bool
-	// ShowPerHostStart prints " [started TASK on HOST]" (show_per_host_start);
-	// the runner has no per-host start event yet, so it only documents intent.
+	// ShowPerHostStart prints " [started TASK: name on HOST]" when a task
+	// starts on a host (show_per_host_start; see HostStarter).
 	ShowPerHostStart bool
 	// CheckModeMarkers adds [CHECK MODE] and DRY RUN banners (check_mode_markers).
 	CheckModeMarkers bool
@@ -81,6 +81,25 @@ func checkResultFormat(f string) error {
 		return nil
 	}
 	return fmt.Errorf("callback result_format %q is invalid: choose json or yaml", f)
+}
+
+var _ HostStarter = (*Default)(nil)
+
+// HostStart prints " [started TASK: name on host]" with show_per_host_start.
+func (c *Default) HostStart(t *Task, host string) {
+	if c.opts.ShowPerHostStart {
+		c.d.show(" [started "+taskRepr(t)+" on "+host+"]", c.d.colors.OK, false)
+	}
+}
+
+// taskRepr is Task.__repr__: "TASK: name", or "TASK: meta (action)".
+func taskRepr(t *Task) string {
+	if t.Action == "meta" || t.Action == "ansible.builtin.meta" || t.Action == "ansible.legacy.meta" {
+		if raw, ok := t.Args["_raw_params"]; ok {
+			return "TASK: meta (" + pyStr(raw) + ")"
+		}
+	}
+	return "TASK: " + t.Name
 }
 
 // PlaybookStart prints the PLAYBOOK banner at -vv.

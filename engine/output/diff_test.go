@@ -3,7 +3,6 @@ package output
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -28,30 +27,43 @@ var diffCases = []string{
 	`{"before": "x\n", "after": "y\n", "prepared": "also prepared"}`,
 }
 
-func pythonDiffs(t *testing.T, color bool, format string) []string {
+// diffConfigs are the colour and result_format settings tested.
+var diffConfigs = []struct {
+	color  bool
+	format string
+}{{false, "json"}, {true, "json"}, {false, "yaml"}, {true, "yaml"}}
+
+// pythonDiffs formats every diff case with CallbackBase._get_diff in every
+// configuration.
+func pythonDiffs(t *testing.T) [][]string {
 	t.Helper()
 	cases, _ := json.Marshal(diffCases)
+	var pairs [][2]any
+	for _, c := range diffConfigs {
+		pairs = append(pairs, [2]any{c.color, c.format})
+	}
+	configs, _ := json.Marshal(pairs)
 	prog := `
 import json, sys
+import ansible.utils.color as color
 from ansible.plugins.callback import CallbackBase
-cb = CallbackBase()
-cb.set_option('result_format', sys.argv[2])
-cb.set_option('pretty_results', None)
-out = [cb._get_diff(json.loads(c)) for c in json.loads(sys.argv[1])]
+out = []
+for colored, fmt in json.loads(sys.argv[2]):
+    color.ANSIBLE_COLOR = colored
+    cb = CallbackBase()
+    cb.set_option('result_format', fmt)
+    cb.set_option('pretty_results', None)
+    out.append([cb._get_diff(json.loads(c)) for c in json.loads(sys.argv[1])])
 sys.stdout.write(json.dumps(out))
 `
-	cmd := exec.Command("/usr/bin/python3", "-c", prog, string(cases), format)
-	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
-	if color {
-		cmd.Env = append(os.Environ(), "ANSIBLE_FORCE_COLOR=1")
-	}
+	cmd := exec.Command("/usr/bin/python3", "-c", prog, string(cases), string(configs))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	raw, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("python3: %v\n%s", err, stderr.String())
 	}
-	var want []string
+	var want [][]string
 	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
 	}
@@ -59,31 +71,25 @@ sys.stdout.write(json.dumps(out))
 }
 
 func TestFormatDiffMatchesPython(t *testing.T) {
-	for _, color := range []bool{false, true} {
-		for _, format := range []string{"json", "yaml"} {
-			testFormatDiff(t, color, format)
+	want := pythonDiffs(t)
+	for i, c := range diffConfigs {
+		d := newDisplay(&bytes.Buffer{}, &bytes.Buffer{}, DisplayOptions{ForceColor: c.color, NoColor: !c.color})
+		d.setResultFormat(c.format, nil)
+		sawColor := false
+		for j, dc := range diffCases {
+			v, err := value.FromJSON([]byte(dc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := d.formatDiff(v, DefaultDiffContext)
+			if got != want[i][j] {
+				t.Errorf("case %d (color %v, %s):\n got %q\nwant %q", j, c.color, c.format, got, want[i][j])
+			}
+			sawColor = sawColor || strings.Contains(want[i][j], "\033[")
 		}
-	}
-}
-
-func testFormatDiff(t *testing.T, color bool, format string) {
-	want := pythonDiffs(t, color, format)
-	d := newDisplay(&bytes.Buffer{}, &bytes.Buffer{}, DisplayOptions{ForceColor: color, NoColor: !color})
-	d.setResultFormat(format, nil)
-	sawColor := false
-	for i, c := range diffCases {
-		v, err := value.FromJSON([]byte(c))
-		if err != nil {
-			t.Fatal(err)
+		if sawColor != c.color {
+			t.Fatalf("python colour setting not applied (color=%v)", c.color)
 		}
-		got := d.formatDiff(v, DefaultDiffContext)
-		if got != want[i] {
-			t.Errorf("case %d (color %v, %s):\n got %q\nwant %q", i, color, format, got, want[i])
-		}
-		sawColor = sawColor || strings.Contains(want[i], "\033[")
-	}
-	if sawColor != color {
-		t.Fatalf("python colour setting not applied (color=%v)", color)
 	}
 }
 

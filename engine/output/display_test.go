@@ -3,7 +3,6 @@ package output
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -22,58 +21,74 @@ var displayMessages = []string{
 	"a--b em--dash x-y 1-2 ab-cd abc-d-e-f well-known -leading trailing- " + strings.Repeat("é", 30),
 }
 
+// displayConfigs are the screen widths and colour settings tested.
+var displayConfigs = []struct {
+	columns int
+	color   bool
+}{{79, false}, {79, true}, {40, false}, {40, true}, {132, false}, {132, true}}
+
 // pythonDisplay runs Ansible's own Display on every message (warning,
-// deprecation, banner) and returns what it wrote to stdout and stderr.
-func pythonDisplay(t *testing.T, columns int, color bool) (string, string) {
+// deprecation, banner) in every configuration, and returns what it wrote
+// to stdout and stderr in each.
+func pythonDisplay(t *testing.T) []struct{ Stdout, Stderr string } {
 	t.Helper()
 	msgs, _ := json.Marshal(displayMessages)
 	prog := `
-import json, sys
+import io, json, sys
+import ansible.utils.color as color
 from ansible.utils.display import Display
-d = Display()
-d.columns = ` + itoa(columns) + `
-for m in json.loads(sys.argv[1]):
-    d.warning(m)
-    d.deprecated(m, version="2.99", collection_name="ansible.builtin")
-    d.deprecated(m, date="2025-01-01")
-    d.banner("TASK [" + m + "]")
+out = []
+real = sys.stdout, sys.stderr
+for columns, colored in json.loads(sys.argv[2]):
+    color.ANSIBLE_COLOR = colored
+    d = Display()
+    d.columns = columns
+    d._warns, d._deprecations = {}, {}
+    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+    for m in json.loads(sys.argv[1]):
+        d.warning(m)
+        d.deprecated(m, version="2.99", collection_name="ansible.builtin")
+        d.deprecated(m, date="2025-01-01")
+        d.banner("TASK [" + m + "]")
+    out.append({"stdout": sys.stdout.getvalue(), "stderr": sys.stderr.getvalue()})
+    sys.stdout, sys.stderr = real
+json.dump(out, sys.stdout)
 `
-	cmd := exec.Command("/usr/bin/python3", "-c", prog, string(msgs))
-	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
-	if color {
-		cmd.Env = append(os.Environ(), "ANSIBLE_FORCE_COLOR=1")
+	var pairs [][2]any
+	for _, c := range displayConfigs {
+		pairs = append(pairs, [2]any{c.columns, c.color})
 	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	configs, _ := json.Marshal(pairs)
+	cmd := exec.Command("/usr/bin/python3", "-c", prog, string(msgs), string(configs))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	raw, err := cmd.Output()
+	if err != nil {
 		t.Fatalf("python3: %v\n%s", err, stderr.String())
 	}
-	return stdout.String(), stderr.String()
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
+	var out []struct{ Stdout, Stderr string }
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func TestDisplayMatchesPython(t *testing.T) {
-	for _, columns := range []int{79, 40, 132} {
-		for _, color := range []bool{false, true} {
-			wantOut, wantErr := pythonDisplay(t, columns, color)
-			if color != strings.Contains(wantErr, "\033[") {
-				t.Fatalf("python colour setting not applied (color=%v)", color)
-			}
-			var stdout, stderr bytes.Buffer
-			d := newDisplay(&stdout, &stderr, DisplayOptions{Columns: columns, ForceColor: color, NoColor: !color})
-			for _, m := range displayMessages {
-				d.warning(m)
-				d.deprecated(Deprecation{Msg: m, Version: "2.99", CollectionName: "ansible.builtin"})
-				d.deprecated(Deprecation{Msg: m, Date: "2025-01-01"})
-				d.banner("TASK ["+m+"]", "")
-			}
-			compareText(t, "stdout", stdout.String(), wantOut)
-			compareText(t, "stderr", stderr.String(), wantErr)
+	want := pythonDisplay(t)
+	for i, c := range displayConfigs {
+		if c.color != strings.Contains(want[i].Stderr, "\033[") {
+			t.Fatalf("python colour setting not applied (color=%v)", c.color)
 		}
+		var stdout, stderr bytes.Buffer
+		d := newDisplay(&stdout, &stderr, DisplayOptions{Columns: c.columns, ForceColor: c.color, NoColor: !c.color})
+		for _, m := range displayMessages {
+			d.warning(m)
+			d.deprecated(Deprecation{Msg: m, Version: "2.99", CollectionName: "ansible.builtin"})
+			d.deprecated(Deprecation{Msg: m, Date: "2025-01-01"})
+			d.banner("TASK ["+m+"]", "")
+		}
+		compareText(t, "stdout", stdout.String(), want[i].Stdout)
+		compareText(t, "stderr", stderr.String(), want[i].Stderr)
 	}
 }
 

@@ -1,6 +1,9 @@
 // Package output turns what the runner does into what people and tools read:
-// the default callback exactly as ansible-playbook 2.14 prints it, ad-hoc
-// output as `ansible` prints it, and machine-readable reports (json, junit).
+// the default callback exactly as ansible-playbook 2.14 prints it (NewDefault),
+// ad-hoc output as `ansible` prints it (NewMinimal, NewOneline), and the json
+// stdout callback (NewJSON); ByName picks one by its stdout_callback name.
+// Results are printed with Python's json.dumps (Dumps) or, with
+// result_format=yaml, with libyaml's emitter (DumpYAML).
 //
 // The runner calls a Callback's methods from one goroutine at a time (it
 // serialises events), in the order Ansible's callbacks receive them.
@@ -30,11 +33,24 @@ type Callback interface {
 	NoHostsRemaining()
 	// Notified is a handler notification (shown at -vv).
 	Notified(handler string, host string)
-	// Warning and Deprecation are shown as Ansible's [WARNING]: and [DEPRECATION WARNING]:.
+	// Warning and Deprecation are shown as Ansible's [WARNING]: and
+	// [DEPRECATION WARNING]: on stderr, wrapped and each shown once.
+	// Deprecation has no version or date: "will be removed in a future
+	// release". (Deprecations returned by modules in a result's
+	// "deprecations" carry theirs.)
 	Warning(msg string)
 	Deprecation(msg string)
 	// Stats ends the run with the recap.
 	Stats(s *Stats)
+}
+
+// HostStarter is implemented by callbacks that want to know when a task
+// starts on one host (Ansible's v2_runner_on_start): the default callback's
+// show_per_host_start, and the json callback under the free strategies.
+// The runner calls it, when the callback implements it, just before the
+// task runs on that host.
+type HostStarter interface {
+	HostStart(t *Task, host string)
 }
 
 // Play describes a play for the callbacks.
@@ -91,6 +107,19 @@ type Result struct {
 	Ignored bool
 	// Result is the registered result (module return values plus "changed",
 	// "failed", "msg", "results" for loops, internal "_ansible_*" keys).
+	// The callbacks clean it as Ansible does before showing it; what they
+	// read besides module values, as Ansible's executor sets them:
+	//   - "_ansible_verbose_always": true from debug (and other actions
+	//     whose result is always shown, indented);
+	//   - "_ansible_verbose_override": true hides the result even at -v
+	//     (fact gathering);
+	//   - "_ansible_no_log": true censors it (as does Task.NoLog);
+	//   - on items: "item", "ansible_loop_var" and "_ansible_item_label"
+	//     (loop_control.label, else the item);
+	//   - on retries: "attempts" and "retries" (retries + 1, as Ansible
+	//     counts), so that "N retries left" is retries - attempts;
+	//   - "_ansible_delegated_vars" with the delegate's "ansible_host";
+	//   - "warnings", "deprecations" and "exception" from modules.
 	Result map[string]any
 	Start  time.Time
 	End    time.Time

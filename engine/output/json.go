@@ -19,12 +19,13 @@ type JSONOptions struct {
 // JSON is the json stdout callback (ansible.posix.json): the whole run as
 // one JSON document printed at the end.
 type JSON struct {
-	d      *display
-	opts   JSONOptions
-	plays  []any
-	play   map[string]any
-	task   map[string]any
-	byTask map[string]map[string]any
+	d        *display
+	opts     JSONOptions
+	plays    []any
+	play     map[string]any
+	lockstep bool
+	// byHostTask are the records of tasks started per host (free strategies).
+	byHostTask map[string]map[string]any
 }
 
 var _ Callback = (*JSON)(nil)
@@ -37,7 +38,8 @@ func NewJSON(stdout, stderr io.Writer, o JSONOptions) *JSON {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &JSON{d: newDisplay(stdout, stderr, o.DisplayOptions), opts: o, plays: []any{}, byTask: map[string]map[string]any{}}
+	return &JSON{d: newDisplay(stdout, stderr, o.DisplayOptions), opts: o, plays: []any{},
+		byHostTask: map[string]map[string]any{}}
 }
 
 // now is the callback's current_time(): UTC in isoformat with a Z.
@@ -51,8 +53,13 @@ func (j *JSON) now() string {
 
 func (*JSON) PlaybookStart(string) {}
 
+var _ HostStarter = (*JSON)(nil)
+
 // PlayStart opens a play record.
 func (j *JSON) PlayStart(p *Play) {
+	// Ansible's LOCKSTEP_CALLBACKS: tasks are recorded once at their start
+	// under these strategies, per host otherwise.
+	j.lockstep = p.Strategy == "" || p.Strategy == "linear" || p.Strategy == "debug"
 	j.play = map[string]any{
 		"play": map[string]any{
 			"name": playName(p), "id": p.UUID, "path": p.Path,
@@ -63,21 +70,46 @@ func (j *JSON) PlayStart(p *Play) {
 	j.plays = append(j.plays, j.play)
 }
 
-// TaskStart opens a task record (handlers too; cleanup tasks are not
-// recorded, as in Ansible).
+// TaskStart opens a task record under the lockstep strategies (handlers
+// too; cleanup tasks are not recorded, as in Ansible).
 func (j *JSON) TaskStart(t *Task) {
-	if j.play == nil || t.Kind == "CLEANUP TASK" {
+	if j.play == nil || t.Kind == "CLEANUP TASK" || !j.lockstep {
 		return
 	}
-	j.task = map[string]any{
+	j.newTask(t)
+}
+
+// HostStart opens a task record for one host under the free strategies.
+func (j *JSON) HostStart(t *Task, host string) {
+	if j.play == nil || j.lockstep {
+		return
+	}
+	j.byHostTask[host+"\x00"+t.UUID] = j.newTask(t)
+}
+
+// newTask appends a task record to the play.
+func (j *JSON) newTask(t *Task) map[string]any {
+	task := map[string]any{
 		"task": map[string]any{
 			"name": t.Name, "id": t.UUID, "path": t.Path,
 			"duration": map[string]any{"start": j.now()},
 		},
 		"hosts": map[string]any{},
 	}
-	j.byTask[t.UUID] = j.task
-	j.play["tasks"] = append(j.play["tasks"].([]any), j.task)
+	j.play["tasks"] = append(j.play["tasks"].([]any), task)
+	return task
+}
+
+// lastTask is the play's last task record, if any.
+func (j *JSON) lastTask() map[string]any {
+	if j.play == nil {
+		return nil
+	}
+	tasks := j.play["tasks"].([]any)
+	if len(tasks) == 0 {
+		return nil
+	}
+	return tasks[len(tasks)-1].(map[string]any)
 }
 
 // HostResult records a host's result under its task.
@@ -90,11 +122,15 @@ func (j *JSON) HostResult(r *Result) {
 		res["skipped"] = true
 	}
 	res["action"] = r.Task.Action
-	task := j.byTask[r.Task.UUID]
+	key := r.Host + "\x00" + r.Task.UUID
+	task := j.byHostTask[key]
+	delete(j.byHostTask, key)
 	if task == nil {
-		task = j.task
+		// Like Ansible, results without a record of their own go to the
+		// last task.
+		task = j.lastTask()
 	}
-	if task == nil || j.play == nil {
+	if task == nil {
 		return
 	}
 	task["hosts"].(map[string]any)[r.Host] = res

@@ -30,6 +30,17 @@ func (m Multi) TaskStart(t *Task) {
 	}
 }
 
+var _ HostStarter = Multi(nil)
+
+// HostStart forwards to the callbacks that implement HostStarter.
+func (m Multi) HostStart(t *Task, host string) {
+	for _, c := range m {
+		if hs, ok := c.(HostStarter); ok {
+			hs.HostStart(t, host)
+		}
+	}
+}
+
 func (m Multi) HostResult(r *Result) {
 	for _, c := range m {
 		c.HostResult(r)

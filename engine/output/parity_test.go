@@ -19,6 +19,7 @@ import (
 
 // parityScript is the harness's input.
 type parityScript struct {
+	Callback  string           `json:"callback,omitempty"`
 	Verbosity int              `json:"verbosity"`
 	Options   map[string]any   `json:"options,omitempty"`
 	Events    []map[string]any `json:"events"`
@@ -29,6 +30,7 @@ const exc = "Traceback (most recent call last):\n  File \"mod.py\", line 1\nValu
 var parityScripts = map[string][]map[string]any{
 	"exception_warnings": {
 		{"ev": "task", "uuid": "1", "name": "Broken module", "action": "command"},
+		{"ev": "start", "task": "1"},
 		{"ev": "failed", "task": "1", "result": map[string]any{"failed": true, "msg": "MODULE FAILURE", "exception": exc,
 			"module_stderr": "boom\n", "module_stdout": "", "rc": 1,
 			"warnings": []any{"first warning that is rather long and needs to be wrapped because it goes past the end of the terminal line"},
@@ -57,6 +59,7 @@ var parityScripts = map[string][]map[string]any{
 		{"ev": "ok", "task": "1", "result": map[string]any{"ping": "pong", "changed": false, "_ansible_delegated_vars": map[string]any{"ansible_host": "10.0.0.5", "ansible_port": 22, "ansible_user": "u", "ansible_connection": "ssh", "other": 1}}},
 		{"ev": "ok", "task": "1", "host": "db1", "result": map[string]any{"ping": "pong", "changed": false}},
 		{"ev": "task", "uuid": "2", "name": "Unreachable", "action": "ping", "ignore_unreachable": true},
+		{"ev": "start", "task": "2", "host": "h2"},
 		{"ev": "unreachable", "task": "2", "host": "h2", "result": map[string]any{"unreachable": true, "changed": false, "msg": "Failed to connect"}},
 		{"ev": "task", "uuid": "3", "name": "Facts", "action": "setup"},
 		{"ev": "ok", "task": "3", "result": map[string]any{"ansible_facts": map[string]any{"os": "linux"}, "changed": false, "_ansible_verbose_override": true}},
@@ -79,6 +82,7 @@ var parityOptions = []struct {
 	{"stderr_hidden", map[string]any{"display_failed_stderr": true, "display_ok_hosts": false, "display_skipped_hosts": false},
 		func(o *DefaultOptions) { o.DisplayFailedStderr, o.HideOKHosts, o.HideSkippedHosts = true, true, true }},
 	{"yaml", map[string]any{"result_format": "yaml"}, func(o *DefaultOptions) { o.ResultFormat = "yaml" }},
+	{"per_host_start", map[string]any{"show_per_host_start": true}, func(o *DefaultOptions) { o.ShowPerHostStart = true }},
 }
 
 func TestDefaultParityWithAnsible(t *testing.T) {
@@ -150,8 +154,6 @@ func runHarness(t *testing.T, scripts []parityScript) []struct{ Stdout, Stderr s
 // replayParity sends a parity script's events to cb.
 func replayParity(cb Callback, events []map[string]any) {
 	tasks := map[string]*Task{}
-	delegates := map[string]string{}
-	ignoreUnreachable := map[string]bool{}
 	for _, ev := range events {
 		str := func(k string) string { s, _ := ev[k].(string); return s }
 		flag := func(k string) bool { b, _ := ev[k].(bool); return b }
@@ -159,38 +161,163 @@ func replayParity(cb Callback, events []map[string]any) {
 			t := &Task{UUID: str("uuid"), Name: str("name"), Kind: "TASK", Action: str("action"),
 				Loop: flag("loop"), NoLog: flag("no_log")}
 			tasks[t.UUID] = t
-			delegates[t.UUID] = str("delegate_to")
-			ignoreUnreachable[t.UUID] = flag("ignore_unreachable")
+			parityDelegates[t] = str("delegate_to")
+			parityIgnoreUnreachable[t] = flag("ignore_unreachable")
 			cb.TaskStart(t)
 			continue
 		}
-		t := tasks[str("task")]
-		host := str("host")
-		if host == "" {
-			host = "web1"
+		replayParityWith(cb, tasks, ev)
+	}
+}
+
+// parityDelegates and parityIgnoreUnreachable hold task settings of the
+// scripts that Task has no field for.
+var (
+	parityDelegates         = map[*Task]string{}
+	parityIgnoreUnreachable = map[*Task]bool{}
+)
+
+// replayParityWith sends one result event to cb.
+func replayParityWith(cb Callback, tasks map[string]*Task, ev map[string]any) {
+	str := func(k string) string { s, _ := ev[k].(string); return s }
+	flag := func(k string) bool { b, _ := ev[k].(bool); return b }
+	t := tasks[str("task")]
+	if str("ev") == "start" {
+		if hs, ok := cb.(HostStarter); ok {
+			hs.HostStart(t, hostOf(ev))
 		}
-		result := deepCopy(ev["result"]).(map[string]any)
-		r := &Result{Task: t, Host: host, Delegated: delegates[t.UUID], Result: result}
-		switch str("ev") {
-		case "ok", "item_ok":
-			r.Status = OK
-			if truthy(result["changed"]) {
-				r.Status = Changed
+		return
+	}
+	result := deepCopy(ev["result"]).(map[string]any)
+	r := &Result{Task: t, Host: hostOf(ev), Delegated: parityDelegates[t], Result: result}
+	switch str("ev") {
+	case "ok", "item_ok":
+		r.Status = OK
+		if truthy(result["changed"]) {
+			r.Status = Changed
+		}
+	case "failed", "item_failed", "retry":
+		r.Status, r.Ignored = Failed, flag("ignore")
+	case "skipped", "item_skipped":
+		r.Status = Skipped
+	case "unreachable":
+		r.Status, r.Ignored = Unreachable, parityIgnoreUnreachable[t]
+	}
+	switch str("ev") {
+	case "item_ok", "item_failed", "item_skipped":
+		cb.ItemResult(r)
+	case "retry":
+		cb.Retry(r)
+	default:
+		cb.HostResult(r)
+	}
+}
+
+// adhocParityScripts are ad-hoc results (one task, no banners).
+var adhocParityScripts = map[string][]map[string]any{
+	"command": {
+		{"ev": "task", "uuid": "1", "name": "command", "action": "command"},
+		{"ev": "ok", "task": "1", "result": map[string]any{"changed": true, "rc": 0, "stdout": "out\nline", "stderr": "warn\r\n", "msg": ""}},
+		{"ev": "ok", "task": "1", "host": "h2", "result": map[string]any{"changed": false, "stdout": "x"}},
+		{"ev": "failed", "task": "1", "host": "h3", "result": map[string]any{"failed": true, "changed": true, "rc": 2, "stdout": "", "stderr": "bad", "msg": "non-zero return code"}},
+		{"ev": "failed", "task": "1", "host": "h4", "result": map[string]any{"failed": true, "msg": "MODULE FAILURE", "module_stderr": "Traceback", "exception": exc, "rc": 1}},
+		{"ev": "ok", "task": "1", "host": "h5", "result": map[string]any{"changed": true, "ansible_job_id": "j1", "started": 1, "finished": 0}},
+	},
+	"module": {
+		{"ev": "task", "uuid": "1", "name": "copy", "action": "copy"},
+		{"ev": "diff", "task": "1", "result": map[string]any{"changed": true, "diff": map[string]any{"before": "a\n", "after": "b\n", "before_header": "/f", "after_header": "/f"}}},
+		{"ev": "ok", "task": "1", "result": map[string]any{"changed": true, "dest": "/f", "warnings": []any{"watch out"}, "diff": map[string]any{"before": "a\n", "after": "b\n", "before_header": "/f", "after_header": "/f"}}},
+		{"ev": "failed", "task": "1", "host": "h2", "result": map[string]any{"failed": true, "msg": "nope", "exception": exc, "invocation": map[string]any{"module_args": map[string]any{"dest": "/f"}}}},
+		{"ev": "unreachable", "task": "1", "host": "h3", "result": map[string]any{"unreachable": true, "msg": "Failed to connect to the host via ssh: refused", "changed": false}},
+		{"ev": "skipped", "task": "1", "host": "h4", "result": map[string]any{"skipped": true, "changed": false}},
+		{"ev": "ok", "task": "1", "host": "h5", "result": map[string]any{"changed": false, "ping": "pong é", "_ansible_verbose_always": true}},
+	},
+}
+
+func TestAdHocParityWithAnsible(t *testing.T) {
+	type run struct {
+		name, callback string
+		v              int
+		evs            []map[string]any
+	}
+	var runs []run
+	var scripts []parityScript
+	for name, events := range adhocParityScripts {
+		for _, callback := range []string{"minimal", "oneline"} {
+			for _, v := range []int{0, 1, 3} {
+				runs = append(runs, run{fmt.Sprintf("%s/%s/v%d", name, callback, v), callback, v, events})
+				scripts = append(scripts, parityScript{Callback: callback, Verbosity: v, Events: events})
 			}
-		case "failed", "item_failed", "retry":
-			r.Status, r.Ignored = Failed, flag("ignore")
-		case "skipped", "item_skipped":
-			r.Status = Skipped
-		case "unreachable":
-			r.Status, r.Ignored = Unreachable, ignoreUnreachable[t.UUID]
-		}
-		switch str("ev") {
-		case "item_ok", "item_failed", "item_skipped":
-			cb.ItemResult(r)
-		case "retry":
-			cb.Retry(r)
-		default:
-			cb.HostResult(r)
 		}
 	}
+	want := runHarness(t, scripts)
+	for i, r := range runs {
+		t.Run(r.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			opts := AdHocOptions{DisplayOptions: DisplayOptions{Verbosity: r.v, NoColor: true}}
+			var cb Callback = NewOneline(&stdout, &stderr, opts)
+			if r.callback == "minimal" {
+				m, err := NewMinimal(&stdout, &stderr, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cb = m
+			}
+			replayAdHoc(cb, r.evs)
+			if want[i].Stdout == "" {
+				t.Fatal("the harness printed nothing")
+			}
+			compareText(t, "stdout", stdout.String(), want[i].Stdout)
+			compareText(t, "stderr", stderr.String(), want[i].Stderr)
+		})
+	}
+}
+
+// replayAdHoc sends an ad-hoc script to cb. Ansible's "diff" event comes
+// with the result in gorun, so it is folded into the next event on the
+// same host: a task run with --diff.
+func replayAdHoc(cb Callback, events []map[string]any) {
+	var plain []map[string]any
+	diffHosts := map[string]bool{}
+	for _, ev := range events {
+		if ev["ev"] == "diff" {
+			diffHosts[hostOf(ev)] = true
+			continue
+		}
+		plain = append(plain, ev)
+	}
+	tasks := map[string]*Task{}
+	for _, ev := range plain {
+		if ev["ev"] == "task" {
+			continue
+		}
+		uuid := ev["task"].(string)
+		if tasks[uuid+hostOf(ev)] == nil {
+			action := ""
+			for _, te := range plain {
+				if te["ev"] == "task" && te["uuid"] == uuid {
+					action = te["action"].(string)
+				}
+			}
+			tasks[uuid+hostOf(ev)] = &Task{UUID: uuid, Name: action, Action: action, Diff: diffHosts[hostOf(ev)]}
+		}
+		ev = copyEvent(ev)
+		ev["task"] = uuid + hostOf(ev)
+		replayParityWith(cb, tasks, ev)
+	}
+}
+
+func hostOf(ev map[string]any) string {
+	if h, ok := ev["host"].(string); ok {
+		return h
+	}
+	return "web1"
+}
+
+func copyEvent(ev map[string]any) map[string]any {
+	c := map[string]any{}
+	for k, v := range ev {
+		c[k] = v
+	}
+	return c
 }

@@ -35,6 +35,11 @@ var yamlImplicit = []*regexp.Regexp{
 // as something other than a string. Python's "$" also matches before a
 // final newline.
 func resolvesToNonString(s string) bool {
+	// Like PyYAML, try the resolvers only for the first characters they
+	// can match: most strings are keys and words that need no regexp.
+	if s != "" && !strings.ContainsRune("yYnNtTfFoO-+0123456789.~<=", rune(s[0])) {
+		return false
+	}
 	for _, re := range yamlImplicit {
 		if re.MatchString(s) || (strings.HasSuffix(s, "\n") && re.MatchString(s[:len(s)-1])) {
 			return true

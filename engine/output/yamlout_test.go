@@ -28,20 +28,27 @@ var yamlCases = []string{
 	`{"folded_long_line": "` + strings.Repeat("abc def ", 12) + `\n` + strings.Repeat("second line ", 10) + `"}`,
 }
 
-func pythonYAMLDumps(t *testing.T, pretty string) []string {
+// yamlPretty are the pretty_results settings tested.
+var yamlPretty = []string{"None", "True", "False"}
+
+// pythonYAMLDumps dumps every case with CallbackBase._dump_results under
+// each pretty_results setting, with the default indent and with indent=1.
+func pythonYAMLDumps(t *testing.T) [][]string {
 	t.Helper()
 	cases, _ := json.Marshal(yamlCases)
 	prog := `
 import json, sys
 from ansible.plugins.callback import CallbackBase
-cb = CallbackBase()
-cb.set_option('result_format', 'yaml')
-cb.set_option('pretty_results', ` + pretty + `)
 out = []
-for c in json.loads(sys.argv[1]):
-    v = json.loads(c)
-    out.append(cb._dump_results(v))
-    out.append(cb._dump_results(json.loads(c), indent=1))
+for pretty in (None, True, False):
+    cb = CallbackBase()
+    cb.set_option('result_format', 'yaml')
+    cb.set_option('pretty_results', pretty)
+    dumps = []
+    for c in json.loads(sys.argv[1]):
+        dumps.append(cb._dump_results(json.loads(c)))
+        dumps.append(cb._dump_results(json.loads(c), indent=1))
+    out.append(dumps)
 sys.stdout.write(json.dumps(out))
 `
 	raw, err := exec.Command("/usr/bin/python3", "-c", prog, string(cases)).Output()
@@ -51,7 +58,7 @@ sys.stdout.write(json.dumps(out))
 		}
 		t.Fatal(err)
 	}
-	var want []string
+	var want [][]string
 	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
 	}
@@ -60,12 +67,9 @@ sys.stdout.write(json.dumps(out))
 
 func TestYAMLResultsMatchPython(t *testing.T) {
 	yes, no := true, false
-	for _, p := range []struct {
-		py     string
-		pretty *bool
-	}{{"None", nil}, {"True", &yes}, {"False", &no}} {
-		want := pythonYAMLDumps(t, p.py)
-		d := dumper{pretty: p.pretty, yaml: true}
+	want := pythonYAMLDumps(t)
+	for p, pretty := range []*bool{nil, &yes, &no} {
+		d := dumper{pretty: pretty, yaml: true}
 		for i, c := range yamlCases {
 			for j, indent := range []int{NoIndent, 1} {
 				v, err := value.FromJSON([]byte(c))
@@ -73,8 +77,8 @@ func TestYAMLResultsMatchPython(t *testing.T) {
 					t.Fatal(err)
 				}
 				got := d.dump(v, indent, true)
-				if w := want[2*i+j]; got != w {
-					t.Errorf("case %d (pretty_results=%s, indent=%d):\n got %q\nwant %q", i, p.py, indent, got, w)
+				if w := want[p][2*i+j]; got != w {
+					t.Errorf("case %d (pretty_results=%s, indent=%d):\n got %q\nwant %q", i, yamlPretty[p], indent, got, w)
 				}
 			}
 		}

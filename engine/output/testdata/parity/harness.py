@@ -1,7 +1,8 @@
 """Replays event scripts through ansible-core's own default callback.
 
 Usage: python3 harness.py SCRIPTS.json
-SCRIPTS.json is a list of {"verbosity": N, "options": {...}, "events": [...]};
+SCRIPTS.json is a list of {"callback": NAME, "verbosity": N, "options": {...},
+"events": [...]} (NAME default, minimal or oneline);
 see parity_test.go for the event names. The output is a JSON list of
 {"stdout": ..., "stderr": ...}, what the callback wrote for each script.
 """
@@ -34,7 +35,7 @@ def replay(script):
     display.verbosity = script.get('verbosity', 0)
     display._warns = {}
     display._deprecations = {}
-    cb = callback_loader.get('default')
+    cb = callback_loader.get(script.get('callback') or 'default')
     cb.set_options(direct=script.get('options') or {})
     cb._play = FakePlay()
     tasks = {}
@@ -55,6 +56,9 @@ def replay(script):
             cb.v2_playbook_on_task_start(task, False)
             continue
         task = tasks[ev['task']]
+        if kind == 'start':
+            cb.v2_runner_on_start(Host(ev.get('host', 'web1')), task)
+            continue
         tr = TaskResult(Host(ev.get('host', 'web1')), task, ev['result']).clean_copy()
         if kind == 'ok':
             cb.v2_runner_on_ok(tr)
@@ -72,6 +76,8 @@ def replay(script):
             cb.v2_runner_item_on_skipped(tr)
         elif kind == 'retry':
             cb.v2_runner_retry(tr)
+        elif kind == 'diff':
+            cb.v2_on_file_diff(tr)
         else:
             raise ValueError(kind)
 
