@@ -17,6 +17,8 @@ func testApt(t *testing.T, l *lab) {
 		installed,
 		{module: "apt", args: "{name: hello, state: present}"},
 		{module: "apt", args: "{name: hello, state: latest}"},
+		{module: "package", args: "{name: hello, state: present}"},
+		{module: "ansible.builtin.package", args: "{name: [hello, sl], state: absent}", check: true},
 		{module: "apt", args: "{name: 'hello=2.10*'}"},
 		{module: "apt", args: "{name: no-such-package-gorun}", keys: []string{"msg"}},
 		{module: "apt", args: "{name: sl, state: absent, purge: true}"},
