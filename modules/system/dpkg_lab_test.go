@@ -28,6 +28,12 @@ func testDebianConfig(t *testing.T, l *lab) {
 		{module: "pam_limits", args: "{domain: bob, limit_type: hard, limit_item: nice, value: '-25', dest: /etc/security/limits.d/gorun.conf}", keys: keys},
 		{module: "pam_limits", args: "{domain: bob, limit_type: hard, limit_item: core, value: unlimited, dest: /etc/security/limits.d/gorun.conf}", keys: keys},
 		shell("tail -n 5 /etc/security/limits.conf; cat /etc/security/limits.d/gorun.conf"),
+		shell("cd /tmp && apt-get download hello >/dev/null 2>&1 && mv hello_*.deb hello.deb && echo downloaded"),
+		{module: "apt", args: "{deb: /tmp/hello.deb}", check: true},
+		{module: "apt", args: "{deb: /tmp/hello.deb}"},
+		{module: "apt", args: "{deb: /tmp/hello.deb}"},
+		{module: "apt", args: "{deb: /tmp/hello.deb, state: absent}", keys: []string{"msg"}},
+		shell("dpkg-query -W -f='${db:Status-Abbrev} ${Version}' hello"),
 		// This machine has no modprobe (nor loadable modules): both must fail alike.
 		{module: "community.general.modprobe", args: "{name: dummy, state: present}", check: true, keys: []string{"msg", "name", "params", "state"}},
 	}
