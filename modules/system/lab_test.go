@@ -15,25 +15,32 @@ import (
 )
 
 // The lab tests run the same steps twice, as one playbook: with the real
-// ansible-playbook on h1 and with gorun on h2, two fresh lab hosts that start
+// ansible-playbook on one lab host and with gorun on another, two fresh hosts that start
 // out identical. Each step's registered result is printed with debug, and the
 // tests compare the results step by step, and the hosts' state.
 
-// lab is the shared lab: h1 is Ansible's host, h2 gorun's.
+// lab is a pair of lab hosts: ansible is Ansible's host, mine gorun's; gorun is
+// the gorun binary.
 type lab struct {
 	*labenv.Lab
-	inv, gorun string
+	inv, gorun    string
+	ansible, mine string
 }
 
-// setup brings up the lab of two hosts for TestLab.
-func setup(t *testing.T) *lab {
+// setup brings up a lab of two hosts for each of n tests and returns the pairs.
+func setup(t *testing.T, n int) []*lab {
 	t.Helper()
-	l := labenv.ForTest(t, 2)
+	l := labenv.ForTest(t, 2*n)
 	inv := filepath.Join(t.TempDir(), "hosts")
 	if err := l.WriteInventory(inv, "ini"); err != nil {
 		t.Fatal(err)
 	}
-	return &lab{Lab: l, inv: inv, gorun: e2e.Gorun(t)}
+	bin := e2e.Gorun(t)
+	pairs := make([]*lab, n)
+	for i := range pairs {
+		pairs[i] = &lab{Lab: l, inv: inv, gorun: bin, ansible: l.Hosts[2*i].Name, mine: l.Hosts[2*i+1].Name}
+	}
+	return pairs
 }
 
 // step is one task of a differential play.
@@ -113,7 +120,7 @@ func (l *lab) runPlay(t *testing.T, tool, host string, steps []step) []result {
 	return out
 }
 
-// diffPlay runs steps with ansible-playbook on h1 and gorun on h2 (at the same
+// diffPlay runs steps with ansible-playbook on l.ansible and gorun on l.mine (at the same
 // time) and fails for every step whose results disagree. It returns gorun's results.
 func (l *lab) diffPlay(t *testing.T, steps []step) []result {
 	t.Helper()
@@ -122,9 +129,9 @@ func (l *lab) diffPlay(t *testing.T, steps []step) []result {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		want = l.runPlay(t, "ansible-playbook", "h1", steps)
+		want = l.runPlay(t, "ansible-playbook", l.ansible, steps)
 	}()
-	got := l.runPlay(t, l.gorun, "h2", steps)
+	got := l.runPlay(t, l.gorun, l.mine, steps)
 	wg.Wait()
 	if want == nil || got == nil {
 		t.FailNow()
@@ -146,7 +153,7 @@ func (l *lab) diffPlay(t *testing.T, steps []step) []result {
 func (l *lab) same(t *testing.T, script string) string {
 	t.Helper()
 	var out [2]string
-	for i, h := range []string{"h1", "h2"} {
+	for i, h := range []string{l.ansible, l.mine} {
 		b, err := l.Exec(h, "sh", "-c", script)
 		if err != nil {
 			t.Fatalf("%s: %s: %v\n%s", h, script, err, b)
@@ -154,7 +161,7 @@ func (l *lab) same(t *testing.T, script string) string {
 		out[i] = string(b)
 	}
 	if out[0] != out[1] {
-		t.Errorf("host state differs for %q:\nansible (h1): %q\ngorun   (h2): %q", script, out[0], out[1])
+		t.Errorf("host state differs for %q:\nansible (%s): %q\ngorun   (%s): %q", script, l.ansible, out[0], l.mine, out[1])
 	}
 	return out[1]
 }

@@ -37,7 +37,7 @@ func testService(t *testing.T, l *lab) {
 
 	// With use: auto, gorun drives the init script where Ansible would pick
 	// the systemd module (installed, not running) and fail.
-	auto := l.runPlay(t, l.gorun, "h2", []step{
+	auto := l.runPlay(t, l.gorun, l.mine, []step{
 		{module: "service", args: "{name: dbus, state: started}"},
 		status,
 		{module: "service", args: "{name: dbus, state: stopped}"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gorun/engine/connection"
@@ -154,4 +155,46 @@ func unsupported(call *module.Call, names ...string) module.Result {
 		return nil
 	}
 	return module.Failed(fmt.Sprintf("gorun's %s module does not support the option(s) %s yet", call.Module, strings.Join(set, ", ")))
+}
+
+// addPathInfo is AnsibleModule.add_path_info, which exit_json applies to every
+// result: when the result has a path (or dest) that exists, it gains the
+// file's uid, gid, owner, group, mode, state and size.
+func addPathInfo(t *target, r module.Result) error {
+	p, ok := r["path"].(string)
+	if _, has := r["path"]; !has {
+		p, ok = r["dest"].(string)
+	}
+	if !ok || p == "" {
+		return nil
+	}
+	q := shell.Quote(p)
+	o, err := t.sh(nil, "test -e "+q+" || exit 3; stat -c '%u %g %U %G %a %h %s' "+q+"; if test -L "+q+"; then echo link; elif test -d "+q+"; then echo directory; else echo file; fi")
+	if err != nil || o.rc != 0 {
+		return err
+	}
+	lines := strings.Split(strings.TrimSpace(o.stdout), "\n")
+	f := strings.Fields(lines[0])
+	if len(f) != 7 || len(lines) != 2 {
+		return fmt.Errorf("stat %s: unexpected output %q", p, o.stdout)
+	}
+	uid, _ := strconv.Atoi(f[0])
+	gid, _ := strconv.Atoi(f[1])
+	owner, group := f[2], f[3]
+	if owner == "UNKNOWN" {
+		owner = f[0]
+	}
+	if group == "UNKNOWN" {
+		group = f[1]
+	}
+	mode, _ := strconv.ParseInt(f[4], 8, 32)
+	size, _ := strconv.ParseInt(f[6], 10, 64)
+	state := lines[1]
+	if state == "file" && f[5] != "1" {
+		state = "hard"
+	}
+	r["uid"], r["gid"], r["owner"], r["group"] = uid, gid, owner, group
+	r["mode"] = fmt.Sprintf("0%03o", mode)
+	r["state"], r["size"] = state, size
+	return nil
 }
