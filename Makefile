@@ -7,7 +7,7 @@ LAB := go run ./cmd/gorun-lab
 DEPS := openssh-server openssh-client sudo iproute2 iptables ansible-core ansible \
         python3-jmespath python3-netaddr python3-passlib rsync git make gcc
 
-.PHONY: demo test deps build lab-up lab-down vet
+.PHONY: demo test deps build vet bench
 
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -32,3 +32,7 @@ vet:
 
 test: deps vet
 	$(GO) test -count=1 -timeout 40m ./...
+
+# Benchmarks against ansible-playbook on the same lab hosts (see test/bench).
+bench: deps
+	$(GO) test -count=1 -run X -bench . -benchtime 3x -timeout 60m ./test/bench
