@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,9 @@ import (
 	"gorun/test/labenv"
 )
 
+// labDomain is fleet_domain in inventories/lab/group_vars/all.yml.
+const labDomain = "lab.example.org"
+
 // repoRoot is the repository's root, where roles/, playbooks/ and
 // inventories/ live, seen from this package's directory.
 var repoRoot = filepath.Join("..", "..")
@@ -24,13 +28,16 @@ var repoRoot = filepath.Join("..", "..")
 func labInventory(t *testing.T, lab *labenv.Lab) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "inventory")
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(repoRoot, "inventories", "lab"))); err != nil {
+	src := filepath.Join(repoRoot, "inventories", "lab")
+	if err := os.CopyFS(filepath.Join(dir, "group_vars"), os.DirFS(filepath.Join(src, "group_vars"))); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"hosts", "hosts.ini"} {
-		if err := os.Remove(filepath.Join(dir, f)); err != nil {
-			t.Fatal(err)
-		}
+	groups, err := os.ReadFile(filepath.Join(src, "fleet.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "fleet.yml"), groups, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	if err := lab.WriteInventory(filepath.Join(dir, "hosts"), "ini"); err != nil {
 		t.Fatal(err)
@@ -109,6 +116,8 @@ func TestSite(t *testing.T) {
 		}
 	}
 
+	checkCoreServices(t, lab)
+
 	h1 := lab.Hosts[0].Name
 	check := playbook(t, "", inv, "--check", "--diff", "--limit", h1, "-e", "zabbix_agent_timeout=7")
 	checkRecap(t, "check run", lab, check, true)
@@ -128,4 +137,32 @@ func TestSite(t *testing.T) {
 		}
 		checkRecap(t, "gorun on converged hosts", lab, res, false)
 	})
+}
+
+// checkCoreServices checks what dns-dhcp-ldap-ntp set up on the lab's
+// core_services host, h1 (inventories/lab/fleet.yml): named answers the
+// fleet's names and reverse lookups, dhcpd's configuration passes
+// `dhcpd -t` and dhcpd and chronyd run.
+func checkCoreServices(t *testing.T, lab *labenv.Lab) {
+	t.Helper()
+	core := lab.Hosts[0]
+	r := Resolver(core.Addr + ":53")
+	ctx, cancel := context.WithTimeout(context.Background(), LookupTimeout)
+	defer cancel()
+	for _, h := range lab.Hosts {
+		name := h.Name + "." + labDomain
+		addrs, err := r.LookupHost(ctx, name)
+		if err != nil || !slices.Equal(addrs, []string{h.Addr}) {
+			t.Errorf("named on %s: %s -> %q, %v; want [%s]", core.Name, name, addrs, err, h.Addr)
+		}
+		names, err := r.LookupAddr(ctx, h.Addr)
+		if err != nil || !slices.Equal(names, []string{name + "."}) {
+			t.Errorf("named on %s: %s -> %q, %v; want [%s.]", core.Name, h.Addr, names, err, name)
+		}
+	}
+	for _, cmd := range []string{"dhcpd -t -4 -cf /etc/dhcp/dhcpd.conf", "pgrep -x dhcpd", "pgrep -x chronyd", "pgrep -x named"} {
+		if _, err := LabRun(lab, core.Name, cmd); err != nil {
+			t.Error(err)
+		}
+	}
 }
