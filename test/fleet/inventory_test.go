@@ -25,7 +25,7 @@ func TestProductionInventory(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := []string{"-i", "inventories/production",
-		"--vault-password-file", "inventories/production/vault-password.example", "--list"}
+		"--vault-password-file", "inventories/production/vault-password.example.txt", "--list"}
 	opts := e2e.Options{Dir: abs}
 	want := e2e.AnsibleWith(t, opts, "ansible-inventory", args...)
 	if want.ExitCode != 0 {
@@ -42,6 +42,9 @@ func TestProductionInventory(t *testing.T) {
 	}
 	hosts := func(group string) []string {
 		var g struct{ Hosts []string }
+		if inv[group] == nil {
+			return nil
+		}
 		if err := json.Unmarshal(inv[group], &g); err != nil {
 			t.Fatalf("group %s: %v", group, err)
 		}
@@ -52,9 +55,18 @@ func TestProductionInventory(t *testing.T) {
 			t.Errorf("group %s has %d hosts, want %d", group, got, n)
 		}
 	}
+	if u := hosts("ungrouped"); len(u) > 0 {
+		t.Errorf("hosts outside the fleet's groups: %q", u)
+	}
+	if n := len(hosts("core_services")) + len(hosts("management")) + len(hosts("kvm_hosts")) + len(hosts("office_servers")) + len(hosts("vms")); n != 29 {
+		t.Errorf("%d hosts in the fleet's groups, want 29", n)
+	}
 	var l listing
 	if err := json.Unmarshal([]byte(want.Stdout), &l); err != nil {
 		t.Fatal(err)
+	}
+	if len(l.Meta.Hostvars) != 29 {
+		t.Errorf("the inventory has %d hosts, want the fleet's 29", len(l.Meta.Hostvars))
 	}
 	kvm := hosts("kvm_hosts")
 	for _, vm := range hosts("vms") {
