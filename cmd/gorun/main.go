@@ -6,9 +6,11 @@
 //	gorun inventory --list|--graph|--host like ansible-inventory
 //	gorun vault create|encrypt|decrypt... like ansible-vault
 //	gorun doc MODULE                      like ansible-doc
+//	gorun lint PLAYBOOK.yml...            check playbooks before connecting
+//	gorun galaxy install -r FILE          like ansible-galaxy (roles from git, archives)
 //
 // Linked or copied under the name ansible-playbook, ansible, ansible-inventory,
-// ansible-vault or ansible-doc, it behaves as that tool.
+// ansible-vault, ansible-doc or ansible-galaxy, it behaves as that tool.
 package main
 
 import (
@@ -46,8 +48,7 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "ansible-doc":
 		return docMain(prog, args, stdout, stderr)
 	case "ansible-galaxy":
-		fmt.Fprintln(stderr, "ERROR! ansible-galaxy is not supported by gorun yet")
-		return 5
+		return galaxyMain(prog, args, stdout, stderr)
 	}
 	if len(args) > 0 {
 		switch args[0] {
@@ -61,9 +62,10 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return vaultMain(args[1:], stdin, stdout, stderr)
 		case "doc":
 			return docMain(prog+" doc", args[1:], stdout, stderr)
+		case "lint":
+			return lintMain(prog+" lint", args[1:], stdout, stderr)
 		case "galaxy":
-			fmt.Fprintln(stderr, "ERROR! gorun galaxy is not supported yet")
-			return 5
+			return galaxyMain(prog+" galaxy", args[1:], stdout, stderr)
 		case "--version", "version":
 			fmt.Fprintf(stdout, "gorun %s (ansible-core %s compatible)\n", Version, AnsibleVersion)
 			return 0
@@ -83,6 +85,8 @@ const usage = `usage: gorun PLAYBOOK.yml [options]        run playbooks (as ansi
        gorun inventory --list|--graph|--host HOST
        gorun vault SUBCOMMAND ...
        gorun doc MODULE | -l
+       gorun lint [--codeclimate FILE] PLAYBOOK.yml...
+       gorun galaxy install -r requirements.yml [-p ROLES_PATH] [--force]
        gorun --version
 `
 
@@ -115,7 +119,7 @@ func takesValue(flag string) bool {
 		"--private-key", "--key-file", "--ssh-common-args", "--ssh-extra-args", "--scp-extra-args",
 		"--sftp-extra-args", "-t", "--tags", "--skip-tags", "--start-at-task", "-m", "--module-name",
 		"-a", "--args", "--vault-id", "--vault-password-file", "--vault-pass-file", "-M", "--module-path",
-		"-B", "--background", "-P", "--poll", "--tree", "--become-password-file", "--connection-password-file":
+		"-B", "--background", "-P", "--poll", "--tree", "--junit", "--plan", "--changed-since", "--shard", "--become-password-file", "--connection-password-file":
 		return true
 	}
 	return false

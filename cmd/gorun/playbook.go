@@ -29,12 +29,16 @@ type playbookOptions struct {
 	startAtTask string
 	step        bool
 	forceHandle bool
+	reports     reportOptions
+	ci          ciOptions
 }
 
 func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	var o playbookOptions
 	fs := pflag.NewFlagSet(prog, pflag.ContinueOnError)
 	o.register(fs)
+	o.reports.register(fs)
+	o.ci.register(fs)
 	fs.StringArrayVarP(&o.tags, "tags", "t", nil, "only run plays and tasks tagged with these values")
 	fs.StringArrayVar(&o.skipTags, "skip-tags", nil, "only run plays and tasks whose tags do not match these values")
 	fs.BoolVar(&o.listTasks, "list-tasks", false, "list all tasks that would be executed")
@@ -85,7 +89,8 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 5, err.Error())
 	}
-	for _, w := range s.warnings {
+	cb, reps, repWarnings := o.reports.wrap(cb, o.cfg, dirs[0])
+	for _, w := range append(s.warnings, repWarnings...) {
 		cb.Warning(w)
 	}
 
@@ -137,6 +142,23 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	ro.SkipTags = splitTags(o.skipTags)
 	ro.StartAtTask = o.startAtTask
 	ro.PlaybookDir = dirs[0]
+	cl, err := o.ci.apply(s.inv, s.inv.Sources(), loader, pbs, o.limit, o.cfg.File())
+	if err != nil {
+		return fail(stderr, 1, err.Error())
+	}
+	if cl.active {
+		if o.listHosts {
+			cl.printNotes(stdout)
+		}
+		if len(cl.hosts) == 0 {
+			fmt.Fprintln(stdout, "No hosts are affected (--changed-since/--shard): nothing to do.")
+			if !o.listHosts && !o.listTasks && !o.listTags {
+				reps.writeEmpty(books[0], o.check)
+			}
+			return 0
+		}
+		ro.Limit = strings.Join(cl.hosts, ",")
+	}
 	if o.listHosts || o.listTasks || o.listTags {
 		return listPlaybooks(stdout, stderr, books, pbs, &o, ro)
 	}
@@ -153,6 +175,16 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 				return runner.ExitInterrupted
 			}
 			break
+		}
+	}
+	if changed := reps.changedHosts(); len(changed) > 0 && code == runner.ExitOK {
+		fmt.Fprintf(stderr, "ERROR! %d host(s) changed or would change (--fail-on-change): %s\n", len(changed), strings.Join(changed, ", "))
+		code = 2
+	}
+	for _, err := range reps.errors() {
+		fmt.Fprintf(stderr, "ERROR! %s\n", err)
+		if code == runner.ExitOK {
+			code = 1
 		}
 	}
 	return code

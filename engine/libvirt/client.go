@@ -115,7 +115,8 @@ func open(ctx context.Context, c connection.Conn, host string, t target, readOnl
 		}
 		return &Client{Libvirt: l, URI: t.driverURI, Socket: sock, ReadOnly: strings.HasSuffix(sock, "-ro")}, nil
 	}
-	return nil, fmt.Errorf("cannot connect to libvirt (%s) on %s: is libvirtd running? tried %s", t.driverURI, host, strings.Join(tried, "; "))
+	// The socket is opened as the connection's user: become does not apply to it.
+	return nil, fmt.Errorf("cannot connect to libvirt (%s) on %s: is libvirtd running, and may the connection's user (root, or a member of the libvirt group; become does not apply) open its socket? tried %s", t.driverURI, host, strings.Join(tried, "; "))
 }
 
 // sessionRunDir is where the host user's session daemon puts its socket:

@@ -12,15 +12,18 @@
 //	file.go         File (the template module), includes and imports
 //	lexer.go        Jinja2's lexer: delimiters, whitespace control, trim/lstrip_blocks, raw
 //	parser.go, ast.go  Jinja2's grammar into a syntax tree
-//	eval.go         evaluation with Python semantics (operators, getattr/getitem, loops, macros)
-//	values.go       Python truthiness, equality, ordering, Undefined
+//	eval.go         evaluation: names, getattr/getitem, slices, calls, rendering of statements
+//	operators.go    Python semantics of operators; control.go for loops and macros
+//	values.go       Python truthiness, equality, ordering, undefined
 //	pytext.go       str()/repr() of values, Python float printing
 //	pyformat.go     `%` formatting and str.format
 //	literal.go      ast.literal_eval of rendered text, `#jinja2:` overrides
 //	methods.go      Python methods on str, list and dict
-//	filters_*.go    filters (Jinja builtins, ansible core and math, ipaddr family, collections)
+//	filters_*.go    filters: jinja (builtins), core/data/path/regex/hash/math (ansible-core),
+//	                ip (ansible.utils ipaddr family), collections (community.general)
 //	tests.go        tests; version.go for the version test
-//	lookups.go      lookup plugins and lookup()/query()
+//	lookups.go      lookup plugins and lookup()/query(); lookup_password.go the password lookup
+//	globals.go      range, dict, namespace, cycler, joiner, lookup, now, omit; lipsum.go
 //	pyjson.go, pyyaml.go, pyrandom.go, crypt.go  JSON/YAML output, Python's random, crypt hashes
 //
 // Why not github.com/nikolalohinski/gonja/v2: the project brief asked for it,

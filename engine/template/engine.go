@@ -137,7 +137,10 @@ func (e *Engine) RenderString(s string, ctx *Context) (res string, err error) {
 	return e.renderText(s, e.newSession(ctx), stringSyntax(), "")
 }
 
-// Expr evaluates a bare Jinja expression as Ansible's convert_bare does (`var:` in debug).
+// Expr evaluates a bare Jinja expression as Ansible's convert_bare does for
+// debug's `var:`: it is templated as "{{ expr }}", so a bare variable keeps its
+// type and list/dict/bool results are native, while other results are text
+// (as in ansible-playbook, `{{ 1 + 1 }}` gives "2").
 func (e *Engine) Expr(expr string, ctx *Context) (res any, err error) {
 	defer guard(&err)
 	if !strings.Contains(expr, "{{") && !strings.Contains(expr, "{%") {
@@ -437,7 +440,7 @@ func (ev *evaluator) lookupName(name string, f *frame) (any, error) {
 		if err != nil {
 			var ue *UndefinedError
 			if errors.As(err, &ue) {
-				return &Undefined{name: name, hint: ToText(raw) + ": " + ue.Msg, origin: ue.Name}, nil
+				return &undefined{name: name, hint: ToText(raw) + ": " + ue.Msg, origin: ue.Name}, nil
 			}
 			return nil, err
 		}
@@ -447,13 +450,13 @@ func (ev *evaluator) lookupName(name string, f *frame) (any, error) {
 	if g, ok := globals[name]; ok {
 		return g, nil
 	}
-	return &Undefined{name: name}, nil
+	return &undefined{name: name}, nil
 }
 
 // exportValue converts internal values (tuples) to the shared data model.
 func exportValue(v any) any {
 	switch x := v.(type) {
-	case Tuple:
+	case tuple:
 		out := make([]any, len(x))
 		for i, it := range x {
 			out[i] = exportValue(it)
@@ -463,7 +466,7 @@ func exportValue(v any) any {
 		changed := false
 		for _, it := range x {
 			switch it.(type) {
-			case Tuple, []any, *value.Dict:
+			case tuple, []any, *value.Dict:
 				changed = true
 			}
 		}
@@ -482,16 +485,16 @@ func exportValue(v any) any {
 			d.Set(k, exportValue(it))
 		}
 		return d
-	case *Undefined:
+	case *undefined:
 		return nil
 	}
 	return v
 }
 
 // findUndefined returns the first undefined value nested in v.
-func findUndefined(v any) *Undefined {
+func findUndefined(v any) *undefined {
 	switch x := v.(type) {
-	case *Undefined:
+	case *undefined:
 		return x
 	case []any:
 		for _, it := range x {
@@ -499,7 +502,7 @@ func findUndefined(v any) *Undefined {
 				return u
 			}
 		}
-	case Tuple:
+	case tuple:
 		return findUndefined([]any(x))
 	case *value.Dict:
 		for _, k := range x.Keys() {

@@ -318,3 +318,29 @@ func TestLookupResultsAreTainted(t *testing.T) {
 		t.Errorf("no lookup, no taint")
 	}
 }
+
+func TestConcurrentUse(t *testing.T) {
+	e := New(Options{})
+	ctx := newCtx(map[string]any{"l": []any{3, 1, 2}, "name": "{{ 'x' | upper }}"})
+	done := make(chan error)
+	for i := 0; i < 8; i++ {
+		go func() {
+			for j := 0; j < 50; j++ {
+				got, err := e.Template("{% for x in l | sort %}{{ x }}{% endfor %}{{ name }}", ctx)
+				if err == nil && got != "123X" {
+					err = errors.New("got " + ToText(got))
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

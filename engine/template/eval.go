@@ -3,8 +3,6 @@ package template
 import (
 	"errors"
 	"fmt"
-	"math"
-	"math/big"
 	"strings"
 
 	"gorun/engine/value"
@@ -59,7 +57,7 @@ func (ev *evaluator) renderNodes(body []node, f *frame, out *strings.Builder) er
 // outputText is how a value prints inside a template: None is empty (Ansible's finalize).
 func outputText(v any) (string, error) {
 	switch x := v.(type) {
-	case *Undefined:
+	case *undefined:
 		return "", x.err()
 	case nil:
 		return "", nil
@@ -151,7 +149,7 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		}
 		m, ok := fn.(*macro)
 		if !ok {
-			if u, isU := fn.(*Undefined); isU {
+			if u, isU := fn.(*undefined); isU {
 				return u.err()
 			}
 			return fmt.Errorf("{%% call %%} needs a macro, got %s", typeName(fn))
@@ -249,184 +247,8 @@ func (ev *evaluator) assign(target expr, v any, f *frame) error {
 	return fmt.Errorf("can't assign to %T", target)
 }
 
-func (ev *evaluator) renderFor(n *forNode, f *frame, out *strings.Builder) error {
-	iterV, err := ev.eval(n.iter, f)
-	if err != nil {
-		return err
-	}
-	return ev.loopOver(n, iterV, f, out, 0)
-}
-
-func (ev *evaluator) loopOver(n *forNode, iterV any, f *frame, out *strings.Builder, depth int) error {
-	items, err := iterate(iterV)
-	if err != nil {
-		return err
-	}
-	inner := newFrame(f)
-	if n.cond != nil {
-		var kept []any
-		for _, it := range items {
-			if err := ev.assign(n.target, it, inner); err != nil {
-				return err
-			}
-			v, err := ev.eval(n.cond, inner)
-			if err != nil {
-				return err
-			}
-			ok, err := truthy(v)
-			if err != nil {
-				return err
-			}
-			if ok {
-				kept = append(kept, it)
-			}
-		}
-		items = kept
-	}
-	if len(items) == 0 {
-		return ev.renderNodes(n.els, f, out)
-	}
-	loop := &loopInfo{items: items, depth: depth}
-	if n.recursive {
-		loop.recurse = func(v any) (string, error) {
-			var b strings.Builder
-			err := ev.loopOver(n, v, f, &b, depth+1)
-			return b.String(), err
-		}
-	}
-	for i, it := range items {
-		loop.index = i
-		inner.vars["loop"] = loop
-		if err := ev.assign(n.target, it, inner); err != nil {
-			return err
-		}
-		if err := ev.renderNodes(n.body, inner, out); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // loopInfo is the `loop` variable inside a for loop.
-type loopInfo struct {
-	items   []any
-	index   int
-	depth   int
-	recurse func(v any) (string, error)
-	last    any
-	hasLast bool
-}
-
-func (l *loopInfo) attr(name string) (any, bool) {
-	n := len(l.items)
-	switch name {
-	case "index":
-		return l.index + 1, true
-	case "index0":
-		return l.index, true
-	case "revindex":
-		return n - l.index, true
-	case "revindex0":
-		return n - l.index - 1, true
-	case "first":
-		return l.index == 0, true
-	case "last":
-		return l.index == n-1, true
-	case "length":
-		return n, true
-	case "depth":
-		return l.depth + 1, true
-	case "depth0":
-		return l.depth, true
-	case "previtem":
-		if l.index > 0 {
-			return l.items[l.index-1], true
-		}
-		return &Undefined{name: "previtem", hint: "there is no previous item"}, true
-	case "nextitem":
-		if l.index < n-1 {
-			return l.items[l.index+1], true
-		}
-		return &Undefined{name: "nextitem", hint: "there is no next item"}, true
-	case "cycle":
-		return fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) {
-			if len(a) == 0 {
-				return nil, fmt.Errorf("no items for cycling given")
-			}
-			return a[l.index%len(a)], nil
-		}), true
-	case "changed":
-		return fnValue(func(ev *evaluator, a []any, kw *value.Dict) (any, error) {
-			v := Tuple(a)
-			if l.hasLast && equal(l.last, v) {
-				return false, nil
-			}
-			l.last, l.hasLast = v, true
-			return true, nil
-		}), true
-	}
-	return nil, false
-}
-
 // macro is a {% macro %} (or the body of {% call %}) that can be called.
-type macro struct {
-	name     string
-	params   []string
-	defaults []expr
-	body     []node
-	closure  *frame
-	ev       *evaluator
-}
-
-func (m *macro) call(a []any, kw *value.Dict) (any, error) {
-	f := newFrame(m.closure)
-	nodef := len(m.params) - len(m.defaults)
-	var extra []any
-	for i, p := range m.params {
-		switch {
-		case i < len(a):
-			f.vars[p] = a[i]
-		case kw.Has(p):
-			v, _ := kw.Get(p)
-			f.vars[p] = v
-		case i >= nodef:
-			v, err := m.ev.eval(m.defaults[i-nodef], f)
-			if err != nil {
-				return nil, err
-			}
-			f.vars[p] = v
-		default:
-			f.vars[p] = &Undefined{name: p, hint: fmt.Sprintf("parameter '%s' was not provided", p)}
-		}
-	}
-	if len(a) > len(m.params) {
-		extra = a[len(m.params):]
-	}
-	f.vars["varargs"] = Tuple(extra)
-	kwargs := value.NewDict()
-	for _, k := range kw.Keys() {
-		isParam := false
-		for _, p := range m.params {
-			if p == k {
-				isParam = true
-			}
-		}
-		if !isParam && k != "caller" {
-			v, _ := kw.Get(k)
-			kwargs.Set(k, v)
-		}
-	}
-	f.vars["kwargs"] = kwargs
-	if c, ok := kw.Get("caller"); ok {
-		f.vars["caller"] = c
-	}
-	var b strings.Builder
-	if err := m.ev.renderNodes(m.body, f, &b); err != nil {
-		return nil, err
-	}
-	return b.String(), nil
-}
-
 // eval evaluates an expression. The result may be *Undefined; errors are real failures.
 func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 	switch x := x.(type) {
@@ -463,7 +285,7 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 		}
 		return out, nil
 	case *tupleExpr:
-		out := make(Tuple, 0, len(x.items))
+		out := make(tuple, 0, len(x.items))
 		for _, it := range x.items {
 			v, err := ev.eval(it, f)
 			if err != nil {
@@ -479,7 +301,7 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if u, ok := k.(*Undefined); ok {
+			if u, ok := k.(*undefined); ok {
 				return nil, u.err()
 			}
 			v, err := ev.eval(x.vals[i], f)
@@ -502,7 +324,7 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 			return ev.eval(x.then, f)
 		}
 		if x.els == nil {
-			return &Undefined{name: "", hint: "the inline if-expression on line evaluated to false and no else section was defined."}, nil
+			return &undefined{name: "", hint: "the inline if-expression on line evaluated to false and no else section was defined."}, nil
 		}
 		return ev.eval(x.els, f)
 	case *unaryExpr:
@@ -527,36 +349,6 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 		return ev.evalCall(x, f)
 	}
 	return nil, fmt.Errorf("unsupported expression %T", x)
-}
-
-func unaryOp(op string, v any) (any, error) {
-	if u, ok := v.(*Undefined); ok {
-		return nil, u.err()
-	}
-	switch op {
-	case "not":
-		t, err := truthy(v)
-		return !t, err
-	case "-":
-		switch n := v.(type) {
-		case int:
-			return -n, nil
-		case float64:
-			return -n, nil
-		case bool:
-			if n {
-				return -1, nil
-			}
-			return 0, nil
-		}
-		return nil, fmt.Errorf("bad operand type for unary -: '%s'", typeName(v))
-	case "+":
-		if isNumber(v) {
-			return v, nil
-		}
-		return nil, fmt.Errorf("bad operand type for unary +: '%s'", typeName(v))
-	}
-	return nil, fmt.Errorf("unknown operator %s", op)
 }
 
 func (ev *evaluator) evalBinary(x *binExpr, f *frame) (any, error) {
@@ -604,278 +396,15 @@ func (ev *evaluator) evalCompare(x *compareExpr, f *frame) (any, error) {
 	return true, nil
 }
 
-func compareOp2(op string, l, r any) (bool, error) {
-	switch op {
-	case "eq", "ne":
-		if u, ok := l.(*Undefined); ok {
-			return false, u.err()
-		}
-		if u, ok := r.(*Undefined); ok {
-			return false, u.err()
-		}
-		return equal(l, r) == (op == "eq"), nil
-	case "in", "notin":
-		if u, ok := l.(*Undefined); ok {
-			return false, u.err()
-		}
-		c, err := contains(r, l)
-		return c == (op == "in"), err
-	}
-	c, err := compare(l, r)
-	if err != nil {
-		sym := map[string]string{"lt": "<", "gt": ">", "lteq": "<=", "gteq": ">="}[op]
-		if _, ok := err.(*UndefinedError); !ok {
-			return false, fmt.Errorf("'%s' not supported between instances of '%s' and '%s'", sym, typeName(l), typeName(r))
-		}
-		return false, err
-	}
-	switch op {
-	case "lt":
-		return c < 0, nil
-	case "gt":
-		return c > 0, nil
-	case "lteq":
-		return c <= 0, nil
-	}
-	return c >= 0, nil
-}
-
 // binaryOp applies an arithmetic operator with Python semantics.
-func binaryOp(op string, l, r any) (any, error) {
-	if u, ok := l.(*Undefined); ok {
-		return nil, u.err()
-	}
-	if u, ok := r.(*Undefined); ok {
-		return nil, u.err()
-	}
-	l, r = plain(l), plain(r)
-	if op == "~" {
-		ls, err := outputText(l)
-		if err != nil {
-			return nil, err
-		}
-		if l == nil {
-			ls = "None"
-		}
-		rs, err := outputText(r)
-		if err != nil {
-			return nil, err
-		}
-		if r == nil {
-			rs = "None"
-		}
-		return ls + rs, nil
-	}
-	if op == "%" {
-		if s, ok := l.(string); ok {
-			return pyPercent(s, r)
-		}
-	}
-	li, lInt := l.(int)
-	ri, rInt := r.(int)
-	if lb, ok := l.(bool); ok {
-		li, lInt = b2i(lb), true
-	}
-	if rb, ok := r.(bool); ok {
-		ri, rInt = b2i(rb), true
-	}
-	if lInt && rInt {
-		if r, ok := bigIntOp(op, li, ri); ok {
-			if r == errTooBig {
-				return nil, fmt.Errorf("integer result too large")
-			}
-			return r, nil
-		}
-		switch op {
-		case "+":
-			return li + ri, nil
-		case "-":
-			return li - ri, nil
-		case "*":
-			return li * ri, nil
-		case "/":
-			if ri == 0 {
-				return nil, fmt.Errorf("division by zero")
-			}
-			return float64(li) / float64(ri), nil
-		case "//":
-			if ri == 0 {
-				return nil, fmt.Errorf("integer division or modulo by zero")
-			}
-			return floorDiv(li, ri), nil
-		case "%":
-			if ri == 0 {
-				return nil, fmt.Errorf("integer division or modulo by zero")
-			}
-			return li - floorDiv(li, ri)*ri, nil
-		case "**":
-			if ri >= 0 {
-				switch li {
-				case 0:
-					if ri == 0 {
-						return 1, nil
-					}
-					return 0, nil
-				case 1:
-					return 1, nil
-				case -1:
-					if ri%2 == 0 {
-						return 1, nil
-					}
-					return -1, nil
-				}
-				// bigIntOp took the results that overflow, so ri is small here.
-				res := 1
-				for i := 0; i < ri; i++ {
-					res *= li
-				}
-				return res, nil
-			}
-			return math.Pow(float64(li), float64(ri)), nil
-		}
-	}
-	lf, lNum := toFloat(l)
-	rf, rNum := toFloat(r)
-	if lNum && rNum {
-		switch op {
-		case "+":
-			return lf + rf, nil
-		case "-":
-			return lf - rf, nil
-		case "*":
-			return lf * rf, nil
-		case "/":
-			if rf == 0 {
-				return nil, fmt.Errorf("float division by zero")
-			}
-			return lf / rf, nil
-		case "//":
-			if rf == 0 {
-				return nil, fmt.Errorf("float floor division by zero")
-			}
-			return math.Floor(lf / rf), nil
-		case "%":
-			if rf == 0 {
-				return nil, fmt.Errorf("float modulo")
-			}
-			m := math.Mod(lf, rf)
-			if m != 0 && (m < 0) != (rf < 0) {
-				m += rf
-			}
-			return m, nil
-		case "**":
-			return math.Pow(lf, rf), nil
-		}
-	}
-	switch op {
-	case "+":
-		if ls, ok := l.(string); ok {
-			if rs, ok := r.(string); ok {
-				return ls + rs, nil
-			}
-			return nil, fmt.Errorf("can only concatenate str (not \"%s\") to str", typeName(r))
-		}
-		_, lt := l.(Tuple)
-		ll, lok := asList(l)
-		rl, rok := asList(r)
-		_, rt := r.(Tuple)
-		if lok && rok && lt == rt {
-			out := make([]any, 0, len(ll)+len(rl))
-			out = append(append(out, ll...), rl...)
-			if lt {
-				return Tuple(out), nil
-			}
-			return out, nil
-		}
-		if lok {
-			return nil, fmt.Errorf("can only concatenate %s (not \"%s\") to %s", typeName(l), typeName(r), typeName(l))
-		}
-	case "*":
-		if s, ok := l.(string); ok && rInt {
-			return repeatString(s, ri)
-		}
-		if s, ok := r.(string); ok && lInt {
-			return repeatString(s, li)
-		}
-		if ll, ok := asList(l); ok && rInt {
-			if ri > 0 && len(ll)*ri > maxResult {
-				return nil, fmt.Errorf("result too large")
-			}
-			out := []any{}
-			for i := 0; i < ri; i++ {
-				out = append(out, ll...)
-			}
-			return out, nil
-		}
-	}
-	sym := op
-	return nil, fmt.Errorf("unsupported operand type(s) for %s: '%s' and '%s'", sym, typeName(l), typeName(r))
-}
-
 // bigIntOp handles the integer results that overflow int64: Python integers
 // have no limit, so the exact value is kept as a *big.Int.
-func bigIntOp(op string, a, b int) (any, bool) {
-	x, y := big.NewInt(int64(a)), big.NewInt(int64(b))
-	var r *big.Int
-	switch op {
-	case "+":
-		r = new(big.Int).Add(x, y)
-	case "-":
-		r = new(big.Int).Sub(x, y)
-	case "*":
-		r = new(big.Int).Mul(x, y)
-	case "**":
-		if b < 0 || a == 0 || a == 1 || a == -1 {
-			return nil, false
-		}
-		if b > 100000 {
-			return errTooBig, true
-		}
-		r = new(big.Int).Exp(x, y, nil)
-	default:
-		return nil, false
-	}
-	if r.IsInt64() {
-		return nil, false
-	}
-	return r, true
-}
-
-var errTooBig = errors.New("too big")
-
 // maxResult bounds sequences built by repetition (memory safety on hostile templates).
-const maxResult = 1 << 26
-
-func repeatString(s string, n int) (any, error) {
-	if n <= 0 {
-		return "", nil
-	}
-	if len(s)*n > maxResult || len(s)*n < 0 {
-		return nil, fmt.Errorf("result too large")
-	}
-	return strings.Repeat(s, n), nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func floorDiv(a, b int) int {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
-}
-
 // getattr is Jinja's getattr: Python attribute first (methods), then item.
 func (ev *evaluator) getattr(obj any, attr string) (any, error) {
 	obj = resolveLazy(obj)
 	switch o := obj.(type) {
-	case *Undefined:
+	case *undefined:
 		return o, nil
 	case *loopInfo:
 		if v, ok := o.attr(attr); ok {
@@ -889,6 +418,14 @@ func (ev *evaluator) getattr(obj any, attr string) (any, error) {
 		if v, ok := o.d.Get(attr); ok {
 			return v, nil
 		}
+	case pyDatetime:
+		if v, ok := o.attr(attr); ok {
+			return v, nil
+		}
+	case pyTimedelta:
+		if v, ok := o.attr(attr); ok {
+			return v, nil
+		}
 	}
 	if hasMethod(obj, attr) {
 		return &boundMethod{recv: obj, name: attr}, nil
@@ -899,17 +436,17 @@ func (ev *evaluator) getattr(obj any, attr string) (any, error) {
 // getitem is Jinja's subscript: item first, then attribute.
 func (ev *evaluator) getitem(obj any, key any) (any, error) {
 	obj = resolveLazy(obj)
-	if u, ok := obj.(*Undefined); ok {
+	if u, ok := obj.(*undefined); ok {
 		return u, nil
 	}
-	if u, ok := key.(*Undefined); ok {
+	if u, ok := key.(*undefined); ok {
 		return nil, u.err()
 	}
 	v, err := ev.item(obj, key, false)
 	if err != nil {
 		return nil, err
 	}
-	if u, ok := v.(*Undefined); ok {
+	if u, ok := v.(*undefined); ok {
 		if s, isStr := key.(string); isStr && hasMethod(obj, s) {
 			return &boundMethod{recv: obj, name: s}, nil
 		}
@@ -919,14 +456,14 @@ func (ev *evaluator) getitem(obj any, key any) (any, error) {
 }
 
 func (ev *evaluator) item(obj any, key any, isAttr bool) (any, error) {
-	missing := func() *Undefined {
+	missing := func() *undefined {
 		k := ToText(key)
 		if !isAttr {
 			if _, isStr := key.(string); !isStr {
 				k = pyRepr(key)
 			}
 		}
-		return &Undefined{obj: obj, attr: k, hasO: true}
+		return &undefined{obj: obj, attr: k, hasO: true}
 	}
 	switch o := obj.(type) {
 	case *value.Dict, map[string]any, Mapping, *namespace:
@@ -943,7 +480,7 @@ func (ev *evaluator) item(obj any, key any, isAttr bool) (any, error) {
 			return missing(), nil
 		}
 		return ev.resolveValue(v)
-	case []any, Tuple, []string:
+	case []any, tuple, []string:
 		l, _ := asList(o)
 		i, ok := key.(int)
 		if b, isB := key.(bool); isB {
@@ -989,7 +526,7 @@ func resolveLazy(v any) any {
 	if l, ok := v.(Lazy); ok {
 		r, err := l.Resolve()
 		if err != nil {
-			return &Undefined{hint: err.Error()}
+			return &undefined{hint: err.Error()}
 		}
 		return r
 	}
@@ -1001,7 +538,7 @@ func (ev *evaluator) evalSlice(x *sliceExpr, f *frame) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u, ok := obj.(*Undefined); ok {
+	if u, ok := obj.(*undefined); ok {
 		return nil, u.err()
 	}
 	bound := func(e expr) (int, bool, error) {
@@ -1076,8 +613,8 @@ func (ev *evaluator) evalSlice(x *sliceExpr, f *frame) (any, error) {
 	for _, i := range picks {
 		out = append(out, idx(i))
 	}
-	if _, ok := obj.(Tuple); ok {
-		return Tuple(out), nil
+	if _, ok := obj.(tuple); ok {
+		return tuple(out), nil
 	}
 	return out, nil
 }
@@ -1183,7 +720,7 @@ func (ev *evaluator) evalCall(x *callExpr, f *frame) (any, error) {
 			return nil, fmt.Errorf("loop() takes exactly one argument")
 		}
 		return c.recurse(a[0])
-	case *Undefined:
+	case *undefined:
 		return nil, c.err()
 	}
 	return nil, fmt.Errorf("'%s' object is not callable", typeName(fn))

@@ -42,7 +42,7 @@ func toJMES(v any) any {
 		return float64(x)
 	case value.Unsafe:
 		return string(x)
-	case []any, Tuple:
+	case []any, tuple:
 		l, _ := asList(x)
 		out := make([]any, len(l))
 		for i, it := range l {

@@ -76,7 +76,7 @@ func init() {
 			return nil, err
 		}
 		if len(items) == 0 {
-			return &Undefined{hint: "No first item, sequence was empty."}, nil
+			return &undefined{hint: "No first item, sequence was empty."}, nil
 		}
 		return items[0], nil
 	})
@@ -86,7 +86,7 @@ func init() {
 			return nil, err
 		}
 		if len(items) == 0 {
-			return &Undefined{hint: "No last item, sequence was empty."}, nil
+			return &undefined{hint: "No last item, sequence was empty."}, nil
 		}
 		return items[len(items)-1], nil
 	})
@@ -99,7 +99,7 @@ func init() {
 		if kw.Len() > 0 {
 			return pyPercent(ToText(v), kw)
 		}
-		return pyPercent(ToText(v), Tuple(a))
+		return pyPercent(ToText(v), tuple(a))
 	})
 	register("groupby", filterGroupby)
 	register("indent", filterIndent)
@@ -219,7 +219,7 @@ func init() {
 			if x == nil {
 				continue
 			}
-			if _, u := x.(*Undefined); u {
+			if _, u := x.(*undefined); u {
 				continue
 			}
 			parts = append(parts, fmt.Sprintf(`%s="%s"`, k, html.EscapeString(ToText(x))))
@@ -249,7 +249,7 @@ func filterDefault(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		return nil, err
 	}
 	def := or(p[0], "")
-	if _, undef := v.(*Undefined); undef {
+	if _, undef := v.(*undefined); undef {
 		return def, nil
 	}
 	if argBool(p[1], false) {
@@ -309,7 +309,7 @@ func filterDictsort(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) 
 	var items []any
 	for _, k := range mapKeys(v) {
 		x, _ := mapGet(v, k)
-		items = append(items, Tuple{k, x})
+		items = append(items, tuple{k, x})
 	}
 	idx := 0
 	if by == "value" {
@@ -317,7 +317,7 @@ func filterDictsort(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) 
 	}
 	var serr error
 	sort.SliceStable(items, func(i, j int) bool {
-		x, y := items[i].(Tuple)[idx], items[j].(Tuple)[idx]
+		x, y := items[i].(tuple)[idx], items[j].(tuple)[idx]
 		if !cs {
 			x, y = lowerIfStr(x), lowerIfStr(y)
 		}
@@ -460,7 +460,7 @@ func (ev *evaluator) attrGetter(attr string, def any) func(v any) (any, error) {
 			if cur, err = ev.getitem(cur, key); err != nil {
 				return nil, err
 			}
-			if _, ok := cur.(*Undefined); ok && def != missing {
+			if _, ok := cur.(*undefined); ok && def != missing {
 				return def, nil
 			}
 		}
@@ -485,7 +485,7 @@ func filterGroupby(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if u, ok := k.(*Undefined); ok {
+		if u, ok := k.(*undefined); ok {
 			return nil, u.err()
 		}
 		keyed = append(keyed, kv{k, it})
@@ -516,7 +516,7 @@ func filterGroupby(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 			group = append(group, keyed[j].v)
 			j++
 		}
-		out = append(out, Tuple{keyed[i].k, group})
+		out = append(out, tuple{keyed[i].k, group})
 		i = j
 	}
 	return out, nil
@@ -614,7 +614,7 @@ func filterMap(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		return nil, fmt.Errorf("No filter named '%s'.", name)
 	}
 	for _, it := range items {
-		if u, ok := it.(*Undefined); ok && !undefinedOK[filterName(name)] {
+		if u, ok := it.(*undefined); ok && !undefinedOK[filterName(name)] {
 			return nil, u.err()
 		}
 		x, err := fn(ev, it, a[1:], kw)
@@ -636,7 +636,7 @@ func minMax(ev *evaluator, v any, a []any, kw *value.Dict, sign int) (any, error
 		return nil, err
 	}
 	if len(items) == 0 {
-		return &Undefined{hint: "No aggregated item, sequence was empty."}, nil
+		return &undefined{hint: "No aggregated item, sequence was empty."}, nil
 	}
 	key := func(x any) (any, error) { return x, nil }
 	if given(p[1]) && p[1] != nil {

@@ -107,12 +107,12 @@ func init() {
 				lists = append(lists, base...)
 			}
 		}
-		out := []any{Tuple{}}
+		out := []any{tuple{}}
 		for _, l := range lists {
 			var next []any
 			for _, prefix := range out {
 				for _, x := range l {
-					next = append(next, append(append(Tuple{}, prefix.(Tuple)...), x))
+					next = append(next, append(append(tuple{}, prefix.(tuple)...), x))
 				}
 			}
 			out = next
@@ -132,10 +132,10 @@ func init() {
 			r, _ = toInt(a[0])
 		}
 		out := []any{}
-		var rec func(prefix Tuple, used []bool)
-		rec = func(prefix Tuple, used []bool) {
+		var rec func(prefix tuple, used []bool)
+		rec = func(prefix tuple, used []bool) {
 			if len(prefix) == r {
-				out = append(out, append(Tuple{}, prefix...))
+				out = append(out, append(tuple{}, prefix...))
 				return
 			}
 			for i, x := range items {
@@ -147,7 +147,7 @@ func init() {
 			}
 		}
 		if r <= len(items) {
-			rec(Tuple{}, make([]bool, len(items)))
+			rec(tuple{}, make([]bool, len(items)))
 		}
 		return out, nil
 	})
@@ -161,17 +161,17 @@ func init() {
 			return nil, err
 		}
 		out := []any{}
-		var rec func(start int, prefix Tuple)
-		rec = func(start int, prefix Tuple) {
+		var rec func(start int, prefix tuple)
+		rec = func(start int, prefix tuple) {
 			if len(prefix) == r {
-				out = append(out, append(Tuple{}, prefix...))
+				out = append(out, append(tuple{}, prefix...))
 				return
 			}
 			for i := start; i < len(items); i++ {
 				rec(i+1, append(prefix, items[i]))
 			}
 		}
-		rec(0, Tuple{})
+		rec(0, tuple{})
 		return out, nil
 	})
 	register("zip", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) { return zipLists(v, a, false, nil) })
@@ -261,7 +261,7 @@ func zipLists(v any, a []any, longest bool, fill any) (any, error) {
 	}
 	out := []any{}
 	for i := 0; i < n; i++ {
-		t := Tuple{}
+		t := tuple{}
 		for _, l := range lists {
 			if i < len(l) {
 				t = append(t, l[i])

@@ -28,7 +28,7 @@ func init() {
 			if len(a) > 0 {
 				hint = ToText(a[0])
 			}
-			return &Undefined{hint: hint}, nil
+			return &undefined{hint: hint}, nil
 		}),
 	}
 }
@@ -151,8 +151,8 @@ func globalNow(_ *evaluator, a []any, kw *value.Dict) (any, error) {
 	if argBool(p[0], false) {
 		t = t.UTC()
 	}
-	if given(p[1]) {
+	if given(p[1]) && p[1] != nil {
 		return strftime(argStr(p[1], ""), t), nil
 	}
-	return t.Format("2006-01-02 15:04:05.000000"), nil
+	return pyDatetime{t}, nil
 }

@@ -29,6 +29,12 @@ type golden struct {
 		Golden   string `json:"golden"`
 		Error    string `json:"error"`
 	} `json:"templates"`
+	FileOptions []struct {
+		Template string         `json:"template"`
+		Options  map[string]any `json:"options"`
+		Golden   string         `json:"golden"`
+		Error    string         `json:"error"`
+	} `json:"file_options"`
 }
 
 func loadGolden(t testing.TB) (*golden, *Context) {
@@ -78,7 +84,6 @@ var knownGaps = map[string]string{
 	"{{ 27 | root(3) }}":              "Go's math.Pow is not correctly rounded (2.9999999999999996 vs 3.0)",
 	"{{ num | string | type_debug }}": "NativeJinjaText (Ansible's marker type for string filters) is not modelled",
 	"{{ range(3) | string }}":         "Python's range object (prints as range(0, 3)) is modelled as a list",
-	"{{ now() is string }}":           "now() returns a string, not a Python datetime object",
 	`{{ {"items": 1}.items }}`:        "Python prints the method's memory address",
 }
 
@@ -169,6 +174,71 @@ func TestGoldenTemplates(t *testing.T) {
 		}
 		if got != string(want) {
 			t.Errorf("%s:\n--- want\n%s\n--- got\n%s", x.Template, want, got)
+		}
+	}
+}
+
+// fileOptions maps the template module's options onto FileOptions.
+func fileOptions(t *testing.T, path string, o map[string]any) FileOptions {
+	opts := DefaultFileOptions()
+	opts.Path = path
+	for k, v := range o {
+		b, _ := v.(bool)
+		s, _ := v.(string)
+		switch k {
+		case "trim_blocks":
+			opts.TrimBlocks = b
+		case "lstrip_blocks":
+			opts.LstripBlocks = b
+		case "keep_trailing_newline":
+			opts.KeepTrailingNewline = b
+		case "newline_sequence":
+			opts.NewlineSequence = s
+		case "variable_start_string":
+			opts.VariableStart = s
+		case "variable_end_string":
+			opts.VariableEnd = s
+		case "block_start_string":
+			opts.BlockStart = s
+		case "block_end_string":
+			opts.BlockEnd = s
+		case "comment_start_string":
+			opts.CommentStart = s
+		case "comment_end_string":
+			opts.CommentEnd = s
+		default:
+			t.Fatalf("unknown template option %s", k)
+		}
+	}
+	return opts
+}
+
+func TestGoldenTemplateOptions(t *testing.T) {
+	g, ctx := loadGolden(t)
+	e := New(Options{})
+	for _, x := range g.FileOptions {
+		path := filepath.Join("testdata", "templates", x.Template)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.File(string(src), ctx, fileOptions(t, path, x.Options))
+		if x.Error != "" {
+			if err == nil {
+				t.Errorf("%s %v: want error", x.Template, x.Options)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s %v: %v", x.Template, x.Options, err)
+			continue
+		}
+		want, err := os.ReadFile(filepath.Join("testdata", x.Golden))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s %v:\n--- want\n%q\n--- got\n%q", x.Template, x.Options, want, got)
 		}
 	}
 }

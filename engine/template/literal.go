@@ -58,7 +58,7 @@ func literalValue(x expr) (any, bool) {
 		}
 		return out, true
 	case *tupleExpr:
-		out := make(Tuple, 0, len(x.items))
+		out := make(tuple, 0, len(x.items))
 		for _, it := range x.items {
 			v, ok := literalValue(it)
 			if !ok {

@@ -168,7 +168,7 @@ func lookupVars(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := v.(*Undefined); ok {
+		if _, ok := v.(*undefined); ok {
 			if hasDef {
 				out = append(out, def)
 				continue
@@ -411,7 +411,7 @@ func lookupSubelements(ev *evaluator, terms []any, kw *value.Dict) ([]any, error
 	}
 	out := []any{}
 	for _, x := range r.([]any) {
-		out = append(out, []any(x.(Tuple)))
+		out = append(out, []any(x.(tuple)))
 	}
 	return out, nil
 }

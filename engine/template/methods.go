@@ -39,7 +39,7 @@ func hasMethod(obj any, name string) bool {
 		return strMethods[name]
 	case []any:
 		return listMethods[name]
-	case Tuple:
+	case tuple:
 		return name == "index" || name == "count"
 	case *value.Dict, map[string]any, Mapping:
 		return dictMethods[name]
@@ -55,7 +55,7 @@ type mutated struct {
 
 func callMethod(recv any, name string, a []any, kw *value.Dict) (any, error) {
 	for _, x := range a {
-		if u, ok := x.(*Undefined); ok {
+		if u, ok := x.(*undefined); ok {
 			return nil, u.err()
 		}
 	}
@@ -66,7 +66,7 @@ func callMethod(recv any, name string, a []any, kw *value.Dict) (any, error) {
 		return strMethod(string(r), name, a, kw)
 	case []any:
 		return listMethod(r, name, a)
-	case Tuple:
+	case tuple:
 		return listMethod([]any(r), name, a)
 	}
 	if isMapping(recv) {
@@ -167,7 +167,7 @@ func strMethod(s, name string, a []any, kw *value.Dict) (any, error) {
 			return nil, fmt.Errorf("%s() takes at least 1 argument (0 given)", name)
 		}
 		cands := []any{a[0]}
-		if l, ok := a[0].(Tuple); ok {
+		if l, ok := a[0].(tuple); ok {
 			cands = l
 		}
 		for _, c := range cands {
@@ -319,11 +319,11 @@ func strMethod(s, name string, a []any, kw *value.Dict) (any, error) {
 		}
 		if i < 0 {
 			if name == "partition" {
-				return Tuple{s, "", ""}, nil
+				return tuple{s, "", ""}, nil
 			}
-			return Tuple{"", "", s}, nil
+			return tuple{"", "", s}, nil
 		}
-		return Tuple{s[:i], sep, s[i+len(sep):]}, nil
+		return tuple{s[:i], sep, s[i+len(sep):]}, nil
 	case "removeprefix":
 		p, err := strArg(a, 0, name)
 		if err != nil {
@@ -539,7 +539,7 @@ func dictMethod(d any, name string, a []any, kw *value.Dict) (any, error) {
 		out := []any{}
 		for _, k := range mapKeys(d) {
 			v, _ := mapGet(d, k)
-			out = append(out, Tuple{k, v})
+			out = append(out, tuple{k, v})
 		}
 		return out, nil
 	case "keys":

@@ -14,7 +14,7 @@ func pyPercent(format string, arg any) (any, error) {
 	var args []any
 	var named any
 	switch a := arg.(type) {
-	case Tuple:
+	case tuple:
 		args = a
 	case *value.Dict, map[string]any, Mapping:
 		named = a
@@ -108,7 +108,7 @@ func pyPercent(format string, arg any) (any, error) {
 			}
 			v = x
 		}
-		if u, ok := v.(*Undefined); ok {
+		if u, ok := v.(*undefined); ok {
 			return nil, u.err()
 		}
 		s, err := formatPercentVerb(verb, v, spec)
@@ -324,7 +324,7 @@ func pyFormat(format string, a []any, kw *value.Dict) (any, error) {
 				v = x
 			}
 		}
-		if u, ok := v.(*Undefined); ok {
+		if u, ok := v.(*undefined); ok {
 			return nil, u.err()
 		}
 		switch conv {

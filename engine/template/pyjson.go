@@ -62,7 +62,7 @@ func writeJSON(b *strings.Builder, v any, indent, level int, sortKeys, ascii boo
 		writeJSONString(b, string(x), ascii)
 	case value.Vaulted:
 		writeJSONString(b, x.Ciphertext, ascii)
-	case []any, Tuple:
+	case []any, tuple:
 		l, _ := asList(x)
 		if len(l) == 0 {
 			b.WriteString("[]")
@@ -105,8 +105,10 @@ func writeJSON(b *strings.Builder, v any, indent, level int, sortKeys, ascii boo
 		}
 		nl(level)
 		b.WriteByte('}')
-	case *Undefined:
+	case *undefined:
 		return x.err()
+	case pyDatetime:
+		writeJSONString(b, strings.Replace(x.String(), " ", "T", 1), ascii)
 	default:
 		return fmt.Errorf("Object of type %s is not JSON serializable", typeName(v))
 	}

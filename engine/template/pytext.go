@@ -1,6 +1,7 @@
 package template
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"strconv"
@@ -20,8 +21,12 @@ func ToText(v any) string {
 		return string(x)
 	case nil:
 		return "None"
-	case *Undefined:
+	case *undefined:
 		return ""
+	case pyDatetime:
+		return x.String()
+	case pyTimedelta:
+		return x.String()
 	}
 	return pyRepr(v)
 }
@@ -55,7 +60,7 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteString(quoteStr(x))
 	case value.Unsafe:
 		b.WriteString(quoteStr(string(x)))
-	case Tuple:
+	case tuple:
 		b.WriteByte('(')
 		for i, it := range x {
 			if i > 0 {
@@ -97,7 +102,7 @@ func writeRepr(b *strings.Builder, v any) {
 			writeRepr(b, val)
 		}
 		b.WriteByte('}')
-	case *Undefined:
+	case *undefined:
 		b.WriteString("Undefined")
 	case value.Vaulted:
 		b.WriteString(quoteStr(x.Ciphertext))
@@ -107,6 +112,32 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteString("<LoopContext>")
 	case *macro:
 		b.WriteString("<Macro '" + x.name + "'>")
+	case pyDatetime:
+		t := x.t
+		fmt.Fprintf(b, "datetime.datetime(%d, %d, %d, %d, %d", t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute())
+		if t.Second() != 0 || t.Nanosecond() != 0 {
+			fmt.Fprintf(b, ", %d", t.Second())
+		}
+		if us := t.Nanosecond() / 1000; us != 0 {
+			fmt.Fprintf(b, ", %d", us)
+		}
+		b.WriteByte(')')
+	case pyTimedelta:
+		days, secs, micros := x.parts()
+		var parts []string
+		if days != 0 {
+			parts = append(parts, fmt.Sprintf("days=%d", days))
+		}
+		if secs != 0 {
+			parts = append(parts, fmt.Sprintf("seconds=%d", secs))
+		}
+		if micros != 0 {
+			parts = append(parts, fmt.Sprintf("microseconds=%d", micros))
+		}
+		if len(parts) == 0 {
+			parts = []string{"0"}
+		}
+		b.WriteString("datetime.timedelta(" + strings.Join(parts, ", ") + ")")
 	case *boundMethod:
 		b.WriteString("<built-in method " + x.name + " of " + objName(x.recv) + ">")
 	case fnValue:
@@ -201,16 +232,20 @@ func typeName(v any) string {
 		return "str"
 	case value.Unsafe:
 		return "AnsibleUnsafeText"
-	case Tuple:
+	case tuple:
 		return "tuple"
 	case []any, []string:
 		return "list"
 	case *value.Dict, map[string]any, Mapping:
 		return "dict"
-	case *Undefined:
+	case *undefined:
 		return "AnsibleUndefined"
 	case *macro:
 		return "Macro"
+	case pyDatetime:
+		return "datetime"
+	case pyTimedelta:
+		return "timedelta"
 	case value.Vaulted:
 		return "AnsibleVaultEncryptedUnicode"
 	}
@@ -226,7 +261,7 @@ func objName(v any) string {
 		return "list object"
 	case string, value.Unsafe:
 		return "str object"
-	case Tuple:
+	case tuple:
 		return "tuple object"
 	case int:
 		return "int object"

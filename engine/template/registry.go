@@ -89,11 +89,11 @@ func (ev *evaluator) applyFilter(fl *filterExpr, v any, f *frame) (any, error) {
 		return nil, err
 	}
 	if !undefinedOK[name] {
-		if u, ok := v.(*Undefined); ok {
+		if u, ok := v.(*undefined); ok {
 			return nil, u.err()
 		}
 		for _, x := range a {
-			if u, ok := x.(*Undefined); ok {
+			if u, ok := x.(*undefined); ok {
 				return nil, u.err()
 			}
 		}
@@ -117,7 +117,7 @@ func (ev *evaluator) applyTest(t *testExpr, f *frame) (any, error) {
 		return nil, err
 	}
 	if name != "defined" && name != "undefined" {
-		if u, ok := v.(*Undefined); ok {
+		if u, ok := v.(*undefined); ok {
 			return nil, u.err()
 		}
 	}

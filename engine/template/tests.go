@@ -16,11 +16,11 @@ import (
 
 func init() {
 	registerTest("defined", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		_, u := v.(*Undefined)
+		_, u := v.(*undefined)
 		return !u, nil
 	})
 	registerTest("undefined", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		_, u := v.(*Undefined)
+		_, u := v.(*undefined)
 		return u, nil
 	})
 	registerTest("none", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) { return v == nil, nil })

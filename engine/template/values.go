@@ -10,12 +10,12 @@ import (
 	"gorun/engine/value"
 )
 
-// Tuple is a Python tuple (from zip, dictsort, items(), literals): it prints with parentheses.
-type Tuple []any
+// tuple is a Python tuple (from zip, dictsort, items(), literals): it prints with parentheses.
+type tuple []any
 
-// Undefined is a name or attribute that does not exist. Using it for anything
+// undefined is a name or attribute that does not exist. Using it for anything
 // but `is defined`, `default` and friends is an UndefinedError.
-type Undefined struct {
+type undefined struct {
 	name string // variable name, for "'name' is undefined"
 	obj  any    // object an attribute was missing from
 	attr string
@@ -34,20 +34,20 @@ type UndefinedError struct {
 
 func (e *UndefinedError) Error() string { return e.Msg }
 
-func (u *Undefined) message() string {
+func (u *undefined) message() string {
 	switch {
 	case u.hint != "":
 		return u.hint
 	case u.hasO:
-		if _, ok := u.obj.(*Undefined); ok {
-			return u.obj.(*Undefined).message()
+		if _, ok := u.obj.(*undefined); ok {
+			return u.obj.(*undefined).message()
 		}
 		return fmt.Sprintf("'%s' has no attribute '%s'", objName(u.obj), u.attr)
 	}
 	return fmt.Sprintf("'%s' is undefined", u.name)
 }
 
-func (u *Undefined) err() error {
+func (u *undefined) err() error {
 	name := u.name
 	switch {
 	case u.origin != "":
@@ -127,12 +127,14 @@ func truthy(v any) (bool, error) {
 		return x != "", nil
 	case []any:
 		return len(x) > 0, nil
-	case Tuple:
+	case tuple:
 		return len(x) > 0, nil
 	case *value.Dict, map[string]any, Mapping:
 		return mapLen(x) > 0, nil
-	case *Undefined:
+	case *undefined:
 		return false, x.err()
+	case pyTimedelta:
+		return x.d != 0, nil
 	}
 	return true, nil
 }
@@ -159,7 +161,7 @@ func asList(v any) ([]any, bool) {
 	switch x := v.(type) {
 	case []any:
 		return x, true
-	case Tuple:
+	case tuple:
 		return []any(x), true
 	case []string:
 		out := make([]any, len(x))
@@ -176,7 +178,7 @@ func iterate(v any) ([]any, error) {
 	switch x := v.(type) {
 	case []any:
 		return x, nil
-	case Tuple:
+	case tuple:
 		return []any(x), nil
 	case []string:
 		l, _ := asList(x)
@@ -195,7 +197,7 @@ func iterate(v any) ([]any, error) {
 			out = append(out, string(r))
 		}
 		return out, nil
-	case *Undefined:
+	case *undefined:
 		return nil, x.err()
 	case nil:
 		return nil, fmt.Errorf("'NoneType' object is not iterable")
@@ -240,14 +242,14 @@ func equal(a, b any) bool {
 	case string:
 		y, ok := b.(string)
 		return ok && x == y
-	case []any, Tuple:
+	case []any, tuple:
 		xl, _ := asList(x)
 		yl, ok := asList(b)
 		if !ok {
 			return false
 		}
-		_, at := a.(Tuple)
-		_, bt := b.(Tuple)
+		_, at := a.(tuple)
+		_, bt := b.(tuple)
 		if at != bt || len(xl) != len(yl) {
 			return false
 		}
@@ -273,9 +275,12 @@ func equal(a, b any) bool {
 			}
 		}
 		return true
-	case *Undefined:
-		_, ok := b.(*Undefined)
+	case *undefined:
+		_, ok := b.(*undefined)
 		return ok
+	case pyDatetime:
+		y, ok := b.(pyDatetime)
+		return ok && x.t.Equal(y.t)
 	}
 	return a == b
 }
@@ -294,6 +299,16 @@ func compare(a, b any) (int, error) {
 		}
 		return 0, nil
 	}
+	if da, ok := a.(pyDatetime); ok {
+		if db, ok := b.(pyDatetime); ok {
+			return da.t.Compare(db.t), nil
+		}
+	}
+	if ta, ok := a.(pyTimedelta); ok {
+		if tb, ok := b.(pyTimedelta); ok {
+			return compareInts(int(ta.d), int(tb.d)), nil
+		}
+	}
 	if sa, ok := a.(string); ok {
 		if sb, ok := b.(string); ok {
 			return strings.Compare(pyCodepoints(sa), pyCodepoints(sb)), nil
@@ -310,10 +325,10 @@ func compare(a, b any) (int, error) {
 		}
 		return compareInts(len(la), len(lb)), nil
 	}
-	if u, ok := a.(*Undefined); ok {
+	if u, ok := a.(*undefined); ok {
 		return 0, u.err()
 	}
-	if u, ok := b.(*Undefined); ok {
+	if u, ok := b.(*undefined); ok {
 		return 0, u.err()
 	}
 	return 0, fmt.Errorf("'<' not supported between instances of '%s' and '%s'", typeName(a), typeName(b))
@@ -341,7 +356,7 @@ func contains(haystack, needle any) (bool, error) {
 			return false, fmt.Errorf("'in <string>' requires string as left operand, not %s", typeName(needle))
 		}
 		return strings.Contains(h, n), nil
-	case []any, Tuple, []string:
+	case []any, tuple, []string:
 		l, _ := asList(h)
 		for _, x := range l {
 			if equal(x, needle) {
@@ -357,7 +372,7 @@ func contains(haystack, needle any) (bool, error) {
 		}
 		_, found := mapGet(h, k)
 		return found, nil
-	case *Undefined:
+	case *undefined:
 		return false, h.err()
 	}
 	return false, fmt.Errorf("argument of type '%s' is not iterable", typeName(haystack))

@@ -3,10 +3,12 @@ package virt
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -107,6 +109,9 @@ func debugVar(t *testing.T, out string) map[string]any {
 	return v.Results
 }
 
+// scrub drops volatile keys and sorts the list_* results: libvirt lists
+// objects in its hash table's order, which changes as objects come and go,
+// for Ansible as for gorun (both make the same RPC call).
 func scrub(v any) {
 	switch x := v.(type) {
 	case map[string]any:
@@ -114,6 +119,9 @@ func scrub(v any) {
 			if volatileKeys[k] {
 				delete(x, k)
 				continue
+			}
+			if l, ok := val.([]any); ok && strings.HasPrefix(k, "list_") {
+				sort.Slice(l, func(i, j int) bool { return fmt.Sprint(l[i]) < fmt.Sprint(l[j]) })
 			}
 			scrub(val)
 		}

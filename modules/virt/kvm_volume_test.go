@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -26,7 +28,11 @@ func tempPool(t *testing.T) (name, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// qemu runs as libvirt-qemu: the pool's directory must be reachable for it.
 	name, dir = libvirttest.Name("gp"), t.TempDir()
+	for d := dir; d != "/tmp" && d != "/"; d = filepath.Dir(d) {
+		os.Chmod(d, 0o755)
+	}
 	pool, err := lv.StoragePoolDefineXML("<pool type='dir'><name>"+name+"</name><target><path>"+dir+"</path></target></pool>", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +97,10 @@ func TestKVMVolume(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(dest); !bytes.Equal(got, data) {
 		t.Fatal("the downloaded clone differs from the uploaded file")
+	}
+	want := fmt.Sprintf("%x", sha256.Sum256(data))
+	if res := vol(false, map[string]any{"name": "base.raw", "checksum": true}); res["sha256"] != want {
+		t.Errorf("checksum %v, want %s", res["sha256"], want)
 	}
 
 	if res := vol(false, map[string]any{"name": "copy.raw", "state": "absent"}); !res["changed"].(bool) {

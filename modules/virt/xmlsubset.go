@@ -64,7 +64,7 @@ func subset(w, c *node) bool {
 		return false
 	}
 	for k, v := range w.attrs {
-		if c.attrs[k] != v {
+		if c.attrs[k] != v && !(w.name == "type" && k == "machine" && machineAlias(v, c.attrs[k])) {
 			return false
 		}
 	}
@@ -79,4 +79,16 @@ func subset(w, c *node) bool {
 		i++
 	}
 	return true
+}
+
+// machineAlias reports whether QEMU's machine type alias (q35, pc) names
+// the versioned machine libvirt records (pc-q35-7.2, pc-i440fx-7.2).
+func machineAlias(alias, versioned string) bool {
+	switch alias {
+	case "q35":
+		return strings.HasPrefix(versioned, "pc-q35-")
+	case "pc":
+		return strings.HasPrefix(versioned, "pc-i440fx-")
+	}
+	return false
 }

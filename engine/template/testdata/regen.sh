@@ -27,13 +27,19 @@ for i, t in enumerate(tmpls):
     tasks.append({"name": "t%d" % i, "template": {"src": os.path.join(here, "templates", t), "dest": os.path.join(work, "out", t[:-3])},
                   "register": "t_%d" % i, "ignore_errors": True})
     names.append("t_%d" % i)
+fopts = yaml.safe_load(open(os.path.join(here, "file_options.yml")))
+for i, fo in enumerate(fopts):
+    t = dict(fo.get("options") or {})
+    t.update({"src": os.path.join(here, "templates", fo["src"]), "dest": os.path.join(work, "out", "opts%d" % i)})
+    tasks.append({"name": "o%d" % i, "template": t, "register": "o_%d" % i, "ignore_errors": True})
+    names.append("o_%d" % i)
 tasks.insert(0, {"file": {"path": os.path.join(work, "out"), "state": "directory"}})
 tasks.append({"copy": {"dest": os.path.join(work, "results.json"),
               "content": "{{ lookup('vars', %s, wantlist=True) | to_json }}" % ", ".join(repr(n) for n in names)}})
 play = [{"hosts": "localhost", "connection": "local", "gather_facts": False,
          "vars_files": [os.path.join(here, "vars.yml")], "tasks": tasks}]
 json.dump(play, open(os.path.join(work, "play.yml"), "w"))
-json.dump({"exprs": exprs, "conds": conds, "tmpls": tmpls}, open(os.path.join(work, "meta.json"), "w"))
+json.dump({"exprs": exprs, "conds": conds, "tmpls": tmpls, "fopts": fopts}, open(os.path.join(work, "meta.json"), "w"))
 PY
 ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=null ansible-playbook -i localhost, "$work/play.yml" >"$work/log" 2>&1 || true
 python3 - "$here" "$work" <<'PY'
@@ -43,7 +49,7 @@ meta = json.load(open(os.path.join(work, "meta.json")))
 res = json.load(open(os.path.join(work, "results.json")))
 def kind(msg):
     return "undefined" if ("is undefined" in msg or "has no attribute" in msg or "undefined variable" in msg) and "Mandatory" not in msg else "error"
-out = {"expressions": [], "conditions": [], "templates": []}
+out = {"expressions": [], "conditions": [], "templates": [], "file_options": []}
 i = 0
 for e in meta["exprs"]:
     r = res[i]; i += 1
@@ -68,6 +74,17 @@ for t in meta["tmpls"]:
     data = open(os.path.join(work, "out", name), "rb").read()
     open(os.path.join(gold, name), "wb").write(data)
     out["templates"].append({"template": t, "golden": "golden/" + name})
+for i, fo in enumerate(meta["fopts"]):
+    r = res[len(meta["exprs"]) + len(meta["conds"]) + len(meta["tmpls"]) + i]
+    name = "opts%d" % i
+    entry = {"template": fo["src"], "options": fo.get("options") or {}}
+    if r.get("failed"):
+        entry.update({"error": "error", "message": r.get("msg", "")})
+    else:
+        data = open(os.path.join(work, "out", name), "rb").read()
+        open(os.path.join(gold, name), "wb").write(data)
+        entry["golden"] = "golden/" + name
+    out["file_options"].append(entry)
 json.dump(out, open(os.path.join(here, "golden.json"), "w"), indent=1, ensure_ascii=False)
-print("expressions: %d, conditions: %d, templates: %d" % (len(out["expressions"]), len(out["conditions"]), len(out["templates"])))
+print("expressions: %d, conditions: %d, templates: %d, template options: %d" % (len(out["expressions"]), len(out["conditions"]), len(out["templates"]), len(out["file_options"])))
 PY
