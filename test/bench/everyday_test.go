@@ -145,4 +145,3 @@ func bareSSH(b *testing.B, lab *labenv.Lab, commands int) {
 		b.Fatal(err)
 	}
 }
-
