@@ -124,6 +124,11 @@ func (pr *playRun) taskInfo(t *playbook.Task) *output.Task {
 			name = s
 		}
 	}
+	ownName := name
+	diff := pr.r.opts.Diff
+	if v, ok := inherited(t, pr.play, "diff"); ok {
+		diff = truthy(v)
+	}
 	// include_role names itself without the role prefix (IncludeRole.get_name).
 	if t.Role != nil && playbook.ShortName(t.Action) != playbook.ActionIncludeRole {
 		name = t.Role.Name + " : " + name
@@ -140,6 +145,7 @@ func (pr *playRun) taskInfo(t *playbook.Task) *output.Task {
 	return &output.Task{
 		UUID: fmt.Sprintf("task-%d", seq), Name: name, Kind: kind, Path: fmt.Sprintf("%s:%d", t.Pos.File, t.Pos.Line),
 		Action: t.Action, Args: t.Args, NoLog: noLog, Check: pr.checkMode(t, nil), Loop: hasLoop,
+		Diff: diff, OwnName: ownName,
 	}
 }
 
