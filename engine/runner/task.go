@@ -443,7 +443,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		if !strings.Contains(name, ".") {
 			name = "ansible.legacy." + name
 		}
-		return map[string]any{"changed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", name)}
+		return map[string]any{"changed": false, "failed": false, "skipped": true, "msg": fmt.Sprintf("remote module (%s) does not support check mode", name)}
 	}
 
 	call := &module.Call{
