@@ -8,6 +8,7 @@ import (
 	"golang.org/x/term"
 
 	"gorun/engine/config"
+	"gorun/engine/output"
 	"gorun/engine/vault"
 )
 
@@ -164,7 +165,7 @@ func (c *vaultCLI) setupSecrets(set vaultSettings, vaultIDs, files []string, ask
 // warn prints an Ansible warning, wrapped at 79 columns as Display does
 // when stdout is not a terminal.
 func (c *vaultCLI) warn(msg string) {
-	fmt.Fprint(c.err, wrapText("[WARNING]: "+msg, 79)+"\n")
+	fmt.Fprint(c.err, output.WrapText("[WARNING]: "+msg, 79)+"\n")
 }
 
 // promptPassword asks for a password on stdin, without echo on a terminal.
@@ -199,7 +200,7 @@ func (c *vaultCLI) loadVaultSettings() (vaultSettings, error) {
 		c.warn(w)
 	}
 	for _, d := range cfg.Deprecations() {
-		fmt.Fprintln(c.err, wrapText("[DEPRECATION WARNING]: "+d, 79))
+		fmt.Fprintln(c.err, output.WrapText("[DEPRECATION WARNING]: "+d, 79))
 	}
 	return vaultSettings{
 		identityList:    cfg.List("DEFAULT_VAULT_IDENTITY_LIST"),

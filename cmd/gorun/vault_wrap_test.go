@@ -5,9 +5,11 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"gorun/engine/output"
 )
 
-// TestWrapTextMatchesPython compares wrapText with Python's textwrap.wrap.
+// TestWrapTextMatchesPython compares output.WrapText, which ansible-vault warnings use, with Python's textwrap.wrap.
 func TestWrapTextMatchesPython(t *testing.T) {
 	texts := []string{
 		"[WARNING]: Ansible is being run in a world writable directory (/tmp/TestEnvironmentMatchesAnsible4145065907/002), ignoring it as an ansible.cfg source. For more information see https://docs.ansible.com/ansible/devel/reference_appendices/config.html#cfg-in-world-writable-dir",
@@ -32,7 +34,7 @@ func TestWrapTextMatchesPython(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, text := range texts {
-		if got := wrapText(text, 79); got != want[i] {
+		if got := output.WrapText(text, 79); got != want[i] {
 			t.Errorf("%q:\ngot:\n%s\nwant:\n%s", text, got, want[i])
 		}
 	}

@@ -151,3 +151,9 @@ func expandTabs(s string) string {
 	}
 	return b.String()
 }
+
+// WrapText is Python's textwrap.fill(text, width): how Ansible wraps
+// warnings outside the callbacks (ansible-vault's, for one).
+func WrapText(text string, width int) string {
+	return strings.Join(pyWrap(text, width, true), "\n")
+}
