@@ -109,6 +109,8 @@ var (
 	// "FAILED - RETRYING: [h1]: ..." and the like.
 	statusLine = regexp.MustCompile(`^[a-zA-Z][a-zA-Z -]*: \[([^\]]+)\]`)
 	included   = regexp.MustCompile(`^included: .* for (.+)$`)
+	// includedHosts is the host list of an "included:" line, before any "=> (item=...)".
+	includedHosts = regexp.MustCompile(`^included: .* for ([^=]+?)(?: => .*)?$`)
 	// Values that change from run to run.
 	timeFields = regexp.MustCompile(`"(delta|start|end)": "[^"]*"`)
 	tmpDirs    = regexp.MustCompile(`ansible-tmp-[0-9.]+-[0-9]+-[0-9]+`)
@@ -125,8 +127,15 @@ func entryHost(line string) (string, bool) {
 	return "", false
 }
 
-// volatile replaces the parts of a line that differ on every run.
+// volatile replaces the parts of a line that differ on every run. The hosts
+// of an "included: FILE for h3, h1" line come in the order their results
+// arrived, so they are sorted.
 func volatile(line string) string {
+	if loc := includedHosts.FindStringSubmatchIndex(line); loc != nil {
+		hosts := strings.Split(line[loc[2]:loc[3]], ", ")
+		sort.Strings(hosts)
+		line = line[:loc[2]] + strings.Join(hosts, ", ") + line[loc[3]:]
+	}
 	line = timeFields.ReplaceAllString(line, `"$1": "<time>"`)
 	return tmpDirs.ReplaceAllString(line, "ansible-tmp-<id>")
 }
