@@ -208,7 +208,7 @@ func (l *Loader) importPlaybook(pb *Playbook, doc *yamlx.Doc, m *mapNode, target
 		imp.when = append(imp.when, asList(w)...)
 	}
 	if t, ok := m.get("tags"); ok {
-		imp.tags = append(imp.tags, stringList(t)...)
+		imp.tags = append(imp.tags, StringList(t)...)
 	}
 	if v, ok := m.get("vars"); ok {
 		d := value.ToDict(v)
@@ -452,7 +452,7 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 	t := &Task{Pos: m.pos, Attrs: Attrs{}, Parent: parent, Role: role, Handler: handler}
 	var collections []string
 	if c, ok := m.get("collections"); ok {
-		collections = stringList(c)
+		collections = StringList(c)
 	}
 	collections = append(collections, inheritedCollections(parent, role)...)
 	var actionKey string
@@ -546,7 +546,7 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 	}
 	if handler {
 		if lv, ok := t.Attrs["listen"]; ok {
-			t.Listen = stringList(lv)
+			t.Listen = StringList(lv)
 		}
 	}
 	return t, nil
@@ -565,7 +565,7 @@ func builtinAction(name string) bool {
 func inheritedCollections(b *Block, r *Role) []string {
 	for ; b != nil; b = b.Parent {
 		if c, ok := b.Attrs["collections"]; ok {
-			return stringList(c)
+			return StringList(c)
 		}
 	}
 	return nil
@@ -709,8 +709,8 @@ func asList(v any) []any {
 	return []any{v}
 }
 
-// stringList reads a tags-like value: a list, or a comma-separated string.
-func stringList(v any) []string {
+// StringList reads a tags-like value: a list, or a comma-separated string.
+func StringList(v any) []string {
 	var out []string
 	switch t := v.(type) {
 	case []any:

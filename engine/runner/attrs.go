@@ -1,9 +1,6 @@
 package runner
 
 import (
-	"fmt"
-	"strings"
-
 	"gorun/engine/playbook"
 	"gorun/engine/value"
 )
@@ -133,7 +130,7 @@ func conditions(t *playbook.Task) []any {
 func taskTags(t *playbook.Task, play *playbook.Play) map[string]bool {
 	tags := map[string]bool{}
 	addTags := func(v any) {
-		for _, s := range tagList(v) {
+		for _, s := range playbook.StringList(v) {
 			tags[s] = true
 		}
 	}
@@ -156,26 +153,6 @@ func taskTags(t *playbook.Task, play *playbook.Play) map[string]bool {
 		}
 	}
 	return tags
-}
-
-func tagList(v any) []string {
-	var out []string
-	switch t := v.(type) {
-	case []any:
-		for _, x := range t {
-			out = append(out, fmt.Sprint(x))
-		}
-	case string:
-		for _, s := range strings.Split(t, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	case nil:
-	default:
-		out = append(out, fmt.Sprint(t))
-	}
-	return out
 }
 
 // tagsSelect decides whether a task with these tags runs under --tags/--skip-tags,

@@ -25,7 +25,7 @@ func ListPlay(opts Options, play *playbook.Play, n int, hosts, tasks, tags bool)
 	} else {
 		name = pattern
 	}
-	playTags := tagList(play.Attrs["tags"])
+	playTags := playbook.StringList(play.Attrs["tags"])
 	patterns := strings.Split(pattern, ",")
 	msg := fmt.Sprintf("\n  play #%d (%s): %s\tTAGS: [%s]", n, strings.Join(patterns, ","), name, strings.Join(playTags, ","))
 	if hosts {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -294,9 +295,9 @@ func orderHosts(hosts []string, order string) ([]string, error) {
 			out[i], out[j] = out[j], out[i]
 		}
 	case "sorted":
-		sortStrings(out)
+		sort.Strings(out)
 	case "reverse_sorted":
-		sortStrings(out)
+		sort.Strings(out)
 		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 			out[i], out[j] = out[j], out[i]
 		}
@@ -491,11 +492,3 @@ func (pr *playRun) loadVarsFiles() error {
 }
 
 func isAbs(p string) bool { return strings.HasPrefix(p, "/") }
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
-}

@@ -317,7 +317,7 @@ func (pr *playRun) notifyFor(t *playbook.Task, h *hostState, vars map[string]any
 		return nil
 	}
 	var rendered []string
-	for _, name := range tagList(n) {
+	for _, name := range playbook.StringList(n) {
 		s, err := pr.r.opts.Templates.RenderString(name, ctxFor(vars, t))
 		if err != nil {
 			s = name
@@ -664,7 +664,7 @@ func inheritedAny(t *playbook.Task, p *playbook.Play, key string) any {
 	return inheritedVal(t, p, key)
 }
 
-func stringsOf(v any) []string { return tagList(v) }
+func stringsOf(v any) []string { return playbook.StringList(v) }
 
 func (pr *playRun) evalChangedFailed(t *playbook.Task, vars map[string]any, result map[string]any) {
 	r := pr.r
