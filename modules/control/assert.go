@@ -18,7 +18,7 @@ func (assertAction) Doc() *module.Doc {
 		Short:       "Asserts given expressions are true",
 		Description: []string{"This module asserts that given expressions are true with an optional custom message."},
 		Options: []module.Option{
-			{Name: "that", Type: "list", Required: true, Description: "A list of string expressions of the same form that can be passed to the 'when' statement."},
+			{Name: "that", Type: "list", Elements: "str", Required: true, Description: "A list of string expressions of the same form that can be passed to the 'when' statement."},
 			{Name: "fail_msg", Type: "raw", Aliases: []string{"msg"}, Description: "The customized message used for a failing assertion."},
 			{Name: "success_msg", Type: "raw", Description: "The customized message used for a successful assertion."},
 			{Name: "quiet", Type: "bool", Default: false, Description: "Set this to true to avoid verbose output."},

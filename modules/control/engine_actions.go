@@ -47,7 +47,7 @@ func init() {
 			Options:     roleOpts, Examples: "- name: Run tasks/other.yaml instead of 'main'\n  ansible.builtin.import_role:\n    name: myrole\n    tasks_from: other"},
 		{Name: "meta", Names: []string{"ansible.builtin.meta"}, Short: "Execute Ansible 'actions'",
 			Description: []string{"Meta tasks are a special kind of task which can influence Ansible internal execution or state."},
-			Options:     []module.Option{{Name: "free_form", Type: "str", Required: true, Choices: []any{"clear_facts", "clear_host_errors", "end_host", "end_play", "flush_handlers", "noop", "refresh_inventory", "reset_connection", "end_batch", "end_role"}, Description: "This module takes a free form command, as a string."}},
+			Options:     []module.Option{{Name: "free_form", Type: "str", Required: true, Choices: []any{"clear_facts", "clear_host_errors", "end_host", "end_play", "flush_handlers", "noop", "refresh_inventory", "reset_connection", "end_batch"}, Description: "This module takes a free form command, as a string."}},
 			FreeForm:    true, Examples: "- name: Flush handlers\n  ansible.builtin.meta: flush_handlers"},
 	} {
 		d.Check, d.Diff, d.Controller = module.Full, module.None, true
