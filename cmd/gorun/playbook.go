@@ -85,12 +85,23 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 1, err.Error())
 	}
+	o.preamble(stdout)
 	cb, err := newCallback("", o.cfg, stdout, stderr, o.verbose, o.check)
 	if err != nil {
 		return fail(stderr, 5, err.Error())
 	}
-	cb, reps, repWarnings := o.reports.wrap(cb, o.cfg, dirs[0])
-	for _, w := range append(s.warnings, repWarnings...) {
+	cb, reps, repWarnings, err := o.reports.wrap(cb, o.cfg, dirs[0], stdout, o.verbose)
+	if err != nil {
+		return fail(stderr, 5, err.Error())
+	}
+	if o.reports.profile != "" {
+		stop, err := startCPUProfile(o.reports.profile)
+		if err != nil {
+			return fail(stderr, 5, err.Error())
+		}
+		defer stop()
+	}
+	for _, w := range append(append(s.warnings, s.emptyInventoryWarning("all")...), repWarnings...) {
 		cb.Warning(w)
 	}
 

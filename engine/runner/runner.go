@@ -176,7 +176,12 @@ func (r *Runner) emit(f func(cb output.Callback)) {
 
 // RunPlaybook runs every play of pb and returns the exit code.
 func (r *Runner) RunPlaybook(ctx context.Context, pb *playbook.Playbook) int {
-	r.emit(func(cb output.Callback) { cb.PlaybookStart(pb.File) })
+	r.emit(func(cb output.Callback) {
+		cb.PlaybookStart(pb.File)
+		if d, ok := cb.(output.Displayer); ok {
+			d.Display(fmt.Sprintf("%d plays in %s", len(pb.Plays), pb.Given), 2)
+		}
+	})
 	for _, play := range pb.Plays {
 		if err := r.runPlay(ctx, play); err != nil {
 			if ctx.Err() != nil {
