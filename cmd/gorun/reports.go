@@ -80,18 +80,22 @@ func (r *reportOptions) wrap(cb output.Callback, cfg *config.Config, playbookDir
 			rep.junit = append(rep.junit, j)
 			multi = append(multi, j)
 		case "profile_tasks":
-			profiling = true
+			p, err := newProfileTasks(stdout, verbosity)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			multi = append(multi, p)
+			profiling = false // shown once, here in the list's order
 		case "timer":
 			multi = append(multi, output.NewTimer(stdout, nil))
 		}
 	}
 	if profiling {
-		o, err := output.ProfileTasksOptionsFromEnv(os.LookupEnv)
+		p, err := newProfileTasks(stdout, verbosity)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		o.Verbosity = verbosity
-		multi = append(multi, output.NewProfileTasks(stdout, o))
+		multi = append(multi, p)
 	}
 	if r.junit != "" {
 		o := output.JUnitOptionsFromEnv(os.LookupEnv)
@@ -112,6 +116,16 @@ func (r *reportOptions) wrap(cb output.Callback, cfg *config.Config, playbookDir
 		return cb, rep, warnings, nil
 	}
 	return multi, rep, warnings, nil
+}
+
+// newProfileTasks is the profile_tasks callback configured from the environment.
+func newProfileTasks(stdout io.Writer, verbosity int) (*output.ProfileTasks, error) {
+	o, err := output.ProfileTasksOptionsFromEnv(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	o.Verbosity = verbosity
+	return output.NewProfileTasks(stdout, o), nil
 }
 
 // changedHosts are the hosts with changes (with --fail-on-change).
