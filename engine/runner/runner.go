@@ -81,6 +81,8 @@ type Runner struct {
 	mu    sync.Mutex // guards hosts and stats
 	hosts map[string]*hostState
 	stats map[string]*output.HostStats
+	// custom are set_stats data, guarded by mu.
+	custom customStats
 
 	cbMu  sync.Mutex // serialises callback events
 	invMu sync.Mutex // serialises inventory changes (add_host, group_by)
@@ -219,6 +221,7 @@ func (r *Runner) finish(code int, err error) int {
 	for h, s := range r.stats {
 		stats.Hosts[h] = s
 	}
+	stats.Custom = r.custom.forCallbacks()
 	r.mu.Unlock()
 	r.emit(func(cb output.Callback) { cb.Stats(stats) })
 	r.opts.Pool.CloseAll()

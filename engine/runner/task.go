@@ -221,6 +221,14 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 			result["failed"] = true
 			result["msg"] = err.Error()
 		}
+		if st, ok := result["ansible_stats"]; ok {
+			r.mu.Lock()
+			if r.custom == nil {
+				r.custom = customStats{}
+			}
+			r.custom.apply(h.name, st)
+			r.mu.Unlock()
+		}
 	}
 	pr.register(t, h, result)
 
