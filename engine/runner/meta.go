@@ -114,9 +114,11 @@ func (pr *playRun) shouldGather() bool {
 // gatherFacts runs setup on the batch as the implicit "Gathering Facts" task.
 func (pr *playRun) gatherFacts(ctx context.Context) {
 	r := pr.r
-	mod, ok := module.Lookup("setup")
+	// As in Ansible, the implicit task is the gather_facts action, which
+	// runs setup and hides the facts from -v output.
+	mod, ok := module.Lookup("gather_facts")
 	if !ok {
-		r.emit(func(cb output.Callback) { cb.Warning("fact gathering is not available: the setup module is missing") })
+		r.emit(func(cb output.Callback) { cb.Warning("fact gathering is not available: the gather_facts action is missing") })
 		return
 	}
 	args := map[string]any{}
