@@ -118,7 +118,9 @@ func (pr *playRun) gatherFacts(ctx context.Context) {
 	// runs setup and hides the facts from -v output.
 	mod, ok := module.Lookup("gather_facts")
 	if !ok {
-		r.emit(func(cb output.Callback) { cb.Warning("fact gathering is not available: the gather_facts action is missing") })
+		r.emit(func(cb output.Callback) {
+			cb.Warning("fact gathering is not available: the gather_facts action is missing")
+		})
 		return
 	}
 	args := map[string]any{}
