@@ -47,6 +47,9 @@ type Call struct {
 	Files FileFinder
 	// Warn records a warning shown after the task result.
 	Warn func(msg string)
+	// Decrypt opens vault-encrypted controller files (copy and template
+	// sources); nil when no vault secrets were given.
+	Decrypt func(data []byte) ([]byte, error)
 }
 
 // Templar is the templating a module may need, bound to the task's variables.

@@ -451,6 +451,9 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		Templar: &templar{e: r.opts.Templates, ctx: tctx},
 		Files:   &fileFinder{task: t, playbookDir: r.playbookDir(pr.play)},
 	}
+	if r.opts.Loader != nil {
+		call.Decrypt = r.opts.Loader.Decrypt
+	}
 	var warnings []any
 	call.Warn = func(msg string) { warnings = append(warnings, msg) }
 

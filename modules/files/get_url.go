@@ -126,8 +126,8 @@ func (getURLModule) Doc() *module.Doc {
 var checksumHex = regexp.MustCompile(`\W+`)
 
 func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	a := c.Args
 	for _, o := range []string{"client_cert", "client_key", "ciphers", "tmp_dest"} {

@@ -68,6 +68,8 @@ func TestLab(t *testing.T) {
 		{"unarchive", unarchiveScenario},
 		{"get_url", getURL},
 		{"uri", uri},
+		{"extras", extrasScenario},
+		{"archive", archiveScenario},
 	} {
 		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
 	}

@@ -212,8 +212,8 @@ func (uriModule) Doc() *module.Doc {
 var upperWord = regexp.MustCompile(`^[A-Z]+$`)
 
 func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	a := c.Args
 	for _, o := range []string{"dest", "src", "unix_socket", "client_cert", "client_key", "ca_path", "ciphers"} {
