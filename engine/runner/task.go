@@ -465,6 +465,9 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		}
 		delegate = s
 	}
+	call.Delegate = delegate
+	target := r.connParams(t, pr.play, h.name, vars, tctx)
+	call.Target, call.Become = &target, r.become(t, pr.play, vars, tctx)
 	call.Connect = func(ctx context.Context) (connection.Conn, error) {
 		target := h.name
 		if delegate != "" {

@@ -147,15 +147,15 @@ func (m archiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 		j.dest = j.paths[0] + "." + j.format
 	}
 	if j.mustArchive && j.dest == "" {
-		return module.Result{"failed": true, "msg": `Error, must specify "dest" when archiving multiple files or trees`,
-			"dest": "None", "path": strings.Join(c.Args.Strings("path"), ", ")}, nil
+		return j.failWithPath(ctx, module.Result{"msg": `Error, must specify "dest" when archiving multiple files or trees`,
+			"dest": "None", "path": strings.Join(c.Args.Strings("path"), ", ")})
 	}
 	remove := c.Args.Bool("remove")
 	if remove {
 		for _, p := range j.paths {
 			if j.isDir[p] && strings.HasPrefix(j.dest, strings.TrimSuffix(p, "/")+"/") {
-				return module.Result{"failed": true, "msg": "Error, created archive can not be contained in source paths when remove=true",
-					"path": strings.Join(j.paths, ", ")}, nil
+				return j.failWithPath(ctx, module.Result{"msg": "Error, created archive can not be contained in source paths when remove=true",
+					"path": strings.Join(j.paths, ", ")})
 			}
 		}
 	}
@@ -209,6 +209,18 @@ func (m archiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 	res["dest"], res["arcroot"] = j.dest, j.root
 	res["missing"], res["expanded_paths"], res["expanded_exclude_paths"] = strList(j.missing), strList(j.expanded), strList(j.excl)
 	pathInfo(res, destInfo)
+	return res, nil
+}
+
+// failWithPath is fail_json with a "path" key: Ansible adds the stat
+// fields of that path (when it names one that exists).
+func (j *archiveJob) failWithPath(ctx context.Context, res module.Result) (module.Result, error) {
+	res["failed"] = true
+	info, err := statFor(ctx, j.c, res["path"].(string), remotefile.StatOptions{})
+	if err != nil {
+		return failure(res["path"].(string), err)
+	}
+	pathInfo(res, info)
 	return res, nil
 }
 

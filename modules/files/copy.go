@@ -472,7 +472,7 @@ func (copyModule) remote(ctx context.Context, c *module.Call, src, dest string) 
 		return module.Failed(fmt.Sprintf("Source %s not found", src)), nil
 	}
 	if si.IsDir() {
-		return module.Failed("copy: remote_src of a directory is not supported by gorun yet"), nil
+		return remoteTreeCopy(ctx, c, src, dest)
 	}
 	destFile := dest
 	if strings.HasSuffix(dest, "/") {
