@@ -221,7 +221,7 @@ func loadResults(t *testing.T, path string) []any {
 
 var (
 	backupName  = regexp.MustCompile(`\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~`)
-	fetchedHost = regexp.MustCompile(`/fetched/h\d/`)
+	fetchedHost = regexp.MustCompile(`/fetched/h\d\b`)
 	// labAddr is a lab host's address (synchronize's cmd names it).
 	labAddr    = regexp.MustCompile(`\b10\.\d{1,3}\.\d{1,3}\.\d{1,3}\b`)
 	ansibleTmp = regexp.MustCompile(`/\.ansible/tmp/|/ansible-local|/\.gorun-`)
@@ -257,7 +257,7 @@ func normalize(v any) any {
 		}
 		return out
 	case string:
-		t = fetchedHost.ReplaceAllString(t, "/fetched/HOST/")
+		t = fetchedHost.ReplaceAllString(t, "/fetched/HOST")
 		t = labAddr.ReplaceAllString(t, "LABHOST")
 		return backupName.ReplaceAllString(t, ".BACKUP~")
 	}
