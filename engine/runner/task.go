@@ -466,6 +466,9 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		Templar: &templar{e: r.opts.Templates, ctx: tctx},
 		Files:   &fileFinder{task: t, playbookDir: r.playbookDir(pr.play)},
 	}
+	if r.opts.Loader != nil {
+		call.Decrypt = r.opts.Loader.Decrypt
+	}
 	var warnings []any
 	call.Warn = func(msg string) { warnings = append(warnings, msg) }
 
@@ -477,6 +480,9 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		}
 		delegate = s
 	}
+	call.Delegate = delegate
+	target := r.connParams(t, pr.play, h.name, vars, tctx)
+	call.Target, call.Become = &target, r.become(t, pr.play, vars, tctx)
 	call.Connect = func(ctx context.Context) (connection.Conn, error) {
 		target := h.name
 		if delegate != "" {

@@ -69,8 +69,8 @@ type fragment struct {
 }
 
 func (assembleModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	if c.Check {
 		// The assemble action refuses check mode with its own words.
@@ -98,7 +98,7 @@ func (assembleModule) Run(ctx context.Context, c *module.Call) (module.Result, e
 			return module.Failed(ferr.Error()), nil
 		}
 		src = local
-		frags, err = localFragments(local)
+		frags, err = localFragments(c, local, a.Bool("decrypt"))
 	}
 	if err != nil {
 		return module.Failed(err.Error()), nil
@@ -212,8 +212,9 @@ done`, nil)
 	return frags, nil
 }
 
-// localFragments reads the regular files of a controller directory, sorted by name.
-func localFragments(dir string) ([]fragment, error) {
+// localFragments reads the regular files of a controller directory, sorted
+// by name, decrypting vaulted ones when decrypt is set.
+func localFragments(c *module.Call, dir string, decrypt bool) ([]fragment, error) {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("Source (%s) is not a directory", dir)
@@ -228,7 +229,7 @@ func localFragments(dir string) ([]fragment, error) {
 		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
 			continue
 		}
-		data, err := os.ReadFile(p)
+		data, _, err := readController(c, p, decrypt)
 		if err != nil {
 			return nil, err
 		}

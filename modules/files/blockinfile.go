@@ -94,8 +94,8 @@ func (blockinfileModule) Doc() *module.Doc {
 }
 
 func (blockinfileModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	p := c.Args.String("path")
 	if v := c.Args.String("validate"); v != "" && !strings.Contains(v, "%s") {

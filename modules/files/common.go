@@ -7,6 +7,7 @@ package files
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"gorun/engine/connection"
@@ -32,13 +33,30 @@ func withFileOptions(opts []module.Option) []module.Option {
 	return append(opts, fileOptions...)
 }
 
-// checkFileOptions fails loudly on common options gorun does not honour.
-// SELinux contexts are accepted: the lab and most targets run without SELinux.
-func checkFileOptions(args module.Args) module.Result {
-	if args.Has("attributes") {
-		return module.Failed("the option 'attributes' (chattr flags) is not supported by gorun yet")
+// checkFileOptions fails loudly on common options gorun does not honour:
+// SELinux contexts (seuser, serole, setype, selevel) on a target where
+// SELinux is enabled. Where it is not, Ansible ignores them
+// (set_context_if_different returns at once when selinux_enabled() is
+// false), and so does gorun; finding out costs one round trip, made only
+// when the task sets one of them.
+func checkFileOptions(ctx context.Context, c *module.Call) (module.Result, error) {
+	var set []string
+	for _, name := range []string{"seuser", "serole", "setype", "selevel"} {
+		if c.Args.Has(name) {
+			set = append(set, name)
+		}
 	}
-	return nil
+	if len(set) == 0 {
+		return nil, nil
+	}
+	out, err := remotefile.Run(ctx, c.Conn, `if [ -e /sys/fs/selinux/enforce ] || { command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; }; then echo enabled; fi`, nil)
+	if err != nil {
+		return failure("", err)
+	}
+	if strings.TrimSpace(out) == "enabled" {
+		return module.Failed(fmt.Sprintf("SELinux contexts (%s) are not supported by gorun yet, and SELinux is enabled on this host", strings.Join(set, ", "))), nil
+	}
+	return nil, nil
 }
 
 // failure turns an error from remotefile into the module's failed result,

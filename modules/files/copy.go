@@ -15,7 +15,6 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/value"
-	"gorun/engine/vault"
 	"gorun/modules/internal/remotefile"
 )
 
@@ -126,8 +125,8 @@ func (copyModule) Doc() *module.Doc {
 const maxDiffSize = 104448
 
 func (m copyModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	src, dest := c.Args.String("src"), c.Args.String("dest")
 	content, hasContent := c.Args["content"], c.Args.Has("content")
@@ -197,18 +196,24 @@ type fileSource struct {
 }
 
 func readSource(c *module.Call, local, rel string) (fileSource, error) {
-	data, err := os.ReadFile(local)
+	data, decrypted, err := readController(c, local, c.Args.Bool("decrypt"))
 	if err != nil {
-		return fileSource{}, fmt.Errorf("could not find src=%s, %v", local, err)
-	}
-	if vault.IsEncrypted(data) && c.Args.Bool("decrypt") {
-		return fileSource{}, fmt.Errorf("could not copy src=%s: decrypting vaulted files is not supported by gorun yet", local)
+		if os.IsNotExist(err) {
+			return fileSource{}, fmt.Errorf("could not find src=%s, %v", local, err)
+		}
+		return fileSource{}, err
 	}
 	st, err := os.Stat(local)
 	if err != nil {
 		return fileSource{}, err
 	}
-	return fileSource{data: data, rel: rel, local: local, mode: st.Mode().Perm()}, nil
+	fs := fileSource{data: data, rel: rel, local: local, mode: st.Mode().Perm()}
+	if decrypted {
+		// Ansible copies the decrypted temporary file (private, 0600): its
+		// mode is what mode=preserve keeps, its path the diff's header.
+		fs.mode, fs.rendered = 0o600, true
+	}
+	return fs, nil
 }
 
 // copyOne copies one file (the copy action's _copy_file), returning the
@@ -467,7 +472,7 @@ func (copyModule) remote(ctx context.Context, c *module.Call, src, dest string) 
 		return module.Failed(fmt.Sprintf("Source %s not found", src)), nil
 	}
 	if si.IsDir() {
-		return module.Failed("copy: remote_src of a directory is not supported by gorun yet"), nil
+		return remoteTreeCopy(ctx, c, src, dest)
 	}
 	destFile := dest
 	if strings.HasSuffix(dest, "/") {

@@ -27,7 +27,19 @@ var copyScenario = scenario{
 - copy: {content: "x", dest: /srv/t/a.txt, src: one.txt}
 - copy: {content: "via link\n", dest: /srv/t/link, follow: true}
 - copy: {content: "replaces link\n", dest: /srv/t/link2}
+- copy: {src: /srv/t/rsrc, dest: /srv/t/rnew1, remote_src: true}
+- copy: {src: /srv/t/rsrc/, dest: /srv/t/rnew2, remote_src: true}
+- copy: {src: /srv/t/rsrc, dest: /srv/t/rexist, remote_src: true, mode: "0750"}
+- copy: {src: /srv/t/rsrc/, dest: /srv/t/rexist3, remote_src: true, owner: lab}
+- copy: {src: /srv/t/rsrc, dest: /srv/t/rexist2, remote_src: true}
+- copy: {src: /srv/t/rsrc, dest: /srv/t/rexist2, remote_src: true}
+- copy: {src: /srv/t/rsrc/, dest: /srv/t/rnew3/, remote_src: true, directory_mode: "0700"}
+- copy: {src: /srv/t/rsrc/, dest: /srv/t/rexist3, remote_src: true, local_follow: false}
 `,
-	setup:     `echo target > /srv/t/target; ln -s target /srv/t/link; ln -s target /srv/t/link2`,
+	setup: `echo target > /srv/t/target; ln -s target /srv/t/link; ln -s target /srv/t/link2
+mkdir -p /srv/t/rsrc/sub /srv/t/rsrc/sub/deep /srv/t/rexist /srv/t/rexist2/rsrc/sub/deep /srv/t/rexist3
+echo a > /srv/t/rsrc/a; echo b > /srv/t/rsrc/sub/b; echo d > /srv/t/rsrc/sub/deep/d; ln -s a /srv/t/rsrc/la
+chmod 0700 /srv/t/rsrc/sub; echo old > /srv/t/rexist2/rsrc/a; echo keep > /srv/t/rexist2/rsrc/k
+echo dd > /srv/t/rexist2/rsrc/sub/deep/d; touch -d 2020-01-01 /srv/t/rsrc/a /srv/t/rsrc/sub/b /srv/t/rsrc/sub/deep/d`,
 	extraArgs: []string{"--diff"},
 }

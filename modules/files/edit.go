@@ -50,6 +50,7 @@ func (f *textFile) write(ctx context.Context, c *module.Call, data []byte, backu
 	w, err := remotefile.Write(ctx, c.Conn, remotefile.WriteRequest{
 		Dest: f.real, Content: bytes.NewReader(data), Existing: f.info,
 		Validate: c.Args.String("validate"), Backup: backup && f.info.Exists,
+		Flags: c.Args.Has("attributes"),
 	})
 	var ve *remotefile.ValidateError
 	if errors.As(err, &ve) {

@@ -143,8 +143,8 @@ type fileTask struct {
 }
 
 func (fileModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	t := &fileTask{
 		c: c, path: c.Args.String("path"), src: c.Args.String("src"), hasSrc: c.Args.Has("src"),

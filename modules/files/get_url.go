@@ -3,6 +3,7 @@ package files
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"path"
 	"regexp"
 	"sort"
@@ -126,8 +127,8 @@ func (getURLModule) Doc() *module.Doc {
 var checksumHex = regexp.MustCompile(`\W+`)
 
 func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	a := c.Args
 	for _, o := range []string{"client_cert", "client_key", "ciphers", "tmp_dest"} {
@@ -149,8 +150,12 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 			res["failed"], res["msg"] = true, "The checksum parameter has to be in format <algorithm>:<checksum>"
 			return res, nil
 		}
-		if strings.Contains(want, "://") {
-			return module.Failed("get_url: a checksum URL is not supported by gorun yet"), nil
+		if isChecksumURL(want) {
+			sum, failed, err := checksumFromURL(ctx, c, url, want, res)
+			if failed != nil || err != nil {
+				return failed, err
+			}
+			want = sum
 		}
 		want = strings.ToLower(checksumHex.ReplaceAllString(want, ""))
 		if _, err := strconv.ParseUint(strings.TrimLeft(want, "0")+"0", 16, 64); err != nil && !isHex(want) {
@@ -415,4 +420,65 @@ rm -f -- "$T.h" "$T.e"`
 		}
 	}
 	return d, nil
+}
+
+// isChecksumURL is get_url's is_url: a checksum given as a URL to fetch.
+func isChecksumURL(s string) bool {
+	scheme, _, ok := strings.Cut(s, "://")
+	return ok && (scheme == "http" || scheme == "https" || scheme == "ftp" || scheme == "file")
+}
+
+// checksumFromURL downloads a checksum file (sha256sum's format, or a
+// lone checksum) and returns the checksum of url's file name in it, as
+// get_url does; a failure is returned as the module's result.
+func checksumFromURL(ctx context.Context, c *module.Call, url, sumURL string, res module.Result) (string, module.Result, error) {
+	dl, err := curl(ctx, c, sumURL, false, "")
+	if err != nil {
+		r, err := failure("", err)
+		return "", r, err
+	}
+	out, err := remotefile.Run(ctx, c.Conn, "cat -- "+shell.Quote(dl.tmp)+"; rm -f -- "+shell.Quote(dl.tmp), nil)
+	if err != nil {
+		r, err := failure("", err)
+		return "", r, err
+	}
+	if dl.status != 200 && dl.status != 0 || dl.err != "" {
+		// url_get fails naming the checksum URL.
+		r := module.Result{"failed": true, "msg": "Request failed", "status_code": dl.status, "url": sumURL, "dest": res["dest"], "elapsed": 0,
+			"response": fmt.Sprintf("HTTP Error %d: %s", dl.status, dl.reason)}
+		if dl.err != "" {
+			r["status_code"], r["response"] = -1, dl.err
+		}
+		return "", r, nil
+	}
+	// url_filename: the last part of the URL's path, index.html for none.
+	name := "index.html"
+	if u, err := neturl.Parse(url); err == nil && u.Path != "" && !strings.HasSuffix(u.Path, "/") {
+		name = path.Base(u.Path)
+	}
+	lines := strings.Split(strings.TrimSuffix(strings.ReplaceAll(out, "\r\n", "\n"), "\n"), "\n")
+	type entry struct{ sum, file string }
+	var entries []entry
+	if len(lines) == 1 && len(strings.Fields(lines[0])) == 1 {
+		entries = append(entries, entry{lines[0], name})
+	} else {
+		for _, l := range lines {
+			sum, file, ok := strings.Cut(l, " ")
+			if !ok {
+				continue
+			}
+			if strings.HasPrefix(file, " ") || strings.HasPrefix(file, "*") {
+				file = file[1:]
+			}
+			// Python's lstrip("./") drops every leading dot and slash.
+			entries = append(entries, entry{sum, strings.TrimLeft(file, "./")})
+		}
+	}
+	for _, e := range entries {
+		if e.file == name {
+			return strings.ToLower(checksumHex.ReplaceAllString(e.sum, "")), nil, nil
+		}
+	}
+	r := module.Result{"failed": true, "msg": fmt.Sprintf("Unable to find a checksum for file '%s' in '%s'", name, sumURL)}
+	return "", r, nil
 }

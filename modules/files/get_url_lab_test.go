@@ -46,6 +46,13 @@ func serveHTTP(t *testing.T, l *labenv.Lab) string {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]string{"method": r.Method, "type": r.Header.Get("Content-Type"), "body": string(body)})
 	})
+	mux.HandleFunc("/SHA256SUMS", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("0000000000000000000000000000000000000000000000000000000000000000  other.txt\n" +
+			"d4e4877bac978b7952f0d544fc52ebff5411d351d129f1f056fa43f11da9af2b *./data.txt\n"))
+	})
+	mux.HandleFunc("/data.sha1", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("997e49bbf4ad5ee847d0e77aa30648c70c71323c\n"))
+	})
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/data.txt", http.StatusFound)
 	})
@@ -68,10 +75,15 @@ var getURLScenario = scenario{
 - get_url: {url: "{{ base_url }}/auth.txt", dest: /srv/t/noauth.txt}
 - get_url: {url: "{{ base_url }}/header.txt", dest: /srv/t/h.txt, headers: {X-Test: yes-it-is}}
 - get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/nodir/x.txt}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/s1.txt, checksum: "sha1:{{ base_url }}/data.sha1"}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/s2.txt, checksum: "sha256:{{ base_url }}/SHA256SUMS"}
+- get_url: {url: "{{ base_url }}/download", dest: /srv/t/s3.txt, checksum: "sha256:{{ base_url }}/SHA256SUMS"}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/s4.txt, checksum: "sha256:{{ base_url }}/nosums"}
 `,
 }
 
 var uriScenario = scenario{
+	files: map[string]string{"files/upload.txt": "uploaded body\n"},
 	tasks: `
 - uri: {url: "{{ base_url }}/data.txt"}
 - uri: {url: "{{ base_url }}/data.txt", return_content: true}
@@ -86,5 +98,14 @@ var uriScenario = scenario{
 - uri: {url: "{{ base_url }}/header.txt", headers: {X-Test: hello}, return_content: true}
 - uri: {url: "{{ base_url }}/data.txt", creates: /etc/passwd}
 - uri: {url: "{{ base_url }}/data.txt", method: get}
+- uri: {url: "{{ base_url }}/data.txt", dest: /srv/t/u1.txt, mode: "0600"}
+- uri: {url: "{{ base_url }}/data.txt", dest: /srv/t/u1.txt}
+- uri: {url: "{{ base_url }}/download", dest: /srv/t/}
+- uri: {url: "{{ base_url }}/data.txt", dest: /srv/t/}
+- uri: {url: "{{ base_url }}/missing", dest: /srv/t/u404.txt, status_code: [404]}
+- uri: {url: "{{ base_url }}/missing", dest: /srv/t/u404b.txt}
+- uri: {url: "{{ base_url }}/echo", method: POST, src: upload.txt, return_content: true}
+- uri: {url: "{{ base_url }}/echo", method: POST, src: /srv/t/u1.txt, remote_src: true, return_content: true}
+- uri: {url: "{{ base_url }}/echo", method: POST, src: /srv/t/none.txt, remote_src: true}
 `,
 }

@@ -76,8 +76,8 @@ func (iniFileModule) Doc() *module.Doc {
 }
 
 func (iniFileModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	a := c.Args
 	p := a.String("path")

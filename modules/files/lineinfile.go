@@ -122,8 +122,8 @@ func (lineinfileModule) Doc() *module.Doc {
 }
 
 func (lineinfileModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	p := c.Args.String("path")
 	regexp, hasRegexp := c.Args.String("regexp"), c.Args.Has("regexp")

@@ -100,8 +100,8 @@ func (replaceModule) Doc() *module.Doc {
 }
 
 func (replaceModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	if enc := strings.ToLower(c.Args.String("encoding")); enc != "utf-8" && enc != "utf8" {
 		return module.Failed(fmt.Sprintf("replace: encoding %q is not supported by gorun yet (only utf-8)", c.Args.String("encoding"))), nil

@@ -99,8 +99,8 @@ type fileTemplar interface {
 }
 
 func (templateModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	ft, ok := c.Templar.(fileTemplar)
 	if !ok {
@@ -117,7 +117,7 @@ func (templateModule) Run(ctx context.Context, c *module.Call) (module.Result, e
 	if err != nil {
 		return module.Failed(err.Error()), nil
 	}
-	text, err := os.ReadFile(local)
+	text, _, err := readController(c, local, true)
 	if err != nil {
 		return module.Failed(err.Error()), nil
 	}

@@ -1,8 +1,11 @@
 package files
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"strings"
@@ -10,6 +13,7 @@ import (
 	"gorun/engine/connection"
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/engine/vault"
 	"gorun/modules/internal/remotefile"
 )
 
@@ -105,8 +109,8 @@ func (h archiveHandler) listCmd(src string) string {
 }
 
 func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	a := c.Args
 	src, dest := a.String("src"), a.String("dest")
@@ -143,7 +147,7 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 		if err != nil {
 			return module.Failed(err.Error()), nil
 		}
-		tmp, err := upload(ctx, c.Conn, local)
+		tmp, err := upload(ctx, c, local, a.Bool("decrypt"))
 		if err != nil {
 			return failure(src, err)
 		}
@@ -223,19 +227,29 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 	return res, nil
 }
 
-// upload puts a controller file in a private temporary file on the target.
-func upload(ctx context.Context, conn connection.Conn, local string) (string, error) {
-	out, err := remotefile.Run(ctx, conn, `mktemp "${TMPDIR:-/tmp}/.gorun-unarchive.XXXXXXXX"`, nil)
-	if err != nil {
-		return "", err
-	}
-	tmp := strings.TrimSpace(out)
+// upload puts a controller file (decrypted when it is vaulted and decrypt
+// is set) in a private temporary file on the target.
+func upload(ctx context.Context, c *module.Call, local string, decrypt bool) (string, error) {
 	f, err := os.Open(local)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	if err := conn.Put(ctx, f, tmp, 0o600, connection.ExecOptions{}); err != nil {
+	// Archives may be large: stream them, unless they are vaulted.
+	var src io.Reader = bufio.NewReader(f)
+	if head, _ := src.(*bufio.Reader).Peek(len("$ANSIBLE_VAULT;")); decrypt && vault.IsEncrypted(head) {
+		data, _, err := readController(c, local, decrypt)
+		if err != nil {
+			return "", err
+		}
+		src = bytes.NewReader(data)
+	}
+	out, err := remotefile.Run(ctx, c.Conn, `mktemp "${TMPDIR:-/tmp}/.gorun-unarchive.XXXXXXXX"`, nil)
+	if err != nil {
+		return "", err
+	}
+	tmp := strings.TrimSpace(out)
+	if err := c.Conn.Put(ctx, src, tmp, 0o600, connection.ExecOptions{}); err != nil {
 		return "", err
 	}
 	return tmp, nil
@@ -298,11 +312,11 @@ find . ! -type d | while IFS= read -r f; do cmp -s -- "$f" %s/"$f" || echo diffe
 	return strings.TrimSpace(out) == "", nil
 }
 
-// applyTreeAttrs applies the task's owner, group and mode to the extracted
+// applyTreeAttrs applies the task's owner, group, mode and attributes to the extracted
 // top-level entries, as the unarchive module sets them on every file.
 func applyTreeAttrs(ctx context.Context, c *module.Call, dest string, files []string, di *remotefile.Info) (bool, error) {
 	attrs := remotefile.AttrsFromArgs(c.Args)
-	if attrs.Mode == nil && attrs.Owner == "" && attrs.Group == "" {
+	if attrs.Mode == nil && attrs.Owner == "" && attrs.Group == "" && attrs.Attributes == "" {
 		return false, nil
 	}
 	changed := false

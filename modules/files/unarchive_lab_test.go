@@ -7,7 +7,7 @@ var unarchiveScenario = scenario{
 	setup: `mkdir -p /srv/t/src/sub /srv/t/tgz /srv/t/zip /srv/t/xz; echo a > /srv/t/src/a; echo b > /srv/t/src/sub/b
 cd /srv/t/src && tar czf ../a.tar.gz a sub && tar cJf ../a.tar.xz a sub && tar cjf ../a.tar.bz2 a sub
 zip -qr ../a.zip a sub; printf 'not an archive' > ../bad.tgz
-mkdir -p /tmp/evil && cd /tmp/evil && echo x > x && tar cf /srv/t/evil.tar --absolute-names ../evil/x`,
+mkdir -p /tmp/evil && cd /tmp/evil && echo x > x && touch -d 2020-01-01 x && tar cf /srv/t/evil.tar --absolute-names ../evil/x`,
 	tasks: `
 - unarchive: {src: /srv/t/a.tar.gz, dest: /srv/t/tgz, remote_src: true, list_files: true}
 - unarchive: {src: /srv/t/a.tar.gz, dest: /srv/t/tgz, remote_src: true}

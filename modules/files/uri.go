@@ -1,10 +1,17 @@
 package files
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha1"
 	"encoding/base64"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"mime"
 	"net/url"
+	"os"
+	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -212,11 +219,11 @@ func (uriModule) Doc() *module.Doc {
 var upperWord = regexp.MustCompile(`^[A-Z]+$`)
 
 func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
-	if r := checkFileOptions(c.Args); r != nil {
-		return r, nil
+	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
+		return r, err
 	}
 	a := c.Args
-	for _, o := range []string{"dest", "src", "unix_socket", "client_cert", "client_key", "ca_path", "ciphers"} {
+	for _, o := range []string{"unix_socket", "client_cert", "client_key", "ca_path", "ciphers"} {
 		if a.Has(o) {
 			return module.Failed(fmt.Sprintf("uri: the option '%s' is not supported by gorun yet", o)), nil
 		}
@@ -265,6 +272,13 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 			body = fmt.Sprint(a["body"])
 		}
 	}
+	if src := a.String("src"); src != "" {
+		data, failed, err := uriSource(ctx, c, src)
+		if failed != nil || err != nil {
+			return failed, err
+		}
+		body, hasBody = data, true
+	}
 	for _, guard := range []struct {
 		opt  string
 		want bool
@@ -281,8 +295,20 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 			}
 		}
 	}
+	// With dest an existing file, only a newer one is fetched (last_mod_time).
+	dest, since := a.String("dest"), ""
+	var destInfo *remotefile.Info
+	if dest != "" {
+		var err error
+		if destInfo, err = statFor(ctx, c, dest, remotefile.StatOptions{Follow: true}); err != nil {
+			return failure(dest, err)
+		}
+		if destInfo.IsReg() {
+			since = dest
+		}
+	}
 	start := time.Now()
-	resp, err := curlRequest(ctx, c, target, method, headers, body, hasBody)
+	resp, err := curlRequest(ctx, c, target, method, headers, body, hasBody, since)
 	if err != nil {
 		return failure("", err)
 	}
@@ -337,6 +363,17 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 	if httpError && !maybeJSON && ok && !a.Bool("return_content") {
 		// Ansible keeps an error response's body in "body" unless it read it as content.
 		res["body"] = content
+	}
+	if dest != "" {
+		// urllib's HTTPError body was read into "body": the file gets what
+		// is left of the response, nothing, unless the module read it as content.
+		content := resp.body
+		if httpError && !maybeJSON && !a.Bool("return_content") {
+			content = nil
+		}
+		if err := uriWriteDest(ctx, c, res, resp, content, dest, destInfo, ok); err != nil {
+			return failure(dest, err)
+		}
 	}
 	if !ok {
 		res["msg"] = fmt.Sprintf("Status code was %d and not %s: %s", resp.status, statusList(a), res["msg"])
@@ -396,7 +433,7 @@ type httpResponse struct {
 
 // curlRequest makes the request on the target and returns the response of
 // the last hop (after redirects).
-func curlRequest(ctx context.Context, c *module.Call, target, method string, headers map[string]string, body string, hasBody bool) (*httpResponse, error) {
+func curlRequest(ctx context.Context, c *module.Call, target, method string, headers map[string]string, body string, hasBody bool, since string) (*httpResponse, error) {
 	a := c.Args
 	args := []string{"-sS", "-X", method, "--max-time", strconv.Itoa(a.Int("timeout")), "-A", a.String("http_agent"),
 		"-H", "Connection: close", "-o", "$T", "-D", "$T.h", "-w", `%{http_code}\n%{url_effective}\n`}
@@ -439,6 +476,9 @@ func curlRequest(ctx context.Context, c *module.Call, target, method string, hea
 	}
 	if hasBody {
 		args = append(args, "--data-binary", "@-")
+	}
+	if since != "" {
+		args = append(args, "-z", since)
 	}
 	args = append(args, "--", target)
 	q := strings.NewReplacer("'$T'", `"$T"`, "'$T.h'", `"$T.h"`).Replace(shell.Join(args))
@@ -534,4 +574,94 @@ func (r *httpResponse) cookies() (map[string]any, string) {
 		parts = append(parts, k+"="+v)
 	}
 	return out, strings.Join(parts, "; ")
+}
+
+// uriWriteDest is the uri module's dest: content (of any HTTP response,
+// errors included) is written when its status is an accepted
+// one other than 304, replacing the file only when the content differs
+// but reporting a change either way, as Ansible; "path" and the path's
+// stat fields are added whenever a response came.
+func uriWriteDest(ctx context.Context, c *module.Call, res module.Result, resp *httpResponse, content []byte, dest string, info *remotefile.Info, accepted bool) error {
+	if info.IsDir() {
+		dest = path.Join(dest, responseFilename(resp))
+		var err error
+		if info, err = statFor(ctx, c, dest, remotefile.StatOptions{Follow: true}); err != nil {
+			return err
+		}
+	}
+	if accepted && resp.status != 304 {
+		sum := sha1.Sum(content)
+		if info.Checksum == "" {
+			si, err := remotefile.Stat(ctx, c.Conn, dest, remotefile.StatOptions{Follow: true, Checksum: "sha1"})
+			if err != nil {
+				return err
+			}
+			info.Checksum = si.Checksum
+		}
+		if hex.EncodeToString(sum[:]) != info.Checksum {
+			w, err := remotefile.Write(ctx, c.Conn, remotefile.WriteRequest{Dest: dest, Content: bytes.NewReader(content), Existing: info, Flags: c.Args.Has("attributes")})
+			if err != nil {
+				return err
+			}
+			w.Info.ResolvedUID, w.Info.ResolvedGID, w.Info.Umask = info.ResolvedUID, info.ResolvedGID, info.Umask
+			info = w.Info
+		}
+		res["changed"] = true
+		if _, err := applyAttrs(ctx, c, info, nil); err != nil {
+			return err
+		}
+	}
+	res["path"] = dest
+	after, err := remotefile.Stat(ctx, c.Conn, dest, remotefile.StatOptions{})
+	if err != nil {
+		return err
+	}
+	pathInfo(res, after)
+	return nil
+}
+
+// responseFilename is get_response_filename: Content-Disposition's
+// filename, else the last part of the final URL's path, else index.html.
+func responseFilename(resp *httpResponse) string {
+	if d := resp.headers["content-disposition"]; d != "" {
+		if _, params, err := mime.ParseMediaType(d); err == nil && params["filename"] != "" {
+			return params["filename"]
+		}
+	}
+	if u, err := url.Parse(resp.url); err == nil {
+		if name := path.Base(strings.TrimRight(u.Path, "/")); name != "" && name != "/" && name != "." {
+			return name
+		}
+	}
+	return "index.html"
+}
+
+// uriSource reads src, the file to send as the request body: from the
+// controller (the action plugin's _find_needle in files/), or from the
+// target with remote_src.
+func uriSource(ctx context.Context, c *module.Call, src string) (string, module.Result, error) {
+	if !c.Args.Bool("remote_src") {
+		local, err := c.Files.Find("files", src)
+		if err != nil {
+			return "", module.Failed(err.Error()), nil
+		}
+		data, err := os.ReadFile(local)
+		if err != nil {
+			return "", module.Failed(err.Error()), nil
+		}
+		return string(data), nil, nil
+	}
+	out, err := remotefile.Run(ctx, c.Conn, "base64 -w0 < "+remotefile.Path(src), nil)
+	if err != nil {
+		var se *remotefile.ScriptError
+		if errors.As(err, &se) {
+			return "", module.Result{"failed": true, "msg": "Unable to open source file " + src, "elapsed": 0}, nil
+		}
+		return "", nil, err
+	}
+	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(out))
+	if err != nil {
+		return "", nil, err
+	}
+	return string(data), nil, nil
 }

@@ -9,14 +9,17 @@ import (
 	"gorun/engine/connection"
 )
 
-// Attrs are the common file arguments: owner, group, mode as the task gave
-// them (Mode nil, Owner "" and Group "" mean leave alone).
+// Attrs are the common file arguments: owner, group, mode and chattr
+// attributes as the task gave them (Mode nil, Owner "", Group "" and
+// Attributes "" mean leave alone).
 type Attrs struct {
 	Mode         any
 	Owner, Group string
+	// Attributes are chattr flags: "i" (exactly these), "+i" or "-i".
+	Attributes string
 }
 
-// AttrsFromArgs reads owner, group and mode from a module's arguments.
+// AttrsFromArgs reads owner, group, mode and attributes from a module's arguments.
 func AttrsFromArgs(args map[string]any) Attrs {
 	a := Attrs{Mode: args["mode"]}
 	if s, ok := args["owner"].(string); ok {
@@ -24,6 +27,9 @@ func AttrsFromArgs(args map[string]any) Attrs {
 	}
 	if s, ok := args["group"].(string); ok {
 		a.Group = s
+	}
+	if s, ok := args["attributes"].(string); ok {
+		a.Attributes = s
 	}
 	return a
 }
@@ -40,6 +46,9 @@ func (a Attrs) StatOptions(o StatOptions) StatOptions {
 			o.ResolveGroup = a.Group
 		}
 	}
+	if a.Attributes != "" {
+		o.Flags = true
+	}
 	return o
 }
 
@@ -47,10 +56,18 @@ func (a Attrs) StatOptions(o StatOptions) StatOptions {
 type Change struct {
 	UID, GID *int
 	Mode     *uint32
+	// Attributes is the operand of chattr ("=i", "+a", "-e") when the
+	// path's flags must change.
+	Attributes string
+	// wantAttrs is the chattr operand the task asks for, changed or not: a
+	// write replaces the file by a new inode, which needs it again.
+	wantAttrs string
 }
 
 // Empty reports whether nothing changes.
-func (c Change) Empty() bool { return c.UID == nil && c.GID == nil && c.Mode == nil }
+func (c Change) Empty() bool {
+	return c.UID == nil && c.GID == nil && c.Mode == nil && c.Attributes == ""
+}
 
 // AttrError is a failure to apply attributes, with Ansible's message.
 type AttrError struct{ Msg, Details string }
@@ -115,12 +132,55 @@ func (a Attrs) Plan(info *Info, dir bool, diff *Diff) (Change, error) {
 			}
 		}
 	}
+	if a.Attributes != "" {
+		c.wantAttrs = a.chattrOperand()
+		// As Ansible's set_attributes_if_different: lsattr's flags (without
+		// dashes) must equal the flags asked, even with "+", and "-" always
+		// runs chattr.
+		flags := strings.TrimLeft(c.wantAttrs, "=+-")
+		if !info.Exists || info.Flags != flags || c.wantAttrs[0] == '-' {
+			c.Attributes = c.wantAttrs
+			if info.Exists {
+				var before any
+				if info.HasFlags {
+					before = info.Flags
+				}
+				diff.set("attributes", before, c.Attributes)
+			}
+		}
+	}
 	return c, nil
 }
 
+// chattrOperand is a.Attributes with its operator: "=" unless it starts
+// with "+" or "-".
+func (a Attrs) chattrOperand() string {
+	if strings.HasPrefix(a.Attributes, "+") || strings.HasPrefix(a.Attributes, "-") {
+		return a.Attributes
+	}
+	return "=" + a.Attributes
+}
+
 // Script returns shell commands that apply c to the path in the shell
-// variable named pathVar (chown before chmod, as chown may clear set-id bits).
+// variable named pathVar (chown before chmod, as chown may clear set-id
+// bits; chattr last, as Ansible, since an immutable file refuses the rest).
 func (c Change) Script(pathVar string) string {
+	return c.ownerModeScript(pathVar) + chattrScript(pathVar, c.Attributes)
+}
+
+// chattrScript runs chattr with operand on the path in pathVar; like
+// Ansible it fails when chattr fails or prints anything.
+func chattrScript(pathVar, operand string) string {
+	if operand == "" {
+		return ""
+	}
+	// Ansible runs chattr by its full path, which its usage message shows.
+	// The "." keeps the output's trailing newline, part of Ansible's details.
+	return fmt.Sprintf("c=$(command -v chattr) || c=chattr; o=$(\"$c\" %s \"$%s\" 2>&1; r=$?; echo .; exit $r) && [ \"$o\" = . ] || { printf %%s \"${o%%.}\" >&2; exit 89; }\n", Path(operand), pathVar)
+}
+
+// ownerModeScript is the chown, chgrp and chmod part of Script.
+func (c Change) ownerModeScript(pathVar string) string {
 	var b strings.Builder
 	p := `"$` + pathVar + `"`
 	switch {
@@ -161,6 +221,8 @@ func attrError(err error) error {
 		return &AttrError{Msg: "chgrp failed: " + details}
 	case 83:
 		return &AttrError{Msg: "chmod failed", Details: details}
+	case 89:
+		return &AttrError{Msg: "chattr failed", Details: "Error while setting attributes: " + se.Stderr}
 	}
 	return err
 }

@@ -63,7 +63,7 @@ func Run(ctx context.Context, conn connection.Conn, script string, stdin io.Read
 func RunThenStat(ctx context.Context, conn connection.Conn, script, path string, o StatOptions) (*Info, error) {
 	out, err := run(ctx, conn, "{\n"+script+"\n} >/dev/null || exit $?\n"+statScript(path, o), nil)
 	if err != nil {
-		return nil, err
+		return nil, attrError(err)
 	}
 	return parseStat(path, out)
 }

@@ -18,8 +18,12 @@ type StatOptions struct {
 	// Checksum is the algorithm of the content checksum (sha1, md5, sha256,
 	// ...); empty means none.
 	Checksum string
-	// Attributes adds lsattr's version and flags.
+	// Attributes adds lsattr's version and flags (lsattr -vd, the stat
+	// module's get_attributes).
 	Attributes bool
+	// Flags adds lsattr -d's flags, for the attributes option; for a path
+	// that does not exist, the flags a new entry would inherit.
+	Flags bool
 	// Mime adds the mime type and charset (with the `file` utility).
 	Mime bool
 	// Resolve lists a user and a group name whose ids Stat looks up too
@@ -58,6 +62,14 @@ type Info struct {
 	// AttrVersion and AttrFlags are lsattr's answer (HasAttrs when it gave one).
 	AttrVersion, AttrFlags string
 	HasAttrs               bool
+	// Flags are lsattr -d's flags (HasFlags when it gave them), as
+	// Ansible's get_file_attributes(include_version=False) reads them; it
+	// differs from AttrFlags where lsattr -v fails (overlayfs).
+	Flags    string
+	HasFlags bool
+	// NewFlags are the flags a new entry in a missing path's directory gets
+	// (StatOptions.Flags): the directory's inheritable ones.
+	NewFlags string
 	// Content is the file's content when StatOptions.Read asked for it
 	// (HasContent tells an empty file from one not read).
 	Content    []byte
@@ -154,6 +166,9 @@ func statScript(path string, o StatOptions) string {
 	if o.Attributes {
 		b.WriteString(`if a=$(lsattr -vd -- "$p" 2>/dev/null); then printf 'attr %s\n' "$a"; fi` + "\n")
 	}
+	if o.Flags {
+		b.WriteString(`if a=$(lsattr -d -- "$p" 2>/dev/null); then printf 'flags %s\n' "${a%% *}"; fi` + "\n")
+	}
 	if o.Read {
 		limit := ""
 		if o.ReadLimit > 0 {
@@ -161,7 +176,11 @@ func statScript(path string, o StatOptions) string {
 		}
 		fmt.Fprintf(&b, "if [ -f \"$p\" ] && [ -r \"$p\" ]; then if true%s; then printf 'content '; base64 -w0 < \"$p\"; echo; else echo toolarge; fi; fi\n", limit)
 	}
-	b.WriteString("else echo missing; fi\n")
+	b.WriteString("else echo missing\n")
+	if o.Flags {
+		b.WriteString(`if a=$(lsattr -d -- "$(dirname -- "$p")" 2>/dev/null); then printf 'newflags %s\n' "${a%% *}"; fi` + "\n")
+	}
+	b.WriteString("fi\n")
 	return b.String()
 }
 
@@ -214,6 +233,10 @@ func parseStat(path, out string) (*Info, error) {
 			if len(f) >= 2 {
 				info.AttrVersion, info.AttrFlags, info.HasAttrs = f[0], strings.ReplaceAll(f[1], "-", ""), true
 			}
+		case "flags":
+			info.Flags, info.HasFlags = strings.ReplaceAll(strings.TrimSpace(val), "-", ""), true
+		case "newflags":
+			info.NewFlags = inherited(strings.ReplaceAll(strings.TrimSpace(val), "-", ""))
 		case "content":
 			data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(val))
 			if err != nil {
@@ -321,9 +344,26 @@ func attributeNames(flags string) []any {
 func (i *Info) NewFile(dir bool) *Info {
 	n := *i
 	n.Exists, n.UID, n.GID, n.Nlink, n.Size = true, i.UserUID, i.UserGID, 1, 0
+	n.Flags, n.HasFlags = i.NewFlags, i.NewFlags != "" || i.HasFlags
 	n.RawMode = typeReg | i.NewFileMode()
 	if dir {
 		n.RawMode = typeDir | i.NewDirMode()
 	}
 	return &n
+}
+
+// inheritedFlags are the chattr flags a new file or directory takes from
+// its directory on Linux filesystems (the kernel's FS_FL_USER_MODIFIABLE
+// inherited set, with extents, which ext4 sets on every new inode).
+const inheritedFlags = "suScdAjtDPFme"
+
+// inherited keeps the flags of a directory that a new entry in it gets.
+func inherited(dirFlags string) string {
+	var b strings.Builder
+	for _, f := range dirFlags {
+		if strings.ContainsRune(inheritedFlags, f) {
+			b.WriteRune(f)
+		}
+	}
+	return b.String()
 }

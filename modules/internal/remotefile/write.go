@@ -32,6 +32,8 @@ type WriteRequest struct {
 	Backup bool
 	// Checksum is the algorithm of the checksum in the returned Info (sha1 if empty).
 	Checksum string
+	// Flags adds lsattr's flags to the returned Info (see StatOptions.Flags).
+	Flags bool
 }
 
 // WriteResult is what a write did.
@@ -80,7 +82,8 @@ trap 'rm -f -- "$t"' EXIT
 %s || exit %d
 if [ -e "$d" ]; then chmod --reference="$d" -- "$t"; chown --reference="$d" -- "$t" 2>/dev/null; else chmod %o "$t"; fi
 `, exitNoDir, exitTemp, fill, exitWrite, r.Existing.NewFileMode())
-	b.WriteString(r.Change.Script("t"))
+	// chattr waits for the rename: an immutable or append-only file cannot be renamed.
+	b.WriteString(r.Change.ownerModeScript("t"))
 	if r.Validate != "" {
 		cmd := strings.ReplaceAll(r.Validate, "%s", `"$t"`)
 		fmt.Fprintf(&b, "( %s ) </dev/null\nrc=$?\n[ $rc -eq 0 ] || { echo \"$rc\" >&2; exit %d; }\n", cmd, exitValidate)
@@ -91,11 +94,12 @@ if [ -e "$d" ]; then chmod --reference="$d" -- "$t"; chown --reference="$d" -- "
 `, exitBackup)
 	}
 	fmt.Fprintf(&b, "mv -f -- \"$t\" \"$d\" || exit %d\ntrap - EXIT\n", exitRename)
+	b.WriteString(chattrScript("d", r.Change.wantAttrs))
 	alg := r.Checksum
 	if alg == "" {
 		alg = "sha1"
 	}
-	b.WriteString(statScript(r.Dest, StatOptions{Checksum: alg}))
+	b.WriteString(statScript(r.Dest, StatOptions{Checksum: alg, Flags: r.Flags}))
 	out, err := run(ctx, conn, b.String(), r.Content)
 	if err != nil {
 		return nil, writeError(r.Dest, err)
