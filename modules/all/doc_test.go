@@ -16,6 +16,8 @@ import (
 var extraOptions = map[string][]string{
 	"command": {"executable"},
 	"shell":   {"argv", "strip_empty_ends"},
+	// The argument spec keeps params only to fail with a clear message.
+	"yum_repository": {"params"},
 	// community.libvirt releases after the one Debian ships (1.2.0) added
 	// these; issue 7 asks for them.
 	"virt": {"flags", "force", "mutate_flags"},
@@ -30,21 +32,48 @@ var extraChoices = map[string][]string{
 // deviations are options whose declaration differs from ansible-doc on
 // purpose; the reason says why. Anything not listed here must match.
 var deviations = map[string]string{
-	"assert.fail_msg":          "the action accepts a string or a list of strings",
-	"assert.success_msg":       "the action accepts a string or a list of strings",
-	"debug.msg":                "the action prints any value, not only strings",
-	"copy.content":             "the action JSON-encodes dict and list content",
-	"package.name":             "passed through to apt/yum, which take a string or a list",
-	"set_fact.key_value":       "a pseudo-option: set_fact takes any variable names",
-	"include_role.apply":       "ansible-doc says str, but Ansible refuses anything but a dict",
-	"include_tasks.apply":      "ansible-doc says str, but Ansible refuses anything but a dict",
-	"getent.key":               "the argument spec has no default; ansible-doc shows ''",
-	"user.ssh_key_comment":     "the default names the target's host name, filled in at run time",
-	"lineinfile.insertafter":   "EOF and BOF are documentation: the argument spec has no default or choices",
-	"lineinfile.insertbefore":  "EOF and BOF are documentation: the argument spec has no default or choices",
-	"blockinfile.insertafter":  "EOF and BOF are documentation: the argument spec has no default or choices",
-	"blockinfile.insertbefore": "EOF and BOF are documentation: the argument spec has no default or choices",
+	"assert.fail_msg":                             "the action accepts a string or a list of strings",
+	"assert.success_msg":                          "the action accepts a string or a list of strings",
+	"debug.msg":                                   "the action prints any value, not only strings",
+	"copy.content":                                "the action JSON-encodes dict and list content",
+	"package.name":                                "passed through to apt/yum, which take a string or a list",
+	"set_fact.key_value":                          "a pseudo-option: set_fact takes any variable names",
+	"include_role.apply":                          "ansible-doc says str, but Ansible refuses anything but a dict",
+	"include_tasks.apply":                         "ansible-doc says str, but Ansible refuses anything but a dict",
+	"getent.key":                                  "the argument spec has no default; ansible-doc shows ''",
+	"user.ssh_key_comment":                        "the default names the target's host name, filled in at run time",
+	"lineinfile.insertafter":                      "EOF and BOF are documentation: the argument spec has no default or choices",
+	"lineinfile.insertbefore":                     "EOF and BOF are documentation: the argument spec has no default or choices",
+	"blockinfile.insertafter":                     "EOF and BOF are documentation: the argument spec has no default or choices",
+	"blockinfile.insertbefore":                    "EOF and BOF are documentation: the argument spec has no default or choices",
+	"yum_repository.bandwidth":                    yumRepoDefault,
+	"yum_repository.cost":                         yumRepoDefault,
+	"yum_repository.deltarpm_metadata_percentage": yumRepoDefault,
+	"yum_repository.deltarpm_percentage":          yumRepoDefault,
+	"yum_repository.failovermethod":               yumRepoDefault,
+	"yum_repository.http_caching":                 yumRepoDefault,
+	"yum_repository.ip_resolve":                   yumRepoDefault,
+	"yum_repository.keepalive":                    yumRepoDefault,
+	"yum_repository.keepcache":                    yumRepoDefault,
+	"yum_repository.metadata_expire":              yumRepoDefault,
+	"yum_repository.metadata_expire_filter":       yumRepoDefault,
+	"yum_repository.mirrorlist_expire":            yumRepoDefault,
+	"yum_repository.priority":                     yumRepoDefault,
+	"yum_repository.protect":                      yumRepoDefault,
+	"yum_repository.repo_gpgcheck":                yumRepoDefault,
+	"yum_repository.retries":                      yumRepoDefault,
+	"yum_repository.s3_enabled":                   yumRepoDefault,
+	"yum_repository.skip_if_unavailable":          yumRepoDefault,
+	"yum_repository.ssl_check_cert_permissions":   yumRepoDefault,
+	"yum_repository.sslverify":                    yumRepoDefault,
+	"yum_repository.timeout":                      yumRepoDefault,
+	"yum_repository.ui_repoid_vars":               yumRepoDefault,
 }
+
+// yumRepoDefault is why yum_repository's options have no defaults: the
+// defaults ansible-doc shows are yum's, documentation only; the argument spec
+// has none, and a default would be written into every .repo file.
+const yumRepoDefault = "yum's default, documented; the argument spec has none"
 
 // TestDocsMatchAnsibleDoc compares every registered module's options with
 // what `ansible-doc -j` says of the same module: names, types, element

@@ -1,0 +1,2 @@
+// Package ldap holds the community.general LDAP modules.
+package ldap
