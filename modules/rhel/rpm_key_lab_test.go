@@ -2,6 +2,7 @@ package rhel_test
 
 import (
 	"fmt"
+	"gorun/test/labdiff"
 	"os/exec"
 	"strings"
 	"testing"
@@ -34,23 +35,23 @@ func testKey(t *testing.T) (armored, keyid, fpr string) {
 }
 
 // testRPMKey imports and erases a key in rpm's database with both engines.
-func testRPMKey(t *testing.T, l *lab) {
+func testRPMKey(t *testing.T, l *labdiff.Lab) {
 	armored, keyid, fpr := testKey(t)
 	short := keyid[len(keyid)-8:]
 	wrongFpr := strings.Repeat("A", 40)
 	steps := []step{
 		shell(fmt.Sprintf("printf '%%s' '%s' > /root/key.asc; echo ok", armored)),
-		{module: "rpm_key", args: "{key: /root/key.asc}", check: true},
-		{module: "rpm_key", args: fmt.Sprintf("{key: /root/key.asc, fingerprint: '%s'}", wrongFpr), keys: []string{"msg"}},
-		{module: "rpm_key", args: fmt.Sprintf("{key: /root/key.asc, fingerprint: '%s'}", fpr[:4]+" "+fpr[4:])},
-		{module: "rpm_key", args: "{key: /root/key.asc}"},
+		{Module: "rpm_key", Args: "{key: /root/key.asc}", Check: true},
+		{Module: "rpm_key", Args: fmt.Sprintf("{key: /root/key.asc, fingerprint: '%s'}", wrongFpr), Keys: []string{"msg"}},
+		{Module: "rpm_key", Args: fmt.Sprintf("{key: /root/key.asc, fingerprint: '%s'}", fpr[:4]+" "+fpr[4:])},
+		{Module: "rpm_key", Args: "{key: /root/key.asc}"},
 		shell("rpm -q gpg-pubkey --qf '%{name}-%{version}\\n'"),
-		{module: "rpm_key", args: fmt.Sprintf("{key: '0x%s', state: absent}", strings.ToLower(short)), check: true},
-		{module: "rpm_key", args: fmt.Sprintf("{key: '%s', state: absent}", keyid)},
-		{module: "rpm_key", args: fmt.Sprintf("{key: '%s', state: absent}", keyid)},
-		{module: "rpm_key", args: fmt.Sprintf("{key: '%s'}", keyid), keys: []string{"msg"}},
-		{module: "rpm_key", args: "{key: /nonexistent.asc}", keys: []string{"msg"}},
+		{Module: "rpm_key", Args: fmt.Sprintf("{key: '0x%s', state: absent}", strings.ToLower(short)), Check: true},
+		{Module: "rpm_key", Args: fmt.Sprintf("{key: '%s', state: absent}", keyid)},
+		{Module: "rpm_key", Args: fmt.Sprintf("{key: '%s', state: absent}", keyid)},
+		{Module: "rpm_key", Args: fmt.Sprintf("{key: '%s'}", keyid), Keys: []string{"msg"}},
+		{Module: "rpm_key", Args: "{key: /nonexistent.asc}", Keys: []string{"msg"}},
 		shell("rpm -q gpg-pubkey; echo $?"),
 	}
-	l.diffPlay(t, steps)
+	l.DiffPlay(t, steps)
 }

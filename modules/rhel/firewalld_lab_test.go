@@ -1,0 +1,55 @@
+package rhel_test
+
+import (
+	"strings"
+	"testing"
+
+	"gorun/test/labdiff"
+)
+
+// testFirewalldOffline changes firewalld's permanent configuration on lab
+// hosts where the daemon does not run: Ansible's module works offline with
+// firewalld's Python library, gorun with firewall-offline-cmd; the zone
+// files they leave must be the same.
+func testFirewalldOffline(t *testing.T, l *labdiff.Lab) {
+	keys := []string{"msg"}
+	fw := func(args string, check bool) step {
+		return step{Module: "ansible.posix.firewalld", Args: args, Check: check, Keys: keys}
+	}
+	steps := []step{
+		fw("{service: https, permanent: true, state: enabled}", true),
+		fw("{service: https, permanent: true, state: enabled}", false),
+		fw("{service: https, permanent: true, state: enabled}", false),
+		fw("{port: 10050/tcp, zone: public, permanent: true, state: enabled}", false),
+		fw("{port: 10050/tcp, zone: public, permanent: true, immediate: true, state: enabled}", false),
+		fw("{port: 10050, zone: public, permanent: true, state: enabled}", false),
+		fw("{service: http, state: enabled}", false),
+		fw("{service: nosuchservice, permanent: true, state: enabled}", false),
+		fw("{service: ssh, permanent: true, state: disabled}", false),
+		fw("{service: ssh, permanent: true, state: present}", false),
+		fw("{rich_rule: 'rule family=ipv4 source address=192.0.2.0/24 service name=ftp accept', permanent: true, state: enabled}", false),
+		fw("{rich_rule: 'rule family=ipv4 source address=192.0.2.0/24 service name=ftp accept', permanent: true, state: enabled}", false),
+		fw("{source: 198.51.100.0/24, zone: internal, permanent: true, state: enabled}", false),
+		fw("{masquerade: 'yes', zone: external, permanent: true, state: disabled}", false),
+		fw("{masquerade: 'yes', zone: dmz, permanent: true, state: enabled}", false),
+		fw("{icmp_block: echo-request, zone: drop, permanent: true, state: enabled}", false),
+		fw("{icmp_block_inversion: 'true', zone: work, permanent: true, state: enabled}", false),
+		fw("{protocol: gre, zone: work, permanent: true, state: enabled}", false),
+		fw("{port_forward: [{port: '8080', proto: tcp, toport: '80'}], zone: public, permanent: true, state: enabled}", false),
+		fw("{port_forward: [{port: '8080', proto: tcp}], zone: public, permanent: true, state: enabled}", false),
+		fw("{interface: eth9, zone: trusted, permanent: true, state: enabled}", false),
+		fw("{interface: eth9, zone: home, permanent: true, state: enabled}", false),
+		fw("{target: ACCEPT, zone: internal, permanent: true, state: present}", true),
+		fw("{target: ACCEPT, zone: internal, permanent: true, state: present}", false),
+		fw("{target: ACCEPT, zone: internal, permanent: true, state: absent}", false),
+		fw("{zone: gorun, permanent: true, state: present}", false),
+		fw("{zone: gorun, permanent: true, state: present}", false),
+		fw("{zone: gorun, permanent: true, state: absent}", false),
+		fw("{zone: gorun, state: present}", false),
+		labdiff.Shell("cd /etc/firewalld/zones && for f in *.xml; do echo \"== $f\"; cat \"$f\"; done"),
+	}
+	got := l.DiffPlay(t, steps)
+	if out, _ := got[len(got)-1]["stdout"].(string); !strings.Contains(out, `<port port="10050" protocol="tcp"/>`) {
+		t.Errorf("public.xml lacks the agent's port:\n%s", out)
+	}
+}
