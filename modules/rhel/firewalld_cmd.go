@@ -127,6 +127,10 @@ func (r *fwRunner) setArgs(zone string, s *fwSetting, permanent, enable bool, ti
 		return r.argv(permanent, "--zone="+zone, "--remove-interface="+s.value)
 	}
 	op := "--remove-" + s.stem
+	if r.offline && s.stem == "service" {
+		// firewall-offline-cmd's --remove-service is lokkit's (default zone only).
+		op = "--remove-service-from-zone"
+	}
 	if enable {
 		op = "--add-" + s.stem
 	}

@@ -19,4 +19,5 @@ func TestRHELModulesLab(t *testing.T) {
 	t.Run("yum_repository", func(t *testing.T) { testYumRepository(t, l) })
 	t.Run("rpm_key", func(t *testing.T) { testRPMKey(t, l) })
 	t.Run("firewalld", func(t *testing.T) { testFirewalldOffline(t, l) })
+	t.Run("selinux", func(t *testing.T) { testSELinuxConfig(t, l) })
 }
