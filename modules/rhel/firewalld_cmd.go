@@ -57,30 +57,29 @@ type fwRunner struct {
 	cmd     string
 }
 
-// newFwRunner finds firewall-cmd and whether firewalld runs; without the
-// daemon it works offline with firewall-offline-cmd.
+// fwProbe prints "online PATH" when firewalld runs (it needs the system
+// bus, so without its socket firewall-cmd is not even asked), else
+// "offline PATH" when firewall-offline-cmd is there, else "none".
+const fwProbe = `PATH="$PATH:/sbin:/usr/sbin:/usr/local/sbin"
+if [ -S /run/dbus/system_bus_socket ] && p=$(command -v firewall-cmd) && "$p" --state >/dev/null 2>&1; then echo "online $p"
+elif p=$(command -v firewall-offline-cmd); then echo "offline $p"
+else echo none; fi`
+
+// newFwRunner finds out in one round trip whether firewalld runs; without
+// the daemon it works offline with firewall-offline-cmd.
 func newFwRunner(t *target) (*fwRunner, module.Result, error) {
-	online, err := t.binPath("firewall-cmd")
+	o, err := t.sh(fwProbe, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	if online != "" {
-		o, err := t.run(online, "--state")
-		if err != nil {
-			return nil, nil, err
-		}
-		if o.rc == 0 {
-			return &fwRunner{t: t, cmd: online}, nil, nil
-		}
+	mode, path, _ := strings.Cut(strings.TrimSpace(o.stdout), " ")
+	switch mode {
+	case "online":
+		return &fwRunner{t: t, cmd: path}, nil, nil
+	case "offline":
+		return &fwRunner{t: t, offline: true, cmd: path}, nil, nil
 	}
-	offline, err := t.binPath("firewall-offline-cmd")
-	if err != nil {
-		return nil, nil, err
-	}
-	if offline == "" {
-		return nil, module.Failed("gorun's firewalld module needs firewall-cmd with a running firewalld, or firewall-offline-cmd (package firewalld), on the target"), nil
-	}
-	return &fwRunner{t: t, offline: true, cmd: offline}, nil, nil
+	return nil, module.Failed("gorun's firewalld module needs firewall-cmd with a running firewalld, or firewall-offline-cmd (package firewalld), on the target"), nil
 }
 
 // argv is a firewall command line: firewall-cmd with --permanent for the

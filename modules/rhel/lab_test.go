@@ -20,4 +20,5 @@ func TestRHELModulesLab(t *testing.T) {
 	t.Run("rpm_key", func(t *testing.T) { testRPMKey(t, l) })
 	t.Run("firewalld", func(t *testing.T) { testFirewalldOffline(t, l) })
 	t.Run("selinux", func(t *testing.T) { testSELinuxConfig(t, l) })
+	t.Run("dnf", func(t *testing.T) { testDNF(t, l) })
 }
