@@ -95,6 +95,15 @@ func runPackages(ctx context.Context, call *module.Call, tool string) (module.Re
 		state = "absent"
 	}
 	var cmds [][]string
+	// Ansible's module reports every rpm file of present and latest as
+	// installed, before what the transaction did.
+	var fileResults []any
+	switch state {
+	case "present", "installed", "latest":
+		for _, f := range specs.files {
+			fileResults = append(fileResults, "Installed "+f)
+		}
+	}
 	switch state {
 	case "present", "installed":
 		cmds = [][]string{r.install(specs)}
@@ -109,7 +118,7 @@ func runPackages(ctx context.Context, call *module.Call, tool string) (module.Re
 		}
 		cmds = r.remove(specs, len(names) == 0)
 	}
-	return r.transact(cmds)
+	return r.transact(cmds, fileResults)
 }
 
 // findTool finds the package manager: the module's own tool, or for yum
@@ -318,11 +327,17 @@ const pkgQueryFormat = `%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{A
 // the installed packages, whose difference is the result; in check mode
 // the commands run with --assumeno and their transaction tables say what
 // would change.
-func (r *pkgRun) transact(cmds [][]string) (module.Result, error) {
+func (r *pkgRun) transact(cmds [][]string, results []any) (module.Result, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "f=$(mktemp -d) || exit 1\nq() { %s -qa --qf %s | sort; }\nq > \"$f/before\"\nrc=0\n", r.rpmArgs(), shell.Quote(pkgQueryFormat))
 	for _, c := range cmds {
-		fmt.Fprintf(&b, "if [ $rc -eq 0 ]; then LANG=C %s >>\"$f/out\" 2>>\"$f/err\"; rc=$?; fi\n", shell.Join(c))
+		fmt.Fprintf(&b, "if [ $rc -eq 0 ]; then LANG=C %s >>\"$f/out\" 2>\"$f/e\"; rc=$?; cat \"$f/e\" >>\"$f/err\"\n", shell.Join(c))
+		if contains(c, "upgrade") {
+			// dnf's command line refuses to upgrade without an enabled
+			// repository, where Ansible's module finds nothing to do.
+			b.WriteString("  if [ $rc -ne 0 ] && grep -q 'There are no enabled repositories' \"$f/e\"; then rc=0; fi\n")
+		}
+		b.WriteString("fi\n")
 	}
 	b.WriteString(`q > "$f/after"
 echo "$rc"
@@ -347,16 +362,16 @@ rm -rf "$f"
 	changes := lines[1:]
 	sort.Strings(changes)
 	if r.check {
-		return r.checkResult(rc, out, errText)
+		return r.checkResult(rc, out, errText, results)
 	}
 	if rc != 0 {
 		return r.failure(rc, out, errText), nil
 	}
-	results := []any{}
+	results = append([]any{}, results...)
 	for _, c := range changes {
 		results = append(results, c)
 	}
-	if len(results) == 0 {
+	if len(changes) == 0 {
 		return module.Result{"changed": false, "msg": "Nothing to do", "results": results, "rc": 0}, nil
 	}
 	return module.Result{"changed": true, "msg": "", "results": results, "rc": 0}, nil
@@ -382,7 +397,7 @@ var noMatchRE = regexp.MustCompile(`(?m)^No match for argument: (.+)$`)
 
 // checkResult reads the transaction tables that --assumeno printed: the
 // packages each section would install or remove.
-func (r *pkgRun) checkResult(rc int, out, errText string) (module.Result, error) {
+func (r *pkgRun) checkResult(rc int, out, errText string, results []any) (module.Result, error) {
 	changes, replaced := transactionTable(out)
 	if len(replaced) > 0 {
 		// The versions an upgrade or downgrade replaces are removed, as
@@ -400,9 +415,9 @@ func (r *pkgRun) checkResult(rc int, out, errText string) (module.Result, error)
 		if rc != 0 && !strings.Contains(out+errText, "Operation aborted") {
 			return r.failure(rc, out, errText), nil
 		}
-		return module.Result{"changed": false, "msg": "Nothing to do", "results": []any{}, "rc": 0}, nil
+		return module.Result{"changed": false, "msg": "Nothing to do", "results": append([]any{}, results...), "rc": 0}, nil
 	}
-	results := []any{}
+	results = append([]any{}, results...)
 	for _, c := range changes {
 		results = append(results, c)
 	}
@@ -439,4 +454,14 @@ func transactionTable(out string) (changes, replaced []string) {
 	}
 	sort.Strings(changes)
 	return changes, replaced
+}
+
+// contains reports whether argv has the word w.
+func contains(argv []string, w string) bool {
+	for _, a := range argv {
+		if a == w {
+			return true
+		}
+	}
+	return false
 }
