@@ -32,6 +32,9 @@ SPEC
 rpmbuild --quiet --define "_topdir /root/rpmbuild" -bb hello.spec >/dev/null 2>&1
 done
 mkdir -p /srv/gorun-repo /etc/yum.repos.d
+# Only this repository: the yum_repository test's unreachable ones (with
+# gpgcheck on and no key installed) would make dnf's command line refuse.
+rm -f /etc/yum.repos.d/*.repo
 mv /root/rpmbuild/RPMS/noarch/gorun-hello-2.0-1.noarch.rpm /srv/gorun-repo/
 mv /root/rpmbuild/RPMS/noarch/gorun-hello-1.0-1.noarch.rpm /root/
 createrepo_c -q /srv/gorun-repo

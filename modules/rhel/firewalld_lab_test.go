@@ -39,7 +39,11 @@ func testFirewalldOffline(t *testing.T, l *labdiff.Lab) {
 		fw("{zone: gorun, permanent: true, state: present}", false),
 		fw("{zone: gorun, permanent: true, state: absent}", false),
 		fw("{zone: gorun, state: present}", false),
-		labdiff.Shell("cd /etc/firewalld/zones && for f in *.xml; do echo \"== $f\"; cat \"$f\"; done"),
+		// Ansible's offline path rewrites zones through firewalld's old
+		// tuple settings, which drop the zones' <forward/> (intra-zone
+		// forwarding); firewall-offline-cmd keeps it. Everything else must
+		// be the same.
+		labdiff.Shell("cd /etc/firewalld/zones && for f in *.xml; do echo \"== $f\"; grep -v '<forward/>' \"$f\"; done"),
 	}
 	got := l.DiffPlay(t, steps)
 	if out, _ := got[len(got)-1]["stdout"].(string); !strings.Contains(out, `<port port="10050" protocol="tcp"/>`) {
