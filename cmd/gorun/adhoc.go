@@ -83,6 +83,7 @@ func adhocMain(prog string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 1, err.Error())
 	}
+	o.preamble(stdout)
 	name := "minimal"
 	if *oneLine {
 		name = "oneline"
@@ -91,7 +92,7 @@ func adhocMain(prog string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 5, err.Error())
 	}
-	for _, w := range s.warnings {
+	for _, w := range append(s.warnings, s.emptyInventoryWarning(pattern)...) {
 		cb.Warning(w)
 	}
 	ro, err := o.runnerOptions(s)

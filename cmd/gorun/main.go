@@ -119,7 +119,7 @@ func takesValue(flag string) bool {
 		"--private-key", "--key-file", "--ssh-common-args", "--ssh-extra-args", "--scp-extra-args",
 		"--sftp-extra-args", "-t", "--tags", "--skip-tags", "--start-at-task", "-m", "--module-name",
 		"-a", "--args", "--vault-id", "--vault-password-file", "--vault-pass-file", "-M", "--module-path",
-		"-B", "--background", "-P", "--poll", "--tree", "--junit", "--plan", "--changed-since", "--shard", "--become-password-file", "--connection-password-file":
+		"-B", "--background", "-P", "--poll", "--tree", "--junit", "--plan", "--profile", "--changed-since", "--shard", "--become-password-file", "--connection-password-file":
 		return true
 	}
 	return false

@@ -160,7 +160,10 @@ func (o *options) load(playbookDirs []string, stdin io.Reader) (*setup, error) {
 		}
 		src = expandUser(src)
 		if _, err := os.Stat(src); err != nil {
-			s.warnings = append(s.warnings, fmt.Sprintf("Unable to parse %s as an inventory source", src))
+			// Like Ansible, a missing default inventory is not worth a warning.
+			if src != "/etc/ansible/hosts" {
+				s.warnings = append(s.warnings, fmt.Sprintf("Unable to parse %s as an inventory source", src))
+			}
 			continue
 		}
 		existing = append(existing, src)
@@ -185,6 +188,19 @@ func (o *options) load(playbookDirs []string, stdin io.Reader) (*setup, error) {
 	}
 	s.inv = inv
 	return s, nil
+}
+
+// emptyInventoryWarning is Ansible's warning (CLI.get_host_list) when the
+// inventory has no hosts and the pattern is not the implicit localhost.
+func (s *setup) emptyInventoryWarning(pattern string) []string {
+	if len(s.inv.AllHosts()) > 0 || !s.cfg.Bool("LOCALHOST_WARNING") {
+		return nil
+	}
+	switch pattern {
+	case "localhost", "127.0.0.1", "::1":
+		return nil
+	}
+	return []string{"provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"}
 }
 
 func (o *options) vaultSecrets(cfg *config.Config) (*vault.Secrets, error) {
@@ -395,4 +411,24 @@ func readLines(path string) ([]string, error) {
 		}
 	}
 	return out, sc.Err()
+}
+
+// preamble is what Ansible's CLI prints before anything else: its version
+// and configuration file at -vv, the configuration file in use at -v.
+func (o *options) preamble(w io.Writer) {
+	if o.verbose >= 2 {
+		file := o.cfg.File()
+		if file == "" {
+			file = "None"
+		}
+		exe, _ := os.Executable()
+		fmt.Fprintf(w, "gorun %s (ansible-core %s compatible)\n  config file = %s\n  executable location = %s\n", Version, AnsibleVersion, file, exe)
+	}
+	if o.verbose >= 1 {
+		if file := o.cfg.File(); file != "" {
+			fmt.Fprintf(w, "Using %s as config file\n", file)
+		} else {
+			fmt.Fprintln(w, "No config file found; using defaults")
+		}
+	}
 }

@@ -11,10 +11,12 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"gorun/engine/module"
+	"gorun/engine/output"
 	"gorun/engine/playbook"
 	"gorun/engine/runner"
 	"gorun/engine/template"
@@ -85,12 +87,29 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, 1, err.Error())
 	}
+	o.preamble(stdout)
 	cb, err := newCallback("", o.cfg, stdout, stderr, o.verbose, o.check)
 	if err != nil {
 		return fail(stderr, 5, err.Error())
 	}
-	cb, reps, repWarnings := o.reports.wrap(cb, o.cfg, dirs[0])
-	for _, w := range append(s.warnings, repWarnings...) {
+	cb, reps, repWarnings, err := o.reports.wrap(cb, o.cfg, dirs[0], stdout, o.verbose)
+	if err != nil {
+		return fail(stderr, 5, err.Error())
+	}
+	// On a terminal, a live line shows the running task's slowest host.
+	if cols, ok := output.TerminalColumns(stdout); ok && os.Getenv("GORUN_PROGRESS") != "0" {
+		p := output.NewProgress(cb, stdout, cols, 250*time.Millisecond)
+		defer p.Close()
+		cb = p
+	}
+	if o.reports.profile != "" {
+		stop, err := startCPUProfile(o.reports.profile)
+		if err != nil {
+			return fail(stderr, 5, err.Error())
+		}
+		defer stop()
+	}
+	for _, w := range append(append(s.warnings, s.emptyInventoryWarning("all")...), repWarnings...) {
 		cb.Warning(w)
 	}
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -18,12 +19,14 @@ type reportOptions struct {
 	junit        string // --junit FILE
 	plan         string // --plan FILE.md
 	failOnChange bool   // --fail-on-change
+	profile      string // --profile FILE
 }
 
 func (r *reportOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&r.junit, "junit", "", "write a JUnit XML report of the run to this file (as the junit callback)")
 	fs.StringVar(&r.plan, "plan", "", "write a Markdown summary of what changed (or would change with --check --diff) per host to this file")
 	fs.BoolVar(&r.failOnChange, "fail-on-change", false, "exit 2 when any host changed (or would change with --check): drift detection")
+	fs.StringVar(&r.profile, "profile", "", "write gorun's CPU profile (pprof) to this file and show per-task timings (as the profile_tasks callback)")
 }
 
 // reports are the report callbacks of a run; err collects their write errors.
@@ -48,29 +51,51 @@ func (s *statsRecorder) Stats(st *output.Stats) {
 	}
 }
 
-// notificationCallbacks are the callbacks_enabled names gorun has.
-var notificationCallbacks = map[string]bool{"junit": true, "ansible.builtin.junit": true, "ansible.legacy.junit": true}
+// notificationCallbacks are the callbacks_enabled names gorun has, by the
+// short name of their plugin.
+var notificationCallbacks = map[string]string{
+	"junit": "junit", "ansible.builtin.junit": "junit", "ansible.legacy.junit": "junit",
+	"profile_tasks": "profile_tasks", "ansible.posix.profile_tasks": "profile_tasks",
+	"timer": "timer", "ansible.posix.timer": "timer",
+}
 
 // wrap returns cb with the enabled report callbacks added: junit when named
 // in callbacks_enabled (ANSIBLE_CALLBACKS_ENABLED) or when --junit is given,
 // the plan with --plan. Enabled callbacks gorun does not have are warned
 // about, since they only add output and the run itself is unaffected.
-func (r *reportOptions) wrap(cb output.Callback, cfg *config.Config, playbookDir string) (output.Callback, *reports, []string) {
+func (r *reportOptions) wrap(cb output.Callback, cfg *config.Config, playbookDir string, stdout io.Writer, verbosity int) (output.Callback, *reports, []string, error) {
 	rep := &reports{}
 	var warnings []string
 	multi := output.Multi{cb}
+	profiling := r.profile != ""
 	for _, name := range cfg.List("CALLBACKS_ENABLED") {
 		name = strings.TrimSpace(name)
-		if name == "" {
-			continue
+		switch notificationCallbacks[name] {
+		case "":
+			if name != "" {
+				warnings = append(warnings, fmt.Sprintf("callback %q in callbacks_enabled is not supported by gorun and is ignored (supported: junit, profile_tasks, timer)", name))
+			}
+		case "junit":
+			j := output.NewJUnit(output.JUnitOptionsFromEnv(os.LookupEnv))
+			rep.junit = append(rep.junit, j)
+			multi = append(multi, j)
+		case "profile_tasks":
+			p, err := newProfileTasks(stdout, verbosity)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			multi = append(multi, p)
+			profiling = false // shown once, here in the list's order
+		case "timer":
+			multi = append(multi, output.NewTimer(stdout, nil))
 		}
-		if !notificationCallbacks[name] {
-			warnings = append(warnings, fmt.Sprintf("callback %q in callbacks_enabled is not supported by gorun and is ignored (supported: junit)", name))
-			continue
+	}
+	if profiling {
+		p, err := newProfileTasks(stdout, verbosity)
+		if err != nil {
+			return nil, nil, nil, err
 		}
-		j := output.NewJUnit(output.JUnitOptionsFromEnv(os.LookupEnv))
-		rep.junit = append(rep.junit, j)
-		multi = append(multi, j)
+		multi = append(multi, p)
 	}
 	if r.junit != "" {
 		o := output.JUnitOptionsFromEnv(os.LookupEnv)
@@ -88,9 +113,19 @@ func (r *reportOptions) wrap(cb output.Callback, cfg *config.Config, playbookDir
 		multi = append(multi, rep.stats)
 	}
 	if len(multi) == 1 {
-		return cb, rep, warnings
+		return cb, rep, warnings, nil
 	}
-	return multi, rep, warnings
+	return multi, rep, warnings, nil
+}
+
+// newProfileTasks is the profile_tasks callback configured from the environment.
+func newProfileTasks(stdout io.Writer, verbosity int) (*output.ProfileTasks, error) {
+	o, err := output.ProfileTasksOptionsFromEnv(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	o.Verbosity = verbosity
+	return output.NewProfileTasks(stdout, o), nil
 }
 
 // changedHosts are the hosts with changes (with --fail-on-change).

@@ -36,13 +36,56 @@ func newHostKeyChecker(s *settings) (*hostKeyChecker, error) {
 		}
 	}
 	if len(h.files) > 0 {
-		cb, err := knownhosts.New(h.files...)
+		cb, err := parsedKnownHosts(h.files)
 		if err != nil {
 			return nil, fmt.Errorf("reading known_hosts: %v", err)
 		}
 		h.callback = cb
 	}
 	return h, nil
+}
+
+// knownHostsParsed keeps the parsed known_hosts files, shared by every
+// connection that reads the same files while they stay unchanged: hosts of
+// one inventory share a known_hosts file with a line per host, and parsing
+// it once per connection made memory and time grow with the square of the
+// number of hosts.
+var knownHostsParsed struct {
+	sync.Mutex
+	byFiles map[string]parsedHosts
+}
+
+type parsedHosts struct {
+	stamp    string // size and modification time of each file
+	callback ssh.HostKeyCallback
+}
+
+// parsedKnownHosts returns the (read-only, so shareable) callback for the
+// files, parsing them again only when one has changed since.
+func parsedKnownHosts(files []string) (ssh.HostKeyCallback, error) {
+	key := strings.Join(files, "\x00")
+	var stamp strings.Builder
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&stamp, "%d:%d;", st.Size(), st.ModTime().UnixNano())
+	}
+	knownHostsParsed.Lock()
+	defer knownHostsParsed.Unlock()
+	if p, ok := knownHostsParsed.byFiles[key]; ok && p.stamp == stamp.String() {
+		return p.callback, nil
+	}
+	cb, err := knownhosts.New(files...)
+	if err != nil {
+		return nil, err
+	}
+	if knownHostsParsed.byFiles == nil {
+		knownHostsParsed.byFiles = map[string]parsedHosts{}
+	}
+	knownHostsParsed.byFiles[key] = parsedHosts{stamp.String(), cb}
+	return cb, nil
 }
 
 // lookupName is the name the host's keys are filed under: HostKeyAlias, or

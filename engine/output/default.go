@@ -102,6 +102,13 @@ func taskRepr(t *Task) string {
 	return "TASK: " + t.Name
 }
 
+// Display shows an executor message at the given verbosity or above.
+func (c *Default) Display(msg string, verbosity int) {
+	if c.d.verbosity >= verbosity {
+		c.d.show(msg, c.d.colors.Verbose, false)
+	}
+}
+
 // PlaybookStart prints the PLAYBOOK banner at -vv.
 func (c *Default) PlaybookStart(file string) {
 	if c.d.verbosity > 1 {

@@ -53,6 +53,14 @@ type HostStarter interface {
 	HostStart(t *Task, host string)
 }
 
+// Displayer is implemented by callbacks that show the messages Ansible's
+// executor prints itself, outside any callback ("N plays in FILE" at -vv).
+// The runner calls it, when the stdout callback implements it, with the
+// verbosity the message needs.
+type Displayer interface {
+	Display(msg string, verbosity int)
+}
+
 // Play describes a play for the callbacks.
 type Play struct {
 	Name string // as templated; "" for an unnamed play

@@ -41,6 +41,17 @@ func (m Multi) HostStart(t *Task, host string) {
 	}
 }
 
+var _ Displayer = Multi(nil)
+
+// Display forwards to the callbacks that implement Displayer.
+func (m Multi) Display(msg string, verbosity int) {
+	for _, c := range m {
+		if d, ok := c.(Displayer); ok {
+			d.Display(msg, verbosity)
+		}
+	}
+}
+
 func (m Multi) HostResult(r *Result) {
 	for _, c := range m {
 		c.HostResult(r)

@@ -111,7 +111,7 @@ func (l *Loader) LoadPlaybook(path string) (*Playbook, error) {
 	if l.PlaybookDir == "" {
 		l.PlaybookDir = filepath.Dir(abs)
 	}
-	pb := &Playbook{File: abs}
+	pb := &Playbook{File: abs, Given: path}
 	if err := l.loadPlaybookInto(pb, abs, nil, 0); err != nil {
 		return nil, err
 	}

@@ -14,7 +14,9 @@ type Attrs map[string]any
 
 // Playbook is a playbook file with its imports expanded.
 type Playbook struct {
-	File  string
+	File string // absolute path
+	// Given is the path as the command line gave it (Ansible's messages show it).
+	Given string
 	Plays []*Play
 }
 

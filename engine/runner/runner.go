@@ -81,6 +81,8 @@ type Runner struct {
 	mu    sync.Mutex // guards hosts and stats
 	hosts map[string]*hostState
 	stats map[string]*output.HostStats
+	// custom are set_stats data, guarded by mu.
+	custom customStats
 
 	cbMu  sync.Mutex // serialises callback events
 	invMu sync.Mutex // serialises inventory changes (add_host, group_by)
@@ -176,7 +178,12 @@ func (r *Runner) emit(f func(cb output.Callback)) {
 
 // RunPlaybook runs every play of pb and returns the exit code.
 func (r *Runner) RunPlaybook(ctx context.Context, pb *playbook.Playbook) int {
-	r.emit(func(cb output.Callback) { cb.PlaybookStart(pb.File) })
+	r.emit(func(cb output.Callback) {
+		cb.PlaybookStart(pb.File)
+		if d, ok := cb.(output.Displayer); ok {
+			d.Display(fmt.Sprintf("%d plays in %s", len(pb.Plays), pb.Given), 2)
+		}
+	})
 	for _, play := range pb.Plays {
 		if err := r.runPlay(ctx, play); err != nil {
 			if ctx.Err() != nil {
@@ -214,6 +221,7 @@ func (r *Runner) finish(code int, err error) int {
 	for h, s := range r.stats {
 		stats.Hosts[h] = s
 	}
+	stats.Custom = r.custom.forCallbacks()
 	r.mu.Unlock()
 	r.emit(func(cb output.Callback) { cb.Stats(stats) })
 	r.opts.Pool.CloseAll()

@@ -175,6 +175,13 @@ func ctxFor(vars map[string]any, t *playbook.Task) *template.Context {
 // register, facts, handlers, the callback event and the recap.
 func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState, info *output.Task) (*output.Result, map[string]any) {
 	r := pr.r
+	// Ansible's v2_runner_on_start: the task is queued for the host, before
+	// its conditional is known.
+	r.emit(func(cb output.Callback) {
+		if hs, ok := cb.(output.HostStarter); ok {
+			hs.HostStart(info, h.name)
+		}
+	})
 	start := time.Now()
 	vars := r.vars(h, scope{pr: pr, task: t})
 	res := &output.Result{Task: info, Host: h.name, Start: start}
@@ -213,6 +220,14 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 		if err := r.applyInventoryChanges(h, result); err != nil {
 			result["failed"] = true
 			result["msg"] = err.Error()
+		}
+		if st, ok := result["ansible_stats"]; ok {
+			r.mu.Lock()
+			if r.custom == nil {
+				r.custom = customStats{}
+			}
+			r.custom.apply(h.name, st)
+			r.mu.Unlock()
 		}
 	}
 	pr.register(t, h, result)

@@ -2,12 +2,15 @@ package bench
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gorun/test/e2e"
 	"gorun/test/labenv"
@@ -62,51 +65,108 @@ func TestEverydaySameRecapAsAnsible(t *testing.T) {
 	}
 }
 
-// BenchmarkEveryday runs the everyday play on 3 and 10 lab hosts with gorun,
-// ansible-playbook at default settings and ansible-playbook tuned
-// (pipelining, forks = hosts), and the bare-SSH floor: 22 commands per host
-// over one connection each, all hosts at once.
+// benchPlays are the plays BenchmarkPlays measures, by name: everyday
+// (22 tasks as configuration roles are made of, with facts), facts (fact
+// gathering and one task) and manyfiles (40 files from loops).
+var benchPlays = []string{"everyday", "facts", "manyfiles"}
+
+// BenchmarkPlays runs each play on fresh labs of 3, 10 and 50 hosts
+// (GORUN_BENCH_HOSTS=3,10 picks sizes) with gorun, ansible-playbook at
+// default settings and ansible-playbook tuned (pipelining, forks = hosts),
+// one after the other on the same hosts, after one converging run whose
+// recaps must agree; and the bare-SSH floor for the same number of remote
+// commands as the play has tasks. Each engine runs b.N times; the
+// sub-benchmarks report the median wall time, and gorun's also its ratio
+// to tuned Ansible and to the floor.
 //
-//	make bench   (go test -run X -bench Everyday -benchtime 3x ./test/bench)
-func BenchmarkEveryday(b *testing.B) {
-	pb := everyday(b)
+//	make bench   (go test -run X -bench Plays -benchtime 5x ./test/bench)
+func BenchmarkPlays(b *testing.B) {
 	gorun := e2e.Gorun(b)
-	for _, n := range []int{3, 10} {
+	sizes := []int{3, 10, 50}
+	if v := os.Getenv("GORUN_BENCH_HOSTS"); v != "" {
+		sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				b.Fatalf("GORUN_BENCH_HOSTS=%q: want host counts like 3,10", v)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
 		lab := labenv.ForTest(b, n)
 		inv := inventoryFor(b, lab)
 		forks := fmt.Sprint(n)
-		// Converge once so every engine measures the same (idempotent) run.
-		if r := e2e.Run(b, gorun, []string{"-i", inv, pb}, e2e.Options{}); r.ExitCode != 0 {
-			b.Fatalf("converge: exit %d\n%s", r.ExitCode, r.Stdout)
-		}
-		b.Run(fmt.Sprintf("hosts=%d/floor", n), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				bareSSH(b, lab, 22)
+		for _, name := range benchPlays {
+			pb, err := filepath.Abs(filepath.Join("testdata", name, name+".yml"))
+			if err != nil {
+				b.Fatal(err)
 			}
-		})
-		b.Run(fmt.Sprintf("hosts=%d/gorun", n), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				if r := e2e.Run(b, gorun, []string{"-i", inv, "-f", forks, pb}, e2e.Options{}); r.ExitCode != 0 {
-					b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
-				}
+			// Converge with both engines; their recaps of the converged
+			// state must agree, so both measure the same (idempotent) run.
+			e2e.Run(b, gorun, []string{"-i", inv, pb}, e2e.Options{})
+			g := e2e.Run(b, gorun, []string{"-i", inv, pb}, e2e.Options{})
+			a := e2e.Ansible(b, "ansible-playbook", "-i", inv, pb)
+			if g.ExitCode != 0 || a.ExitCode != 0 || recap(g.Stdout) != recap(a.Stdout) {
+				b.Fatalf("%s on %d hosts: exit %d (ansible %d), recaps differ:\n%s\n--- ansible\n%s",
+					name, n, g.ExitCode, a.ExitCode, recap(g.Stdout), recap(a.Stdout))
 			}
-		})
-		b.Run(fmt.Sprintf("hosts=%d/ansible-default", n), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
+			// The floor runs one command per task and loop item of one host.
+			first := lab.Hosts[0].Name
+			tasks := 0
+			for _, status := range []string{"ok", "changed", "skipping"} {
+				tasks += strings.Count(g.Stdout, "\n"+status+": ["+first+"]")
+			}
+			medians := map[string]time.Duration{}
+			measure := func(engine string, run func()) {
+				b.Run(fmt.Sprintf("%s/hosts=%d/%s", name, n, engine), func(b *testing.B) {
+					var times []time.Duration
+					for i := 0; i < b.N; i++ {
+						start := time.Now()
+						run()
+						times = append(times, time.Since(start))
+					}
+					medians[engine] = median(times)
+					b.ReportMetric(medians[engine].Seconds(), "median-s")
+					if engine == "gorun" && medians["gorun"] > 0 {
+						b.ReportMetric(medians["ansible-tuned"].Seconds()/medians["gorun"].Seconds(), "x-faster-than-tuned")
+						b.ReportMetric(medians["gorun"].Seconds()/medians["floor"].Seconds(), "x-floor")
+					}
+				})
+			}
+			measure("floor", func() { bareSSH(b, lab, tasks) })
+			measure("ansible-default", func() {
 				if r := e2e.Ansible(b, "ansible-playbook", "-i", inv, pb); r.ExitCode != 0 {
 					b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
 				}
-			}
-		})
-		b.Run(fmt.Sprintf("hosts=%d/ansible-tuned", n), func(b *testing.B) {
-			opts := e2e.Options{Env: []string{"ANSIBLE_PIPELINING=True"}}
-			for i := 0; i < b.N; i++ {
+			})
+			measure("ansible-tuned", func() {
+				opts := e2e.Options{Env: []string{"ANSIBLE_PIPELINING=True"}}
 				if r := e2e.AnsibleWith(b, opts, "ansible-playbook", "-i", inv, "-f", forks, pb); r.ExitCode != 0 {
 					b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
 				}
-			}
-		})
+			})
+			measure("gorun", func() {
+				if r := e2e.Run(b, gorun, []string{"-i", inv, "-f", forks, pb}, e2e.Options{}); r.ExitCode != 0 {
+					b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
+				}
+			})
+		}
 	}
+}
+
+// median is the middle of the times (the mean of the two middle ones for
+// an even count).
+func median(times []time.Duration) time.Duration {
+	if len(times) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), times...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // bareSSH is the floor: the least any engine can do, one connection per
