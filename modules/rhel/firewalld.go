@@ -226,6 +226,11 @@ func (r *fwRunner) transaction(zone string, s *fwSetting, permanent, immediate b
 // (no); zones and targets are read and compared.
 func (r *fwRunner) query(zone string, s *fwSetting, permanent bool) (bool, error) {
 	out, rc, err := r.call(r.queryArgs(zone, s, permanent), 1)
+	if fe, ok := err.(*fwError); ok && listedSetting[s.stem] && strings.Contains(fe.text, "INVALID_") {
+		// Ansible looks these up in the zone's list, where an unknown
+		// name is simply absent; the change then fails.
+		return false, nil
+	}
 	if err != nil {
 		return false, err
 	}
@@ -242,6 +247,10 @@ func (r *fwRunner) query(zone string, s *fwSetting, permanent bool) (bool, error
 	}
 	return rc == 0, nil
 }
+
+// listedSetting are the settings Ansible's module finds by membership in
+// the zone's list rather than by a query that validates the value.
+var listedSetting = map[string]bool{"service": true, "icmp-block": true, "protocol": true, "source": true}
 
 // zoneOpsMsg is the failure of immediate zone and target operations.
 const zoneOpsMsg = "Zone operations must be permanent. Make sure you didn't set the 'permanent' flag to 'false' or the 'immediate' flag to 'true'."

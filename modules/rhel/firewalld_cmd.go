@@ -2,6 +2,7 @@ package rhel
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -164,10 +165,18 @@ func (r *fwRunner) call(argv []string, okCodes ...int) (string, int, error) {
 		ok = ok || o.rc == c
 	}
 	if !ok {
-		return "", o.rc, &fwError{strings.TrimPrefix(strings.TrimSpace(o.stderr+o.stdout), "Error: ")}
+		text := strings.TrimPrefix(strings.TrimSpace(o.stderr+o.stdout), "Error: ")
+		if !r.offline && firewalldErrorRE.MatchString(text) {
+			// Ansible's module gets firewalld's errors as D-Bus exceptions.
+			text = "org.fedoraproject.FirewallD1.Exception: " + text
+		}
+		return "", o.rc, &fwError{text}
 	}
 	return strings.TrimSpace(o.stdout), o.rc, nil
 }
+
+// firewalldErrorRE is firewalld's error text: a code such as INVALID_SERVICE and a colon.
+var firewalldErrorRE = regexp.MustCompile(`^[A-Z_]+: `)
 
 // fwError is a failed firewall operation, with the tool's message.
 type fwError struct{ text string }

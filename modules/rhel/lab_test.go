@@ -28,7 +28,8 @@ func TestRHELModulesLab(t *testing.T) {
 		})
 		t.Run("firewalld", func(t *testing.T) {
 			t.Parallel()
-			testFirewalldOffline(t, l)
+			t.Run("offline", func(t *testing.T) { testFirewalldOffline(t, l) })
+			t.Run("online", func(t *testing.T) { testFirewalldOnline(t, l) })
 		})
 		t.Run("selinux", func(t *testing.T) {
 			t.Parallel()
