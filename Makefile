@@ -1,5 +1,6 @@
 # gorun's two entry points for a fresh Debian machine, run as root:
 #   make demo   install what is missing, build gorun, start lab hosts, run the example
+#               and the fleet's playbooks/site.yml on them
 #   make test   install what is missing, run every test
 SHELL := /bin/bash
 GO ?= go
@@ -31,6 +32,10 @@ demo: deps build
 	bin/gorun all -i inventories/lab -m ping
 	bin/gorun all -i inventories/lab -m shell -a 'cat /etc/hostname'
 	bin/gorun playbooks/demo.yml -i inventories/lab
+	# The fleet's site.yml on the lab's hosts (see inventories/lab): a
+	# package index first, as a fresh machine needs, then every role.
+	bin/gorun all -i inventories/lab -m apt -a update_cache=true
+	bin/gorun playbooks/site.yml -i inventories/lab
 
 vet:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"

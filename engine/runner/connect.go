@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gorun/engine/connection"
+	"gorun/engine/output"
 	"gorun/engine/playbook"
 	"gorun/engine/template"
 	"gorun/engine/value"
@@ -230,7 +231,18 @@ func (pr *playRun) connect(ctx context.Context, t *playbook.Task, h *hostState, 
 	if err != nil {
 		return nil, err
 	}
-	return &taskConn{Conn: conn, become: r.become(t, pr.play, connVars, tctx), env: env}, nil
+	tc := &taskConn{Conn: conn, become: r.become(t, pr.play, connVars, tctx), env: env}
+	noLog, _ := inherited(t, pr.play, "no_log")
+	if r.opts.Verbosity >= 3 && !truthy(noLog) {
+		tc.trace = func(op, what string) {
+			r.emit(func(cb output.Callback) {
+				if d, ok := cb.(output.Displayer); ok {
+					d.Display(fmt.Sprintf("<%s> %s %s", target, op, what), 3)
+				}
+			})
+		}
+	}
+	return tc, nil
 }
 
 // taskConn applies a task's become and environment to every operation.
@@ -238,6 +250,22 @@ type taskConn struct {
 	connection.Conn
 	become *connection.Become
 	env    map[string]string
+	// trace shows each remote operation at -vvv (not for no_log tasks,
+	// whose command lines may carry secrets).
+	trace func(op, what string)
+}
+
+// traced shows one operation when tracing.
+func (c *taskConn) traced(op, what string) {
+	if c.trace == nil {
+		return
+	}
+	// Multi-line scripts are shown on one line, and long ones cut short.
+	what = strings.ReplaceAll(what, "\n", "\\n")
+	if len(what) > 300 {
+		what = what[:300] + "..."
+	}
+	c.trace(op, what)
 }
 
 func (c *taskConn) fill(o connection.ExecOptions) connection.ExecOptions {
@@ -258,14 +286,17 @@ func (c *taskConn) fill(o connection.ExecOptions) connection.ExecOptions {
 }
 
 func (c *taskConn) Exec(ctx context.Context, cmd string, o connection.ExecOptions) (*connection.ExecResult, error) {
+	c.traced("EXEC", cmd)
 	return c.Conn.Exec(ctx, cmd, c.fill(o))
 }
 
 func (c *taskConn) Put(ctx context.Context, r io.Reader, path string, perm fs.FileMode, o connection.ExecOptions) error {
+	c.traced("PUT", path)
 	return c.Conn.Put(ctx, r, path, perm, c.fill(o))
 }
 
 func (c *taskConn) Get(ctx context.Context, path string, w io.Writer, o connection.ExecOptions) error {
+	c.traced("FETCH", path)
 	return c.Conn.Get(ctx, path, w, c.fill(o))
 }
 

@@ -114,9 +114,13 @@ func (pr *playRun) shouldGather() bool {
 // gatherFacts runs setup on the batch as the implicit "Gathering Facts" task.
 func (pr *playRun) gatherFacts(ctx context.Context) {
 	r := pr.r
-	mod, ok := module.Lookup("setup")
+	// As in Ansible, the implicit task is the gather_facts action, which
+	// runs setup and hides the facts from -v output.
+	mod, ok := module.Lookup("gather_facts")
 	if !ok {
-		r.emit(func(cb output.Callback) { cb.Warning("fact gathering is not available: the setup module is missing") })
+		r.emit(func(cb output.Callback) {
+			cb.Warning("fact gathering is not available: the gather_facts action is missing")
+		})
 		return
 	}
 	args := map[string]any{}
@@ -141,17 +145,20 @@ func (pr *playRun) gatherFacts(ctx context.Context) {
 	if !tagsSelect(map[string]bool{"always": true}, r.opts.Tags, r.opts.SkipTags) {
 		return
 	}
+	var hosts []*hostState
+	for _, h := range pr.batch {
+		if !h.failed && !h.unreachable && !(r.opts.Gathering == "smart" && h.factsGathered()) {
+			hosts = append(hosts, h)
+		}
+	}
+	if len(hosts) == 0 {
+		return
+	}
 	// Fact gathering runs in check mode too (it changes nothing).
 	saved := r.opts.Check
 	info := pr.taskInfo(t)
 	info.Check = saved
 	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
-	var hosts []*hostState
-	for _, h := range pr.batch {
-		if !h.failed && !h.unreachable {
-			hosts = append(hosts, h)
-		}
-	}
 	done := make(chan struct{}, len(hosts))
 	sem := make(chan struct{}, r.opts.Forks)
 	for _, h := range hosts {
@@ -164,4 +171,13 @@ func (pr *playRun) gatherFacts(ctx context.Context) {
 	for range hosts {
 		<-done
 	}
+}
+
+// factsGathered reports whether gather_facts ran for the host in this run
+// (gathering = smart skips such hosts).
+func (h *hostState) factsGathered() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	v, _ := h.facts.Get("_ansible_facts_gathered")
+	return v == true
 }

@@ -72,7 +72,10 @@ func (gatherFacts) Run(ctx context.Context, call *module.Call) (module.Result, e
 	if res["failed"] == true {
 		return setupFailed(res), nil
 	}
-	if f := value.ToDict(res["ansible_facts"]); f != nil {
+	switch f := res["ansible_facts"].(type) {
+	case map[string]any:
+		f["_ansible_facts_gathered"] = true
+	case *value.Dict:
 		f.Set("_ansible_facts_gathered", true)
 	}
 	res["_ansible_verbose_override"] = true

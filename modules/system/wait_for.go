@@ -129,14 +129,20 @@ func (waitForModule) Run(ctx context.Context, call *module.Call) (module.Result,
 				return failElapsed(fmt.Sprintf("Timeout when waiting for file %s", path), elapsed())
 			}
 			done := false
-			if path != "" {
+			if path != "" && re == nil {
+				// Existence only, as Ansible's os.stat: the path may be a
+				// socket or a device that cannot be read.
+				o, err := t.sh(nil, "test -e "+shell.Quote(path))
+				if err != nil {
+					return nil, err
+				}
+				done = o.rc == 0
+			} else if path != "" {
 				content, exists, err := t.readFile(path)
 				if err != nil {
 					return nil, err
 				}
-				if exists && re == nil {
-					done = true
-				} else if exists {
+				if exists {
 					if m := re.FindStringSubmatch(content); m != nil {
 						done = true
 						groups := []any{}

@@ -11,6 +11,10 @@ func testWaitForHostname(t *testing.T, l *lab) {
 		{module: "wait_for", args: "{port: 2, state: stopped, timeout: 2}", keys: keys},
 		{module: "wait_for", args: "{path: /etc/hostname, timeout: 2}", keys: keys},
 		{module: "wait_for", args: `{path: /etc/os-release, search_regex: 'VERSION_ID="(?P<v>\d+)"', timeout: 2}`, keys: keys},
+		// A FIFO (like a socket) exists but cannot be read: waiting for it
+		// is waiting for its existence.
+		shell("mkfifo /tmp/wait_for.fifo"),
+		{module: "wait_for", args: "{path: /tmp/wait_for.fifo, timeout: 2}", keys: keys},
 		{module: "wait_for", args: "{path: /nonexistent, state: absent, timeout: 2}", keys: keys},
 		{module: "wait_for", args: "{path: /nonexistent, timeout: 1, msg: custom}", keys: keys},
 		{module: "wait_for", args: "{path: /etc/passwd, port: 22}", keys: keys},

@@ -8,17 +8,17 @@ import (
 
 // Recap is one host's line of a PLAY RECAP.
 type Recap struct {
-	Ok, Changed, Unreachable, Failed int
+	Ok, Changed, Unreachable, Failed, Skipped int
 }
 
-var recapLine = regexp.MustCompile(`(?m)^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)`)
+var recapLine = regexp.MustCompile(`(?m)^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)`)
 
 // ParseRecap returns the PLAY RECAP of a playbook run's output by host.
 func ParseRecap(out string) map[string]Recap {
 	recaps := map[string]Recap{}
 	for _, m := range recapLine.FindAllStringSubmatch(out, -1) {
 		n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
-		recaps[m[1]] = Recap{Ok: n(2), Changed: n(3), Unreachable: n(4), Failed: n(5)}
+		recaps[m[1]] = Recap{Ok: n(2), Changed: n(3), Unreachable: n(4), Failed: n(5), Skipped: n(6)}
 	}
 	return recaps
 }

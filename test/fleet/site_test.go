@@ -53,7 +53,7 @@ func playbook(t *testing.T, bin, inv string, args ...string) e2e.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := e2e.Options{Dir: abs, Timeout: 8 * time.Minute}
+	opts := e2e.Options{Dir: abs, Timeout: 20 * time.Minute}
 	args = append([]string{"-i", inv, "playbooks/site.yml"}, args...)
 	if bin == "" {
 		return e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
@@ -95,17 +95,55 @@ func checkRecap(t *testing.T, what string, hosts []string, res e2e.Result, chang
 // does not have.
 var missingModule = regexp.MustCompile(`couldn't resolve module/action '([^']+)'`)
 
-// TestSite runs playbooks/site.yml on fresh lab hosts with the lab
-// inventory's groups under ansible-playbook: the first run converges, the
-// second changes nothing, a check run with one changed variable shows
-// exactly that change, and every host's Zabbix agent answers agent.ping.
-// Then it runs gorun on the same hosts and reports how far it gets.
+// siteRun is one engine's convergence of playbooks/site.yml on a fresh lab
+// of its own.
+type siteRun struct {
+	engine string      // "ansible-playbook" or "gorun"
+	first  *e2e.Result // the first run, once it converged
+}
+
+// TestSite runs playbooks/site.yml with the lab inventory's groups on two
+// fresh labs at once, one under ansible-playbook and one under gorun. On
+// each: the first run converges, the second changes nothing, the services
+// answer, and a check run with one changed variable shows exactly that
+// change. Then the two first runs' recaps must be the same.
 func TestSite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs packages on lab hosts; skipped in -short")
 	}
+	runs := []*siteRun{{engine: "ansible-playbook"}, {engine: "gorun"}}
+	t.Run("engines", func(t *testing.T) {
+		for _, r := range runs {
+			t.Run(r.engine, func(t *testing.T) {
+				t.Parallel()
+				r.converge(t)
+			})
+		}
+	})
+	want, got := runs[0].first, runs[1].first
+	if want == nil || got == nil {
+		t.Skip("an engine did not converge its lab; no recaps to compare")
+	}
+	wantRecap, gotRecap := ParseRecap(want.Stdout), ParseRecap(got.Stdout)
+	for h, w := range wantRecap {
+		if g := gotRecap[h]; g != w {
+			t.Errorf("first run's recap of %s: gorun %+v, ansible-playbook %+v", h, g, w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("ansible-playbook:\n%s\ngorun:\n%s", want.Stdout, got.Stdout)
+	}
+}
+
+// converge runs site.yml with r's engine on a fresh lab and checks the
+// outcome.
+func (r *siteRun) converge(t *testing.T) {
 	lab := labenv.ForTest(t, 3)
 	inv := labInventory(t, lab)
+	bin := ""
+	if r.engine == "gorun" {
+		bin = e2e.Gorun(t)
+	}
 
 	// One package index update per host, as a fresh machine would need.
 	upd := e2e.Ansible(t, "ansible", "-i", inv, "all", "-m", "ansible.builtin.apt", "-a", "update_cache=true")
@@ -113,10 +151,14 @@ func TestSite(t *testing.T) {
 		t.Fatalf("apt update on the lab hosts: exit %d\n%s\n%s", upd.ExitCode, upd.Stdout, upd.Stderr)
 	}
 
-	first := playbook(t, "", inv)
-	checkRecap(t, "first ansible-playbook run", hostNames(lab), first, true)
-	second := playbook(t, "", inv)
-	checkRecap(t, "second ansible-playbook run", hostNames(lab), second, false)
+	first := playbook(t, bin, inv)
+	if m := missingModule.FindStringSubmatch(first.Stdout + first.Stderr); bin != "" && m != nil {
+		t.Skipf("gorun lacks module %s (exit %d); reporting, not failing", m[1], first.ExitCode)
+	}
+	checkRecap(t, "first run", hostNames(lab), first, true)
+	second := playbook(t, bin, inv)
+	checkRecap(t, "second run", hostNames(lab), second, false)
+	r.first = &first
 
 	for _, h := range lab.Hosts {
 		got, err := ZabbixGet(h.Addr+":10050", "agent.ping", 5*time.Second)
@@ -124,11 +166,12 @@ func TestSite(t *testing.T) {
 			t.Errorf("agent.ping on %s: %q, %v; want \"1\"", h.Name, got, err)
 		}
 	}
-
 	checkCoreServices(t, lab)
+	checkKVMHost(t, lab)
+	checkOfficeServer(t, lab)
 
 	h1 := lab.Hosts[0].Name
-	check := playbook(t, "", inv, "--check", "--diff", "--limit", h1, "-e", "zabbix_agent_timeout=7")
+	check := playbook(t, bin, inv, "--check", "--diff", "--limit", h1, "-e", "zabbix_agent_timeout=7")
 	checkRecap(t, "check run", []string{h1}, check, true)
 	// The changed configuration and the restart it notifies, nothing else.
 	want := []string{"zabbix-agent : Configure the agent", "zabbix-agent : Restart zabbix-agent"}
@@ -138,20 +181,13 @@ func TestSite(t *testing.T) {
 	if !strings.Contains(check.Stdout, "-Timeout=3\n+Timeout=7\n") {
 		t.Errorf("check run's diff does not show Timeout 3 -> 7:\n%s", check.Stdout)
 	}
-
-	t.Run("gorun", func(t *testing.T) {
-		res := playbook(t, e2e.Gorun(t), inv)
-		if m := missingModule.FindStringSubmatch(res.Stdout + res.Stderr); m != nil {
-			t.Skipf("gorun lacks module %s (exit %d); reporting, not failing", m[1], res.ExitCode)
-		}
-		checkRecap(t, "gorun on converged hosts", hostNames(lab), res, false)
-	})
 }
 
 // checkCoreServices checks what dns-dhcp-ldap-ntp set up on the lab's
 // core_services host, h1 (inventories/lab/fleet.yml): named answers the
 // fleet's names and reverse lookups, dhcpd's configuration passes
-// `dhcpd -t` and dhcpd and chronyd run.
+// `dhcpd -t`, dhcpd, chronyd and slapd run, and slapd answers ldapsearch
+// with the base entries.
 func checkCoreServices(t *testing.T, lab *labenv.Lab) {
 	t.Helper()
 	core := lab.Hosts[0]
@@ -169,8 +205,80 @@ func checkCoreServices(t *testing.T, lab *labenv.Lab) {
 			t.Errorf("named on %s: %s -> %q, %v; want [%s.]", core.Name, h.Addr, names, err, name)
 		}
 	}
-	for _, cmd := range []string{"dhcpd -t -4 -cf /etc/dhcp/dhcpd.conf", "pgrep -x dhcpd", "pgrep -x chronyd", "pgrep -x named"} {
+	for _, cmd := range []string{"dhcpd -t -4 -cf /etc/dhcp/dhcpd.conf", "pgrep -x dhcpd", "pgrep -x chronyd", "pgrep -x named", "pgrep -x slapd"} {
 		if _, err := LabRun(lab, core.Name, cmd); err != nil {
+			t.Error(err)
+		}
+	}
+	// Anonymous read over the network, as a client of the directory would.
+	out, err := LabRun(lab, core.Name, "ldapsearch -x -LLL -H ldap://"+core.Addr+" -b "+labBaseDN+" dn")
+	if err != nil {
+		t.Error(err)
+	}
+	for _, dn := range labLDAPEntries {
+		if !strings.Contains(out, "dn: "+dn+"\n") {
+			t.Errorf("ldapsearch on %s does not return %s:\n%s", core.Name, dn, out)
+		}
+	}
+}
+
+// labBaseDN and labLDAPEntries are the directory that
+// inventories/lab/group_vars/all.yml asks for.
+const labBaseDN = "dc=lab,dc=example,dc=org"
+
+var labLDAPEntries = []string{
+	labBaseDN,
+	"ou=people," + labBaseDN,
+	"ou=groups," + labBaseDN,
+	"ou=hosts," + labBaseDN,
+	"cn=fleet-admins,ou=groups," + labBaseDN,
+}
+
+// checkKVMHost checks the lab's management and KVM host, h2: Cockpit
+// answers on its port, libvirt runs with the image pool active and
+// autostarted and without the default network, and the bridge is written.
+func checkKVMHost(t *testing.T, lab *labenv.Lab) {
+	t.Helper()
+	h := lab.Hosts[1]
+	if err := CockpitAnswers(h.Addr + ":9090"); err != nil {
+		t.Error(err)
+	}
+	out, err := LabRun(lab, h.Name, "virsh -c qemu:///system pool-info images")
+	if err != nil {
+		t.Error(err)
+	} else if !regexp.MustCompile(`(?m)^State:\s+running$`).MatchString(out) || !regexp.MustCompile(`(?m)^Autostart:\s+yes$`).MatchString(out) {
+		t.Errorf("pool images on %s is not running and autostarted:\n%s", h.Name, out)
+	}
+	if out, err := LabRun(lab, h.Name, "virsh -c qemu:///system net-list --all --name"); err != nil || strings.Contains(out, "default") {
+		t.Errorf("libvirt's default network on %s: %v\n%s", h.Name, err, out)
+	}
+	for _, cmd := range []string{
+		"grep -qx 'iface br0 inet dhcp' /etc/network/interfaces.d/br0",
+		"test \"$(sysctl -n net.bridge.bridge-nf-call-iptables)\" = 0",
+		"getent group libvirt-admins | grep -q lab",
+	} {
+		if _, err := LabRun(lab, h.Name, cmd); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// checkOfficeServer checks the lab's office server, h3: its port 8443
+// forwards to Cockpit on h2, and the CA gateway is configured (Debian has
+// no gateway binary, so it is not running).
+func checkOfficeServer(t *testing.T, lab *labenv.Lab) {
+	t.Helper()
+	h := lab.Hosts[2]
+	if err := CockpitAnswers(h.Addr + ":8443"); err != nil {
+		t.Errorf("through the port forward: %v", err)
+	}
+	for _, cmd := range []string{
+		"grep -qx 'EVALUATION ORDER ALLOW, DENY' /etc/ca-gateway/gateway.pvlist",
+		"grep -q 'RULE(1, READ)' /etc/ca-gateway/gateway.access",
+		"grep -q '^ExecStart=/usr/local/bin/gateway -cip ' /etc/systemd/system/ca-gateway.service",
+		"! pgrep -x gateway",
+	} {
+		if _, err := LabRun(lab, h.Name, cmd); err != nil {
 			t.Error(err)
 		}
 	}
