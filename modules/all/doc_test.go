@@ -41,6 +41,8 @@ var deviations = map[string]string{
 	"include_role.apply":                          "ansible-doc says str, but Ansible refuses anything but a dict",
 	"include_tasks.apply":                         "ansible-doc says str, but Ansible refuses anything but a dict",
 	"dnf.name":                                    "ansible-doc says required, but the argument spec requires one of name, list and update_cache",
+	"ldap_entry.attributes":                       "raw, so that the attributes keep the task's order; the module converts the dict itself",
+	"ldap_attrs.attributes":                       "raw, so that the attributes keep the task's order; the module converts the dict itself",
 	"getent.key":                                  "the argument spec has no default; ansible-doc shows ''",
 	"user.ssh_key_comment":                        "the default names the target's host name, filled in at run time",
 	"lineinfile.insertafter":                      "EOF and BOF are documentation: the argument spec has no default or choices",

@@ -16,6 +16,7 @@ import (
 	"gorun/engine/connection"
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/engine/value"
 )
 
 // commonOptions are the options every LDAP module shares (module_utils/ldap.py's gen_specs).
@@ -277,4 +278,31 @@ func pyStr(v any) string {
 		return "None"
 	}
 	return fmt.Sprint(v)
+}
+
+// attributeList is the attributes option in the task's order: the option is
+// declared raw (not dict, whose conversion loses the order) so that new
+// entries and modlists list the attributes as Ansible does. A mapping that
+// comes without an order (from a template) is taken in sorted order.
+func attributeList(v any) ([]string, map[string]any, error) {
+	if s, ok := v.(string); ok {
+		parsed, err := value.FromJSON([]byte(s))
+		if err != nil {
+			return nil, nil, fmt.Errorf("argument 'attributes' is of type str and we were unable to convert to dict: unable to evaluate string as dictionary")
+		}
+		v = parsed
+	}
+	switch v.(type) {
+	case nil:
+		return nil, map[string]any{}, nil
+	case *value.Dict, map[string]any:
+	default:
+		return nil, nil, fmt.Errorf("argument 'attributes' is of type %T and we were unable to convert to dict", v)
+	}
+	names := value.Keys(v)
+	vals := map[string]any{}
+	for _, n := range names {
+		vals[n], _ = value.Lookup(v, n)
+	}
+	return names, vals, nil
 }

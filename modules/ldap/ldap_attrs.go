@@ -3,7 +3,6 @@ package ldap
 import (
 	"context"
 	"regexp"
-	"sort"
 	"strconv"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -41,14 +40,10 @@ func (attrsModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 		return fail(err)
 	}
 	defer s.conn.Close()
-	attrs := call.Args.Dict("attributes")
-	// Attribute order carries no meaning in LDAP; gorun's options lose the
-	// task's order, so the modlist follows the names' order.
-	names := make([]string, 0, len(attrs))
-	for k := range attrs {
-		names = append(names, k)
+	names, attrs, err := attributeList(call.Args["attributes"])
+	if err != nil {
+		return module.Failed(err.Error()), nil
 	}
-	sort.Strings(names)
 	ordered := call.Args.Bool("ordered")
 	var mods []mod
 	for _, name := range names {
@@ -211,10 +206,9 @@ var attrsDoc = &module.Doc{
 	Description: []string{
 		"Add or remove multiple LDAP attribute values.",
 		"gorun speaks LDAP from the controller through the host's SSH connection, reaching the server from the target as Ansible's module does; the target needs no python-ldap.",
-		"The modlist lists the attributes in the order of their names.",
 	},
 	Options: withCommon(
-		module.Option{Name: "attributes", Type: "dict", Required: true, Description: "The attribute(s) and value(s) to add or remove. Each attribute value can be a string for single-valued attributes or a list of strings for multi-valued attributes. If you specify values for this option in YAML, please note that you can improve readability for long string values by using YAML block modifiers as seen in the examples for this module. Note that when using values that YAML/ansible-core interprets as other types, like yes, no (booleans), or 2.10 (float), make sure to quote them if these are meant to be strings. Otherwise the wrong values may be sent to LDAP."},
+		module.Option{Name: "attributes", Type: "raw", Required: true, Description: "The attribute(s) and value(s) to add or remove. Each attribute value can be a string for single-valued attributes or a list of strings for multi-valued attributes. If you specify values for this option in YAML, please note that you can improve readability for long string values by using YAML block modifiers as seen in the examples for this module. Note that when using values that YAML/ansible-core interprets as other types, like yes, no (booleans), or 2.10 (float), make sure to quote them if these are meant to be strings. Otherwise the wrong values may be sent to LDAP."},
 		module.Option{Name: "ordered", Type: "bool", Default: false, Description: "If true, prepend list values with X-ORDERED index numbers in all attributes specified in the current task. This is useful mostly with olcAccess attribute to easily manage LDAP Access Control Lists."},
 		module.Option{Name: "state", Default: "present", Choices: []any{"present", "absent", "exact"}, Description: "The state of the attribute values. If present, all given attribute values will be added if they're missing. If absent, all given attribute values will be removed if present. If exact, the set of attribute values will be forced to exactly those provided and no others. If state=exact and the attribute value is empty, all values for this attribute will be removed."},
 	),

@@ -2,7 +2,6 @@ package ldap
 
 import (
 	"context"
-	"sort"
 
 	goldap "github.com/go-ldap/ldap/v3"
 
@@ -31,8 +30,12 @@ func (entryModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 	var action func() error
 	switch {
 	case call.Args.String("state") == "present" && !present:
+		attrs, err := entryAttributes(call.Args)
+		if err != nil {
+			return module.Failed(err.Error()), nil
+		}
 		req := goldap.NewAddRequest(s.dn, nil)
-		for _, attr := range entryAttributes(call.Args) {
+		for _, attr := range attrs {
 			req.Attribute(attr.Type, attr.Vals)
 		}
 		action = func() error { return s.conn.Add(req) }
@@ -51,33 +54,29 @@ func (entryModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 }
 
 // entryAttributes are the attributes of a new entry, as ldap_entry's
-// _load_attrs and addModlist make them: each value a list of strings,
-// objectClass from its own option, attributes without values left out.
-// Attribute order carries no meaning in LDAP; they are sorted by name.
-func entryAttributes(a module.Args) []goldap.Attribute {
-	attrs := a.Dict("attributes")
-	all := map[string]any{}
-	for k, v := range attrs {
-		all[k] = v
+// _load_attrs and addModlist make them, in the task's order: each value a
+// list of strings, objectClass from its own option (last, unless the
+// attributes name it too), attributes without values left out.
+func entryAttributes(a module.Args) ([]goldap.Attribute, error) {
+	names, vals, err := attributeList(a["attributes"])
+	if err != nil {
+		return nil, err
 	}
 	oc := []any{}
 	for _, c := range a.Strings("objectClass") {
 		oc = append(oc, c)
 	}
-	all["objectClass"] = oc
-	names := make([]string, 0, len(all))
-	for k := range all {
-		names = append(names, k)
+	if _, ok := vals["objectClass"]; !ok {
+		names = append(names, "objectClass")
 	}
-	sort.Strings(names)
+	vals["objectClass"] = oc
 	var out []goldap.Attribute
 	for _, n := range names {
-		vals := values(all[n])
-		if len(vals) > 0 {
-			out = append(out, goldap.Attribute{Type: n, Vals: vals})
+		if v := values(vals[n]); len(v) > 0 {
+			out = append(out, goldap.Attribute{Type: n, Vals: v})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // values turns an attribute's value into a list of strings: a list's
@@ -124,7 +123,7 @@ var entryDoc = &module.Doc{
 		"gorun speaks LDAP from the controller through the host's SSH connection, reaching the server from the target as Ansible's module does; the target needs no python-ldap.",
 	},
 	Options: withCommon(
-		module.Option{Name: "attributes", Type: "dict", Default: map[string]any{}, Description: "If state=present, attributes necessary to create an entry. Existing entries are never modified. To assert specific attribute values on an existing entry, use community.general.ldap_attrs instead. Each attribute value can be a string for single-valued attributes or a list of strings for multi-valued attributes."},
+		module.Option{Name: "attributes", Type: "raw", Default: map[string]any{}, Description: "If state=present, attributes necessary to create an entry. Existing entries are never modified. To assert specific attribute values on an existing entry, use community.general.ldap_attrs instead. Each attribute value can be a string for single-valued attributes or a list of strings for multi-valued attributes."},
 		module.Option{Name: "objectClass", Type: "list", Elements: "str", Description: "If state=present, value or list of values to use when creating the entry. It can either be a string or an actual list of strings."},
 		module.Option{Name: "recursive", Type: "bool", Default: false, Description: "If state=delete, a flag indicating whether a single entry or the whole branch must be deleted."},
 		module.Option{Name: "state", Default: "present", Choices: []any{"present", "absent"}, Description: "The target state of the entry."},
