@@ -8,7 +8,9 @@ LAB := go run ./cmd/gorun-lab
 DEPS := openssh-server openssh-client sudo iproute2 iptables ansible-core ansible \
         python3-jmespath python3-netaddr python3-passlib rsync git make gcc \
         libvirt-daemon-system qemu-system-x86 qemu-utils python3-libvirt python3-lxml \
-        genisoimage libxml2-utils busybox
+        genisoimage libxml2-utils busybox \
+        rpm dnf createrepo-c gpg firewalld selinux-utils python3-selinux python3-semanage \
+        slapd ldap-utils python3-ldap
 
 .PHONY: demo test deps build vet bench bench-scale
 

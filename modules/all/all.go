@@ -7,6 +7,8 @@ import (
 	_ "gorun/modules/control"
 	_ "gorun/modules/facts"
 	_ "gorun/modules/files"
+	_ "gorun/modules/ldap"
+	_ "gorun/modules/rhel"
 	_ "gorun/modules/system"
 	_ "gorun/modules/virt"
 )

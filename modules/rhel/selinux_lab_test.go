@@ -1,0 +1,36 @@
+package rhel_test
+
+import (
+	"testing"
+
+	"gorun/test/labdiff"
+)
+
+// testSELinuxConfig runs selinux and seboolean on lab hosts, whose kernel
+// has SELinux disabled: what can be compared there is the configuration
+// file's handling (state, policy, messages, reboot_required) and the
+// failures of seboolean.
+func testSELinuxConfig(t *testing.T, l *labdiff.Lab) {
+	keys := []string{"msg", "configfile", "policy", "state", "reboot_required", "name", "persistent", "details"}
+	se := func(args string, check bool) step {
+		return step{Module: "ansible.posix.selinux", Args: args, Check: check, Keys: keys}
+	}
+	steps := []step{
+		se("{state: disabled, configfile: /root/selinux.conf}", false),
+		shell("printf '# SELinux\\nSELINUX=enforcing\\nSELINUXTYPE=targeted\\n' > /root/selinux.conf; mkdir -p /etc/selinux/targeted/policy; echo ok"),
+		se("{state: disabled, configfile: /root/selinux.conf}", true),
+		se("{state: disabled, configfile: /root/selinux.conf}", false),
+		se("{state: permissive, configfile: /root/selinux.conf}", false),
+		se("{state: permissive, policy: targeted, configfile: /root/selinux.conf}", false),
+		se("{state: enforcing, policy: mls, configfile: /root/selinux.conf}", false),
+		shell("printf 'SELINUXTYPE=targeted\\n' > /root/other.conf; echo ok"),
+		se("{state: enforcing, policy: targeted, file: /root/other.conf}", false),
+		shell("printf '# none\\n' > /root/empty.conf; echo ok"),
+		se("{state: disabled, configfile: /root/empty.conf}", true),
+		se("{state: disabled, configfile: /root/empty.conf}", false),
+		shell("cat /root/selinux.conf /root/other.conf /root/empty.conf"),
+		{Module: "ansible.posix.seboolean", Args: "{name: httpd_can_network_connect, state: true}", Keys: keys},
+		{Module: "ansible.posix.seboolean", Args: "{name: httpd_can_network_connect, state: true, persistent: true, ignore_selinux_state: true}", Keys: keys},
+	}
+	l.DiffPlay(t, steps)
+}
