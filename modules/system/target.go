@@ -198,3 +198,13 @@ func addPathInfo(t *target, r module.Result) error {
 	r["state"], r["size"] = state, size
 	return nil
 }
+
+// execRaw runs a shell command line with extra environment variables and,
+// when stdin is not nil, input; it returns the output as bytes.
+func (t *target) execRaw(env map[string]string, line string, stdin []byte) (*connection.ExecResult, error) {
+	opts := connection.ExecOptions{Env: env}
+	if stdin != nil {
+		opts.Stdin = bytes.NewReader(stdin)
+	}
+	return t.conn.Exec(t.ctx, line, opts)
+}
