@@ -89,7 +89,7 @@ func TestDevSysdeb(t *testing.T) {
 		name string
 		f    func(*testing.T, *lab)
 	}{
-		{"apt_sources", testAptSources},
+		{"known_hosts", testKnownHosts},
 	}
 	pairs := setup(t, len(cases))
 	for i, c := range cases {
