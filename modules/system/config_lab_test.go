@@ -52,3 +52,57 @@ func sshKey(t *testing.T, kind string) string {
 	fields := strings.Fields(string(pub))
 	return fields[0] + " " + fields[1]
 }
+
+// gitSetup makes the same repositories on both hosts: /srv/work with
+// commits of fixed dates (so their ids agree), its bare clone /srv/src.git,
+// and /srv/src2.git, a copy.
+const gitSetup = `set -e
+export GIT_AUTHOR_DATE='2024-01-01T00:00:00Z' GIT_COMMITTER_DATE='2024-01-01T00:00:00Z' GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+git init -q -b main /srv/work && cd /srv/work
+echo one > f && git add f && git commit -qm one && git tag v1 && git tag -a v1a -m annotated
+echo two > f && git commit -qam two
+git checkout -q -b dev && echo three > f && git commit -qam three && git checkout -q main
+git clone -q --bare /srv/work /srv/src.git && cp -a /srv/src.git /srv/src2.git && echo ok`
+
+// gitPush adds a commit to main in /srv/src.git.
+const gitPush = `set -e
+export GIT_AUTHOR_DATE='2024-01-02T00:00:00Z' GIT_COMMITTER_DATE='2024-01-02T00:00:00Z' GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+cd /srv/work && echo four > f && git commit -qam four && git push -q /srv/src.git main && echo ok`
+
+// testGit compares git: clones (full, shallow, bare, umask), checkouts of
+// tags and branches, local modifications, updates, remote URL changes and
+// ls-remote-only runs, all from repositories on the host itself.
+func testGit(t *testing.T, l *lab) {
+	keys := []string{"before", "after", "remote_url_changed", "msg", "diff", "submodules_changed", "warnings"}
+	co := func(args string) string { return "{repo: /srv/src.git, dest: /srv/co, " + args + "}" }
+	steps := []step{
+		shell(gitSetup),
+		{module: "git", args: co("version: HEAD"), check: true, diff: true, keys: keys},
+		{module: "git", args: co("version: HEAD"), diff: true, keys: keys},
+		{module: "git", args: co("version: HEAD"), keys: keys},
+		{module: "git", args: co("version: v1"), diff: true, keys: keys},
+		{module: "git", args: co("version: v1a"), keys: keys},
+		{module: "git", args: co("version: dev"), check: true, keys: keys},
+		{module: "git", args: co("version: dev"), keys: keys},
+		shell("echo changed > /srv/co/f && echo untracked > /srv/co/new && echo ok"),
+		{module: "git", args: co("version: dev"), keys: keys},
+		{module: "git", args: co("version: dev, force: true"), keys: keys},
+		shell(gitPush),
+		{module: "git", args: co("version: main"), check: true, diff: true, keys: keys},
+		{module: "ansible.builtin.git", args: co("version: main"), diff: true, keys: keys},
+		{module: "git", args: "{repo: file:///srv/src2.git, dest: /srv/co}", keys: keys},
+		{module: "git", args: "{repo: file:///srv/src.git, dest: /srv/shallow, depth: 1, version: dev}", keys: keys},
+		{module: "git", args: "{repo: file:///srv/src.git, dest: /srv/shallow, depth: 1, version: main}", keys: keys},
+		{module: "git", args: "{repo: /srv/src.git, dest: /srv/bare.git, bare: true}", keys: keys},
+		{module: "git", args: "{repo: /srv/src.git, dest: /srv/bare.git, bare: true}", keys: keys},
+		{module: "git", args: "{repo: /srv/src.git, dest: /srv/none, clone: false, version: v1a}", keys: keys},
+		{module: "git", args: "{repo: /srv/src.git, dest: /srv/co, update: false}", keys: keys},
+		{module: "git", args: "{repo: /srv/missing.git, dest: /srv/x}", keys: []string{"msg", "rc"}},
+		{module: "git", args: "{repo: /srv/src.git, dest: /srv/um, umask: '0077'}", keys: keys},
+		{module: "git", args: "{repo: /srv/src.git, dest: /srv/um2, umask: 22}", keys: keys},
+		{module: "git", args: "{repo: /srv/src.git, dest: /srv/um3, version: nosuchref}", keys: []string{"msg"}},
+		shell("cd /srv/co && git log --format=%s -1 && git branch && git remote -v && git status --porcelain; cd /srv/shallow && git rev-list --count HEAD && git branch; ls /srv; stat -c %a /srv/um/f; git -C /srv/bare.git log --format=%s -1 main"),
+	}
+	got := l.diffPlay(t, steps)
+	wantOutcomes(t, got, ".cco cocc. fc. ccc cc co co f cff .")
+}
