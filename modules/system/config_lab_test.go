@@ -106,3 +106,35 @@ func testGit(t *testing.T, l *lab) {
 	got := l.diffPlay(t, steps)
 	wantOutcomes(t, got, ".cco cocc. fc. ccc cc co co f cff .")
 }
+
+// testTimezoneAlternatives compares timezone (the file strategy: lab hosts
+// have timedatectl but no systemd) and alternatives.
+func testTimezoneAlternatives(t *testing.T, l *lab) {
+	keys := []string{"diff", "msg"}
+	alt := func(args string) string { return "{name: gorun, " + args + "}" }
+	steps := []step{
+		{module: "timezone", args: "{name: Europe/Berlin}", check: true, diff: true, keys: keys},
+		{module: "community.general.timezone", args: "{name: Europe/Berlin}", diff: true, keys: keys},
+		{module: "timezone", args: "{name: Europe/Berlin}", keys: keys},
+		{module: "timezone", args: "{name: Nowhere/Void}", keys: keys},
+		{module: "timezone", args: "{name: America/New_York, hwclock: UTC}", check: true, keys: keys},
+		{module: "timezone", args: "{rtc: local}"},
+		shell("cat /etc/timezone; readlink /etc/localtime; cat /etc/default/rcS"),
+
+		shell("printf '#!/bin/sh\\necho a\\n' > /usr/local/bin/gorun-a && printf '#!/bin/sh\\necho b\\n' > /usr/local/bin/gorun-b && chmod +x /usr/local/bin/gorun-? && mkdir -p /usr/local/share/man/man1 && touch /usr/local/share/man/man1/gorun-b.1 && echo ok"),
+		{module: "alternatives", args: alt("path: /usr/local/bin/gorun-a, link: /usr/bin/gorun, state: present"), check: true, diff: true, keys: keys},
+		{module: "alternatives", args: alt("path: /usr/local/bin/gorun-a, link: /usr/bin/gorun, state: present"), diff: true, keys: keys},
+		{module: "alternatives", args: alt("path: /usr/local/bin/gorun-a, link: /usr/bin/gorun, state: present"), keys: keys},
+		{module: "alternatives", args: alt("path: /usr/local/bin/gorun-b, priority: 60, subcommands: [{name: gorun.1, link: /usr/share/man/man1/gorun.1, path: /usr/local/share/man/man1/gorun-b.1}]"), diff: true, keys: keys},
+		{module: "alternatives", args: alt("path: /usr/local/bin/gorun-b, priority: 60, slaves: [{name: gorun.1, link: /usr/share/man/man1/gorun.1, path: /usr/local/share/man/man1/gorun-b.1}]"), diff: true, keys: keys},
+		{module: "community.general.alternatives", args: alt("path: /usr/local/bin/gorun-a, state: auto"), diff: true, keys: keys},
+		{module: "alternatives", args: alt("path: /usr/local/bin/gorun-a, priority: 70"), diff: true, keys: keys},
+		{module: "alternatives", args: alt("path: /usr/local/bin/gorun-b, state: absent"), diff: true, keys: keys},
+		{module: "alternatives", args: alt("path: /usr/local/bin/gorun-b, state: absent"), diff: true, keys: keys},
+		{module: "alternatives", args: alt("path: /nonexistent, link: /usr/bin/gorun"), keys: keys},
+		{module: "alternatives", args: "{name: gorun-new, path: /usr/local/bin/gorun-a}", keys: keys},
+		shell("update-alternatives --display gorun; readlink -f /usr/bin/gorun"),
+	}
+	got := l.diffPlay(t, steps)
+	wantOutcomes(t, got, "cco fcf. . cco co ccco ff .")
+}
