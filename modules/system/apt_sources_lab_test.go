@@ -89,7 +89,7 @@ func TestDevSysdeb(t *testing.T) {
 		name string
 		f    func(*testing.T, *lab)
 	}{
-		{"timezone_alternatives", testTimezoneAlternatives},
+		{"facts", testFacts},
 	}
 	pairs := setup(t, len(cases))
 	for i, c := range cases {
