@@ -89,7 +89,7 @@ func TestDevSysdeb(t *testing.T) {
 		name string
 		f    func(*testing.T, *lab)
 	}{
-		{"facts", testFacts},
+		{"sysvinit", testSysvinit},
 	}
 	pairs := setup(t, len(cases))
 	for i, c := range cases {
