@@ -89,7 +89,7 @@ func TestDevSysdeb(t *testing.T) {
 		name string
 		f    func(*testing.T, *lab)
 	}{
-		{"sysvinit", testSysvinit},
+		{"reboot", testReboot},
 	}
 	pairs := setup(t, len(cases))
 	for i, c := range cases {
