@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -80,24 +79,7 @@ func testKey(t *testing.T, name string) gpgKey {
 		}
 	}
 	exec.Command("gpgconf", "--homedir", home, "--kill", "all").Run()
-	_ = filepath.Join
 	return gpgKey{armor: gpg("--armor", "--export"), fpr: fpr}
-}
-
-func TestDevSysdeb(t *testing.T) {
-	cases := []struct {
-		name string
-		f    func(*testing.T, *lab)
-	}{
-		{"reboot", testReboot},
-	}
-	pairs := setup(t, len(cases))
-	for i, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			c.f(t, pairs[i])
-		})
-	}
 }
 
 // wantOutcomes fails unless each step's result is as the letter says: c
