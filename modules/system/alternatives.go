@@ -181,12 +181,12 @@ func (alternativesModule) Run(ctx context.Context, call *module.Call) (module.Re
 		}
 		o, err := t.sh(env, shell.Join(append([]string{ua}, args...)))
 		if err == nil && o.rc != 0 {
-			err = &gitFailure{module.Result{"failed": true, "cmd": shell.Join(append([]string{ua}, args...)), "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr, "msg": strings.TrimRight(o.stderr, " \t\r\n")}}
+			err = commandFailed(shell.Join(append([]string{ua}, args...)), o)
 		}
 		return err
 	}
 	fail := func(err error) (module.Result, error) {
-		if f, ok := err.(*gitFailure); ok {
+		if f, ok := err.(*moduleFailure); ok {
 			return f.res, nil
 		}
 		return nil, err

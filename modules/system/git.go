@@ -23,11 +23,6 @@ func init() { module.Register(gitModule{}) }
 
 func (gitModule) Doc() *module.Doc { return gitDoc }
 
-// gitFailure is a fail_json from deep inside the module's steps.
-type gitFailure struct{ res module.Result }
-
-func (f *gitFailure) Error() string { return fmt.Sprint(f.res["msg"]) }
-
 // gitRun is one git task: the target, git's path and environment, and the options.
 type gitRun struct {
 	t      *target
@@ -58,7 +53,7 @@ func (g *gitRun) run(cwd string, args ...string) (output, error) {
 func (g *gitRun) must(cwd string, args ...string) (output, error) {
 	o, err := g.run(cwd, args...)
 	if err == nil && o.rc != 0 {
-		err = &gitFailure{module.Result{"failed": true, "cmd": shell.Join(append([]string{g.git}, args...)), "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr, "msg": strings.TrimRight(o.stderr, " \t\r\n")}}
+		err = commandFailed(shell.Join(append([]string{g.git}, args...)), o)
 	}
 	return o, err
 }
@@ -71,7 +66,7 @@ func gitFail(msg string, o *output, extra ...any) error {
 	for i := 0; i+1 < len(extra); i += 2 {
 		r[extra[i].(string)] = extra[i+1]
 	}
-	return &gitFailure{r}
+	return &moduleFailure{r}
 }
 
 // version is get_version: git rev-parse REF in dest.
@@ -677,7 +672,7 @@ func sshCommand(a module.Args, sshOpts string, optsSet bool) string {
 
 func (gitModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	res, err := runGit(ctx, call)
-	var f *gitFailure
+	var f *moduleFailure
 	if errors.As(err, &f) {
 		return f.res, nil
 	}

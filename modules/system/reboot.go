@@ -309,6 +309,7 @@ var rebootDoc = &module.Doc{
 	},
 	Check: module.Full,
 	Diff:  module.None,
+	Notes: []string{"gorun: without connect_timeout each connection attempt while waiting is limited to 10 seconds. The distribution comes from the task's facts when gathered, else from the target's /etc/os-release and uname."},
 	Examples: `- name: Unconditionally reboot the machine with all defaults
   ansible.builtin.reboot:
 

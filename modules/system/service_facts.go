@@ -200,7 +200,7 @@ func (s *svcScan) systemd() error {
 		}
 		f := strings.Fields(l)
 		if len(f) < 2 {
-			return &gitFailure{module.Failed("Malformed output discovered from systemd list-unit-files: " + l)}
+			return &moduleFailure{module.Failed("Malformed output discovered from systemd list-unit-files: " + l)}
 		}
 		name, status := f[0], f[1]
 		if cur, ok := s.services[name].(map[string]any); ok {
@@ -246,7 +246,7 @@ func (serviceFactsModule) Run(ctx context.Context, call *module.Call) (module.Re
 		s.openrc(paths["rc-status"], paths["rc-update"])
 	}
 	if err := s.systemd(); err != nil {
-		return err.(*gitFailure).res, nil
+		return err.(*moduleFailure).res, nil
 	}
 	if len(s.services) == 0 {
 		return module.Result{"changed": false, "skipped": true, "msg": "Failed to find any services. This can be due to privileges or some other configuration issue."}, nil

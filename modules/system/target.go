@@ -208,3 +208,15 @@ func (t *target) execRaw(env map[string]string, line string, stdin []byte) (*con
 	}
 	return t.conn.Exec(t.ctx, line, opts)
 }
+
+// moduleFailure carries a module's failure result (a fail_json deep inside
+// its steps) up through functions that return errors.
+type moduleFailure struct{ res module.Result }
+
+func (f *moduleFailure) Error() string { return fmt.Sprint(f.res["msg"]) }
+
+// commandFailed is run_command's check_rc failure: the command line, its
+// exit status and output, its stderr as the message.
+func commandFailed(cmd string, o output) error {
+	return &moduleFailure{module.Result{"failed": true, "cmd": cmd, "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr, "msg": strings.TrimRight(o.stderr, " \t\r\n")}}
+}

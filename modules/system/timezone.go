@@ -65,7 +65,7 @@ func (r *tzRun) execute(log bool, cmd string) (string, error) {
 		return "", err
 	}
 	if o.rc != 0 {
-		return "", &gitFailure{module.Result{"failed": true, "cmd": cmd, "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr, "msg": strings.TrimRight(o.stderr, " \t\r\n")}}
+		return "", commandFailed(cmd, o)
 	}
 	if log {
 		r.msgs = append(r.msgs, "executed `"+cmd+"`")
@@ -77,7 +77,7 @@ func (r *tzRun) execute(log bool, cmd string) (string, error) {
 func (r *tzRun) need(name string) (string, error) {
 	p, err := r.t.which(name)
 	if err == nil && p == "" {
-		err = &gitFailure{module.Failed(fmt.Sprintf("Failed to find required executable \"%s\" in paths: %s", name, "/sbin:/usr/sbin:/usr/local/sbin"))}
+		err = &moduleFailure{module.Failed(fmt.Sprintf("Failed to find required executable \"%s\" in paths: %s", name, "/sbin:/usr/sbin:/usr/local/sbin"))}
 	}
 	return p, err
 }
@@ -132,7 +132,7 @@ func (r *tzRun) setup(name string) error {
 	if o, err := r.t.sh(nil, "test -e /etc/alpine-release || test -e /etc/gentoo-release"); err != nil {
 		return err
 	} else if o.rc == 0 {
-		return &gitFailure{module.Failed("gorun's timezone module does not support Alpine or Gentoo without systemd yet")}
+		return &moduleFailure{module.Failed("gorun's timezone module does not support Alpine or Gentoo without systemd yet")}
 	}
 	if tzu, err := r.t.which("tzdata-update"); err != nil {
 		return err
@@ -337,7 +337,7 @@ func (timezoneModule) Run(ctx context.Context, call *module.Call) (module.Result
 	r := &tzRun{t: newTarget(ctx, call)}
 	res, err := r.run(call)
 	var a *tzAbort
-	var f *gitFailure
+	var f *moduleFailure
 	switch {
 	case errors.As(err, &a):
 		return module.Failed(a.msg), nil
