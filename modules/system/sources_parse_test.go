@@ -3,6 +3,8 @@ package system
 import (
 	"reflect"
 	"testing"
+
+	"gorun/engine/module"
 )
 
 // Unit tests of the parsers of apt_repository, apt_key, known_hosts,
@@ -126,5 +128,38 @@ libfoo:i386:
 	}
 	if f := files["libfoo:i386"]; f != "/var/lib/dpkg/status" || origins[f] != "" {
 		t.Errorf("libfoo:i386's file %q, origin %q", f, origins[f])
+	}
+}
+
+func TestGitSSHCommand(t *testing.T) {
+	// set_git_ssh_env with GIT_SSH and GIT_SSH_OPTS unset, for git >= 2.3.
+	for _, c := range []struct {
+		args    module.Args
+		opts    string
+		optsSet bool
+		want    string
+	}{
+		{module.Args{}, "", false, "ssh  -o BatchMode=yes"},
+		{module.Args{"accept_hostkey": true}, "-o StrictHostKeyChecking=no", true, "ssh  -o StrictHostKeyChecking=no -o BatchMode=yes"},
+		{module.Args{"key_file": "/k"}, "-p 2222", true, "ssh  -p 2222 -o BatchMode=yes  -i /k -o IdentitiesOnly=yes"},
+	} {
+		if got := sshCommand(c.args, c.opts, c.optsSet); got != c.want {
+			t.Errorf("sshCommand(%v, %q) = %q, want %q", c.args, c.opts, got, c.want)
+		}
+	}
+}
+
+func TestRebootTables(t *testing.T) {
+	debian := rebootDistribution{name: "debian", version: "12", family: "debian"}
+	if got := debian.lookup(rebootShutdownArgs, "default"); got != "default" {
+		t.Errorf("debian's shutdown args come from the default, got %q", got)
+	}
+	alpine := rebootDistribution{name: "alpine", version: "3", family: "alpine"}
+	if got := alpine.lookup(rebootShutdownCommands, "shutdown"); got != "reboot" {
+		t.Errorf("alpine reboots with %q", got)
+	}
+	linux := rebootDistribution{name: "arch", family: "linux"}
+	if got := linux.lookup(rebootShutdownArgs, ""); got != `-r {delay_min} "{message}"` {
+		t.Errorf("the linux family's args: %q", got)
 	}
 }
