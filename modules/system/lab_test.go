@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -52,6 +54,9 @@ type step struct {
 	// keys are the result keys whose values must agree; "changed" and
 	// "failed" always must.
 	keys []string
+	// unordered are keys among keys whose list values agree in any order
+	// (Ansible builds them from a Python set).
+	unordered []string
 }
 
 // shell is a step that reads host state: its stdout must agree.
@@ -138,9 +143,8 @@ func (l *lab) diffPlay(t *testing.T, steps []step) []result {
 	}
 	for i, s := range steps {
 		for _, k := range append([]string{"changed", "failed"}, s.keys...) {
-			a, _ := json.Marshal(want[i][k])
-			g, _ := json.Marshal(got[i][k])
-			if string(a) != string(g) {
+			a, g := canonical(want[i][k], s.unordered, k), canonical(got[i][k], s.unordered, k)
+			if a != g {
 				t.Errorf("step %d (%s: %s): %s = %s, ansible %s\ngorun: %v\nansible: %v", i, s.module, s.args, k, g, a, got[i], want[i])
 			}
 		}
@@ -164,4 +168,21 @@ func (l *lab) same(t *testing.T, script string) string {
 		t.Errorf("host state differs for %q:\nansible (%s): %q\ngorun   (%s): %q", script, l.ansible, out[0], l.mine, out[1])
 	}
 	return out[1]
+}
+
+// canonical is v as JSON, with the elements of a list sorted when key is
+// one of unordered.
+func canonical(v any, unordered []string, key string) string {
+	l, isList := v.([]any)
+	if !isList || !slices.Contains(unordered, key) {
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	elems := make([]string, len(l))
+	for i, e := range l {
+		b, _ := json.Marshal(e)
+		elems[i] = string(b)
+	}
+	sort.Strings(elems)
+	return "[" + strings.Join(elems, ",") + "]"
 }

@@ -75,9 +75,11 @@ func factString(vars map[string]any, name string) string {
 }
 
 // detectPkgMgr finds the package manager as Ansible's pkg_mgr fact does:
-// the first of pkgMgrs present, with dnf only when it is not a yum shim.
+// apt on Debian-family hosts whatever else is installed there (Debian has
+// dnf, yum and zypper packages), else the first of pkgMgrs present, with
+// dnf only when it is not a yum shim.
 func detectPkgMgr(t *target) (string, error) {
-	var tests []string
+	tests := []string{"test -e /etc/debian_version && test -x /usr/bin/apt-get && echo apt"}
 	for _, m := range pkgMgrs {
 		tests = append(tests, fmt.Sprintf("test -x %s && echo %s", m.path, m.name))
 	}

@@ -17,6 +17,9 @@ func TestLab(t *testing.T) {
 		{"mount", testMount},
 		{"wait_for_hostname", testWaitForHostname},
 		{"debian_config", testDebianConfig},
+		{"apt_sources_git", inSequence(testAptSources, testGit)},
+		{"config_facts", inSequence(testKnownHosts, testTimezoneAlternatives, testFacts)},
+		{"sysvinit_reboot", inSequence(testSysvinit, testReboot)},
 	}
 	pairs := setup(t, len(cases))
 	for i, c := range cases {
@@ -24,5 +27,15 @@ func TestLab(t *testing.T) {
 			t.Parallel()
 			c.f(t, pairs[i])
 		})
+	}
+}
+
+// inSequence runs several module groups one after the other on one pair of
+// hosts, so that they share it.
+func inSequence(tests ...func(*testing.T, *lab)) func(*testing.T, *lab) {
+	return func(t *testing.T, l *lab) {
+		for _, f := range tests {
+			f(t, l)
+		}
 	}
 }

@@ -198,3 +198,25 @@ func addPathInfo(t *target, r module.Result) error {
 	r["state"], r["size"] = state, size
 	return nil
 }
+
+// execRaw runs a shell command line with extra environment variables and,
+// when stdin is not nil, input; it returns the output as bytes.
+func (t *target) execRaw(env map[string]string, line string, stdin []byte) (*connection.ExecResult, error) {
+	opts := connection.ExecOptions{Env: env}
+	if stdin != nil {
+		opts.Stdin = bytes.NewReader(stdin)
+	}
+	return t.conn.Exec(t.ctx, line, opts)
+}
+
+// moduleFailure carries a module's failure result (a fail_json deep inside
+// its steps) up through functions that return errors.
+type moduleFailure struct{ res module.Result }
+
+func (f *moduleFailure) Error() string { return fmt.Sprint(f.res["msg"]) }
+
+// commandFailed is run_command's check_rc failure: the command line, its
+// exit status and output, its stderr as the message.
+func commandFailed(cmd string, o output) error {
+	return &moduleFailure{module.Result{"failed": true, "cmd": cmd, "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr, "msg": strings.TrimRight(o.stderr, " \t\r\n")}}
+}
