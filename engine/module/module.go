@@ -40,6 +40,8 @@ type Call struct {
 	// would (its connection variables, the task's become and environment),
 	// for modules that act on two hosts at once (gorun.kvm.migrate).
 	ConnectTo func(ctx context.Context, host string) (connection.Conn, error)
+	// Delegate is the host the task is delegated to (delegate_to), or "".
+	Delegate string
 	// Check and Diff are the task's check_mode and diff settings.
 	Check, Diff bool
 	// Vars are the task's variables (already merged by precedence), for modules

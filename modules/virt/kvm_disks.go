@@ -103,12 +103,18 @@ func describeVolume(lv *libvirt.Client, vol golibvirt.StorageVol) (guestVolume, 
 }
 
 // volumeXML is the definition that recreates gv elsewhere: same name,
-// format, capacity and backing file.
+// capacity and backing file. Only qcow2 keeps its format: the copied bytes
+// are the image, and libvirt pads files it creates in formats such as iso to
+// whole sectors, which would change the copy.
 func (gv guestVolume) volumeXML() (string, error) {
+	format := "raw"
+	if gv.format == "qcow2" {
+		format = "qcow2"
+	}
 	def := libvirtxml.StorageVolume{
 		Name:     gv.name,
 		Capacity: &libvirtxml.StorageVolumeSize{Unit: "bytes", Value: gv.capacity},
-		Target:   &libvirtxml.StorageVolumeTarget{Format: &libvirtxml.StorageVolumeTargetFormat{Type: gv.format}},
+		Target:   &libvirtxml.StorageVolumeTarget{Format: &libvirtxml.StorageVolumeTargetFormat{Type: format}},
 	}
 	if gv.backing != "" {
 		def.BackingStore = &libvirtxml.StorageVolumeBackingStore{Path: gv.backing}

@@ -41,8 +41,11 @@ func (kvmMigrate) Run(ctx context.Context, call *module.Call) (module.Result, er
 	if call.ConnectTo == nil {
 		return module.Failed("gorun.kvm.migrate needs a connection to the destination host, which only a playbook run gives"), nil
 	}
-	to := a.String("dest")
-	if to == call.Host {
+	from, to := call.Host, a.String("dest")
+	if call.Delegate != "" {
+		from = call.Delegate
+	}
+	if to == from {
 		return failf("dest %s is the host the task runs on: delegate the task to the guest's current KVM host", to), nil
 	}
 	src, err := openClient(ctx, call, false)
@@ -61,7 +64,7 @@ func (kvmMigrate) Run(ctx context.Context, call *module.Call) (module.Result, er
 	if err != nil {
 		return module.Failed(err.Error()), nil
 	}
-	m := &migration{ctx: ctx, call: call, name: a.String("name"), src: src, dst: dst, from: call.Host, to: to,
+	m := &migration{ctx: ctx, call: call, name: a.String("name"), src: src, dst: dst, from: from, to: to,
 		res: module.Result{"changed": false}}
 	if err := m.run(); err != nil {
 		m.res["failed"], m.res["msg"] = true, fmt.Sprintf("migrating %s from %s to %s: %v", m.name, m.from, m.to, err)

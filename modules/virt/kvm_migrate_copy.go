@@ -72,7 +72,7 @@ func (m *migration) copyVolume(gv guestVolume, samePath bool) error {
 		if err != nil {
 			return err
 		}
-		if have.capacity == gv.capacity && have.format == gv.format {
+		if have.capacity == gv.capacity {
 			sum, err := volumeSHA256(m.dst, vol)
 			if err != nil {
 				return err
