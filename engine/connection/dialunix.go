@@ -62,3 +62,28 @@ func (c *localConn) DialUnix(ctx context.Context, path string) (net.Conn, error)
 	var d net.Dialer
 	return d.DialContext(ctx, "unix", path)
 }
+
+// Becomer is implemented by connections that apply a become method to every
+// command (the runner's per-task connection).
+type Becomer interface {
+	BecomeSettings() *Become
+}
+
+// BecomeOf returns the become settings that c, or a connection it wraps,
+// applies to its commands; nil without become.
+func BecomeOf(c Conn) *Become {
+	for c != nil {
+		if b, ok := c.(Becomer); ok {
+			if s := b.BecomeSettings(); s != nil && s.Enabled {
+				return s
+			}
+			return nil
+		}
+		u, ok := c.(Unwrapper)
+		if !ok {
+			break
+		}
+		c = u.Unwrap()
+	}
+	return nil
+}

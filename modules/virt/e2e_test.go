@@ -196,7 +196,8 @@ func labKVMHost(t *testing.T, lab *labenv.Lab, host string, guests bool) *libvir
 	// starts from this daemon's definitions unless they are removed there.
 	script := "rm -rf /etc/libvirt/qemu /etc/libvirt/storage /etc/libvirt/network && mkdir -p /etc/libvirt/qemu/networks /etc/libvirt/storage /var/lib/gorun-pool /var/lib/libvirt/dnsmasq"
 	if guests {
-		script += " && echo 'namespaces = []' >>/etc/libvirt/qemu.conf"
+		// qemu needs the tun device for the guest's NIC; the lab's /dev lacks it.
+		script += " && echo 'namespaces = []' >>/etc/libvirt/qemu.conf && mkdir -p /dev/net && { [ -c /dev/net/tun ] || mknod /dev/net/tun c 10 200; }"
 	}
 	script += " && virtlogd -d && libvirtd -d && for i in $(seq 100); do [ -S /run/libvirt/libvirt-sock ] && exit 0; sleep 0.1; done; exit 1"
 	if out, err := lab.Exec(host, "sh", "-c", script); err != nil {
