@@ -193,3 +193,12 @@ func isActive(lv *libvirt.Client, dom golibvirt.Domain) (bool, error) {
 	active, err := lv.DomainIsActive(dom)
 	return active != 0, err
 }
+
+// domainDisks lists the disk devices of a domain's XML.
+func domainDisks(x string) []libvirtxml.DomainDisk {
+	var dom libvirtxml.Domain
+	if dom.Unmarshal(x) != nil || dom.Devices == nil {
+		return nil
+	}
+	return dom.Devices.Disks
+}
