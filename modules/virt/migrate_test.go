@@ -14,8 +14,8 @@ import (
 // TestMigratePlaybook cold-migrates a guest with playbooks/vm-migrate.yml
 // (gorun.kvm.migrate) from this machine's libvirtd to the libvirtd of a lab
 // host reached over SSH: the check run only prints the plan, the real run
-// leaves it defined there with the same disk contents and gone here, and a
-// rerun changes nothing. The guest is not started (the end-to-end test boots
+// replaces a partial copy left on the target, leaves the guest defined there
+// with the same disk contents and gone here, and a rerun changes nothing. The guest is not started (the end-to-end test boots
 // one).
 func TestMigratePlaybook(t *testing.T) {
 	pool, _ := tempPool(t)
@@ -70,6 +70,16 @@ kvm2 ansible_host=`+h.Addr+` ansible_user=root ansible_ssh_private_key_file=`+la
 	}
 	if _, err := remote.DomainLookupByName(vm); err == nil {
 		t.Errorf("the check run defined %s on the target", vm)
+	}
+
+	// A broken-off earlier run left a partial copy on the target: it is
+	// verified, found wrong and replaced.
+	partial, err := remote.StorageVolCreateXML(p, "<volume><name>"+vm+".raw</name><capacity>4096</capacity><target><format type='raw'/></target></volume>", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.StorageVolUpload(partial, strings.NewReader(strings.Repeat("x", 4096)), 0, 0, 0); err != nil {
+		t.Fatal(err)
 	}
 
 	res = migrate()
