@@ -23,7 +23,8 @@ type Unwrapper interface {
 
 // DialUnix opens a stream to the unix socket at path on c's host, looking
 // through wrappers for a UnixDialer. The stream is opened as the connection's
-// user: become does not apply to it.
+// user: become does not apply to it (engine/libvirt bridges the socket
+// through a become command when a task uses become; see BecomeOf).
 func DialUnix(ctx context.Context, c Conn, path string) (net.Conn, error) {
 	for c != nil {
 		if d, ok := c.(UnixDialer); ok {
