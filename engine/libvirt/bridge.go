@@ -44,13 +44,18 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 // the socket is opened as the become user, as Ansible's modules (which run
 // as that user) would open it. The stream lives until it is closed.
 func dialAsBecomeUser(c connection.Conn, path string) (net.Conn, error) {
+	return execBridge(c, path, bridgeCommand(path))
+}
+
+// execBridge runs cmd, a bridge to the socket at path, and returns its stream.
+func execBridge(c connection.Conn, path, cmd string) (net.Conn, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	b := &bridgeConn{in: inW, out: outR, cancel: cancel, path: path, done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
-		res, err := c.Exec(ctx, bridgeCommand(path), connection.ExecOptions{Stdin: inR, Stdout: outW, Stderr: &b.stderr})
+		res, err := c.Exec(ctx, cmd, connection.ExecOptions{Stdin: inR, Stdout: outW, Stderr: &b.stderr})
 		if err == nil && res.ExitCode != 0 {
 			err = fmt.Errorf("connecting to %s as the become user: exit %d: %s", path, res.ExitCode, strings.TrimSpace(b.stderr.String()))
 		}
