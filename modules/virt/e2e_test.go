@@ -3,6 +3,7 @@ package virt
 import (
 	"context"
 	"fmt"
+	golibvirt "github.com/digitalocean/go-libvirt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,6 +152,15 @@ kvm2 ansible_host=`+h.Addr+` ansible_user=root ansible_ssh_private_key_file=`+la
 
 	backups := filepath.Join(work, "backups")
 	playbook("backup", inv2, abs("../../playbooks/vm-backup.yml"), "-e", "backup_dir="+backups, "-e", "stamp=e2e")
+	// It was copied while running (snapshot and block commit) and still runs.
+	if dom, err := remote.DomainLookupByName(vm); err != nil {
+		t.Error(err)
+	} else if st, _, err := remote.DomainGetState(dom, 0); err != nil || st != int32(golibvirt.DomainRunning) {
+		t.Errorf("%s on h1 after the backup: state %d, %v", vm, st, err)
+	}
+	if left, _ := lab.Exec("h1", "sh", "-c", "ls "+poolDir+" | grep -c -- "+overlaySuffix+" || true"); strings.TrimSpace(string(left)) != "0" {
+		t.Errorf("backup overlays left on h1: %s", left)
+	}
 	dir := filepath.Join(backups, vm, "e2e")
 	cmd := exec.Command("sha256sum", "-c", "SHA256SUMS")
 	cmd.Dir = dir
