@@ -24,7 +24,7 @@ var kvmMigrateDoc = &module.Doc{
 	},
 	Check: module.Full,
 	Notes: []string{
-		"Each volume is read three times (for the source checksum, the copy and the verification on the target): about three times its size crosses the controller's network.",
+		"Each volume crosses the controller twice: the copy (hashed on the way) and the verification read on the target; a volume the target already has is read on both hosts to compare.",
 		"Disks must be volumes of storage pools (by pool/volume or by a path inside a pool). The target must have pools of the same names, and the networks or bridges the guest's NICs use.",
 		"Update the guest's KVM host in the inventory afterwards (playbooks/vm-migrate.yml shows the whole step).",
 	},
