@@ -202,6 +202,8 @@ func (m *migration) reachState(dom golibvirt.Domain) error {
 	if m.call.Args.String("state") != "running" {
 		return nil
 	}
+	// In check mode the guest may not be defined on the target yet: it
+	// would be inactive there.
 	if !m.call.Check || dom.Name != "" {
 		active, err := isActive(m.dst, dom)
 		if err != nil || active {
