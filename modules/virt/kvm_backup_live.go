@@ -6,6 +6,8 @@ import (
 	"time"
 
 	golibvirt "github.com/digitalocean/go-libvirt"
+
+	"gorun/engine/libvirt"
 )
 
 // overlaySuffix names the temporary overlay a running guest writes to while
@@ -75,6 +77,9 @@ func (r *backupRun) commit(gv guestVolume) error {
 	if err := r.lv.DomainBlockCommit(r.dom, gv.target, nil, nil, 0, golibvirt.DomainBlockCommitActive|golibvirt.DomainBlockCommitShallow); err != nil {
 		return fmt.Errorf("block commit of %s: %s", gv.target, libvirtMsg(err))
 	}
+	// The job is ready to pivot once it has caught up; libvirt may still
+	// refuse for a moment after cur reaches end (the job's ready state comes
+	// from QEMU's event), so the pivot is retried until it is accepted.
 	deadline := time.Now().Add(10 * time.Minute)
 	for {
 		found, _, _, cur, end, err := r.lv.DomainGetBlockJobInfo(r.dom, gv.target, 0)
@@ -82,7 +87,13 @@ func (r *backupRun) commit(gv guestVolume) error {
 			return fmt.Errorf("block commit of %s: %s", gv.target, libvirtMsg(err))
 		}
 		if found == 1 && end > 0 && cur == end {
-			break
+			err := r.lv.DomainBlockJobAbort(r.dom, gv.target, golibvirt.DomainBlockJobAbortPivot)
+			if err == nil {
+				break
+			}
+			if !libvirt.HasCode(err, golibvirt.ErrBlockCopyActive) {
+				return fmt.Errorf("pivoting %s back onto %s: %s", gv.target, gv.name, libvirtMsg(err))
+			}
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("block commit of %s did not finish in 10 minutes", gv.target)
@@ -92,9 +103,6 @@ func (r *backupRun) commit(gv guestVolume) error {
 			return r.ctx.Err()
 		case <-time.After(200 * time.Millisecond):
 		}
-	}
-	if err := r.lv.DomainBlockJobAbort(r.dom, gv.target, golibvirt.DomainBlockJobAbortPivot); err != nil {
-		return fmt.Errorf("pivoting %s back onto %s: %s", gv.target, gv.name, libvirtMsg(err))
 	}
 	// The overlay is a file in the pool's directory; the pool learns of it on refresh.
 	if pool, err := r.lv.StoragePoolLookupByName(gv.pool); err == nil {
