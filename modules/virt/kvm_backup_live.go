@@ -86,7 +86,19 @@ func (r *backupRun) commit(gv guestVolume) error {
 		if err != nil {
 			return fmt.Errorf("block commit of %s: %s", gv.target, libvirtMsg(err))
 		}
-		if found == 1 && end > 0 && cur == end {
+		if found == 0 {
+			// No job (any more): the pivot went through unless the guest
+			// still writes to the overlay.
+			x, err := r.lv.DomainGetXMLDesc(r.dom, 0)
+			if err != nil {
+				return err
+			}
+			if strings.Contains(x, gv.path+overlaySuffix) {
+				return fmt.Errorf("the block commit of %s ended without merging %s back", gv.target, gv.path+overlaySuffix)
+			}
+			break
+		}
+		if end > 0 && cur == end {
 			err := r.lv.DomainBlockJobAbort(r.dom, gv.target, golibvirt.DomainBlockJobAbortPivot)
 			if err == nil {
 				break
