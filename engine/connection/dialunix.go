@@ -23,7 +23,8 @@ type Unwrapper interface {
 
 // DialUnix opens a stream to the unix socket at path on c's host, looking
 // through wrappers for a UnixDialer. The stream is opened as the connection's
-// user: become does not apply to it.
+// user: become does not apply to it (engine/libvirt bridges the socket
+// through a become command when a task uses become; see BecomeOf).
 func DialUnix(ctx context.Context, c Conn, path string) (net.Conn, error) {
 	for c != nil {
 		if d, ok := c.(UnixDialer); ok {
@@ -61,4 +62,29 @@ func (c *sshConn) DialUnix(ctx context.Context, path string) (net.Conn, error) {
 func (c *localConn) DialUnix(ctx context.Context, path string) (net.Conn, error) {
 	var d net.Dialer
 	return d.DialContext(ctx, "unix", path)
+}
+
+// Becomer is implemented by connections that apply a become method to every
+// command (the runner's per-task connection).
+type Becomer interface {
+	BecomeSettings() *Become
+}
+
+// BecomeOf returns the become settings that c, or a connection it wraps,
+// applies to its commands; nil without become.
+func BecomeOf(c Conn) *Become {
+	for c != nil {
+		if b, ok := c.(Becomer); ok {
+			if s := b.BecomeSettings(); s != nil && s.Enabled {
+				return s
+			}
+			return nil
+		}
+		u, ok := c.(Unwrapper)
+		if !ok {
+			break
+		}
+		c = u.Unwrap()
+	}
+	return nil
 }

@@ -30,6 +30,8 @@ type cacheKey struct {
 	conn     connection.Conn
 	uri      string
 	readOnly bool
+	// becomeUser is the user the socket was opened as through a bridge, or "".
+	becomeUser string
 }
 
 var cache = struct {
@@ -47,9 +49,13 @@ func Open(ctx context.Context, c connection.Conn, host, uri string, readOnly boo
 		return nil, err
 	}
 	base := underlying(c)
+	becomeUser := ""
+	if b := connection.BecomeOf(c); b != nil {
+		becomeUser = b.Method + ":" + b.User
+	}
 	cache.Lock()
 	defer cache.Unlock()
-	for _, key := range []cacheKey{{base, t.driverURI, false}, {base, t.driverURI, true}} {
+	for _, key := range []cacheKey{{base, t.driverURI, false, becomeUser}, {base, t.driverURI, true, becomeUser}} {
 		if key.readOnly && !readOnly {
 			continue
 		}
@@ -60,11 +66,11 @@ func Open(ctx context.Context, c connection.Conn, host, uri string, readOnly boo
 			delete(cache.clients, key)
 		}
 	}
-	cl, err := open(ctx, c, host, t, readOnly)
+	cl, err := open(ctx, c, host, t, readOnly, becomeUser != "")
 	if err != nil {
 		return nil, err
 	}
-	cache.clients[cacheKey{base, t.driverURI, cl.ReadOnly}] = cl
+	cache.clients[cacheKey{base, t.driverURI, cl.ReadOnly, becomeUser}] = cl
 	return cl, nil
 }
 
@@ -90,8 +96,11 @@ func underlying(c connection.Conn) connection.Conn {
 	}
 }
 
-// open dials the first socket that answers and opens the driver on it.
-func open(ctx context.Context, c connection.Conn, host string, t target, readOnly bool) (*Client, error) {
+// open dials the first socket that answers and opens the driver on it. With
+// become the socket is opened as the become user, through a bridge command
+// run with the task's become method; otherwise through the connection's own
+// unix-socket channel, as the connection's user.
+func open(ctx context.Context, c connection.Conn, host string, t target, readOnly, become bool) (*Client, error) {
 	runDir := "/run/libvirt"
 	if t.session {
 		dir, err := sessionRunDir(ctx, c)
@@ -102,7 +111,13 @@ func open(ctx context.Context, c connection.Conn, host string, t target, readOnl
 	}
 	var tried []string
 	for _, sock := range t.sockets(runDir, readOnly) {
-		nc, err := connection.DialUnix(ctx, c, sock)
+		var nc net.Conn
+		var err error
+		if become {
+			nc, err = dialAsBecomeUser(c, sock)
+		} else {
+			nc, err = connection.DialUnix(ctx, c, sock)
+		}
 		if err != nil {
 			tried = append(tried, fmt.Sprintf("%s: %v", sock, errors.Unwrap(err)))
 			continue
@@ -110,13 +125,20 @@ func open(ctx context.Context, c connection.Conn, host string, t target, readOnl
 		l := golibvirt.NewWithDialer(alreadyDialed{nc})
 		if err := l.ConnectToURI(golibvirt.ConnectURI(t.driverURI)); err != nil {
 			nc.Close()
+			if b, ok := nc.(*bridgeConn); ok {
+				if why := b.failure(); why != nil && !errors.Is(why, context.Canceled) {
+					err = why
+				}
+			}
 			tried = append(tried, fmt.Sprintf("%s: %v", sock, err))
 			continue
 		}
 		return &Client{Libvirt: l, URI: t.driverURI, Socket: sock, ReadOnly: strings.HasSuffix(sock, "-ro")}, nil
 	}
-	// The socket is opened as the connection's user: become does not apply to it.
-	return nil, fmt.Errorf("cannot connect to libvirt (%s) on %s: is libvirtd running, and may the connection's user (root, or a member of the libvirt group; become does not apply) open its socket? tried %s", t.driverURI, host, strings.Join(tried, "; "))
+	if become {
+		return nil, fmt.Errorf("cannot connect to libvirt (%s) on %s as the become user: is libvirtd running, and may that user open its socket? tried %s", t.driverURI, host, strings.Join(tried, "; "))
+	}
+	return nil, fmt.Errorf("cannot connect to libvirt (%s) on %s: is libvirtd running, and may the connection's user (root, or a member of the libvirt group) open its socket? With become: true the socket is opened as the become user. Tried %s", t.driverURI, host, strings.Join(tried, "; "))
 }
 
 // sessionRunDir is where the host user's session daemon puts its socket:

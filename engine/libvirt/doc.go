@@ -13,6 +13,10 @@
 // driver (virtqemud-sock, ...), and the read-only sockets when only reading
 // and the read-write ones are refused.
 //
-// Connections are cached per host connection and URI for the whole run, so
-// all tasks on a host share one libvirt connection.
+// With become the socket is opened as the become user: a bridge command
+// (socat, else Perl from perl-base) runs on the host under the task's become
+// method and carries the protocol on its standard input and output.
+//
+// Connections are cached per host connection, URI and become user for the
+// whole run, so all tasks on a host share one libvirt connection.
 package libvirt

@@ -36,6 +36,12 @@ type Call struct {
 	// Connect opens a fresh connection to the host (or the task's delegate),
 	// for controller actions that test reachability (wait_for_connection).
 	Connect func(ctx context.Context) (connection.Conn, error)
+	// ConnectTo reaches another inventory host as a task delegated to it
+	// would (its connection variables, the task's become and environment),
+	// for modules that act on two hosts at once (gorun.kvm.migrate).
+	ConnectTo func(ctx context.Context, host string) (connection.Conn, error)
+	// Delegate is the host the task is delegated to (delegate_to), or "".
+	Delegate string
 	// Check and Diff are the task's check_mode and diff settings.
 	Check, Diff bool
 	// Vars are the task's variables (already merged by precedence), for modules

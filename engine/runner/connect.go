@@ -300,6 +300,10 @@ func (c *taskConn) Get(ctx context.Context, path string, w io.Writer, o connecti
 	return c.Conn.Get(ctx, path, w, c.fill(o))
 }
 
+// BecomeSettings is the task's become, for operations that do not go
+// through Exec (the libvirt modules' socket, bridged as the become user).
+func (c *taskConn) BecomeSettings() *connection.Become { return c.become }
+
 // Close does not close the shared host connection.
 func (c *taskConn) Close() error { return nil }
 

@@ -204,25 +204,9 @@ func (r *guestRun) reachState(dom golibvirt.Domain, state string) error {
 // stop shuts the guest down gracefully, and destroys it when it has not
 // stopped after shutdown_timeout seconds.
 func (r *guestRun) stop(dom golibvirt.Domain) error {
-	timeout := time.Duration(r.call.Args.Int("shutdown_timeout")) * time.Second
-	if err := r.lv.DomainShutdown(dom); err != nil {
-		return err
-	}
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if active, err := r.lv.DomainIsActive(dom); err != nil || active == 0 {
-			return err
-		}
-		select {
-		case <-r.ctx.Done():
-			return r.ctx.Err()
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
-	r.res["destroyed"] = true
-	err := r.lv.DomainDestroy(dom)
-	if libvirt.HasCode(err, golibvirt.ErrOperationInvalid) {
-		return nil // it stopped meanwhile
+	destroyed, err := stopGuest(r.ctx, r.lv, dom, time.Duration(r.call.Args.Int("shutdown_timeout"))*time.Second)
+	if destroyed {
+		r.res["destroyed"] = true
 	}
 	return err
 }

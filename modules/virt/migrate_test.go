@@ -1,26 +1,22 @@
 package virt
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"gorun/engine/connection"
-	"gorun/engine/libvirt"
 	"gorun/engine/libvirt/libvirttest"
 	"gorun/test/e2e"
 	"gorun/test/labenv"
 )
 
 // TestMigratePlaybook cold-migrates a guest with playbooks/vm-migrate.yml
-// from this machine's libvirtd to the libvirtd of a lab host reached over
-// SSH, and checks that it is defined there, with the same disk contents,
-// (a TCG guest: lab hosts have no /dev/kvm)
-// and gone here. The guest is not started on the target (lab hosts would
-// need qemu set up for namespaces).
+// (gorun.kvm.migrate) from this machine's libvirtd to the libvirtd of a lab
+// host reached over SSH: the check run only prints the plan, the real run
+// replaces a partial copy left on the target, leaves the guest defined there
+// with the same disk contents and gone here, and a rerun changes nothing. The guest is not started (the end-to-end test boots
+// one).
 func TestMigratePlaybook(t *testing.T) {
 	pool, _ := tempPool(t)
 	vm := libvirttest.Name("gm")
@@ -39,20 +35,7 @@ func TestMigratePlaybook(t *testing.T) {
 
 	lab := labenv.ForTest(t, 1)
 	h, _ := lab.Host("h1")
-	// The lab host's root is a copy-on-write overlay of this machine's: it
-	// starts from this daemon's definitions unless they are removed there.
-	if out, err := lab.Exec("h1", "sh", "-c", "rm -rf /etc/libvirt/qemu /etc/libvirt/storage && mkdir -p /etc/libvirt/qemu/networks /etc/libvirt/storage /var/lib/gorun-pool && virtlogd -d && libvirtd -d && for i in $(seq 100); do [ -S /run/libvirt/libvirt-sock ] && exit 0; sleep 0.1; done; exit 1"); err != nil {
-		t.Fatalf("starting libvirtd on h1: %v %s", err, out)
-	}
-	conn, err := connection.NewPool().Get(context.Background(), connection.Params{Host: "h1", Address: h.Addr, User: "root",
-		PrivateKeyFiles: []string{lab.KeyFile}, HostKeyChecking: true, SSHCommonArgs: "-o UserKnownHostsFile=" + lab.KnownHostsFile, Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	remote, err := libvirt.Open(context.Background(), conn, "h1", "qemu:///system", false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	remote := labKVMHost(t, lab, "h1", false)
 	p, err := remote.StoragePoolDefineXML("<pool type='dir'><name>"+pool+"</name><target><path>/var/lib/gorun-pool</path></target></pool>", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -67,13 +50,39 @@ kvm1 ansible_connection=local
 kvm2 ansible_host=`+h.Addr+` ansible_user=root ansible_ssh_private_key_file=`+lab.KeyFile+` ansible_ssh_common_args='-o UserKnownHostsFile=`+lab.KnownHostsFile+`'
 
 [vms]
-`+vm+` kvm_host=kvm1 kvm_pool=`+pool+` vm_volumes='["`+vm+`.raw"]' migrate_staging=`+work+` migrate_start=false
+`+vm+` kvm_host=kvm1 migrate_start=false
 `), 0o644)
 	pb, _ := filepath.Abs("../../playbooks/vm-migrate.yml")
-	res := e2e.Run(t, e2e.Gorun(t), []string{"-i", inv, pb, "-e", "vm=" + vm, "-e", "to=kvm2"}, e2e.Options{Dir: work})
-	if res.ExitCode != 0 {
-		t.Fatalf("vm-migrate.yml (exit %d):\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
+	migrate := func(extra ...string) e2e.Result {
+		res := e2e.Run(t, e2e.Gorun(t), append([]string{"-i", inv, pb, "-e", "vm=" + vm, "-e", "to=kvm2"}, extra...), e2e.Options{Dir: work})
+		if res.ExitCode != 0 {
+			t.Fatalf("vm-migrate.yml %v (exit %d):\n%s%s", extra, res.ExitCode, res.Stdout, res.Stderr)
+		}
+		return res
 	}
+
+	// Check mode prints the plan and changes nothing.
+	res := migrate("--check")
+	for _, want := range []string{"copy " + pool + "/" + vm + ".raw", "define " + vm + " on kvm2", "undefine " + vm + " on kvm1"} {
+		if !strings.Contains(res.Stdout, want) {
+			t.Errorf("the check run's plan lacks %q:\n%s", want, res.Stdout)
+		}
+	}
+	if _, err := remote.DomainLookupByName(vm); err == nil {
+		t.Errorf("the check run defined %s on the target", vm)
+	}
+
+	// A broken-off earlier run left a partial copy on the target: it is
+	// verified, found wrong and replaced.
+	partial, err := remote.StorageVolCreateXML(p, "<volume><name>"+vm+".raw</name><capacity>4096</capacity><target><format type='raw'/></target></volume>", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.StorageVolUpload(partial, strings.NewReader(strings.Repeat("x", 4096)), 0, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+
+	res = migrate()
 	t.Logf("migration of a %d-byte disk took %s", len(data), res.Duration)
 	if _, err := remote.DomainLookupByName(vm); err != nil {
 		t.Errorf("%s is not defined on the target: %v", vm, err)
@@ -83,5 +92,11 @@ kvm2 ansible_host=`+h.Addr+` ansible_user=root ansible_ssh_private_key_file=`+la
 	}
 	if st := run(t, virt{}, false, false, map[string]any{"name": vm, "command": "status"}); !st.IsFailed() {
 		t.Errorf("%s is still defined on the source: %v", vm, st)
+	}
+
+	// Rerunning a finished migration (the inventory still names the old
+	// host) changes nothing.
+	if res := migrate(); !strings.Contains(res.Stdout, "changed=0") {
+		t.Errorf("the rerun changed something:\n%s", res.Stdout)
 	}
 }
