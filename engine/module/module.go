@@ -53,8 +53,6 @@ type Call struct {
 	Files FileFinder
 	// Warn records a warning shown after the task result.
 	Warn func(msg string)
-	// Delegate is the task's delegate_to host ("" when not delegated).
-	Delegate string
 	// Target are the host's own connection settings and Become the task's
 	// privilege escalation, for actions that start their own transfer to
 	// the host (synchronize runs rsync over ssh with them).

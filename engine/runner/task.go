@@ -491,7 +491,6 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		r.opts.Pool.Reset(target)
 		return pr.connect(ctx, t, h, vars, delegate)
 	}
-	call.Delegate = delegate
 	call.ConnectTo = func(ctx context.Context, host string) (connection.Conn, error) {
 		return pr.connect(ctx, t, h, vars, host)
 	}
