@@ -320,20 +320,26 @@ func (e *Engine) doTemplate(src string, sess *session) (any, error) {
 	}
 	ev := &evaluator{e: e, sess: sess, syn: syn}
 	root := newFrame(nil)
-	if len(body) == 1 {
-		if o, ok := body[0].(*outputNode); ok {
-			v, err := ev.eval(o.x, root)
+	if o, ok := soleOutput(body); ok {
+		// The template yields one value (its other statements only assign):
+		// Jinja's concat gets that value itself.
+		for _, n := range body {
+			if n != node(o) {
+				if err := ev.renderNode(n, root, nil); err != nil {
+					return nil, err
+				}
+			}
+		}
+		{
+			v, err := ev.evalRaw(o.x, root)
 			if err != nil {
 				return nil, err
 			}
-			if f, ok := o.x.(*filterExpr); ok && stringFilters[shortName(f.name)] {
-				// Ansible marks these results NativeJinjaText: never literal_eval'd.
-				s, err := outputText(v)
-				if err != nil {
-					return nil, err
-				}
-				return restoreNewlines(s, src2, syn), nil
+			if s, ok := v.(nativeText); ok {
+				// NativeJinjaText is never literal_eval'd.
+				return restoreNewlines(string(s), src2, syn), nil
 			}
+			v = plainValue(v) // Ansible's finalize unrolls iterables
 			switch x := v.(type) {
 			case []any, *value.Dict, map[string]any:
 				if u := findUndefined(x); u != nil {
@@ -353,6 +359,28 @@ func (e *Engine) doTemplate(src string, sess *session) (any, error) {
 		return nil, err
 	}
 	return e.finishText(b.String(), src2, syn), nil
+}
+
+// soleOutput returns the one output statement of body when every other
+// statement only assigns (set, macro) and so yields nothing.
+func soleOutput(body []node) (*outputNode, bool) {
+	var out *outputNode
+	for _, n := range body {
+		if l, ok := n.(*lineNode); ok {
+			n = l.n
+		}
+		switch n := n.(type) {
+		case *outputNode:
+			if out != nil {
+				return nil, false
+			}
+			out = n
+		case *setNode, *macroNode, *importNode:
+		default:
+			return nil, false
+		}
+	}
+	return out, out != nil
 }
 
 // finishText restores trailing newlines and applies Ansible's literal_eval of list/dict/bool text.

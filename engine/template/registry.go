@@ -99,7 +99,11 @@ func (ev *evaluator) applyFilter(fl *filterExpr, v any, f *frame) (any, error) {
 		}
 	}
 	v = resolveLazy(v)
-	return fn(ev, v, a, kw)
+	res, err := fn(ev, v, a, kw)
+	if s, ok := res.(string); ok && stringFilters[name] {
+		return nativeText(s), err
+	}
+	return res, err
 }
 
 func (ev *evaluator) applyTest(t *testExpr, f *frame) (any, error) {
