@@ -83,6 +83,8 @@ type session struct {
 	// tainted is set when a lookup returned data: Ansible marks such results
 	// unsafe so they are never templated again.
 	tainted bool
+	// nesting counts the includes and extends being rendered inside one another.
+	nesting int
 }
 
 func (e *Engine) newSession(ctx *Context) *session {
@@ -355,7 +357,7 @@ func (e *Engine) doTemplate(src string, sess *session) (any, error) {
 		}
 	}
 	var b strings.Builder
-	if err := ev.renderNodes(body, root, &b); err != nil {
+	if err := ev.renderRoot(body, root, &b); err != nil {
 		return nil, err
 	}
 	return e.finishText(b.String(), src2, syn), nil
@@ -434,7 +436,7 @@ func (e *Engine) renderText(src string, sess *session, syn syntax, file string) 
 	}
 	ev := &evaluator{e: e, sess: sess, syn: syn, file: file}
 	var b strings.Builder
-	if err := ev.renderNodes(body, newFrame(nil), &b); err != nil {
+	if err := ev.renderRoot(body, newFrame(nil), &b); err != nil {
 		return "", err
 	}
 	return restoreNewlines(b.String(), src2, syn), nil

@@ -39,6 +39,10 @@ func (f *frame) owner(name string) *frame {
 type evaluator struct {
 	e    *Engine
 	sess *session
+	// blocks are the {% block %} definitions of a template and the ones it
+	// extends, child first (see inherit.go).
+	blocks map[string][]*blockDef
+	self   *importedModule // `self`, shared along an extends chain
 	// file is the path of the template being rendered (for includes), "" for strings.
 	file string
 	syn  syntax
@@ -202,7 +206,9 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		}
 		out.WriteString(s)
 	case *blockNode:
-		return ev.renderNodes(n.body, f, out)
+		return ev.renderBlock(n, f, out)
+	case *extendsNode:
+		return fmt.Errorf("extends tag must be at the top level of a template")
 	default:
 		return fmt.Errorf("unsupported template node %T", n)
 	}
