@@ -30,6 +30,11 @@ type golden struct {
 		Golden   string `json:"golden"`
 		Error    string `json:"error"`
 	} `json:"templates"`
+	Roles []struct {
+		Role   string `json:"role"`
+		Golden string `json:"golden"`
+		Error  string `json:"error"`
+	} `json:"roles"`
 	FileOptions []struct {
 		Template string         `json:"template"`
 		Options  map[string]any `json:"options"`
@@ -241,4 +246,75 @@ func TestGoldenTemplateOptions(t *testing.T) {
 			t.Errorf("%s %v:\n--- want\n%q\n--- got\n%q", x.Template, x.Options, want, got)
 		}
 	}
+}
+
+// roleContext is what a template of testdata/roles/NAME sees when regen.sh
+// runs it with include_role: the role's defaults below the play's vars file,
+// the role's vars above it, and the include's vars (facts.yml) on top.
+func roleContext(t *testing.T, base *Context, dir string) *Context {
+	t.Helper()
+	vars := map[string]any{}
+	layer := func(file string, over bool) {
+		v, _, err := yamlx.LoadFile(filepath.Join(dir, file))
+		if errors.Is(err, os.ErrNotExist) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, ok := v.(*value.Dict)
+		if !ok {
+			return
+		}
+		for _, k := range d.Keys() {
+			if _, exists := vars[k]; exists && !over {
+				continue
+			}
+			vars[k], _ = d.Get(k)
+		}
+	}
+	layer("defaults/main.yml", true)
+	for k, v := range base.Vars {
+		vars[k] = v
+	}
+	layer("vars/main.yml", true)
+	layer("facts.yml", true)
+	return &Context{Vars: vars, SearchPath: []string{dir}}
+}
+
+func TestGoldenRoleTemplates(t *testing.T) {
+	g, base := loadGolden(t)
+	e := New(Options{})
+	for _, x := range g.Roles {
+		dir := filepath.Join("testdata", "roles", x.Role)
+		matches, _ := filepath.Glob(filepath.Join(dir, "templates", "*.j2"))
+		if len(matches) != 1 {
+			t.Fatalf("%s: want one template, found %v", dir, matches)
+		}
+		src, err := os.ReadFile(matches[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := DefaultFileOptions()
+		opts.Path = matches[0]
+		got, err := e.File(string(src), roleContext(t, base, dir), opts)
+		if x.Error != "" {
+			if err == nil {
+				t.Errorf("%s: want error", x.Role)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", x.Role, err)
+			continue
+		}
+		want, err := os.ReadFile(filepath.Join("testdata", x.Golden))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s:\n--- want\n%s\n--- got\n%s", x.Role, want, got)
+		}
+	}
+	t.Logf("role templates: %d", len(g.Roles))
 }
