@@ -752,12 +752,17 @@ func (pr *playRun) moduleArgs(t *playbook.Task, doc *module.Doc, tctx *template.
 			out[k] = v
 			continue
 		}
-		rv, err := pr.r.opts.Templates.Template(v, tctx)
+		rv, tainted, err := pr.r.opts.Templates.TemplateTainted(v, tctx)
 		if err != nil {
 			return nil, err
 		}
 		if s, ok := rv.(string); ok && s == omit {
 			continue
+		}
+		if tainted && doc.Name == "set_fact" {
+			// Ansible keeps lookup output (and what was built from unsafe
+			// values) unsafe in facts, so it is never templated again.
+			rv = template.MarkUnsafe(rv)
 		}
 		out[k] = dropOmitted(rv, omit)
 	}

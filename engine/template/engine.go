@@ -130,6 +130,36 @@ func (e *Engine) TemplateTainted(v any, ctx *Context) (res any, tainted bool, er
 	return exportValue(res), sess.tainted, err
 }
 
+// MarkUnsafe is Ansible's wrap_var: every string in v (inside lists and
+// dicts too) becomes value.Unsafe, so it is never templated again. Callers
+// storing a TemplateTainted result that was tainted (set_fact) apply it.
+func MarkUnsafe(v any) any {
+	switch x := v.(type) {
+	case string:
+		return value.Unsafe(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, it := range x {
+			out[i] = MarkUnsafe(it)
+		}
+		return out
+	case *value.Dict:
+		d := value.NewDict(x.Len())
+		for _, k := range x.Keys() {
+			it, _ := x.Get(k)
+			d.Set(k, MarkUnsafe(it))
+		}
+		return d
+	case map[string]any:
+		d := value.NewDict(len(x))
+		for _, k := range mapKeys(x) {
+			d.Set(k, MarkUnsafe(x[k]))
+		}
+		return d
+	}
+	return v
+}
+
 // RenderString renders s and always returns a string (for messages, names).
 func (e *Engine) RenderString(s string, ctx *Context) (res string, err error) {
 	defer guard(&err)
@@ -215,6 +245,9 @@ var singleVar = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}$`)
 func (e *Engine) templateValue(v any, sess *session) (any, error) {
 	switch x := v.(type) {
 	case value.Unsafe:
+		// Like Ansible's AnsibleContext, a template that reads an unsafe
+		// value gives an unsafe result.
+		sess.tainted = true
 		return string(x), nil
 	case value.Vaulted:
 		return e.decryptVaulted(x)
