@@ -29,7 +29,8 @@ func cryptHash(kind, secret, salt string, rounds int, ident string) (string, err
 		return "", fmt.Errorf("unsupported hash type %s", kind)
 	}
 	setting := prefix
-	if rounds > 0 {
+	// passlib leaves out 5000, the rounds crypt(3) implies for SHA hashes.
+	if rounds > 0 && !(rounds == 5000 && kind != "md5_crypt") {
 		setting += fmt.Sprintf("rounds=%d$", rounds)
 	}
 	setting += salt

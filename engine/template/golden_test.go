@@ -90,7 +90,9 @@ func errorKind(err error) string {
 
 // knownGaps are goldens gorun does not match yet, with the reason; they are
 // reported, not failed. Remove an entry when it is fixed.
-var knownGaps = map[string]string{}
+var knownGaps = map[string]string{
+	"{{ name.upper }}": "strings read from YAML are AnsibleUnicode in Python (the method's repr names the class); gorun does not keep where a string came from",
+	`{{ name | vault("pw", wrap_object=True) is vault_encrypted }}`: "Ansible's test returns None (printed as \"\") for a value the filter wrapped, whose vault is unset; gorun's tests return booleans"}
 
 func TestGoldenExpressions(t *testing.T) {
 	g, ctx := loadGolden(t)

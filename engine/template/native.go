@@ -8,20 +8,23 @@ package template
 // operators in Python return str).
 type nativeText string
 
-// rolled is a Python iterable that is not a list, such as range(0, 3):
+// rolled is a Python iterable that is not a list, such as range(0, 3) or
+// the views dict.items(), keys() and values():
 // Ansible unrolls it into a list wherever a template's result or a filter's
 // result is taken (_unroll_iterator), so only what sees it before that can
 // tell: str() prints "range(0, 3)", type_debug says "range". Like
 // nativeText, only evalRaw hands it out; eval gives the list.
 type rolled struct {
 	items []any
-	repr  string
+	repr  string // "" for typ(items) as dict views print
 	typ   string
 }
 
 // rawInput are filters that receive a rolled iterable or nativeText as it
 // is instead of the plain list or string.
-var rawInput = map[string]bool{"default": true, "d": true, "mandatory": true, "type_debug": true, "string": true}
+// (The JSON filters see a range to fail on it as json.dumps does.)
+var rawInput = map[string]bool{"default": true, "d": true, "mandatory": true, "type_debug": true, "string": true,
+	"to_json": true, "to_nice_json": true, "tojson": true}
 
 // plainValue is what consumers other than evalRaw's see of a value.
 func plainValue(v any) any {

@@ -141,7 +141,14 @@ func writeRepr(b *strings.Builder, v any) {
 		}
 		b.WriteString("datetime.timedelta(" + strings.Join(parts, ", ") + ")")
 	case *rolled:
-		b.WriteString(x.repr)
+		if x.repr != "" {
+			b.WriteString(x.repr)
+			break
+		}
+		// dict views print as dict_items([('a', 1)])
+		b.WriteString(x.typ + "(")
+		writeRepr(b, x.items)
+		b.WriteString(")")
 	case nativeText:
 		b.WriteString(quoteStr(string(x)))
 	case *boundMethod:
@@ -243,6 +250,8 @@ func typeName(v any) string {
 		return "NativeJinjaText"
 	case *rolled:
 		return x.typ
+	case *boundMethod:
+		return "builtin_function_or_method"
 	case tuple:
 		return "tuple"
 	case []any, []string:

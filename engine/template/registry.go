@@ -100,8 +100,14 @@ func (ev *evaluator) applyFilter(fl *filterExpr, v any, f *frame) (any, error) {
 	}
 	v = resolveLazy(v)
 	res, err := fn(ev, v, a, kw)
-	if s, ok := res.(string); ok && stringFilters[name] {
-		return nativeText(s), err
+	switch r := res.(type) {
+	case string:
+		if stringFilters[name] {
+			return nativeText(r), err
+		}
+	case *rolled:
+		// Ansible unrolls iterators that filters return (_unroll_iterator).
+		return r.items, err
 	}
 	return res, err
 }
