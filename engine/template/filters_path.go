@@ -1,9 +1,9 @@
 package template
 
 import (
-	"regexp"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"gorun/engine/value"
