@@ -62,8 +62,9 @@ func loadGolden(t testing.TB) (*golden, *Context) {
 	for _, k := range d.Keys() {
 		vars[k], _ = d.Get(k)
 	}
-	// inventory_hostname is a magic variable ansible-playbook provides; the runner does the same.
+	// inventory_hostname and groups are magic variables ansible-playbook provides (for -i localhost,); the runner does the same.
 	vars["inventory_hostname"] = "localhost"
+	vars["groups"] = value.DictOf("all", []any{"localhost"}, "ungrouped", []any{"localhost"})
 	return &g, &Context{Vars: vars, SearchPath: []string{"testdata"}}
 }
 
