@@ -380,3 +380,28 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestEndlessRecursionFails checks that templates recursing without end
+// (through macros, blocks, recursive loops or includes) fail with an error:
+// Go cannot recover from a stack overflow, so each needs a bound.
+func TestEndlessRecursionFails(t *testing.T) {
+	dir := t.TempDir()
+	self := filepath.Join(dir, "self.j2")
+	if err := os.WriteFile(self, []byte("{% include 'self.j2' %}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := New(Options{})
+	ctx := &Context{SearchPath: []string{dir}}
+	for _, src := range []string{
+		"{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+		"{% block a %}{% block b %}{{ self.a() }}{% endblock %}{% endblock %}",
+		"{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
+		"{% include 'self.j2' %}",
+		"{% extends 'self.j2' %}",
+	} {
+		_, err := e.Template(src, ctx)
+		if err == nil || !strings.Contains(err.Error(), "recursion") {
+			t.Errorf("%s: want a recursion error, got %v", src, err)
+		}
+	}
+}

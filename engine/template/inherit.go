@@ -13,10 +13,10 @@ import (
 // (its statements still run), and the parent is rendered in the same
 // context with the child's blocks first in each block's chain.
 
-// maxNesting bounds includes and extends inside one another, so that a
-// template that includes or extends itself fails instead of exhausting the
+// maxNesting bounds includes, extends and blocks inside one another, so that
+// a template that includes or extends itself fails instead of exhausting the
 // stack (Jinja gets a RecursionError).
-const maxNesting = 100
+const maxNesting = 200
 
 // blockDef is one definition of a block, with the evaluator of the template
 // it is written in (includes inside it are relative to that file).
@@ -115,6 +115,12 @@ func (ev *evaluator) renderBlock(n *blockNode, f *frame, out *strings.Builder) e
 // renderBlockChain renders chain[0]; super() inside it renders chain[1:].
 func renderBlockChain(chain []*blockDef, f *frame, out *strings.Builder) error {
 	d := chain[0]
+	// self.NAME() inside block NAME recurses as in Python, which stops it
+	// with a RecursionError.
+	if d.ev.sess.nesting++; d.ev.sess.nesting > maxNesting {
+		return fmt.Errorf("maximum recursion depth exceeded while rendering block '%s'", d.node.name)
+	}
+	defer func() { d.ev.sess.nesting-- }()
 	scope := newFrame(f)
 	scope.vars["super"] = fnValue(func(_ *evaluator, _ []any, _ *value.Dict) (any, error) {
 		if len(chain) < 2 {
