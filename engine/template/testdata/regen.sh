@@ -60,6 +60,16 @@ play = [{"hosts": "localhost", "connection": "local", "gather_facts": False,
 json.dump(play, open(os.path.join(work, "play.yml"), "w"))
 json.dump({"exprs": exprs, "conds": conds, "tmpls": tmpls, "roles": roles, "fopts": fopts}, open(os.path.join(work, "meta.json"), "w"))
 PY
+# The filters and tests of ansible-core and Jinja2, for TestCorePluginsCovered.
+/usr/bin/python3 - >"$here/core_plugins.txt" <<'PY'
+import jinja2.filters, jinja2.tests
+from ansible.plugins.filter import core, mathstuff, urls, urlsplit, encryption
+from ansible.plugins.test import core as tcore, files, mathstuff as tmath, uri
+print("ANSIBLE_FILTERS", " ".join(sorted(set().union(*(m.FilterModule().filters() for m in (core, mathstuff, urls, urlsplit, encryption))))))
+print("ANSIBLE_TESTS", " ".join(sorted(set().union(*(m.TestModule().tests() for m in (tcore, files, tmath, uri))))))
+print("JINJA_FILTERS", " ".join(sorted(jinja2.filters.FILTERS)))
+print("JINJA_TESTS", " ".join(sorted(jinja2.tests.TESTS)))
+PY
 ANSIBLE_NOCOLOR=1 ANSIBLE_STDOUT_CALLBACK=null ansible-playbook -i localhost, "$work/play.yml" >"$work/log" 2>&1 || true
 python3 - "$here" "$work" <<'PY'
 import json, os, sys
