@@ -380,7 +380,9 @@ func (pr *playRun) register(t *playbook.Task, h *hostState, result map[string]an
 	if !ok || reg == "" {
 		return
 	}
-	clean := stripInternal(result)
+	// Registered results are unsafe in Ansible: text a command printed is
+	// never templated again.
+	clean := template.MarkUnsafe(stripInternal(result))
 	h.mu.Lock()
 	h.setFacts.Set(reg, clean)
 	h.mu.Unlock()
@@ -616,7 +618,7 @@ func (pr *playRun) runModule(ctx context.Context, mod module.Module, call *modul
 // failed_when and until can see them.
 func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[string]any, result map[string]any) {
 	if reg, ok := t.Attrs["register"].(string); ok && reg != "" {
-		vars[reg] = result
+		vars[reg] = template.MarkUnsafe(result)
 	}
 	facts := value.ToDict(result["ansible_facts"])
 	if facts == nil || playbook.ShortName(t.Action) == "debug" {

@@ -26,7 +26,8 @@
 //	native.go       NativeJinjaText and Python's lazy iterables (range, dict views)
 //	pypow.go        float powers rounded as C's pow
 //	tests.go        tests; version.go for the version test
-//	lookups.go      lookup plugins and lookup()/query(); lookup_password.go the password lookup
+//	lookups.go      lookup plugins and lookup()/query(); lookup_password.go the password lookup,
+//	                lookup_inventory.go inventory_hostnames
 //	globals.go      range, dict, namespace, cycler, joiner, lookup, now, omit; lipsum.go
 //	pyjson.go, pyyaml.go, pyrandom.go, crypt.go  JSON/YAML output, Python's random, crypt hashes
 //

@@ -132,7 +132,9 @@ func (e *Engine) TemplateTainted(v any, ctx *Context) (res any, tainted bool, er
 
 // MarkUnsafe is Ansible's wrap_var: every string in v (inside lists and
 // dicts too) becomes value.Unsafe, so it is never templated again. Callers
-// storing a TemplateTainted result that was tainted (set_fact) apply it.
+// storing a TemplateTainted result that was tainted (set_fact) apply it, and
+// so do those storing module results (register), as Ansible wraps them.
+// Containers keep their Go types.
 func MarkUnsafe(v any) any {
 	switch x := v.(type) {
 	case string:
@@ -151,11 +153,11 @@ func MarkUnsafe(v any) any {
 		}
 		return d
 	case map[string]any:
-		d := value.NewDict(len(x))
-		for _, k := range mapKeys(x) {
-			d.Set(k, MarkUnsafe(x[k]))
+		m := make(map[string]any, len(x))
+		for k, it := range x {
+			m[k] = MarkUnsafe(it)
 		}
-		return d
+		return m
 	}
 	return v
 }
