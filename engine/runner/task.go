@@ -395,7 +395,9 @@ func (pr *playRun) register(t *playbook.Task, h *hostState, result map[string]an
 	if !ok || reg == "" {
 		return
 	}
-	clean := stripInternal(result)
+	// Registered results are unsafe in Ansible: text a command printed is
+	// never templated again.
+	clean := template.MarkUnsafe(stripInternal(result))
 	h.mu.Lock()
 	h.setFacts.Set(reg, clean)
 	h.mu.Unlock()
@@ -640,7 +642,7 @@ func (pr *playRun) runModule(ctx context.Context, mod module.Module, call *modul
 // failed_when and until can see them.
 func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[string]any, result map[string]any) {
 	if reg, ok := t.Attrs["register"].(string); ok && reg != "" {
-		vars[reg] = result
+		vars[reg] = template.MarkUnsafe(result)
 	}
 	facts := value.ToDict(result["ansible_facts"])
 	if facts == nil || playbook.ShortName(t.Action) == "debug" {
@@ -776,12 +778,17 @@ func (pr *playRun) moduleArgs(t *playbook.Task, doc *module.Doc, tctx *template.
 			out[k] = v
 			continue
 		}
-		rv, err := pr.r.opts.Templates.Template(v, tctx)
+		rv, tainted, err := pr.r.opts.Templates.TemplateTainted(v, tctx)
 		if err != nil {
 			return nil, err
 		}
 		if s, ok := rv.(string); ok && s == omit {
 			continue
+		}
+		if tainted && doc.Name == "set_fact" {
+			// Ansible keeps lookup output (and what was built from unsafe
+			// values) unsafe in facts, so it is never templated again.
+			rv = template.MarkUnsafe(rv)
 		}
 		out[k] = dropOmitted(rv, omit)
 	}

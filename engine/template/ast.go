@@ -149,6 +149,11 @@ type (
 		name string
 		body []node
 	}
+	// extendsNode is {% extends tmpl %}.
+	extendsNode struct {
+		tmpl expr
+		line int
+	}
 )
 
 func (textNode) stmtNode()        {}
@@ -164,4 +169,5 @@ func (importNode) stmtNode()      {}
 func (withNode) stmtNode()        {}
 func (filterBlockNode) stmtNode() {}
 func (blockNode) stmtNode()       {}
+func (extendsNode) stmtNode()     {}
 func (lineNode) stmtNode()        {}

@@ -49,6 +49,9 @@ func (ev *evaluator) loopOver(n *forNode, iterV any, f *frame, out *strings.Buil
 	loop := &loopInfo{items: items, depth: depth}
 	if n.recursive {
 		loop.recurse = func(v any) (string, error) {
+			if depth >= maxNesting {
+				return "", fmt.Errorf("maximum recursion depth exceeded in a recursive loop")
+			}
 			var b strings.Builder
 			err := ev.loopOver(n, v, f, &b, depth+1)
 			return b.String(), err
@@ -137,6 +140,13 @@ type macro struct {
 }
 
 func (m *macro) call(a []any, kw *value.Dict) (any, error) {
+	// A macro that calls itself without end fails as Python's RecursionError
+	// would, instead of exhausting Go's stack (which cannot be recovered).
+	sess := m.ev.sess
+	if sess.nesting++; sess.nesting > maxNesting {
+		return nil, fmt.Errorf("maximum recursion depth exceeded while calling macro '%s'", m.name)
+	}
+	defer func() { sess.nesting-- }()
 	f := newFrame(m.closure)
 	nodef := len(m.params) - len(m.defaults)
 	var extra []any

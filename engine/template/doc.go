@@ -21,8 +21,13 @@
 //	methods.go      Python methods on str, list and dict
 //	filters_*.go    filters: jinja (builtins), core/data/path/regex/hash/math (ansible-core),
 //	                ip (ansible.utils ipaddr family), collections (community.general)
+//	filters_vault.go, filters_urlize.go  the vault/unvault filters, Jinja's urlize
+//	inherit.go      {% extends %}, {% block %}, super() and self
+//	native.go       NativeJinjaText and Python's lazy iterables (range, dict views)
+//	pypow.go        float powers rounded as C's pow
 //	tests.go        tests; version.go for the version test
-//	lookups.go      lookup plugins and lookup()/query(); lookup_password.go the password lookup
+//	lookups.go      lookup plugins and lookup()/query(); lookup_password.go the password lookup,
+//	                lookup_inventory.go inventory_hostnames
 //	globals.go      range, dict, namespace, cycler, joiner, lookup, now, omit; lipsum.go
 //	pyjson.go, pyyaml.go, pyrandom.go, crypt.go  JSON/YAML output, Python's random, crypt hashes
 //
@@ -42,4 +47,19 @@
 // Jinja2 3.1's lexer.py/parser.py and Ansible's template/__init__.py. The
 // golden corpus in testdata/ (rendered by ansible-playbook, see regen.sh)
 // checks the result.
+//
+// Measured, not only read: internal/gonjaeval (a module of its own, so gonja
+// never enters gorun's build; `cd internal/gonjaeval && go test -v`) renders
+// every golden expression with gonja v2.9.1 and compares its text with
+// ansible-playbook's. Of the 657 expressions that use only Jinja2 itself,
+// gonja renders 429 the same way and panics on 20 (every `'...' % x`: an
+// integer division by zero); of the 484 that use Ansible's filters, tests or
+// lookups it matches 32, having none of them. The Jinja-only differences are
+// of the kinds listed above plus: `//` and `%` of negative numbers, `2 ** 10`
+// printed as 1024.0, tuples printed as lists, None printed as nothing,
+// dict(a=1, b=2) out of order, str and list methods missing or wrong
+// (split(), lstrip(), replace(), format(), index(), count()), comparisons
+// across types that Python rejects, `{% set a, b = ... %}`, and escape
+// sequences in string literals. The golden tests themselves run only
+// against this package.
 package template

@@ -83,6 +83,8 @@ type session struct {
 	// tainted is set when a lookup returned data: Ansible marks such results
 	// unsafe so they are never templated again.
 	tainted bool
+	// nesting counts the includes and extends being rendered inside one another.
+	nesting int
 }
 
 func (e *Engine) newSession(ctx *Context) *session {
@@ -126,6 +128,38 @@ func (e *Engine) TemplateTainted(v any, ctx *Context) (res any, tainted bool, er
 	sess := e.newSession(ctx)
 	res, err = e.templateValue(v, sess)
 	return exportValue(res), sess.tainted, err
+}
+
+// MarkUnsafe is Ansible's wrap_var: every string in v (inside lists and
+// dicts too) becomes value.Unsafe, so it is never templated again. Callers
+// storing a TemplateTainted result that was tainted (set_fact) apply it, and
+// so do those storing module results (register), as Ansible wraps them.
+// Containers keep their Go types.
+func MarkUnsafe(v any) any {
+	switch x := v.(type) {
+	case string:
+		return value.Unsafe(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, it := range x {
+			out[i] = MarkUnsafe(it)
+		}
+		return out
+	case *value.Dict:
+		d := value.NewDict(x.Len())
+		for _, k := range x.Keys() {
+			it, _ := x.Get(k)
+			d.Set(k, MarkUnsafe(it))
+		}
+		return d
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, it := range x {
+			m[k] = MarkUnsafe(it)
+		}
+		return m
+	}
+	return v
 }
 
 // RenderString renders s and always returns a string (for messages, names).
@@ -213,6 +247,9 @@ var singleVar = regexp.MustCompile(`^\{\{\s*(\w*)\s*\}\}$`)
 func (e *Engine) templateValue(v any, sess *session) (any, error) {
 	switch x := v.(type) {
 	case value.Unsafe:
+		// Like Ansible's AnsibleContext, a template that reads an unsafe
+		// value gives an unsafe result.
+		sess.tainted = true
 		return string(x), nil
 	case value.Vaulted:
 		return e.decryptVaulted(x)
@@ -320,20 +357,26 @@ func (e *Engine) doTemplate(src string, sess *session) (any, error) {
 	}
 	ev := &evaluator{e: e, sess: sess, syn: syn}
 	root := newFrame(nil)
-	if len(body) == 1 {
-		if o, ok := body[0].(*outputNode); ok {
-			v, err := ev.eval(o.x, root)
+	if o, ok := soleOutput(body); ok {
+		// The template yields one value (its other statements only assign):
+		// Jinja's concat gets that value itself.
+		for _, n := range body {
+			if n != node(o) {
+				if err := ev.renderNode(n, root, nil); err != nil {
+					return nil, err
+				}
+			}
+		}
+		{
+			v, err := ev.evalRaw(o.x, root)
 			if err != nil {
 				return nil, err
 			}
-			if f, ok := o.x.(*filterExpr); ok && stringFilters[shortName(f.name)] {
-				// Ansible marks these results NativeJinjaText: never literal_eval'd.
-				s, err := outputText(v)
-				if err != nil {
-					return nil, err
-				}
-				return restoreNewlines(s, src2, syn), nil
+			if s, ok := v.(nativeText); ok {
+				// NativeJinjaText is never literal_eval'd.
+				return restoreNewlines(string(s), src2, syn), nil
 			}
+			v = plainValue(v) // Ansible's finalize unrolls iterables
 			switch x := v.(type) {
 			case []any, *value.Dict, map[string]any:
 				if u := findUndefined(x); u != nil {
@@ -349,10 +392,32 @@ func (e *Engine) doTemplate(src string, sess *session) (any, error) {
 		}
 	}
 	var b strings.Builder
-	if err := ev.renderNodes(body, root, &b); err != nil {
+	if err := ev.renderRoot(body, root, &b); err != nil {
 		return nil, err
 	}
 	return e.finishText(b.String(), src2, syn), nil
+}
+
+// soleOutput returns the one output statement of body when every other
+// statement only assigns (set, macro) and so yields nothing.
+func soleOutput(body []node) (*outputNode, bool) {
+	var out *outputNode
+	for _, n := range body {
+		if l, ok := n.(*lineNode); ok {
+			n = l.n
+		}
+		switch n := n.(type) {
+		case *outputNode:
+			if out != nil {
+				return nil, false
+			}
+			out = n
+		case *setNode, *macroNode, *importNode:
+		default:
+			return nil, false
+		}
+	}
+	return out, out != nil
 }
 
 // finishText restores trailing newlines and applies Ansible's literal_eval of list/dict/bool text.
@@ -406,7 +471,7 @@ func (e *Engine) renderText(src string, sess *session, syn syntax, file string) 
 	}
 	ev := &evaluator{e: e, sess: sess, syn: syn, file: file}
 	var b strings.Builder
-	if err := ev.renderNodes(body, newFrame(nil), &b); err != nil {
+	if err := ev.renderRoot(body, newFrame(nil), &b); err != nil {
 		return "", err
 	}
 	return restoreNewlines(b.String(), src2, syn), nil

@@ -317,6 +317,42 @@ func TestLookupResultsAreTainted(t *testing.T) {
 	if tainted {
 		t.Errorf("no lookup, no taint")
 	}
+	_, tainted, err = e.TemplateTainted("{{ lookup('pipe', 'echo hi', allow_unsafe=True) }}", ctx)
+	if err != nil || tainted {
+		t.Errorf("allow_unsafe=True must leave the result safe: %v %v", tainted, err)
+	}
+	allow := New(Options{Config: func(name string) (any, bool) { return true, name == "DEFAULT_ALLOW_UNSAFE_LOOKUPS" }})
+	if _, tainted, err = allow.TemplateTainted("{{ lookup('pipe', 'echo hi') }}", ctx); err != nil || tainted {
+		t.Errorf("allow_unsafe_lookups must leave the result safe: %v %v", tainted, err)
+	}
+	ctx.Vars["u"] = value.Unsafe("{{ x }}")
+	if _, tainted, _ = e.TemplateTainted("{{ u ~ '!' }}", ctx); !tainted {
+		t.Errorf("a template reading an unsafe value must be tainted")
+	}
+}
+
+// TestMarkedLookupOutputIsNotTemplatedAgain stores lookup output as set_fact
+// does (MarkUnsafe of a tainted result) and reads it back: the braces the
+// command printed stay text.
+func TestMarkedLookupOutputIsNotTemplatedAgain(t *testing.T) {
+	e := New(Options{})
+	ctx := newCtx(map[string]any{"x": "expanded"})
+	got, tainted, err := e.TemplateTainted("{{ lookup('pipe', 'echo \"{{ x }}\"') }}", ctx)
+	if err != nil || !tainted {
+		t.Fatalf("%v %v", tainted, err)
+	}
+	ctx.Vars["fact"] = MarkUnsafe(got)
+	ctx.Vars["facts"] = MarkUnsafe(value.DictOf("l", []any{got}))
+	for tpl, want := range map[string]string{"{{ fact }}": "{{ x }}", "{{ facts.l[0] }}": "{{ x }}", "{{ fact ~ '' }}": "{{ x }}"} {
+		if v, err := e.Template(tpl, ctx); err != nil || v != want {
+			t.Errorf("%s = %#v, %v; want %q", tpl, v, err, want)
+		}
+	}
+	// Without the mark, the stored text is a template again.
+	ctx.Vars["plain"] = got
+	if v, _ := e.Template("{{ plain }}", ctx); v != "expanded" {
+		t.Errorf("unmarked text: %#v", v)
+	}
 }
 
 func TestConcurrentUse(t *testing.T) {
@@ -341,6 +377,31 @@ func TestConcurrentUse(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		if err := <-done; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestEndlessRecursionFails checks that templates recursing without end
+// (through macros, blocks, recursive loops or includes) fail with an error:
+// Go cannot recover from a stack overflow, so each needs a bound.
+func TestEndlessRecursionFails(t *testing.T) {
+	dir := t.TempDir()
+	self := filepath.Join(dir, "self.j2")
+	if err := os.WriteFile(self, []byte("{% include 'self.j2' %}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := New(Options{})
+	ctx := &Context{SearchPath: []string{dir}}
+	for _, src := range []string{
+		"{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+		"{% block a %}{% block b %}{{ self.a() }}{% endblock %}{% endblock %}",
+		"{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
+		"{% include 'self.j2' %}",
+		"{% extends 'self.j2' %}",
+	} {
+		_, err := e.Template(src, ctx)
+		if err == nil || !strings.Contains(err.Error(), "recursion") {
+			t.Errorf("%s: want a recursion error, got %v", src, err)
 		}
 	}
 }

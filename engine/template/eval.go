@@ -39,6 +39,10 @@ func (f *frame) owner(name string) *frame {
 type evaluator struct {
 	e    *Engine
 	sess *session
+	// blocks are the {% block %} definitions of a template and the ones it
+	// extends, child first (see inherit.go).
+	blocks map[string][]*blockDef
+	self   *importedModule // `self`, shared along an extends chain
 	// file is the path of the template being rendered (for includes), "" for strings.
 	file string
 	syn  syntax
@@ -120,7 +124,7 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 	case *forNode:
 		return ev.renderFor(n, f, out)
 	case *setNode:
-		v, err := ev.eval(n.x, f)
+		v, err := ev.evalRaw(n.x, f)
 		if err != nil {
 			return err
 		}
@@ -202,7 +206,9 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		}
 		out.WriteString(s)
 	case *blockNode:
-		return ev.renderNodes(n.body, f, out)
+		return ev.renderBlock(n, f, out)
+	case *extendsNode:
+		return fmt.Errorf("extends tag must be at the top level of a template")
 	default:
 		return fmt.Errorf("unsupported template node %T", n)
 	}
@@ -251,6 +257,15 @@ func (ev *evaluator) assign(target expr, v any, f *frame) error {
 // macro is a {% macro %} (or the body of {% call %}) that can be called.
 // eval evaluates an expression. The result may be *Undefined; errors are real failures.
 func (ev *evaluator) eval(x expr, f *frame) (any, error) {
+	v, err := ev.evalRaw(x, f)
+	return plainValue(v), err
+}
+
+// evalRaw is eval that keeps the nativeText marker of string-type filter
+// results and rolled iterables; only the places where Python can tell them
+// from str and list (assignments, inline if, rawInput filters, the final
+// concat) use it.
+func (ev *evaluator) evalRaw(x expr, f *frame) (any, error) {
 	switch x := x.(type) {
 	case *constExpr:
 		return x.v, nil
@@ -321,12 +336,12 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 			return nil, err
 		}
 		if ok {
-			return ev.eval(x.then, f)
+			return ev.evalRaw(x.then, f)
 		}
 		if x.els == nil {
 			return &undefined{name: "", hint: "the inline if-expression on line evaluated to false and no else section was defined."}, nil
 		}
-		return ev.eval(x.els, f)
+		return ev.evalRaw(x.els, f)
 	case *unaryExpr:
 		v, err := ev.eval(x.x, f)
 		if err != nil {
@@ -338,7 +353,10 @@ func (ev *evaluator) eval(x expr, f *frame) (any, error) {
 	case *compareExpr:
 		return ev.evalCompare(x, f)
 	case *filterExpr:
-		v, err := ev.eval(x.x, f)
+		v, err := ev.evalRaw(x.x, f)
+		if !rawInput[filterName(x.name)] {
+			v = plainValue(v)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -151,12 +151,16 @@ func (ev *evaluator) include(n *includeNode, f *frame, out *strings.Builder) err
 		}
 		return err
 	}
+	if ev.sess.nesting++; ev.sess.nesting > maxNesting {
+		return fmt.Errorf("maximum recursion depth exceeded while including %s", path)
+	}
+	defer func() { ev.sess.nesting-- }()
 	sub := &evaluator{e: ev.e, sess: ev.sess, file: path, syn: ev.syn}
 	scope := newFrame(nil)
 	if n.withContext {
 		scope = newFrame(f)
 	}
-	return sub.renderNodes(body, scope, out)
+	return sub.renderRoot(body, scope, out)
 }
 
 // importedModule is what {% import 'x' as m %} binds: the template's macros and top-level sets.
@@ -167,6 +171,10 @@ func (ev *evaluator) importTemplate(n *importNode, f *frame) error {
 	if err != nil {
 		return err
 	}
+	if ev.sess.nesting++; ev.sess.nesting > maxNesting {
+		return fmt.Errorf("maximum recursion depth exceeded while importing %s", path)
+	}
+	defer func() { ev.sess.nesting-- }()
 	sub := &evaluator{e: ev.e, sess: ev.sess, file: path, syn: ev.syn}
 	scope := newFrame(nil)
 	if n.withContext {

@@ -55,26 +55,6 @@ func init() {
 		}
 		return uuid.NewSHA1(ns, []byte(ToText(v))).String(), nil
 	})
-	register("vault", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
-		return nil, fmt.Errorf("the vault filter (encryption) is not supported by gorun yet")
-	})
-	register("unvault", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
-		if ev.e.opts.Vault == nil {
-			return nil, fmt.Errorf("Unable to decrypt: no vault secrets available")
-		}
-		s := ToText(v)
-		if vv, ok := v.(value.Vaulted); ok {
-			s = vv.Ciphertext
-		}
-		if !strings.HasPrefix(s, "$ANSIBLE_VAULT;") {
-			return s, nil
-		}
-		b, err := ev.e.opts.Vault.Decrypt([]byte(s))
-		if err != nil {
-			return nil, fmt.Errorf("Unable to decrypt: %v", err)
-		}
-		return string(b), nil
-	})
 	register("password_hash", filterPasswordHash)
 }
 

@@ -35,7 +35,16 @@ func init() {
 		if len(a) != 1 {
 			return nil, fmt.Errorf("attr() takes exactly one argument")
 		}
-		return ev.getattr(v, ToText(a[0]))
+		// Jinja's attr looks up attributes only, never items.
+		name := ToText(a[0])
+		if hasMethod(v, name) {
+			return &boundMethod{recv: v, name: name}, nil
+		}
+		switch v.(type) {
+		case *value.Dict, map[string]any, []any, string, tuple:
+			return &undefined{hint: fmt.Sprintf("'%s' has no attribute '%s'", objName(v), name)}, nil
+		}
+		return ev.getattr(v, name)
 	})
 	register("batch", filterBatch)
 	register("capitalize", strFilter(pyCapitalize))

@@ -37,7 +37,7 @@ func init() {
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("pow() can only be used on numbers")
 		}
-		return math.Pow(x, y), nil
+		return pyPow(x, y), nil
 	})
 	register("root", func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		x, ok := toFloat(plain(v))
@@ -51,7 +51,7 @@ func init() {
 		if base == 2 {
 			return math.Sqrt(x), nil
 		}
-		return math.Pow(x, 1/base), nil
+		return pyPow(x, 1/base), nil
 	})
 	register("intersect", setOp(func(a, b []any) []any {
 		var out []any

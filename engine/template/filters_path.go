@@ -3,12 +3,15 @@ package template
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"gorun/engine/value"
 )
 
 // Ansible's path filters (basename, dirname, win_*, path_join, ...).
+
+var envVarRef = regexp.MustCompile(`\$(\w+|\{[^}]*\})`)
 
 func init() {
 	register("basename", pathFilter(func(p string) any { return p[strings.LastIndex(p, "/")+1:] }))
@@ -46,11 +49,13 @@ func init() {
 		return p
 	}))
 	register("expandvars", pathFilter(func(p string) any {
-		return os.Expand(p, func(k string) string {
+		// posixpath.expandvars: $NAME or ${NAME}; unknown names stay as written.
+		return envVarRef.ReplaceAllStringFunc(p, func(ref string) string {
+			k := strings.Trim(ref[1:], "{}")
 			if v, ok := os.LookupEnv(k); ok {
 				return v
 			}
-			return "${" + k + "}"
+			return ref
 		})
 	}))
 	register("realpath", pathFilter(func(p string) any {

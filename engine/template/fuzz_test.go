@@ -16,7 +16,11 @@ func FuzzTemplate(f *testing.F) {
 		"{% set ns = namespace(a=1) %}{% set ns.a = 2 %}{{ ns.a }}", "{{ x | regex_replace('(', '') }}",
 		"{% raw %}{{{% endraw %}", "{{ '{:>{}}'.format(1) }}", "{{ l | batch(0) }}", "{% if %}", "{{ }}",
 		"{{ 10 ** 10 ** 10 }}", "{{ range(10) | random(seed=1) }}", "{{ '1.2.3.4/33' | ipaddr }}",
-		"#jinja2: trim_blocks: False\n{{ x }}", "{{ x | to_nice_yaml | from_yaml }}", "{{ {'a': [1, {'b': None}]} | to_json | from_json }}",
+		"#jinja2: trim_blocks: False\n{{ x }}", "{% extends 'x.j2' %}{% block a %}{{ super() }}{% endblock %}",
+		"{% block a %}{% block b %}{{ self.a() }}{% endblock %}{% endblock %}", "{{ 'see www.x.com.' | urlize(3) }}",
+		"{{ x | vault('pw', salt='s') | unvault('pw') }}", "{{ range(3) | string }}{{ d.items() | string }}",
+		"{{ x | password_hash('bcrypt', salt='1234567890123456789012', rounds=4) }}",
+		"{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{% for a in [1] recursive %}{{ loop([1]) }}{% endfor %}", "{{ x | to_nice_yaml | from_yaml }}", "{{ {'a': [1, {'b': None}]} | to_json | from_json }}",
 	} {
 		f.Add(s)
 	}

@@ -68,7 +68,11 @@ func globalRange(_ *evaluator, a []any, _ *value.Dict) (any, error) {
 			return nil, fmt.Errorf("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).")
 		}
 	}
-	return out, nil
+	repr := fmt.Sprintf("range(%d, %d)", start, stop)
+	if step != 1 {
+		repr = fmt.Sprintf("range(%d, %d, %d)", start, stop, step)
+	}
+	return &rolled{items: out, repr: repr, typ: "range"}, nil
 }
 
 func globalDict(_ *evaluator, a []any, kw *value.Dict) (any, error) {

@@ -108,7 +108,9 @@ func applyOverrides(src string, syn *syntax) (string, error) {
 		if !ok {
 			return src, fmt.Errorf("failed to parse jinja2 override value '%s'", strings.TrimSpace(v))
 		}
-		b, _ := val.(bool)
+		// Jinja tests these options by truthiness: lstrip_blocks: "true" (a
+		// string, as real roles write it) turns the option on.
+		b, _ := truthy(val)
 		s, _ := val.(string)
 		switch k {
 		case "trim_blocks":

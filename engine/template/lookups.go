@@ -87,6 +87,12 @@ func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, er
 	name := ToText(a[0])
 	opts := value.NewDict()
 	errorsMode := "strict"
+	allowUnsafe := false
+	if ev.e.opts.Config != nil {
+		if v, ok := ev.e.opts.Config("DEFAULT_ALLOW_UNSAFE_LOOKUPS"); ok {
+			allowUnsafe = argBool(v, false)
+		}
+	}
 	for _, k := range kw.Keys() {
 		x, _ := kw.Get(k)
 		switch k {
@@ -94,12 +100,16 @@ func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, er
 			wantlist = wantlist || argBool(x, false)
 		case "errors":
 			errorsMode = ToText(x)
+		case "allow_unsafe":
+			allowUnsafe = argBool(x, false)
 		default:
 			opts.Set(k, x)
 		}
 	}
 	res, err := ev.runLookup(name, a[1:], opts)
-	if len(res) > 0 {
+	if len(res) > 0 && !allowUnsafe {
+		// Ansible wraps lookup output as unsafe (never templated again)
+		// unless allow_unsafe=True or DEFAULT_ALLOW_UNSAFE_LOOKUPS says so.
 		ev.sess.tainted = true
 	}
 	if err != nil {
@@ -120,7 +130,9 @@ func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, er
 		}
 		return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class 'ansible.errors.AnsibleError'>, original message: %v", name, err)
 	}
-	if wantlist || len(res) == 0 {
+	if wantlist || len(res) == 0 || allowUnsafe {
+		// Ansible 2.14 joins only in its unsafe-wrapping branch: with
+		// allow_unsafe, lookup() returns the plugin's list as it is.
 		return res, nil
 	}
 	// lookup() joins string results with commas, as Ansible does.

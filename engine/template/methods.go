@@ -541,20 +541,20 @@ func dictMethod(d any, name string, a []any, kw *value.Dict) (any, error) {
 			v, _ := mapGet(d, k)
 			out = append(out, tuple{k, v})
 		}
-		return out, nil
+		return &rolled{items: out, typ: "dict_items"}, nil
 	case "keys":
 		out := []any{}
 		for _, k := range mapKeys(d) {
 			out = append(out, k)
 		}
-		return out, nil
+		return &rolled{items: out, typ: "dict_keys"}, nil
 	case "values":
 		out := []any{}
 		for _, k := range mapKeys(d) {
 			v, _ := mapGet(d, k)
 			out = append(out, v)
 		}
-		return out, nil
+		return &rolled{items: out, typ: "dict_values"}, nil
 	case "get":
 		if len(a) == 0 {
 			return nil, fmt.Errorf("get expected at least 1 argument, got 0")

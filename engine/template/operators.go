@@ -169,7 +169,7 @@ func binaryOp(op string, l, r any) (any, error) {
 				}
 				return res, nil
 			}
-			return math.Pow(float64(li), float64(ri)), nil
+			return pyPow(float64(li), float64(ri)), nil
 		}
 	}
 	lf, lNum := toFloat(l)
@@ -202,7 +202,7 @@ func binaryOp(op string, l, r any) (any, error) {
 			}
 			return m, nil
 		case "**":
-			return math.Pow(lf, rf), nil
+			return pyPow(lf, rf), nil
 		}
 	}
 	switch op {

@@ -188,7 +188,12 @@ func (p *parser) parseStatement() (node, error) {
 	case "block":
 		return p.parseBlock()
 	case "extends":
-		return nil, p.failf("the 'extends' tag is not supported by gorun")
+		line := p.cur().line
+		x, err := p.parseExpr(true)
+		if err != nil {
+			return nil, err
+		}
+		return &extendsNode{tmpl: x, line: line}, p.endBlock()
 	}
 	return nil, p.failf("Encountered unknown tag '%s'.", name)
 }

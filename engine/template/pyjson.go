@@ -60,6 +60,8 @@ func writeJSON(b *strings.Builder, v any, indent, level int, sortKeys, ascii boo
 		writeJSONString(b, x, ascii)
 	case value.Unsafe:
 		writeJSONString(b, string(x), ascii)
+	case nativeText:
+		writeJSONString(b, string(x), ascii)
 	case value.Vaulted:
 		writeJSONString(b, x.Ciphertext, ascii)
 	case []any, tuple:

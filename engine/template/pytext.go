@@ -17,6 +17,8 @@ func ToText(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
+	case nativeText:
+		return string(x)
 	case value.Unsafe:
 		return string(x)
 	case nil:
@@ -138,8 +140,20 @@ func writeRepr(b *strings.Builder, v any) {
 			parts = []string{"0"}
 		}
 		b.WriteString("datetime.timedelta(" + strings.Join(parts, ", ") + ")")
+	case *rolled:
+		if x.repr != "" {
+			b.WriteString(x.repr)
+			break
+		}
+		// dict views print as dict_items([('a', 1)])
+		b.WriteString(x.typ + "(")
+		writeRepr(b, x.items)
+		b.WriteString(")")
+	case nativeText:
+		b.WriteString(quoteStr(string(x)))
 	case *boundMethod:
-		b.WriteString("<built-in method " + x.name + " of " + objName(x.recv) + ">")
+		// Python prints the receiver's address; ours is the method value's.
+		fmt.Fprintf(b, "<built-in method %s of %s at %p>", x.name, objName(x.recv), x)
 	case fnValue:
 		b.WriteString("<function>")
 	default:
@@ -219,7 +233,7 @@ func hex2(n int) string {
 
 // typeName is Python's type(v).__name__ for the value.
 func typeName(v any) string {
-	switch v.(type) {
+	switch x := v.(type) {
 	case nil:
 		return "NoneType"
 	case bool:
@@ -232,6 +246,12 @@ func typeName(v any) string {
 		return "str"
 	case value.Unsafe:
 		return "AnsibleUnsafeText"
+	case nativeText:
+		return "NativeJinjaText"
+	case *rolled:
+		return x.typ
+	case *boundMethod:
+		return "builtin_function_or_method"
 	case tuple:
 		return "tuple"
 	case []any, []string:

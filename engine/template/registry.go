@@ -99,7 +99,17 @@ func (ev *evaluator) applyFilter(fl *filterExpr, v any, f *frame) (any, error) {
 		}
 	}
 	v = resolveLazy(v)
-	return fn(ev, v, a, kw)
+	res, err := fn(ev, v, a, kw)
+	switch r := res.(type) {
+	case string:
+		if stringFilters[name] {
+			return nativeText(r), err
+		}
+	case *rolled:
+		// Ansible unrolls iterators that filters return (_unroll_iterator).
+		return r.items, err
+	}
+	return res, err
 }
 
 func (ev *evaluator) applyTest(t *testExpr, f *frame) (any, error) {

@@ -3,7 +3,6 @@ package template
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,15 +113,17 @@ func init() {
 		if len(a) != 1 {
 			return false, fmt.Errorf("sameas test needs one argument")
 		}
-		switch v.(type) {
-		case nil, bool:
-			return v == a[0], nil
-		}
-		return false, nil
+		return sameObject(v, a[0]), nil
 	})
 	registerTest("escaped", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) { return false, nil })
 	registerTest("filter", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		return filterName(ToText(v)) != "", nil
+		// Ansible's plugin loader raises for a name it cannot find instead
+		// of answering False.
+		name := ToText(v)
+		if filterName(name) == "" {
+			return false, fmt.Errorf("no filter named '%s'", name)
+		}
+		return true, nil
 	})
 	registerTest("test", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
 		return testName(ToText(v)) != "", nil
@@ -286,42 +287,44 @@ func init() {
 		s2, err2 := os.Stat(ToText(first(a)))
 		return err1 == nil && err2 == nil && os.SameFile(s1, s2), nil
 	})
+	// uri, url and urn are ansible-core's test/uri.py over Python's urlparse:
+	// every string parses, so uri only checks the scheme against schemes.
 	registerTest("uri", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		u, err := url.Parse(ToText(v))
-		if err != nil || u.Scheme == "" {
-			return false, nil
-		}
-		if len(a) > 0 {
-			schemes, _ := asList(a[0])
-			for _, s := range schemes {
-				if ToText(s) == u.Scheme {
-					return true, nil
-				}
-			}
-			return false, nil
-		}
-		return true, nil
+		return uriTest("is_uri", v, a, kw, false)
 	})
 	registerTest("url", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		u, err := url.Parse(ToText(v))
-		if err != nil || u.Scheme == "" || u.Host == "" {
-			return false, nil
-		}
-		if len(a) > 0 {
-			schemes, _ := asList(a[0])
-			for _, s := range schemes {
-				if ToText(s) == u.Scheme {
-					return true, nil
-				}
-			}
-			return false, nil
-		}
-		return true, nil
+		return uriTest("is_url", v, a, kw, true)
 	})
 	registerTest("urn", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		s := ToText(v)
-		return strings.HasPrefix(strings.ToLower(s), "urn:") && strings.Count(s, ":") >= 2, nil
+		return uriTest("is_urn", v, []any{[]any{"urn"}}, value.NewDict(), false)
 	})
+}
+
+func uriTest(fname string, v any, a []any, kw *value.Dict, needHost bool) (bool, error) {
+	p, err := bind(fname, a, kw, "schemes")
+	if err != nil {
+		return false, err
+	}
+	s, ok := asString(v)
+	if !ok {
+		return false, nil // urlparse fails on non-strings: the test says False
+	}
+	u := pyURLSplit(s)
+	scheme, _ := u.Get("scheme")
+	if given(p[0]) && p[0] != nil {
+		schemes, err := iterate(p[0])
+		if err != nil {
+			return false, err
+		}
+		if len(schemes) > 0 && !listHas(schemes, scheme) {
+			return false, nil
+		}
+	}
+	if needHost {
+		netloc, _ := u.Get("netloc")
+		return netloc != "" || scheme == "file", nil
+	}
+	return true, nil
 }
 
 func cmpTest(op string, v any, a []any) (bool, error) {
@@ -418,4 +421,24 @@ func subsetTest(a, b any) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// sameObject is Python's `is` as far as gorun's values can tell: None and the
+// booleans are singletons, small ints are cached, and lists and dicts are the
+// same object when they share their storage (a variable read twice).
+func sameObject(x, y any) bool {
+	switch a := x.(type) {
+	case nil, bool:
+		return x == y
+	case int:
+		b, ok := y.(int)
+		return ok && a == b && a >= -5 && a <= 256
+	case []any:
+		b, ok := y.([]any)
+		return ok && len(a) == len(b) && (len(a) == 0 && cap(a) == 0 && cap(b) == 0 || len(a) > 0 && &a[0] == &b[0])
+	case *value.Dict:
+		b, ok := y.(*value.Dict)
+		return ok && a == b
+	}
+	return false
 }

@@ -125,6 +125,10 @@ func truthy(v any) (bool, error) {
 		return x != "", nil
 	case value.Unsafe:
 		return x != "", nil
+	case nativeText:
+		return x != "", nil
+	case *rolled:
+		return len(x.items) > 0, nil
 	case []any:
 		return len(x) > 0, nil
 	case tuple:

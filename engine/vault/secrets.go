@@ -174,6 +174,21 @@ func (s *Secrets) EncryptSecret(id string) (Secret, error) {
 	return Secret{}, fmt.Errorf("Did not find a match for --encrypt-vault-id=%s in the known vault-ids %s", id, quoteList(s.IDs()))
 }
 
+// EncryptPassword encrypts plaintext with password as the vault filter does
+// (VaultLib.encrypt with one secret): salt nil draws a random 32-byte salt,
+// otherwise the given bytes are the salt, so the output is reproducible.
+func EncryptPassword(plaintext, password, salt []byte, id string) ([]byte, error) {
+	if salt == nil {
+		salt = make([]byte, saltLen)
+		if _, err := rand.Read(salt); err != nil {
+			return nil, err
+		}
+	} else if len(salt) == 0 {
+		return nil, errors.New("Empty or invalid salt passed")
+	}
+	return encryptWithSalt(plaintext, password, salt, id)
+}
+
 // encryptWithSalt is Encrypt with a given salt, so tests can compare bytes
 // with ansible-vault's output.
 func encryptWithSalt(plaintext, password, salt []byte, id string) ([]byte, error) {
