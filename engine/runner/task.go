@@ -538,8 +538,10 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		if delegate != "" {
 			result["_ansible_delegated_vars"] = r.delegatedVars(delegate)
 		}
-		// Ansible adds "failed" to every result except a skipped one.
-		if _, ok := result["failed"]; !ok && !truthy(result["skipped"]) {
+		// Ansible adds "failed" to every result an action returns, skipped
+		// ones too (command in check mode); results of tasks skipped by
+		// their conditional never come here.
+		if _, ok := result["failed"]; !ok {
 			rc, hasRC := result["rc"]
 			result["failed"] = hasRC && toInt(rc) != 0
 		}
