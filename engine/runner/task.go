@@ -256,8 +256,11 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 	case unreachable:
 		res.Status = output.Unreachable
 		if ignoreUnreachable {
+			// An ignored unreachable counts as ok too, as in Ansible's
+			// _process_pending_results.
 			res.Ignored = true
 			st.Ignored++
+			st.OK++
 		} else {
 			st.Unreachable++
 		}
