@@ -194,6 +194,11 @@ func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState
 		}
 	}
 	res.End = time.Now()
+	if ctx.Err() != nil {
+		// The run was interrupted (SIGINT): what the task did is unknown,
+		// and Ansible stops without reporting it.
+		return res, result
+	}
 	pr.finishResult(t, h, vars, result, res)
 	return res, result
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"strings"
 	"testing"
+
+	"gorun/test/labenv"
 )
 
 // Exit codes of ansible-playbook (and gorun).
@@ -231,6 +233,14 @@ func (f *faultLab) testTaskTimeout(t *testing.T) {
 	if !strings.Contains(res.Stdout, want) {
 		t.Errorf("want %s in\n%s", want, res.Stdout)
 	}
+
+	// The timed-out command is killed with an SSH signal request. sshd
+	// honours those only in privilege-separated sessions, which root
+	// logins are not (OpenSSH's "session signalling requires privilege
+	// separation"), so the check logs in as the lab's other user.
+	f.sh(t, "h2", "pkill -KILL -f '^sleep 3607$'; true")
+	res = f.run(t, pb, "-e", "ansible_user="+labenv.BecomeUser)
+	wantExit(t, res, exitFailed)
 	waitFor(t, "the timed-out command ends on h2", func() bool {
 		return !strings.Contains(f.sh(t, "h2", "ps -eo args"), "sleep 3607")
 	})
