@@ -9,7 +9,7 @@ DEPS := openssh-server openssh-client sudo iproute2 iptables ansible-core ansibl
         libvirt-daemon-system qemu-system-x86 qemu-utils python3-libvirt python3-lxml \
         genisoimage libxml2-utils busybox
 
-.PHONY: demo test deps build vet bench
+.PHONY: demo test test-slow deps build vet bench
 
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -36,6 +36,15 @@ vet:
 
 test: deps vet
 	$(GO) test -count=1 -timeout 40m ./...
+	$(MAKE) test-slow
+
+# The slow suites (faults and check mode on lab hosts) and bounded fuzz runs
+# of the parsers; `make test` runs them too.
+test-slow:
+	GORUN_SLOW_TESTS=1 $(GO) test -count=1 -timeout 20m ./test/faults/ ./test/checkmode/
+	$(GO) test -run XXX -fuzz '^FuzzLoadINI$$' -fuzztime 10s ./engine/inventory/
+	$(GO) test -run XXX -fuzz '^FuzzLoadPlaybook$$' -fuzztime 10s ./engine/playbook/
+	$(GO) test -run XXX -fuzz '^FuzzParseKV$$' -fuzztime 10s ./engine/playbook/
 
 # Benchmarks against ansible-playbook on the same lab hosts (see test/bench).
 bench: deps
