@@ -124,7 +124,7 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 			code := 1
 			var pe *playbook.Error
 			if errors.As(err, &pe) {
-				code = 4
+				code = pe.ExitCode()
 			}
 			return fail(stderr, code, err.Error())
 		}

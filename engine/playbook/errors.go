@@ -24,6 +24,19 @@ func (p Pos) String() string {
 type Error struct {
 	Pos Pos
 	Msg string
+	// NotFound marks a role or tasks file that does not exist: Ansible
+	// raises those as a plain AnsibleError, for which ansible-playbook
+	// exits 1, not 4 as for a parse error.
+	NotFound bool
+}
+
+// ExitCode is ansible-playbook's exit status for the error: 1 for a role or
+// file that was not found, 4 for a playbook it could not parse.
+func (e *Error) ExitCode() int {
+	if e.NotFound {
+		return 1
+	}
+	return 4
 }
 
 func (e *Error) Error() string {

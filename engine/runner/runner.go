@@ -193,7 +193,7 @@ func (r *Runner) RunPlaybook(ctx context.Context, pb *playbook.Playbook) int {
 			r.opts.Pool.CloseAll()
 			var pe *playbook.Error
 			if errors.As(err, &pe) {
-				return ExitParseError
+				return pe.ExitCode()
 			}
 			return ExitError
 		}
