@@ -3,6 +3,8 @@ package faults
 import (
 	"bytes"
 	"crypto/rand"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,6 +25,7 @@ func TestSlowFaultsOnLab(t *testing.T) {
 	skipUnlessSlow(t)
 	f := newFaultLab(t, 3)
 	t.Run("sshd killed mid-play", f.testSSHDKilled)
+	t.Run("connection lost between tasks", f.testReconnect)
 	t.Run("link down mid-transfer", f.testLinkDown)
 	t.Run("interrupted controller", f.testInterrupt)
 	t.Run("full disk", f.testFullDisk)
@@ -74,6 +77,44 @@ func (f *faultLab) testSSHDKilled(t *testing.T) {
 	wantRecap(t, res, map[string]Recap{
 		"h1": {OK: 3}, "h3": {OK: 3}, "h2": {OK: 3, Changed: 1},
 	})
+}
+
+// reconnectPlay waits on the controller between two tasks, while the
+// test cuts h2's connection.
+const reconnectPlay = `- hosts: lab
+  gather_facts: false
+  tasks:
+    - copy: {content: "one\n", dest: /tmp/fault-re-one}
+    - name: wait on the controller
+      shell: touch waiting-{{ inventory_hostname }}; while [ ! -e release-{{ inventory_hostname }} ]; do sleep 0.05; done
+      args: {chdir: "{{ playbook_dir }}"}
+      delegate_to: localhost
+      changed_when: false
+    - copy: {content: "two\n", dest: /tmp/fault-re-two}
+`
+
+// testReconnect kills h2's sshd with its sessions while the play waits
+// between tasks and starts it again: the next task reconnects, as
+// ansible-playbook opens a new connection, and the play ends well.
+func (f *faultLab) testReconnect(t *testing.T) {
+	pb := f.write(t, "reconnect.yml", reconnectPlay)
+	run := f.start(t, pb)
+	waitFor(t, "h2 finished the first task", func() bool {
+		_, err := os.Stat(filepath.Join(f.dir, "waiting-h2"))
+		return err == nil
+	})
+	f.killSSHD(t, "h2")
+	if err := f.StartSSH("h2"); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"h1", "h2", "h3"} {
+		f.write(t, "release-"+h, "")
+	}
+	res := run.wait(t)
+	wantExit(t, res, 0)
+	for _, h := range []string{"h1", "h2", "h3"} {
+		wantRecap(t, res, map[string]Recap{h: {OK: 3, Changed: 2}})
+	}
 }
 
 // bigPlay copies a large file to every host, then a small one.
