@@ -25,7 +25,8 @@ const (
 
 // playbook uses each secret the way playbooks do: a no_log task (its
 // result, its loop items, its failure), a vaulted variable given to a
-// module, and become with a password.
+// module, and become with a password, which must not show in the target's
+// process list either.
 const playbook = `- hosts: lab
   gather_facts: false
   become: true
@@ -51,6 +52,11 @@ const playbook = `- hosts: lab
       register: id
       changed_when: false
     - assert: {that: "id.stdout == '0'"}
+    - name: the target's process list while a command runs through sudo
+      command: ps -eww -o args
+      register: ps
+      changed_when: false
+    - assert: {that: "ansible_become_password not in ps.stdout and 'sudo' in ps.stdout"}
 `
 
 func TestSecretsNeverLeak(t *testing.T) {
