@@ -211,7 +211,8 @@ func splitTags(list []string) []string {
 
 // fail prints Ansible's "ERROR! msg" and returns code.
 func fail(stderr io.Writer, code int, msg string) int {
-	fmt.Fprintf(stderr, "ERROR! %s\n", msg)
+	// Ansible's Display adds a newline only to a message without one.
+	fmt.Fprintf(stderr, "ERROR! %s\n", strings.TrimSuffix(msg, "\n"))
 	return code
 }
 

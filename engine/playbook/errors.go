@@ -85,7 +85,26 @@ func Excerpt(p Pos) string {
 	fmt.Fprintf(&b, "\nThe offending line appears to be:\n\n%s\n%s\n%s^ here\n",
 		strings.TrimRight(prev, " \t\r\n"), strings.TrimRight(lines[n], " \t\r\n"), strings.Repeat(" ", col-1))
 	if strings.Contains(lines[n], "\t") {
-		b.WriteString("\nThere appears to be a tab character at the start of the line.\n\nYAML does not use tabs for formatting. Tabs should be replaced with spaces.\n")
+		b.WriteString(leadingTabHelp)
 	}
 	return b.String()
 }
+
+// leadingTabHelp is Ansible's YAML_COMMON_LEADING_TAB_ERROR, which it
+// appends right after the caret when the offending line holds a tab.
+const leadingTabHelp = `There appears to be a tab character at the start of the line.
+
+YAML does not use tabs for formatting. Tabs should be replaced with spaces.
+
+For example:
+    - name: update tooling
+      vars:
+        version: 1.2.3
+#    ^--- there is a tab there.
+
+Should be written as:
+    - name: update tooling
+      vars:
+        version: 1.2.3
+# ^--- all spaces here.
+`
