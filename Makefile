@@ -12,7 +12,7 @@ DEPS := openssh-server openssh-client sudo iproute2 iptables ansible-core ansibl
         rpm dnf createrepo-c gpg firewalld selinux-utils python3-selinux python3-semanage \
         slapd ldap-utils python3-ldap
 
-.PHONY: demo test deps build vet bench bench-scale test-kvm-e2e
+.PHONY: demo test test-slow deps build vet bench bench-scale test-kvm-e2e fuzz
 
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -43,6 +43,20 @@ vet:
 
 test: deps vet
 	$(GO) test -count=1 -timeout 40m ./...
+	$(MAKE) test-slow
+
+# The slow suites (faults and check mode on lab hosts); `make test` runs
+# them too.
+test-slow:
+	GORUN_SLOW_TESTS=1 $(GO) test -count=1 -timeout 20m ./test/faults/ ./test/checkmode/
+
+# Bounded fuzz runs of the parsers (their seed corpora run in `make test`).
+fuzz:
+	$(GO) test -run XXX -fuzz '^FuzzLoadINI$$' -fuzztime 60s ./engine/inventory/
+	$(GO) test -run XXX -fuzz '^FuzzLoadPlaybook$$' -fuzztime 60s ./engine/playbook/
+	$(GO) test -run XXX -fuzz '^FuzzParseKV$$' -fuzztime 60s ./engine/playbook/
+	$(GO) test -run XXX -fuzz '^FuzzTemplate$$' -fuzztime 60s ./engine/template/
+	$(GO) test -run XXX -fuzz '^FuzzDecrypt$$' -fuzztime 60s ./engine/vault/
 
 # The KVM end-to-end test (modules/virt/README.md): builds a small guest from
 # Debian's cloud kernel, boots it under TCG, provisions, configures, migrates

@@ -143,7 +143,7 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 			code := 1
 			var pe *playbook.Error
 			if errors.As(err, &pe) {
-				code = 4
+				code = pe.ExitCode()
 			}
 			return fail(stderr, code, err.Error())
 		}
@@ -230,7 +230,8 @@ func splitTags(list []string) []string {
 
 // fail prints Ansible's "ERROR! msg" and returns code.
 func fail(stderr io.Writer, code int, msg string) int {
-	fmt.Fprintf(stderr, "ERROR! %s\n", msg)
+	// Ansible's Display adds a newline only to a message without one.
+	fmt.Fprintf(stderr, "ERROR! %s\n", strings.TrimSuffix(msg, "\n"))
 	return code
 }
 

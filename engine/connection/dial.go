@@ -23,6 +23,7 @@ const maxJumpDepth = 8
 type link struct {
 	client  *ssh.Client
 	closers []io.Closer
+	conn    *heardConn // the transport under client
 }
 
 func (l *link) Close() error {
@@ -76,13 +77,14 @@ func connectDepth(ctx context.Context, s *settings, depth int) (*link, error) {
 		closeAll(closers)
 		return nil, err
 	}
-	client, err := handshake(ctx, conn, s, addr)
+	heard := &heardConn{Conn: conn}
+	client, err := handshake(ctx, heard, s, addr)
 	if err != nil {
 		conn.Close()
 		closeAll(closers)
 		return nil, err
 	}
-	return &link{client: client, closers: closers}, nil
+	return &link{client: client, closers: closers, conn: heard}, nil
 }
 
 // connectJump opens the client of the last jump host in s.proxyJump, itself

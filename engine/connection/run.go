@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"gorun/engine/shell"
 )
 
 // process is a started command, on a target or locally.
@@ -33,6 +35,8 @@ func runCommand(ctx context.Context, start starter, cmd string, opts ExecOptions
 	if err != nil {
 		return nil, err
 	}
+	job := randomID()
+	p.line = jobVar + "=" + job + " " + p.line
 	res := &ExecResult{}
 	var outBuf, errBuf bytes.Buffer
 	stdout, stderr := opts.Stdout, opts.Stderr
@@ -71,6 +75,7 @@ func runCommand(ctx context.Context, start starter, cmd string, opts ExecOptions
 		res.ExitCode = e.code
 	case <-ctx.Done():
 		proc.kill()
+		killJob(start, job)
 		return nil, ctx.Err()
 	}
 	if opts.Stdout == nil {
@@ -80,6 +85,38 @@ func runCommand(ctx context.Context, start starter, cmd string, opts ExecOptions
 		res.Stderr = errBuf.Bytes()
 	}
 	return res, nil
+}
+
+// jobVar marks the environment of every command with an id of its own, so
+// that killJob can find what is left of it.
+const jobVar = "GORUN_JOB"
+
+// killJobWait bounds the wait for killJob's command.
+const killJobWait = 5 * time.Second
+
+// killJob ends what is left of a cancelled command (a task timeout, an
+// interrupted run): it kills every process group led by a process whose
+// environment carries the command's job marker. sshd makes the command's
+// first process a group leader, so its group goes; a daemon the command
+// started (double-forked, not a leader) is left alone. proc.kill alone is
+// not enough: the SSH signal request it sends reaches one process, and
+// sshd refuses it outright for root logins, which run without privilege
+// separation ("session signalling requires privilege separation").
+func killJob(start starter, job string) {
+	script := `for e in /proc/[0-9]*/environ; do grep -qsxzF '` + jobVar + "=" + job + `' "$e" || continue; ` +
+		`p=${e#/proc/}; p=${p%/environ}; g=$(cut -d')' -f2- "/proc/$p/stat" | cut -d' ' -f4) && [ "$g" = "$p" ] && kill -9 "-$g"; done 2>/dev/null; true`
+	proc, err := start("/bin/sh -c "+shell.Quote(script), false, io.Discard, io.Discard)
+	if err != nil {
+		return
+	}
+	proc.stdin.Close()
+	done := make(chan struct{})
+	go func() { proc.wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(killJobWait):
+		proc.kill()
+	}
 }
 
 type exit struct {

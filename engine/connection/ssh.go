@@ -85,6 +85,7 @@ func (c *sshConn) watch(l *link) {
 		tick = t.C
 	}
 	missed := 0
+	prev := time.Now()
 	for {
 		select {
 		case err := <-done:
@@ -93,8 +94,13 @@ func (c *sshConn) watch(l *link) {
 			}
 			c.markBroken(l, err)
 			return
-		case <-tick:
-			if keepalive(l.client, c.s.aliveInterval) {
+		case now := <-tick:
+			// Anything heard from the server since the last tick proves
+			// it alive, as in OpenSSH: over a slow, busy link the reply
+			// to a keepalive queues behind the data and comes late.
+			since := prev
+			prev = now
+			if l.conn.heardSince(since) || keepalive(l.client, c.s.aliveInterval) || l.conn.heardSince(since) {
 				missed = 0
 				continue
 			}

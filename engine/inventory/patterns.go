@@ -234,6 +234,10 @@ func (inv *Inventory) matchOne(pattern string) ([]*Host, error) {
 	if pattern[0] == '&' || pattern[0] == '!' {
 		pattern = pattern[1:]
 	}
+	if pattern == "" {
+		// A lone "!" or "&": Ansible fails with an IndexError here.
+		return nil, fmt.Errorf("Invalid host list pattern: an empty pattern after '&' or '!'")
+	}
 	if hosts, ok := inv.patternCache[pattern]; ok {
 		return hosts, nil
 	}

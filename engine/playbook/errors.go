@@ -24,6 +24,19 @@ func (p Pos) String() string {
 type Error struct {
 	Pos Pos
 	Msg string
+	// NotFound marks a role or tasks file that does not exist: Ansible
+	// raises those as a plain AnsibleError, for which ansible-playbook
+	// exits 1, not 4 as for a parse error.
+	NotFound bool
+}
+
+// ExitCode is ansible-playbook's exit status for the error: 1 for a role or
+// file that was not found, 4 for a playbook it could not parse.
+func (e *Error) ExitCode() int {
+	if e.NotFound {
+		return 1
+	}
+	return 4
 }
 
 func (e *Error) Error() string {
@@ -72,7 +85,26 @@ func Excerpt(p Pos) string {
 	fmt.Fprintf(&b, "\nThe offending line appears to be:\n\n%s\n%s\n%s^ here\n",
 		strings.TrimRight(prev, " \t\r\n"), strings.TrimRight(lines[n], " \t\r\n"), strings.Repeat(" ", col-1))
 	if strings.Contains(lines[n], "\t") {
-		b.WriteString("\nThere appears to be a tab character at the start of the line.\n\nYAML does not use tabs for formatting. Tabs should be replaced with spaces.\n")
+		b.WriteString(leadingTabHelp)
 	}
 	return b.String()
 }
+
+// leadingTabHelp is Ansible's YAML_COMMON_LEADING_TAB_ERROR, which it
+// appends right after the caret when the offending line holds a tab.
+const leadingTabHelp = `There appears to be a tab character at the start of the line.
+
+YAML does not use tabs for formatting. Tabs should be replaced with spaces.
+
+For example:
+    - name: update tooling
+      vars:
+        version: 1.2.3
+#    ^--- there is a tab there.
+
+Should be written as:
+    - name: update tooling
+      vars:
+        version: 1.2.3
+# ^--- all spaces here.
+`

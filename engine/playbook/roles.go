@@ -122,7 +122,12 @@ func (l *Loader) FindRole(name, fromDir string) (string, []string, error) {
 			return d, nil, nil
 		}
 	}
-	return "", searched, fmt.Errorf("the role '%s' was not found in %s", name, strings.Join(searched, ":"))
+	// Ansible names the directories it searched, not the role paths.
+	searchedDirs := dirs
+	if fromDir != "" && fromDir != l.PlaybookDir {
+		searchedDirs = append(searchedDirs, fromDir)
+	}
+	return "", searched, fmt.Errorf("the role '%s' was not found in %s", name, strings.Join(uniq(searchedDirs), ":"))
 }
 
 func hasRoleLayout(dir string) bool {
@@ -157,7 +162,7 @@ func (l *Loader) loadRole(e RoleEntry, parent *Role, opts RoleOptions, depth int
 	}
 	path, _, err := l.FindRole(name, fromDir)
 	if err != nil {
-		return nil, errorf(e.Pos, "%v", err)
+		return nil, &Error{Pos: e.Pos, Msg: err.Error(), NotFound: true}
 	}
 	role := &Role{
 		Name:       filepath.Base(name),
@@ -366,6 +371,18 @@ func (l *Loader) ResolveTasksPath(name string, t *Task) (string, error) {
 	if filepath.IsAbs(name) {
 		return name, nil
 	}
+	cands := l.tasksCandidates(name, t)
+	for _, c := range cands {
+		if fileExists(c) {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("Could not find or access '%s'\nSearched in:\n\t%s on the Ansible Controller.", name, strings.Join(cands, "\n\t"))
+}
+
+// tasksCandidates are the paths a relative tasks file name of t may
+// stand for, in the order they are tried.
+func (l *Loader) tasksCandidates(name string, t *Task) []string {
 	var cands []string
 	if t.Role != nil {
 		cands = append(cands, filepath.Join(t.Role.Path, "tasks", name), filepath.Join(t.Role.Path, name))
@@ -374,12 +391,7 @@ func (l *Loader) ResolveTasksPath(name string, t *Task) (string, error) {
 	if l.PlaybookDir != "" {
 		cands = append(cands, filepath.Join(l.PlaybookDir, name))
 	}
-	for _, c := range cands {
-		if fileExists(c) {
-			return c, nil
-		}
-	}
-	return "", fmt.Errorf("Could not find or access '%s'\nSearched in:\n\t%s on the Ansible Controller.", name, strings.Join(cands, "\n\t"))
+	return cands
 }
 
 func (l *Loader) importTasks(t *Task, ctx *fileCtx, handlers bool) (*Block, error) {
@@ -410,7 +422,9 @@ func (l *Loader) importTasks(t *Task, ctx *fileCtx, handlers bool) (*Block, erro
 	}
 	path, err := l.ResolveTasksPath(name, t)
 	if err != nil {
-		return nil, errorf(t.Pos, "%v", err)
+		// Ansible's import_tasks fails in the loader's path_dwim, with
+		// neither the searched paths nor the task's position.
+		return nil, &Error{NotFound: true, Msg: fmt.Sprintf("Unable to retrieve file contents\nCould not find or access '%s' on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option", l.tasksCandidates(name, t)[0])}
 	}
 	wrapper := &Block{Pos: t.Pos, Attrs: importAttrs(t), Parent: t.Parent, Role: t.Role, Implicit: true, Handlers: handlers, From: t}
 	c := &fileCtx{dir: filepath.Dir(path), role: ctx.role}
@@ -505,3 +519,16 @@ type RoleUse struct {
 
 func (r *RoleUse) parent() *Block { return r.Parent }
 func (r *RoleUse) position() Pos  { return r.Pos }
+
+// uniq drops repeated strings, keeping the first of each.
+func uniq(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -46,6 +46,7 @@ func (pr *playRun) afterTask(t *playbook.Task, ran []*hostState) {
 		all = all && (h.failed || h.unreachable || h.ended)
 	}
 	pr.r.breakPlaybook = true
+	pr.r.failedBreak = true
 	// Ansible's linear strategy says it once for max_fail_percentage and
 	// once more when no host is left.
 	if maxFail {
@@ -58,6 +59,8 @@ func (pr *playRun) afterTask(t *playbook.Task, ran []*hostState) {
 
 // overMaxFail reports whether the batch's failed hosts are above the play's
 // max_fail_percentage (Ansible compares failed/batch size > percentage).
+// Unreachable hosts do not count: Ansible's linear strategy counts only
+// the TaskQueueManager's failed hosts.
 func (pr *playRun) overMaxFail() bool {
 	raw, ok := pr.play.Attrs["max_fail_percentage"]
 	if !ok || len(pr.batch) == 0 {
@@ -69,7 +72,7 @@ func (pr *playRun) overMaxFail() bool {
 	}
 	failed := 0
 	for _, h := range pr.batch {
-		if h.unreachable || h.failed && h.rescuable == 0 {
+		if h.failed && h.rescuable == 0 {
 			failed++
 		}
 	}

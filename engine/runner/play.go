@@ -189,6 +189,9 @@ func (r *Runner) runPlay(ctx context.Context, play *playbook.Play) error {
 			return err
 		}
 		r.lastResult = pr.playResult()
+		if r.failedBreak {
+			r.lastResult = ExitHostFailed
+		}
 		if pr.endPlay || r.breakPlaybook {
 			break
 		}

@@ -93,6 +93,11 @@ type Runner struct {
 	// breakPlaybook is set when a play must end the playbook: a batch whose
 	// hosts all failed, any_errors_fatal, max_fail_percentage.
 	breakPlaybook bool
+	// failedBreak is set when any_errors_fatal or max_fail_percentage
+	// ended the play: Ansible's RUN_FAILED_BREAK_PLAY, which its
+	// PlaybookExecutor turns into exit status 2 even when the host that
+	// set it off was unreachable.
+	failedBreak bool
 	// unreachable are the hosts that were ever unreachable in the run.
 	unreachable map[string]bool
 	// lastResult is the exit status of the last play run, which is the
@@ -195,7 +200,7 @@ func (r *Runner) RunPlaybook(ctx context.Context, pb *playbook.Playbook) int {
 			r.opts.Pool.CloseAll()
 			var pe *playbook.Error
 			if errors.As(err, &pe) {
-				return ExitParseError
+				return pe.ExitCode()
 			}
 			return ExitError
 		}

@@ -201,6 +201,11 @@ func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState
 		}
 	}
 	res.End = time.Now()
+	if ctx.Err() != nil {
+		// The run was interrupted (SIGINT): what the task did is unknown,
+		// and Ansible stops without reporting it.
+		return res, result
+	}
 	pr.finishResult(t, h, vars, result, res)
 	return res, result
 }
@@ -271,8 +276,11 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 	case unreachable:
 		res.Status = output.Unreachable
 		if ignoreUnreachable {
+			// An ignored unreachable counts as ok too, as in Ansible's
+			// _process_pending_results.
 			res.Ignored = true
 			st.Ignored++
+			st.OK++
 		} else {
 			st.Unreachable++
 		}

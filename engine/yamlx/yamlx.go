@@ -84,7 +84,13 @@ func syntaxError(err error, data []byte, file string) error {
 	msg := err.Error()
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: line, Col: firstColumn(data, line), Msg: m[2]}
+		col := firstColumn(data, line)
+		if strings.Contains(m[2], "found character that cannot start any token") {
+			// PyYAML points at the offending character: for a line
+			// indented with a tab, the first tab.
+			col = tabColumn(data, line, col)
+		}
+		return &Error{File: file, Line: line, Col: col, Msg: m[2]}
 	}
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -102,6 +108,19 @@ func firstColumn(data []byte, line int) int {
 	}
 	l := lines[line-1]
 	return len(l) - len(bytes.TrimLeft(l, " \t")) + 1
+}
+
+// tabColumn is the column of the first tab in the indentation of line,
+// or col when the indentation has none.
+func tabColumn(data []byte, line, col int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return col
+	}
+	if i := bytes.IndexByte(lines[line-1][:col-1], '\t'); i >= 0 {
+		return i + 1
+	}
+	return col
 }
 
 // Decode converts the document to the shared data model.

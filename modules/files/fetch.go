@@ -98,7 +98,14 @@ func (fetchModule) Run(ctx context.Context, c *module.Call) (module.Result, erro
 		}
 		dest = controllerPath(c, dest)
 	} else {
-		dest = controllerPath(c, dest) + "/" + c.Host + "/" + src
+		// The remote path (and the host name) become part of a controller
+		// path: a ".." in them must not climb out of dest. Ansible means to
+		// refuse that too but checks too early to catch it.
+		base := filepath.Clean(controllerPath(c, dest))
+		dest = filepath.Clean(base + "/" + c.Host + "/" + src)
+		if rel, err := filepath.Rel(base, dest); err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+			return module.Failed(fmt.Sprintf("Detected directory traversal, expected to be contained in '%s' but got '%s'", base, dest)), nil
+		}
 	}
 	dest = filepath.Clean(dest)
 	local, _ := fileSHA1(dest)

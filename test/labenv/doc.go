@@ -21,7 +21,7 @@
 //     Options.PortsPerHost, to stand in for many hosts in benchmarks).
 //
 // Exec runs a command inside a host without SSH; StopSSH, StartSSH,
-// LinkDown, LinkUp and Delay inject faults.
+// LinkDown, LinkUp, Delay and Throttle inject faults.
 //
 // Up starts a lab, Load finds a running one, and Down (the method or the
 // function for a stale lab) removes everything again. ForTest wraps Up for

@@ -49,3 +49,26 @@ func (l *Lab) Delay(host string, d time.Duration) error {
 	}
 	return err
 }
+
+// Throttle limits what the machine sends to the host to rate bits per
+// second (tbf on the machine's end of its veth pair), so that a transfer
+// to the host takes long enough to be interrupted in the middle; it also
+// stands in for a slow host where netem, and so Delay, is missing. A rate
+// of 0 removes the limit.
+func (l *Lab) Throttle(host string, rate int) error {
+	h, err := l.Host(host)
+	if err != nil {
+		return err
+	}
+	if rate == 0 {
+		out, err := run("tc", "qdisc", "show", "dev", h.Veth)
+		if err != nil || !strings.Contains(out, "tbf") {
+			return err
+		}
+		_, err = run("tc", "qdisc", "del", "dev", h.Veth, "root")
+		return err
+	}
+	_, err = run("tc", "qdisc", "replace", "dev", h.Veth, "root", "tbf",
+		"rate", fmt.Sprintf("%dbit", rate), "burst", "32kbit", "latency", "1s")
+	return err
+}

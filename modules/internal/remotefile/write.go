@@ -68,9 +68,19 @@ const marker = "--gorun-remotefile--"
 // Write replaces r.Dest atomically in one round trip: the content goes to a
 // temporary file in Dest's directory, which gets its owner, group and mode,
 // is validated, and is renamed over Dest after an optional backup.
+//
+// A write cut short (connection lost, controller interrupted, disk full)
+// leaves Dest as it was and removes the temporary file: the content's size
+// is checked before the rename, and the signals a lost session brings
+// (HUP, PIPE) exit through the EXIT trap, which dash skips on a signal.
 func Write(ctx context.Context, conn connection.Conn, r WriteRequest) (*WriteResult, error) {
 	var b strings.Builder
 	fill := `cat > "$t"`
+	if n, ok := r.Content.(interface{ Len() int }); ok {
+		// A connection that drops mid-transfer ends cat's input early
+		// without an error: only the size tells a short copy apart.
+		fill += fmt.Sprintf(` && [ "$(wc -c < "$t")" -eq %d ]`, n.Len())
+	}
 	if r.RemoteSrc != "" {
 		fill = "cat -- " + Path(r.RemoteSrc) + ` > "$t"`
 	}
@@ -79,6 +89,7 @@ func Write(ctx context.Context, conn connection.Conn, r WriteRequest) (*WriteRes
 [ -d "$dir" ] || { printf 'Destination directory %%s does not exist\n' "$dir" >&2; exit %d; }
 t=$(mktemp -- "$dir/.gorun_tmp.XXXXXXXX") || exit %d
 trap 'rm -f -- "$t"' EXIT
+trap 'exit 129' HUP INT TERM PIPE
 %s || exit %d
 if [ -e "$d" ]; then chmod --reference="$d" -- "$t"; chown --reference="$d" -- "$t" 2>/dev/null; else chmod %o "$t"; fi
 `, exitNoDir, exitTemp, fill, exitWrite, r.Existing.NewFileMode())
