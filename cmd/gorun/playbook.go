@@ -97,7 +97,7 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	var warnings, deprecations []string
 	loader := &playbook.Loader{
 		RolesPath:       o.cfg.List("DEFAULT_ROLES_PATH"),
-		CollectionsPath: o.cfg.List("COLLECTIONS_PATHS"),
+		CollectionsPath: collectionsPath(o.cfg),
 		KnownAction: func(name string, collections []string) bool {
 			_, ok := module.Lookup(name, collections...)
 			return ok

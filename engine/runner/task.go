@@ -36,7 +36,7 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 	case playbook.ActionMeta:
 		return pr.runMeta(ctx, t, hosts)
 	}
-	info := pr.taskInfo(t)
+	info := pr.taskInfo(t, hosts...)
 	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
 
 	runOnce := false
@@ -112,15 +112,23 @@ func taskLabel(t *playbook.Task) string {
 	return t.DisplayName()
 }
 
-func (pr *playRun) taskInfo(t *playbook.Task) *output.Task {
+// taskInfo describes a task for the callbacks. Its name is templated as
+// Ansible's strategies template the banner: with the variables of the first
+// host that runs the task (first of hosts), leaving the name as written when
+// a variable is undefined (fail_on_undefined=False); without hosts, with the
+// play's variables.
+func (pr *playRun) taskInfo(t *playbook.Task, hosts ...*hostState) *output.Task {
 	pr.r.mu.Lock()
 	pr.r.taskSeq++
 	seq := pr.r.taskSeq
 	pr.r.mu.Unlock()
 	name := t.DisplayName()
-	if t.Name() != "" {
-		// Task names are templated with play-level variables only, as Ansible does for the banner.
-		if s, err := pr.r.opts.Templates.RenderString(t.Name(), pr.r.playContext(pr.play)); err == nil {
+	if t.Name() != "" && strings.Contains(t.Name(), "{") {
+		tctx := pr.r.playContext(pr.play)
+		if len(hosts) > 0 {
+			tctx = ctxFor(pr.r.vars(hosts[0], scope{pr: pr, task: t}), t)
+		}
+		if s, err := pr.r.opts.Templates.RenderString(t.Name(), tctx); err == nil {
 			name = s
 		}
 	}
