@@ -98,6 +98,23 @@ type Runner struct {
 	lastResult int
 	// err is the error that ended the run early, if any.
 	err error
+	// async are the jobs of async tasks.
+	async asyncJobs
+	// groups resolves module_defaults action groups; see actionGroups.
+	groupsOnce sync.Once
+	groups     *playbook.ActionGroups
+}
+
+// actionGroups is the resolver of module_defaults groups, reading
+// collections from the loader's collections path.
+func (r *Runner) actionGroups() *playbook.ActionGroups {
+	r.groupsOnce.Do(func() {
+		r.groups = &playbook.ActionGroups{}
+		if r.opts.Loader != nil {
+			r.groups.CollectionsPath = r.opts.Loader.CollectionsPath
+		}
+	})
+	return r.groups
 }
 
 // Err is the error that ended the last RunPlaybook early (shown by the
@@ -199,6 +216,7 @@ func (r *Runner) RunPlaybook(ctx context.Context, pb *playbook.Playbook) int {
 			break
 		}
 	}
+	r.async.wait()
 	return r.finish(r.lastResult, nil)
 }
 

@@ -34,6 +34,7 @@ var deviations = map[string]string{
 	"assert.success_msg":                        "the action accepts a string or a list of strings",
 	"debug.msg":                                 "the action prints any value, not only strings",
 	"copy.content":                              "the action JSON-encodes dict and list content",
+	"package.state":                             "the action hands its arguments to the backend unchecked (apt and yum default to present), as Ansible's package action does",
 	"package.name":                              "passed through to apt/yum, which take a string or a list",
 	"set_fact.key_value":                        "a pseudo-option: set_fact takes any variable names",
 	"include_role.apply":                        "ansible-doc says str, but Ansible refuses anything but a dict",
