@@ -129,7 +129,6 @@ func (g *ActionGroups) collectionGroups(collection string) *value.Dict {
 	return groups
 }
 
-
 // checkModuleDefaults refuses module_defaults naming an action group that
 // cannot be resolved, as Ansible does when it loads the keyword.
 func (l *Loader) checkModuleDefaults(md any) error {

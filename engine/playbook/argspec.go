@@ -2,7 +2,6 @@ package playbook
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"gorun/engine/value"
 )
@@ -35,11 +34,9 @@ func prependValidation(role *Role, tasks []*Block) []*Block {
 	context.Set("name", role.Name)
 	context.Set("argument_spec_name", role.EntryPoint)
 	context.Set("path", role.Path)
-	specFile := roleFile(role.Path, "meta", "argument_specs")
-	if specFile == "" {
-		specFile = filepath.Join(role.Path, "meta", "main.yml")
-	}
-	pos := Pos{File: specFile, Line: 1, Col: 1}
+	// The task is made, not read, so it has no place of its own: Ansible
+	// reports it at the play's (the runner fills that in).
+	var pos Pos
 	b := &Block{Pos: pos, Attrs: Attrs{}, Role: role, Implicit: true}
 	b.Block = []Item{&Task{
 		Pos:    pos,

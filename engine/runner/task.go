@@ -150,8 +150,14 @@ func (pr *playRun) taskInfo(t *playbook.Task, hosts ...*hostState) *output.Task 
 	if v, ok := inherited(t, pr.play, "no_log"); ok {
 		noLog = truthy(v)
 	}
+	pos := t.Pos
+	if pos.File == "" {
+		// A task gorun made (a role's argument spec validation) is
+		// reported at its play, as Ansible does.
+		pos = pr.play.Pos
+	}
 	return &output.Task{
-		UUID: fmt.Sprintf("task-%d", seq), Name: name, Kind: kind, Path: fmt.Sprintf("%s:%d", t.Pos.File, t.Pos.Line),
+		UUID: fmt.Sprintf("task-%d", seq), Name: name, Kind: kind, Path: fmt.Sprintf("%s:%d", pos.File, pos.Line),
 		Action: t.Action, Args: t.Args, NoLog: noLog, Check: pr.checkMode(t, nil), Loop: hasLoop,
 		Diff: diff, OwnName: ownName,
 	}
