@@ -215,7 +215,7 @@ func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState
 // exceptionKey marks a result made from an error raised before the module
 // ran (a templating or conditional error), which Ansible's TaskExecutor.run
 // returns as {failed, msg} without "changed"; finishResult removes it.
-const exceptionKey = "_gorun_exception"
+const exceptionKey = module.ExceptionKey
 
 // exceptionResult is the result of such an error.
 func exceptionResult(msg string) map[string]any {
@@ -556,7 +556,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		if until != nil {
 			result["attempts"] = attempt
 		}
-		if _, ok := result["changed"]; !ok {
+		if _, ok := result["changed"]; !ok && result[exceptionKey] == nil {
 			result["changed"] = false
 		}
 		if len(warnings) > 0 {
