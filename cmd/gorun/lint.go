@@ -68,7 +68,7 @@ func lintMain(prog string, args []string, stdout, stderr io.Writer) int {
 		}
 		loader := &playbook.Loader{
 			RolesPath:       cfg.List("DEFAULT_ROLES_PATH"),
-			CollectionsPath: cfg.List("COLLECTIONS_PATHS"),
+			CollectionsPath: collectionsPath(cfg),
 			KnownAction: func(name string, collections []string) bool {
 				_, ok := module.Lookup(name, collections...)
 				return ok

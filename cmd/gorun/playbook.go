@@ -116,7 +116,7 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	var warnings, deprecations []string
 	loader := &playbook.Loader{
 		RolesPath:       o.cfg.List("DEFAULT_ROLES_PATH"),
-		CollectionsPath: o.cfg.List("COLLECTIONS_PATHS"),
+		CollectionsPath: collectionsPath(o.cfg),
 		KnownAction: func(name string, collections []string) bool {
 			_, ok := module.Lookup(name, collections...)
 			return ok
@@ -189,18 +189,15 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	code := runner.ExitOK
-	for _, pb := range pbs {
-		r := runner.New(ro)
-		if c := r.RunPlaybook(ctx, pb); c != runner.ExitOK {
-			code = c
-			if ctx.Err() != nil {
-				fmt.Fprintln(stderr, "ERROR! User interrupted execution")
-				return runner.ExitInterrupted
-			}
-			if err := r.Err(); err != nil {
-				return fail(stderr, c, err.Error())
-			}
-			break
+	r := runner.New(ro)
+	if c := r.RunPlaybooks(ctx, pbs); c != runner.ExitOK {
+		code = c
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "ERROR! User interrupted execution")
+			return runner.ExitInterrupted
+		}
+		if err := r.Err(); err != nil {
+			return fail(stderr, c, err.Error())
 		}
 	}
 	if changed := reps.changedHosts(); len(changed) > 0 && code == runner.ExitOK {

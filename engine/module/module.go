@@ -85,6 +85,12 @@ type FileFinder interface {
 // Ansible registers a module's JSON result.
 type Result map[string]any
 
+// ExceptionKey marks a result that stands for an error the action raised
+// rather than returned (Ansible's AnsibleError out of an action plugin):
+// the runner leaves "changed" out of such a result, as Ansible's
+// TaskExecutor does, and removes the key.
+const ExceptionKey = "_gorun_exception"
+
 // Failed makes a failure result with msg.
 func Failed(msg string) Result {
 	return Result{"failed": true, "msg": msg}

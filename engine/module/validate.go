@@ -59,6 +59,12 @@ type optionConstraints struct {
 type validator struct {
 	module string
 	errs   []string
+	// specMode collects unknown parameters (with the supported names of
+	// the last level that had some) for ValidateSpec to report at the end,
+	// as Ansible's ArgumentSpecValidator does, instead of failing at once.
+	specMode    bool
+	unsupported []string
+	supported   string
 }
 
 func (v *validator) fail(format string, a ...any) {
@@ -105,7 +111,12 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 		if len(aliases) > 0 {
 			supported += " (" + strings.Join(aliases, ", ") + ")"
 		}
-		v.fail("Unsupported parameters for (%s) module: %s. Supported parameters include: %s.", v.module, strings.Join(unsupported, ", "), supported)
+		if v.specMode {
+			v.unsupported = append(v.unsupported, unsupported...)
+			v.supported = supported
+		} else {
+			v.fail("Unsupported parameters for (%s) module: %s. Supported parameters include: %s.", v.module, strings.Join(unsupported, ", "), supported)
+		}
 	}
 
 	for _, set := range cons.mutuallyExclusive {

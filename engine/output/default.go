@@ -445,6 +445,22 @@ func (c *Default) Notified(handler, host string) {
 	}
 }
 
+var _ AsyncReporter = (*Default)(nil)
+
+// AsyncPoll prints "ASYNC POLL on HOST: jid=J started=S finished=F".
+func (c *Default) AsyncPoll(host, jid string, started, finished any) {
+	c.d.show(fmt.Sprintf("ASYNC POLL on %s: jid=%s started=%v finished=%v", host, jid, started, finished), c.d.colors.Debug, false)
+}
+
+// AsyncDone prints "ASYNC OK on HOST: jid=J" or "ASYNC FAILED on HOST: jid=J".
+func (c *Default) AsyncDone(host, jid string, failed bool) {
+	word := "OK"
+	if failed {
+		word = "FAILED"
+	}
+	c.d.show(fmt.Sprintf("ASYNC %s on %s: jid=%s", word, host, jid), c.d.colors.Debug, false)
+}
+
 // Warning prints a [WARNING] on stderr.
 func (c *Default) Warning(msg string) { c.d.warning(msg) }
 

@@ -44,6 +44,17 @@ type Callback interface {
 	Stats(s *Stats)
 }
 
+// AsyncReporter is implemented by callbacks that show the polling of async
+// tasks (Ansible's v2_runner_on_async_poll, _ok and _failed). The runner
+// calls it, when the callback implements it, while it polls a job.
+type AsyncReporter interface {
+	// AsyncPoll is a poll that found the job still running.
+	AsyncPoll(host, jid string, started, finished any)
+	// AsyncDone is the end of the polling: the job finished, or failed
+	// (including running out of time).
+	AsyncDone(host, jid string, failed bool)
+}
+
 // HostStarter is implemented by callbacks that want to know when a task
 // starts on one host (Ansible's v2_runner_on_start): the default callback's
 // show_per_host_start, and the json callback under the free strategies.

@@ -52,6 +52,26 @@ func (m Multi) Display(msg string, verbosity int) {
 	}
 }
 
+var _ AsyncReporter = Multi(nil)
+
+// AsyncPoll forwards to the callbacks that implement AsyncReporter.
+func (m Multi) AsyncPoll(host, jid string, started, finished any) {
+	for _, c := range m {
+		if ar, ok := c.(AsyncReporter); ok {
+			ar.AsyncPoll(host, jid, started, finished)
+		}
+	}
+}
+
+// AsyncDone forwards to the callbacks that implement AsyncReporter.
+func (m Multi) AsyncDone(host, jid string, failed bool) {
+	for _, c := range m {
+		if ar, ok := c.(AsyncReporter); ok {
+			ar.AsyncDone(host, jid, failed)
+		}
+	}
+}
+
 func (m Multi) HostResult(r *Result) {
 	for _, c := range m {
 		c.HostResult(r)

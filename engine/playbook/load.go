@@ -15,6 +15,9 @@ import (
 
 // Loader reads playbooks, task files and roles.
 type Loader struct {
+	// groups resolves module_defaults action groups (see checkModuleDefaults).
+	groups *ActionGroups
+
 	// RolesPath are the configured role directories (roles_path), searched after
 	// the playbook's roles/ directory.
 	RolesPath []string
@@ -243,6 +246,11 @@ func (l *Loader) parsePlay(doc *yamlx.Doc, m *mapNode, dir string) (*Play, error
 		switch k {
 		case "tasks", "pre_tasks", "post_tasks", "handlers", "roles", "vars":
 		default:
+			if k == "module_defaults" {
+				if err := l.checkModuleDefaults(m.vals[k]); err != nil {
+					return nil, err
+				}
+			}
 			play.Attrs[k] = m.vals[k]
 		}
 	}
@@ -431,6 +439,11 @@ func (l *Loader) parseBlock(doc *yamlx.Doc, m *mapNode, parent *Block, role *Rol
 		switch k {
 		case "block", "rescue", "always":
 		default:
+			if k == "module_defaults" {
+				if err := l.checkModuleDefaults(m.vals[k]); err != nil {
+					return nil, err
+				}
+			}
 			b.Attrs[k] = m.vals[k]
 		}
 	}
@@ -470,6 +483,11 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 				}
 				actionKey, actionVal = k, v
 				continue
+			}
+			if k == "module_defaults" {
+				if err := l.checkModuleDefaults(v); err != nil {
+					return nil, err
+				}
 			}
 			t.Attrs[k] = v
 		case strings.HasPrefix(k, "with_"):

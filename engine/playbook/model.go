@@ -104,10 +104,17 @@ func (t *Task) Name() string {
 	return s
 }
 
-// DisplayName is the name Ansible shows for the task: its name, or the action.
+// DisplayName is the name Ansible shows for the task: its name, or the
+// action; an include_role without a name shows "ACTION : ROLE"
+// (IncludeRole.get_name).
 func (t *Task) DisplayName() string {
 	if n := t.Name(); n != "" {
 		return n
+	}
+	if ShortName(t.Action) == ActionIncludeRole {
+		if role, ok := t.Args["name"].(string); ok {
+			return t.Action + " : " + role
+		}
 	}
 	return t.Action
 }

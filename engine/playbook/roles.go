@@ -28,6 +28,9 @@ type RoleOptions struct {
 	TasksFrom, VarsFrom, DefaultsFrom, HandlersFrom string
 	AllowDuplicates                                 *bool
 	Public                                          bool
+	// NoValidate is rolespec_validate: false, which leaves out the
+	// argument_specs validation task.
+	NoValidate bool
 }
 
 func (l *Loader) roleEntry(doc *yamlx.Doc, n *yaml.Node) (RoleEntry, error) {
@@ -203,6 +206,9 @@ func (l *Loader) loadRole(e RoleEntry, parent *Role, opts RoleOptions, depth int
 	} else if opts.TasksFrom != "" {
 		return nil, errorf(e.Pos, "Could not find specified file in role: tasks/%s", opts.TasksFrom)
 	}
+	if !opts.NoValidate {
+		role.Tasks = prependValidation(role, role.Tasks)
+	}
 	hctx := &fileCtx{dir: filepath.Join(path, "handlers"), role: role}
 	if f := roleFile(path, "handlers", opts.HandlersFrom); f != "" {
 		if role.Handlers, err = l.loadTaskFileBlocks(f, nil, role, hctx, true); err != nil {
@@ -266,6 +272,18 @@ func (l *Loader) roleVars(roleDir, sub, from string) (*value.Dict, error) {
 }
 
 func (l *Loader) roleMeta(role *Role, depth int) error {
+	// meta/argument_specs.yml wins over meta/main.yml's argument_specs;
+	// their data is not combined (Role._get_role_argspecs).
+	if f := roleFile(role.Path, "meta", "argument_specs"); f != "" {
+		specs, err := l.LoadVarsFile(f)
+		if err != nil {
+			return err
+		}
+		role.ArgumentSpecs = value.NewDict()
+		if as, ok := specs.Get("argument_specs"); ok && value.ToDict(as) != nil {
+			role.ArgumentSpecs = value.ToDict(as)
+		}
+	}
 	f := roleFile(role.Path, "meta", "")
 	if f == "" {
 		return nil
@@ -285,15 +303,7 @@ func (l *Loader) roleMeta(role *Role, depth int) error {
 	if ad, ok := m.get("allow_duplicates"); ok {
 		role.AllowDuplicates = truthy(ad)
 	}
-	if f := filepath.Join(role.Path, "meta", "argument_specs.yml"); fileExists(f) {
-		specs, err := l.LoadVarsFile(f)
-		if err != nil {
-			return err
-		}
-		if as, ok := specs.Get("argument_specs"); ok {
-			role.ArgumentSpecs = value.ToDict(as)
-		}
-	} else if as, ok := m.get("argument_specs"); ok {
+	if as, ok := m.get("argument_specs"); ok && role.ArgumentSpecs == nil {
 		role.ArgumentSpecs = value.ToDict(as)
 	}
 	depsNode := m.nodes["dependencies"]
@@ -471,7 +481,9 @@ func RoleOptionsFromArgs(args map[string]any) (string, RoleOptions, error) {
 			opts.AllowDuplicates = &b
 		case "public":
 			opts.Public = truthy(v)
-		case "rolespec_validate", "apply":
+		case "rolespec_validate":
+			opts.NoValidate = !truthy(v)
+		case "apply":
 		default:
 			return "", opts, fmt.Errorf("Invalid options for include_role: %s", k)
 		}

@@ -28,7 +28,7 @@ type inclusion struct {
 // runInclude evaluates an include on each host and runs what it brings in.
 func (pr *playRun) runInclude(ctx context.Context, t *playbook.Task, hosts []*hostState) error {
 	r := pr.r
-	info := pr.taskInfo(t)
+	info := pr.taskInfo(t, hosts...)
 	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
 	isRole := playbook.ShortName(t.Action) == playbook.ActionIncludeRole
 

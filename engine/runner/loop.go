@@ -141,7 +141,10 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 				res["_ansible_item_label"] = lbl
 			}
 		}
-		if _, ok := res["changed"]; !ok {
+		if res[exceptionKey] != nil {
+			// An error raised for an item: no "changed" (see exceptionResult).
+			delete(res, exceptionKey)
+		} else if _, ok := res["changed"]; !ok {
 			res["changed"] = false
 		}
 		if _, ok := res["failed"]; !ok && !truthy(res["skipped"]) {

@@ -105,6 +105,23 @@ type Runner struct {
 	lastResult int
 	// err is the error that ended the run early, if any.
 	err error
+	// async are the jobs of async tasks.
+	async asyncJobs
+	// groups resolves module_defaults action groups; see actionGroups.
+	groupsOnce sync.Once
+	groups     *playbook.ActionGroups
+}
+
+// actionGroups is the resolver of module_defaults groups, reading
+// collections from the loader's collections path.
+func (r *Runner) actionGroups() *playbook.ActionGroups {
+	r.groupsOnce.Do(func() {
+		r.groups = &playbook.ActionGroups{}
+		if r.opts.Loader != nil {
+			r.groups.CollectionsPath = r.opts.Loader.CollectionsPath
+		}
+	})
+	return r.groups
 }
 
 // Err is the error that ended the last RunPlaybook early (shown by the
@@ -183,35 +200,50 @@ func (r *Runner) emit(f func(cb output.Callback)) {
 
 // RunPlaybook runs every play of pb and returns the exit code.
 func (r *Runner) RunPlaybook(ctx context.Context, pb *playbook.Playbook) int {
-	r.emit(func(cb output.Callback) {
-		cb.PlaybookStart(pb.File)
-		if d, ok := cb.(output.Displayer); ok {
-			d.Display(fmt.Sprintf("%d plays in %s", len(pb.Plays), pb.Given), 2)
-		}
-	})
-	for _, play := range pb.Plays {
-		if err := r.runPlay(ctx, play); err != nil {
+	return r.RunPlaybooks(ctx, []*playbook.Playbook{pb})
+}
+
+// RunPlaybooks runs the playbooks one after the other, as
+// ansible-playbook runs the playbooks of its command line: facts, host
+// state and statistics carry over, and one recap ends the run.
+func (r *Runner) RunPlaybooks(ctx context.Context, pbs []*playbook.Playbook) int {
+	for _, pb := range pbs {
+		r.emit(func(cb output.Callback) {
+			cb.PlaybookStart(pb.File)
+			if d, ok := cb.(output.Displayer); ok {
+				d.Display(fmt.Sprintf("%d plays in %s", len(pb.Plays), pb.Given), 2)
+			}
+		})
+		for _, play := range pb.Plays {
+			if err := r.runPlay(ctx, play); err != nil {
+				if ctx.Err() != nil {
+					return ExitInterrupted
+				}
+				// An error ends the run without a recap, as an AnsibleError
+				// raised in the PlaybookExecutor does; the caller prints it.
+				r.err = err
+				r.opts.Pool.CloseAll()
+				var pe *playbook.Error
+				if errors.As(err, &pe) {
+					return pe.ExitCode()
+				}
+				return ExitError
+			}
 			if ctx.Err() != nil {
 				return ExitInterrupted
 			}
-			// An error ends the run without a recap, as an AnsibleError
-			// raised in the PlaybookExecutor does; the caller prints it.
-			r.err = err
-			r.opts.Pool.CloseAll()
-			var pe *playbook.Error
-			if errors.As(err, &pe) {
-				return pe.ExitCode()
+			if r.breakPlaybook {
+				break
 			}
-			return ExitError
 		}
-		if ctx.Err() != nil {
-			return ExitInterrupted
-		}
-		if r.breakPlaybook {
-			break
+		// Each playbook ends with a recap of the run so far, and a
+		// playbook that did not succeed ends the run (PlaybookExecutor).
+		r.async.wait()
+		if code := r.finish(r.lastResult, nil); code != ExitOK || r.breakPlaybook {
+			return code
 		}
 	}
-	return r.finish(r.lastResult, nil)
+	return ExitOK
 }
 
 // RunError is a fatal error that stops the run (undefined play hosts, missing files).
@@ -224,7 +256,9 @@ func (r *Runner) finish(code int, err error) int {
 	stats := &output.Stats{Hosts: map[string]*output.HostStats{}, Check: r.opts.Check}
 	r.mu.Lock()
 	for h, s := range r.stats {
-		stats.Hosts[h] = s
+		// A copy: later playbooks of the run go on counting.
+		cp := *s
+		stats.Hosts[h] = &cp
 	}
 	stats.Custom = r.custom.forCallbacks()
 	r.mu.Unlock()

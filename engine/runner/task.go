@@ -36,7 +36,7 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 	case playbook.ActionMeta:
 		return pr.runMeta(ctx, t, hosts)
 	}
-	info := pr.taskInfo(t)
+	info := pr.taskInfo(t, hosts...)
 	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
 
 	runOnce := false
@@ -112,15 +112,23 @@ func taskLabel(t *playbook.Task) string {
 	return t.DisplayName()
 }
 
-func (pr *playRun) taskInfo(t *playbook.Task) *output.Task {
+// taskInfo describes a task for the callbacks. Its name is templated as
+// Ansible's strategies template the banner: with the variables of the first
+// host that runs the task (first of hosts), leaving the name as written when
+// a variable is undefined (fail_on_undefined=False); without hosts, with the
+// play's variables.
+func (pr *playRun) taskInfo(t *playbook.Task, hosts ...*hostState) *output.Task {
 	pr.r.mu.Lock()
 	pr.r.taskSeq++
 	seq := pr.r.taskSeq
 	pr.r.mu.Unlock()
 	name := t.DisplayName()
-	if t.Name() != "" {
-		// Task names are templated with play-level variables only, as Ansible does for the banner.
-		if s, err := pr.r.opts.Templates.RenderString(t.Name(), pr.r.playContext(pr.play)); err == nil {
+	if t.Name() != "" && strings.Contains(t.Name(), "{") {
+		tctx := pr.r.playContext(pr.play)
+		if len(hosts) > 0 {
+			tctx = ctxFor(pr.r.vars(hosts[0], scope{pr: pr, task: t}), t)
+		}
+		if s, err := pr.r.opts.Templates.RenderString(t.Name(), tctx); err == nil {
 			name = s
 		}
 	}
@@ -142,8 +150,14 @@ func (pr *playRun) taskInfo(t *playbook.Task) *output.Task {
 	if v, ok := inherited(t, pr.play, "no_log"); ok {
 		noLog = truthy(v)
 	}
+	pos := t.Pos
+	if pos.File == "" {
+		// A task gorun made (a role's argument spec validation) is
+		// reported at its play, as Ansible does.
+		pos = pr.play.Pos
+	}
 	return &output.Task{
-		UUID: fmt.Sprintf("task-%d", seq), Name: name, Kind: kind, Path: fmt.Sprintf("%s:%d", t.Pos.File, t.Pos.Line),
+		UUID: fmt.Sprintf("task-%d", seq), Name: name, Kind: kind, Path: fmt.Sprintf("%s:%d", pos.File, pos.Line),
 		Action: t.Action, Args: t.Args, NoLog: noLog, Check: pr.checkMode(t, nil), Loop: hasLoop,
 		Diff: diff, OwnName: ownName,
 	}
@@ -193,7 +207,7 @@ func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState
 		ok, err := pr.evalWhen(t, vars)
 		switch {
 		case err != nil:
-			result = map[string]any{"failed": true, "msg": err.Error(), "changed": false}
+			result = exceptionResult(err.Error())
 		case !ok:
 			result = map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
 		default:
@@ -210,11 +224,25 @@ func (pr *playRun) runOnHost(ctx context.Context, t *playbook.Task, h *hostState
 	return res, result
 }
 
+// exceptionKey marks a result made from an error raised before the module
+// ran (a templating or conditional error), which Ansible's TaskExecutor.run
+// returns as {failed, msg} without "changed"; finishResult removes it.
+const exceptionKey = module.ExceptionKey
+
+// exceptionResult is the result of such an error.
+func exceptionResult(msg string) map[string]any {
+	return map[string]any{"failed": true, "msg": msg, exceptionKey: true}
+}
+
 // finishResult registers the result, updates host state and stats, notifies
 // handlers and emits the host's result.
 func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]any, result map[string]any, res *output.Result) {
 	r := pr.r
-	if _, ok := result["changed"]; !ok {
+	if result[exceptionKey] != nil {
+		// A failure raised before any module ran has no "changed", as
+		// Ansible's TaskExecutor.run returns it.
+		delete(result, exceptionKey)
+	} else if _, ok := result["changed"]; !ok {
 		result["changed"] = false
 	}
 	noLog := false
@@ -260,7 +288,12 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 	}
 	display := result
 	if noLog {
-		display = map[string]any{"censored": censored, "changed": changed}
+		// Ansible's TaskResult.clean_copy keeps "changed" only where the
+		// result had it.
+		display = map[string]any{"censored": censored}
+		if _, ok := result["changed"]; ok {
+			display["changed"] = changed
+		}
 		if failed {
 			display["failed"] = true
 		}
@@ -435,11 +468,6 @@ func (pr *playRun) evalWhen(t *playbook.Task, vars map[string]any) (bool, error)
 func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, vars map[string]any) map[string]any {
 	r := pr.r
 	tctx := ctxFor(vars, t)
-	for _, kw := range []string{"async"} {
-		if v, ok := t.Attrs[kw]; ok && toInt(v) > 0 {
-			return map[string]any{"failed": true, "msg": fmt.Sprintf("the task keyword '%s' is not supported by gorun yet", kw)}
-		}
-	}
 	collections := stringsOf(inheritedAny(t, pr.play, "collections"))
 	mod, err := moduleFor(t.Action, collections)
 	if err != nil {
@@ -448,15 +476,16 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	doc := mod.Doc()
 	rawArgs, err := pr.moduleArgs(t, doc, tctx)
 	if err != nil {
-		return map[string]any{"failed": true, "msg": argsError(t, err)}
+		return exceptionResult(argsError(t, err))
 	}
 	if doc.Name == "debug" || doc.Name == "assert" || doc.Name == "fail" || doc.Name == "set_fact" {
 		// These take their own templating: debug's var and assert's that are expressions.
 	}
 	args, err := doc.Validate(rawArgs)
 	if err != nil {
-		return map[string]any{"failed": true, "msg": err.Error()}
+		return map[string]any{"failed": true, "msg": err.Error(), "changed": false}
 	}
+	asyncSecs, poll := pr.asyncSettings(t, vars)
 	check := pr.checkMode(t, tctx)
 	diff := r.opts.Diff
 	if v, ok := inherited(t, pr.play, "diff"); ok {
@@ -486,7 +515,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	if d, ok := inherited(t, pr.play, "delegate_to"); ok && d != nil {
 		s, err := r.opts.Templates.RenderString(fmt.Sprint(d), tctx)
 		if err != nil {
-			return map[string]any{"failed": true, "msg": err.Error()}
+			return exceptionResult(err.Error())
 		}
 		delegate = s
 	}
@@ -542,7 +571,14 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 
 	var result map[string]any
 	for attempt := 1; attempt <= retries; attempt++ {
-		result = pr.runModule(ctx, mod, call, timeout, t)
+		switch {
+		case doc.Name == "async_status":
+			result = pr.asyncStatusTask(ctx, t, h, vars, args)
+		case asyncSecs > 0:
+			result = pr.runAsync(ctx, mod, call, t, asyncSecs, poll)
+		default:
+			result = pr.runModule(ctx, mod, call, timeout, t)
+		}
 		if delegate != "" {
 			result["_ansible_delegated_vars"] = r.delegatedVars(delegate)
 		}
@@ -556,7 +592,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		if until != nil {
 			result["attempts"] = attempt
 		}
-		if _, ok := result["changed"]; !ok {
+		if _, ok := result["changed"]; !ok && result[exceptionKey] == nil {
 			result["changed"] = false
 		}
 		if len(warnings) > 0 {
@@ -744,8 +780,14 @@ func condAll(c any) any {
 // moduleArgs templates a task's arguments, merges module_defaults and drops omitted options.
 func (pr *playRun) moduleArgs(t *playbook.Task, doc *module.Doc, tctx *template.Context) (map[string]any, error) {
 	raw := map[string]any{}
-	if md, ok := inherited(t, pr.play, "module_defaults"); ok {
-		defaults, err := moduleDefaults(md, t.Action, doc)
+	// module_defaults extends along the task's chain, the play's first
+	// (Ansible's extend=True, prepend=True), so inner ones win.
+	if mds := inheritedAll(t, pr.play, "module_defaults"); len(mds) > 0 {
+		var md []any
+		for _, v := range mds {
+			md = append(md, asAnyList(v)...)
+		}
+		defaults, err := pr.moduleDefaults(md, t.Action, doc)
 		if err != nil {
 			return nil, err
 		}
@@ -843,30 +885,63 @@ func dropOmitted(v any, omit string) any {
 	return v
 }
 
-func moduleDefaults(md any, action string, doc *module.Doc) (map[string]any, error) {
-	out := map[string]any{}
+func asAnyList(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	return []any{v}
+}
+
+// moduleDefaults are the module_defaults for a task's module, merged as
+// Ansible's get_action_args_with_defaults merges them: the dicts of the list
+// one over the other, then the defaults of every action group
+// ("group/NAME") the module belongs to, then the module's own.
+func (pr *playRun) moduleDefaults(md any, action string, doc *module.Doc) (map[string]any, error) {
 	var lists []any
 	if l, ok := md.([]any); ok {
 		lists = l
 	} else {
 		lists = []any{md}
 	}
+	merged := value.NewDict()
+	for _, entry := range lists {
+		d := value.ToDict(entry)
+		for _, k := range d.Keys() {
+			v, _ := d.Get(k)
+			merged.Set(k, v)
+		}
+	}
 	names := map[string]bool{action: true, doc.Name: true}
 	for _, n := range doc.Names {
 		names[n] = true
 	}
-	for _, entry := range lists {
-		d := value.ToDict(entry)
-		for _, k := range d.Keys() {
-			if strings.HasPrefix(k, "group/") {
-				return nil, fmt.Errorf("module_defaults action groups (%s) are not supported by gorun yet", k)
+	out := map[string]any{}
+	apply := func(v any) {
+		for _, ak := range value.Keys(v) {
+			out[ak], _ = value.Lookup(v, ak)
+		}
+	}
+	for _, k := range merged.Keys() {
+		group, ok := strings.CutPrefix(k, "group/")
+		if !ok {
+			continue
+		}
+		members, err := pr.r.actionGroups().Members(group)
+		if err != nil {
+			return nil, err
+		}
+		for n := range names {
+			if members[n] {
+				v, _ := merged.Get(k)
+				apply(v)
+				break
 			}
-			if names[k] {
-				v, _ := d.Get(k)
-				for _, ak := range value.Keys(v) {
-					out[ak], _ = value.Lookup(v, ak)
-				}
-			}
+		}
+	}
+	for _, k := range merged.Keys() {
+		if names[k] {
+			v, _ := merged.Get(k)
+			apply(v)
 		}
 	}
 	return out, nil

@@ -2,9 +2,11 @@ package control
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorun/engine/module"
+	"gorun/engine/template"
 )
 
 func init() { module.Register(assertAction{}) }
@@ -49,7 +51,14 @@ func (assertAction) Run(ctx context.Context, c *module.Call) (module.Result, err
 	for _, that := range c.Args.List("that") {
 		ok, err := c.Templar.Condition(that)
 		if err != nil {
-			return module.Result{"failed": true, "msg": fmt.Sprintf("The conditional check '%v' failed. The error was: %v", that, err)}, nil
+			// Ansible's Conditional raises: the task fails without
+			// "changed", with its text for an undefined variable.
+			msg := err.Error()
+			var ue *template.UndefinedError
+			if errors.As(err, &ue) {
+				msg = fmt.Sprintf("error while evaluating conditional (%v): %s. %s", that, ue.Error(), ue.Error())
+			}
+			return module.Result{"failed": true, "msg": fmt.Sprintf("The conditional check '%v' failed. The error was: %s", that, msg), module.ExceptionKey: true}, nil
 		}
 		if !ok {
 			res["failed"] = true

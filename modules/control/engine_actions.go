@@ -45,6 +45,13 @@ func init() {
 		{Name: "import_role", Names: []string{"ansible.builtin.import_role"}, Short: "Import a role into a play",
 			Description: []string{"Much like the roles: keyword, this task loads a role, but it allows you to control when the role tasks run in between other tasks of the play."},
 			Options:     roleOpts, Examples: "- name: Run tasks/other.yaml instead of 'main'\n  ansible.builtin.import_role:\n    name: myrole\n    tasks_from: other"},
+		{Name: "async_status", Names: []string{"ansible.builtin.async_status"}, Short: "Obtain status of asynchronous task",
+			Description: []string{"This module gets the status of an asynchronous task."},
+			Options: []module.Option{
+				{Name: "jid", Type: "str", Required: true, Description: "Job or task identifier"},
+				{Name: "mode", Type: "str", Default: "status", Choices: []any{"cleanup", "status"}, Description: "If C(status), obtain the status. If C(cleanup), clean up the async job cache (by default in C(~/.ansible_async/)) for the specified job I(jid), without waiting for it to finish."},
+			},
+			Examples: "- name: Asynchronous yum task\n  ansible.builtin.yum:\n    name: docker-io\n    state: present\n  async: 1000\n  poll: 0\n  register: yum_sleeper\n\n- name: Wait for asynchronous job to end\n  ansible.builtin.async_status:\n    jid: '{{ yum_sleeper.ansible_job_id }}'\n  register: job_result\n  until: job_result.finished\n  retries: 100\n  delay: 10"},
 		{Name: "meta", Names: []string{"ansible.builtin.meta"}, Short: "Execute Ansible 'actions'",
 			Description: []string{"Meta tasks are a special kind of task which can influence Ansible internal execution or state."},
 			Options:     []module.Option{{Name: "free_form", Type: "str", Required: true, Choices: []any{"clear_facts", "clear_host_errors", "end_host", "end_play", "flush_handlers", "noop", "refresh_inventory", "reset_connection", "end_batch"}, Description: "This module takes a free form command, as a string."}},

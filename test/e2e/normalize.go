@@ -114,6 +114,8 @@ var (
 	// Values that change from run to run.
 	timeFields = regexp.MustCompile(`"(delta|start|end)": "[^"]*"`)
 	tmpDirs    = regexp.MustCompile(`ansible-tmp-[0-9.]+-[0-9]+-[0-9]+`)
+	// asyncJIDs are async job ids (async_wrapper's "j" + random + "." + pid).
+	asyncJIDs = regexp.MustCompile(`\bj[0-9]{6,}\.[0-9]+\b`)
 )
 
 // entryHost returns the host a status line is about.
@@ -137,5 +139,6 @@ func volatile(line string) string {
 		line = line[:loc[2]] + strings.Join(hosts, ", ") + line[loc[3]:]
 	}
 	line = timeFields.ReplaceAllString(line, `"$1": "<time>"`)
+	line = asyncJIDs.ReplaceAllString(line, "j<jid>")
 	return tmpDirs.ReplaceAllString(line, "ansible-tmp-<id>")
 }

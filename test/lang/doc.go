@@ -11,7 +11,8 @@
 // callback shows in full (debug, assert and failures of them), which is where
 // the cases print their registered variables. Nothing is recorded: both
 // sides are computed on every run. TestListings compares --list-tasks and
-// --list-tags of every case byte for byte.
+// --list-tags of every case byte for byte; TestTaskPathVerbose compares the
+// "task path: FILE:LINE" line -vv prints under each task banner.
 //
 // Run one case with GORUN_LANG_CASES=name; GORUN_LANG_KEEP=dir keeps both
 // transcripts of every case there.

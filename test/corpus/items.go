@@ -1,0 +1,107 @@
+package corpus
+
+import "path/filepath"
+
+// Where Debian's ansible packages put what the corpus runs.
+const (
+	collections  = "/usr/lib/python3/dist-packages/ansible_collections"
+	builtinMods  = "/usr/lib/python3/dist-packages/ansible/modules"
+	testPlaybook = "/usr/lib/python3/dist-packages/ansible_test/_data/playbooks"
+)
+
+// Item is one piece of the corpus: a role of an installed collection, the
+// EXAMPLES of an ansible.builtin module, or playbooks shipped with
+// ansible-test, each run unchanged.
+type Item struct {
+	// Name identifies the item in test names and reports.
+	Name string
+	// Role is a collection role (namespace.collection.role), played on
+	// the lab hosts by a generated playbook that lists only it.
+	Role string
+	// Playbooks are playbook files run as they are, in one command.
+	Playbooks []string
+	// Args are extra command-line arguments (--check, -e ...).
+	Args []string
+	// Missing says why gorun cannot run the item yet. Such an item is not
+	// compared; gorun must stop on it with an error containing
+	// MissingError, never run it half.
+	Missing, MissingError string
+	// Differs says why gorun's run of the item differs from Ansible's;
+	// such an item is compared and reported, not failed.
+	Differs string
+}
+
+// Items is the corpus. Roles run in check mode: they would otherwise
+// install software from repositories the lab cannot reach.
+var Items = []Item{
+	// Roles of collections.
+	{Name: "role-sops-install", Role: "community.sops.install", Args: []string{"--check"}},
+	{Name: "role-mongodb-selinux", Role: "community.mongodb.mongodb_selinux", Args: []string{"--check"}},
+	{Name: "role-mongodb-linux", Role: "community.mongodb.mongodb_linux", Args: []string{"--check"},
+		Differs: "on a host without systemd the service module says it cannot find the service instead of systemctl's error"},
+	{Name: "role-mongodb-repository", Role: "community.mongodb.mongodb_repository", Args: []string{"--check"},
+		Missing: "needs the apt_key module", MissingError: "couldn't resolve module/action 'apt_key'"},
+	{Name: "role-sensu-install", Role: "sensu.sensu_go.install", Args: []string{"--check"},
+		Missing: "needs the apt_key module", MissingError: "couldn't resolve module/action 'apt_key'"},
+	{Name: "role-gcloud", Role: "google.cloud.gcloud", Args: []string{"--check"},
+		Missing: "needs the apt_key module", MissingError: "couldn't resolve module/action 'ansible.builtin.apt_key'"},
+	{Name: "role-grafana-agent", Role: "grafana.grafana.grafana_agent", Args: []string{"--check"},
+		Missing: "needs the dnf module (parsed even where only apt runs)", MissingError: "couldn't resolve module/action 'ansible.builtin.dnf'"},
+	{Name: "role-zabbix-agent", Role: "community.zabbix.zabbix_agent", Args: []string{"--check"},
+		Missing: "needs the pip module", MissingError: "couldn't resolve module/action 'pip'"},
+
+	// Playbooks ansible-test runs on test hosts, with the variables it
+	// passes; each prepare is followed by its restore, so the hosts are
+	// left as found for the other tool. (pypi_proxy_prepare.yml is left
+	// out: its restore leaves the ~/.pip directory it made.)
+	{Name: "ansible-test-posix-hosts", Playbooks: []string{
+		filepath.Join(testPlaybook, "posix_hosts_prepare.yml"),
+		filepath.Join(testPlaybook, "posix_hosts_restore.yml"),
+	}, Args: []string{"-e", `{"hosts_entries": ["10.99.0.1 corpus-a", "10.99.0.2 corpus-b"]}`}},
+	{Name: "ansible-test-coverage", Playbooks: []string{
+		filepath.Join(testPlaybook, "posix_coverage_setup.yml"),
+		filepath.Join(testPlaybook, "posix_coverage_teardown.yml"),
+	}, Args: []string{"-e", `{"common_temp_dir": "/tmp/corpus-cov", "mode_directory": "0755", "mode_directory_write": "1777", "mode_file": "0644",` +
+		` "coverage_config_path": "/tmp/corpus-cov/coveragerc", "coverage_config": "[run]\nbranch = True\n", "coverage_output_path": "/tmp/corpus-cov/out"}`}},
+}
+
+// Examples are the ansible.builtin modules whose EXAMPLES are run, all
+// in one playbook of one play per module (check mode, errors ignored), with
+// what makes a module's examples differ under gorun where they do. The
+// modules marked Quick run by default; GORUN_CORPUS_FULL=1 runs them all
+// (some 220 tasks: ansible-playbook needs minutes for them). Left out:
+// apt, uri and get_url (their examples reach the network, which the lab
+// has not, and wait for long timeouts), wait_for, wait_for_connection and
+// pause (they wait by design), setup (its EXAMPLES hold a play, which both
+// tools refuse in a task list with the same error).
+var Examples = []Example{
+	{Module: "assemble", Quick: true}, {Module: "debconf", Quick: true},
+	{Module: "dpkg_selections", Quick: true}, {Module: "fetch", Quick: true},
+	{Module: "group", Quick: true}, {Module: "group_by", Quick: true},
+	{Module: "hostname", Quick: true}, {Module: "raw", Quick: true},
+	{Module: "slurp", Quick: true}, {Module: "tempfile", Quick: true},
+	{Module: "debug", Quick: true}, {Module: "assert", Quick: true}, {Module: "fail", Quick: true},
+	{Module: "cron"}, {Module: "find"}, {Module: "getent"}, {Module: "lineinfile"},
+	{Module: "replace"}, {Module: "user"}, {Module: "set_fact"}, {Module: "stat"}, {Module: "file"},
+	{Module: "ping", Quick: true, Differs: "data=crash cannot produce Python's traceback in module_stdout"},
+	{Module: "add_host", Differs: "the engine templates a task's arguments in no fixed order, so with two undefined variables it may name the other one first"},
+	{Module: "blockinfile", Differs: "lookup errors are not wrapped in Ansible's \"An unhandled exception occurred while running the lookup plugin\" text"},
+	{Module: "command", Differs: "become to a missing user fails with sudo's message, not Ansible's temporary-file chmod message"},
+	{Module: "copy", Differs: "the copy module's missing-source message lacks Ansible's remote_src hint"},
+	{Module: "template", Differs: "the template module's missing-source message lacks Ansible's remote_src hint"},
+	{Module: "unarchive", Differs: "unarchive checks dest before looking for src"},
+	{Module: "include_vars", Differs: "a missing file's failure lacks ansible_facts/ansible_included_var_files and says msg, not message"},
+	{Module: "service", Differs: "on a host without systemd the service module says it cannot find the service instead of systemctl's error"},
+	{Module: "systemd_service", Differs: "systemctl failures lack the cmd key"},
+	{Module: "shell", Differs: "a delegated task that fails templating its arguments is shown without '-> localhost'"},
+}
+
+// Example is a module whose EXAMPLES are run.
+type Example struct {
+	Module string
+	// Quick examples run by default (see Examples).
+	Quick bool
+	// Differs says why gorun's transcript of the examples differs from
+	// Ansible's; such a module is compared and reported, not failed.
+	Differs string
+}
