@@ -4,11 +4,13 @@
 package secrets
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gorun/test/e2e"
 	"gorun/test/labenv"
@@ -85,13 +87,28 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}
 	vars := write("vars.yml", string(enc))
 
+	// A second inventory logs in with a password (ansible_password, the
+	// lab user's, which is also its become password) instead of the key.
+	h := lab.Hosts[0]
+	write("hosts-password", "[lab]\n"+h.Name+" ansible_host="+h.Addr+"\n[lab:vars]\nansible_user="+labenv.BecomeUser+
+		"\nansible_password="+becomePass+"\nansible_become_password="+becomePass+
+		"\nansible_ssh_common_args='-o UserKnownHostsFile="+lab.KnownHostsFile+" -o StrictHostKeyChecking=yes -o PubkeyAuthentication=no'\n")
+
 	gorun := e2e.Gorun(t)
 	junitDir := filepath.Join(dir, "junit")
 	args := []string{"-i", "hosts", "site.yml", "-e", "@" + vars, "--vault-password-file", pwFile, "-vvvv"}
+	passwordArgs := append([]string{"-i", "hosts-password"}, args[2:]...)
+	// While the runs go on, the controller's process list is watched for
+	// the secrets (a password on a command line, as sshpass would have it).
+	stop := watchProcesses(t, noLogSecret, vaultSecret, vaultPassword, becomePass)
 	outputs := map[string]e2e.Result{
 		"default": e2e.Run(t, gorun, args, e2e.Options{Dir: dir}),
 		"json": e2e.Run(t, gorun, args, e2e.Options{Dir: dir, Env: []string{
 			"ANSIBLE_STDOUT_CALLBACK=json", "ANSIBLE_CALLBACKS_ENABLED=junit", "JUNIT_OUTPUT_DIR=" + junitDir}}),
+		"password login": e2e.Run(t, gorun, passwordArgs, e2e.Options{Dir: dir}),
+	}
+	if seen := stop(); seen != "" {
+		t.Errorf("a controller process showed a secret on its command line or in its environment: %s", seen)
 	}
 	for name, res := range outputs {
 		if res.ExitCode != 0 {
@@ -138,5 +155,55 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}
 	if data, err := os.ReadFile(filepath.Join(upper, "root/secret-file")); err != nil || string(data) != vaultSecret {
 		t.Errorf("the vaulted value did not reach the host decrypted: %q, %v", data, err)
+	}
+}
+
+// watchProcesses scans the controller's processes (command lines and
+// environments) every few milliseconds until the returned stop is called,
+// which reports the first secret it saw and where ("" when none). The lab
+// hosts' processes are left out by their own pid namespaces: a task's
+// command line on the target is the task's business (Ansible's too).
+func watchProcesses(t *testing.T, secrets ...string) (stop func() string) {
+	done := make(chan struct{})
+	found := make(chan string, 1)
+	self := fmt.Sprint(os.Getpid())
+	ourNS, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		seen := ""
+		for {
+			procs, _ := filepath.Glob("/proc/[0-9]*")
+			for _, p := range procs {
+				if seen != "" || filepath.Base(p) == self {
+					continue
+				}
+				if ns, err := os.Readlink(filepath.Join(p, "ns/pid")); err != nil || ns != ourNS {
+					continue
+				}
+				for _, f := range []string{"cmdline", "environ"} {
+					data, err := os.ReadFile(filepath.Join(p, f))
+					if err != nil {
+						continue
+					}
+					for _, s := range secrets {
+						if strings.Contains(string(data), s) {
+							seen = fmt.Sprintf("%q in %s/%s: %q", s, p, f, strings.ReplaceAll(string(data), "\x00", " "))
+						}
+					}
+				}
+			}
+			select {
+			case <-done:
+				found <- seen
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	return func() string {
+		close(done)
+		return <-found
 	}
 }
