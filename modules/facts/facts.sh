@@ -74,7 +74,12 @@ if want chroot; then
 fi
 want fips && f /proc/sys/crypto/fips_enabled
 want caps && has capsh && c capsh capsh --print
-want pkg_mgr && [ -e /usr/bin/rpm ] && c rpm-apt /usr/bin/rpm -q --whatprovides /usr/bin/apt-get
+# Ansible asks rpm whether apt-get is an rpm package (APT-RPM); on a Debian
+# host with rpm installed that query creates rpm's database in root's home,
+# so it is only asked when a database exists (without one no package
+# provides anything, and the answer is the same).
+want pkg_mgr && [ -e /usr/bin/rpm ] && [ -d "$(/usr/bin/rpm -E %_dbpath 2>/dev/null)" ] &&
+	c rpm-apt /usr/bin/rpm -q --whatprovides /usr/bin/apt-get
 if want service_mgr; then
 	f /proc/1/comm
 	[ -r /proc/1/comm ] || c ps1 sh -c 'ps -p 1 -o comm|tail -n 1'

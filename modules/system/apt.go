@@ -606,6 +606,11 @@ func (r *aptRun) installDeb(deb string) (module.Result, error) {
 // exit code for the duration when the option is set (an existing one is
 // moved aside and restored, as Ansible's PolicyRcD does).
 func (r *aptRun) withPolicyRcD(argv []string) (output, error) {
+	if r.check && len(argv) > 0 && argv[0] == "apt-get" {
+		// A simulation still writes the solver's log,
+		// /var/log/apt/eipp.log.xz; check mode must leave the host as it was.
+		argv = append([]string{"apt-get", "-o", "Dir::Log::Planner=/dev/null"}, argv[1:]...)
+	}
 	if !r.a.Has("policy_rc_d") {
 		return r.t.run(aptEnv, argv...)
 	}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -181,3 +182,53 @@ const checkPlaybook = `- hosts: lab
     - script: script.sh
     - get_url: {url: "file:///etc/hostname", dest: /etc/check-get_url}
 `
+
+// TestSlowSiteCheckChangesNothing runs the fleet's playbooks/site.yml with
+// --check on three fresh lab hosts carrying the lab inventory's groups: no
+// host's upper directory may change, although the check predicts changes.
+func TestSlowSiteCheckChangesNothing(t *testing.T) {
+	if os.Getenv(slowEnv) == "" {
+		t.Skipf("slow suite: set %s=1 (make test-slow)", slowEnv)
+	}
+	lab := labenv.ForTest(t, 3)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The lab's own hosts file beside inventories/lab's groups and
+	// group_vars, as `-i inventories/lab` reads them for the default lab.
+	inv := filepath.Join(t.TempDir(), "inventory")
+	src := filepath.Join(root, "inventories", "lab")
+	if err := os.CopyFS(filepath.Join(inv, "group_vars"), os.DirFS(filepath.Join(src, "group_vars"))); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := os.ReadFile(filepath.Join(src, "fleet.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inv, "fleet.yml"), groups, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := lab.WriteInventory(filepath.Join(inv, "hosts"), "ini"); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]map[string]string{}
+	for _, h := range lab.Hosts {
+		before[h.Name] = snapshot(t, h.UpperDir)
+	}
+	res := e2e.Run(t, e2e.Gorun(t), []string{"-i", inv, "playbooks/site.yml", "--check"}, e2e.Options{Dir: root})
+	if res.ExitCode != 0 {
+		t.Fatalf("site.yml --check: exit %d\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	if !strings.Contains(res.Stdout, "changed=") || !regexpChanged.MatchString(res.Stdout) {
+		t.Errorf("--check predicted no change, so it proves nothing:\n%s", res.Stdout)
+	}
+	for _, h := range lab.Hosts {
+		if d := diff(before[h.Name], snapshot(t, h.UpperDir)); len(d) > 0 {
+			t.Errorf("site.yml --check changed %s:\n%s", h.Name, strings.Join(d, "\n"))
+		}
+	}
+}
+
+// regexpChanged finds a recap line with changes.
+var regexpChanged = regexp.MustCompile(`changed=[1-9]`)
