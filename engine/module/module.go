@@ -91,6 +91,17 @@ type Result map[string]any
 // TaskExecutor does, and removes the key.
 const ExceptionKey = "_gorun_exception"
 
+// SkipKey marks a result that stands for an AnsibleActionSkip the action
+// raised (check mode refused by assemble or fetch): Ansible's TaskExecutor
+// returns such a result as it is, without the "failed" it adds to every
+// returned one. The runner removes the key.
+const SkipKey = "_gorun_action_skip"
+
+// ActionSkip is the result of an action that raised AnsibleActionSkip(msg).
+func ActionSkip(msg string) Result {
+	return Result{"changed": false, "skipped": true, "msg": msg, SkipKey: true}
+}
+
 // Failed makes a failure result with msg.
 func Failed(msg string) Result {
 	return Result{"failed": true, "msg": msg}

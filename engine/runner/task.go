@@ -583,9 +583,12 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 			result["_ansible_delegated_vars"] = r.delegatedVars(delegate)
 		}
 		// Ansible adds "failed" to every result an action returns, skipped
-		// ones too (command in check mode); results of tasks skipped by
-		// their conditional never come here.
-		if _, ok := result["failed"]; !ok {
+		// ones too (command in check mode), but not to an AnsibleActionSkip
+		// the action raised; results of tasks skipped by their conditional
+		// never come here.
+		if result[module.SkipKey] != nil {
+			delete(result, module.SkipKey)
+		} else if _, ok := result["failed"]; !ok {
 			rc, hasRC := result["rc"]
 			result["failed"] = hasRC && toInt(rc) != 0
 		}

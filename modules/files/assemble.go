@@ -74,7 +74,7 @@ func (assembleModule) Run(ctx context.Context, c *module.Call) (module.Result, e
 	}
 	if c.Check {
 		// The assemble action refuses check mode with its own words.
-		return module.Result{"changed": false, "skipped": true, "msg": "check mode is not supported for this task."}, nil
+		return module.ActionSkip("check mode is not supported for this task."), nil
 	}
 	a := c.Args
 	src, dest := a.String("src"), a.String("dest")

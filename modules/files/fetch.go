@@ -61,7 +61,7 @@ func (fetchModule) Doc() *module.Doc {
 
 func (fetchModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
 	if c.Check {
-		return module.Result{"changed": false, "skipped": true, "msg": "check mode not (yet) supported for this module"}, nil
+		return module.ActionSkip("check mode not (yet) supported for this module"), nil
 	}
 	src, dest := c.Args.String("src"), c.Args.String("dest")
 	failOnMissing := c.Args.Bool("fail_on_missing")
