@@ -639,7 +639,9 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 }
 
 func (pr *playRun) taskInfoCached(t *playbook.Task) *output.Task {
-	return &output.Task{Name: taskLabel(t), Action: t.Action}
+	// OwnName is the task's name without its role's prefix: retry messages
+	// show it, as Ansible's show the task's own name.
+	return &output.Task{Name: taskLabel(t), OwnName: t.Name(), Action: t.Action}
 }
 
 func copyMap(m map[string]any) map[string]any {

@@ -40,7 +40,7 @@ var Items = []Item{
 	{Name: "role-mongodb-linux", Role: "community.mongodb.mongodb_linux", Args: []string{"--check"},
 		Differs: "on a host without systemd the service module says it cannot find the service instead of systemctl's error"},
 	{Name: "role-mongodb-repository", Role: "community.mongodb.mongodb_repository", Args: []string{"--check"},
-		Differs: "the role downloads from the internet, which this machine cannot reach: the recap is Ansible's, but the download error is curl's wording, not Python urllib's; and retry messages of a collection role's task show the role prefix, Ansible's do not"},
+		Differs: "the role downloads from the internet, which this machine cannot reach: the recap is Ansible's, but the download error is curl's wording, not Python urllib's"},
 	{Name: "role-sensu-install", Role: "sensu.sensu_go.install", Args: []string{"--check"},
 		Differs: "the role downloads from the internet, which this machine cannot reach: the recap is Ansible's, but the download error is curl's wording, not Python urllib's"},
 	{Name: "role-gcloud", Role: "google.cloud.gcloud", Args: []string{"--check"},
