@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"gorun/test/e2e"
+	"gorun/test/fleet"
 	"gorun/test/labenv"
 )
 
@@ -195,23 +196,7 @@ func TestSlowSiteCheckChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The lab's own hosts file beside inventories/lab's groups and
-	// group_vars, as `-i inventories/lab` reads them for the default lab.
-	inv := filepath.Join(t.TempDir(), "inventory")
-	src := filepath.Join(root, "inventories", "lab")
-	if err := os.CopyFS(filepath.Join(inv, "group_vars"), os.DirFS(filepath.Join(src, "group_vars"))); err != nil {
-		t.Fatal(err)
-	}
-	groups, err := os.ReadFile(filepath.Join(src, "fleet.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(inv, "fleet.yml"), groups, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := lab.WriteInventory(filepath.Join(inv, "hosts"), "ini"); err != nil {
-		t.Fatal(err)
-	}
+	inv := fleet.LabInventory(t, lab, root)
 	before := map[string]map[string]string{}
 	for _, h := range lab.Hosts {
 		before[h.Name] = snapshot(t, h.UpperDir)

@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,30 +19,6 @@ const labDomain = "lab.example.org"
 // repoRoot is the repository's root, where roles/, playbooks/ and
 // inventories/ live, seen from this package's directory.
 var repoRoot = filepath.Join("..", "..")
-
-// labInventory writes an inventory directory for lab: the lab's own hosts
-// file and, beside it, the lab inventory's fleet groups and group_vars
-// from inventories/lab, as `-i inventories/lab` reads them for the
-// default lab.
-func labInventory(t *testing.T, lab *labenv.Lab) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "inventory")
-	src := filepath.Join(repoRoot, "inventories", "lab")
-	if err := os.CopyFS(filepath.Join(dir, "group_vars"), os.DirFS(filepath.Join(src, "group_vars"))); err != nil {
-		t.Fatal(err)
-	}
-	groups, err := os.ReadFile(filepath.Join(src, "fleet.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "fleet.yml"), groups, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := lab.WriteInventory(filepath.Join(dir, "hosts"), "ini"); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // playbook runs a playbook of the repository with ansible-playbook or
 // gorun (bin) on the inventory inv and returns the run.
@@ -139,7 +114,7 @@ func TestSite(t *testing.T) {
 // outcome.
 func (r *siteRun) converge(t *testing.T) {
 	lab := labenv.ForTest(t, 3)
-	inv := labInventory(t, lab)
+	inv := LabInventory(t, lab, repoRoot)
 	bin := ""
 	if r.engine == "gorun" {
 		bin = e2e.Gorun(t)
