@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"gorun/engine/template"
 	"gorun/engine/value"
 )
 
@@ -57,7 +58,7 @@ func (c customStats) update(host, key string, v any) {
 	switch o := old.(type) {
 	case *value.Dict:
 		if d := value.ToDict(v); d != nil {
-			c.set(host, key, mergeDicts(o, d))
+			c.set(host, key, template.MergeHash(o, d))
 		}
 	case []any:
 		if l, ok := v.([]any); ok {
@@ -90,22 +91,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// mergeDicts is merge_hash(a, b): b wins, mappings merge recursively.
-func mergeDicts(a, b *value.Dict) *value.Dict {
-	out := a.Copy()
-	for _, k := range b.Keys() {
-		bv, _ := b.Get(k)
-		if ad := value.ToDict(field(out, k)); ad != nil {
-			if bd := value.ToDict(bv); bd != nil {
-				out.Set(k, mergeDicts(ad, bd))
-				continue
-			}
-		}
-		out.Set(k, bv)
-	}
-	return out
 }
 
 // forCallbacks is the map the recap shows.

@@ -250,7 +250,6 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
 
-// mergeHash is Ansible's merge_hash: b's entries win over a's.
 // filterURLSplit is Python's urllib.parse.urlsplit as a dict (or one component).
 func filterURLSplit(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 	p, err := bind("urlsplit", a, kw, "query")

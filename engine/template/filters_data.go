@@ -135,6 +135,15 @@ func filterCombine(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 	return result, nil
 }
 
+// MergeHash is Ansible's merge_hash(a, b) with its defaults (recursive,
+// lists replaced): b's entries win, mappings merge recursively. The runner
+// uses it for set_stats aggregation, as Ansible's AggregateStats does.
+func MergeHash(a, b *value.Dict) *value.Dict {
+	out, _ := mergeHash(a, b, true, "replace") // "replace" is valid: no error
+	return out
+}
+
+// mergeHash is Ansible's merge_hash: b's entries win over a's.
 func mergeHash(a *value.Dict, b any, recursive bool, listMerge string) (*value.Dict, error) {
 	switch listMerge {
 	case "replace", "keep", "append", "prepend", "append_rp", "prepend_rp":
