@@ -9,6 +9,7 @@ import (
 	_ "gorun/modules/files"
 	_ "gorun/modules/ldap"
 	_ "gorun/modules/rhel"
+	_ "gorun/modules/storage"
 	_ "gorun/modules/system"
 	_ "gorun/modules/virt"
 )

@@ -1,0 +1,176 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorun/engine/connection"
+	"gorun/engine/module"
+	"gorun/engine/shell"
+)
+
+// sbinPath is the PATH with the directories Ansible's get_bin_path searches
+// besides the target's own PATH.
+const sbinPath = `PATH="$PATH:/sbin:/usr/sbin:/usr/local/sbin"`
+
+// target runs the commands of one module call on its host.
+type target struct {
+	ctx  context.Context
+	conn connection.Conn
+	// env is the module's run_command_environ_update (LANG=C and friends).
+	env map[string]string
+	// bins are the paths of programs looked up with lookup; "" when missing.
+	bins map[string]string
+	// path is the search path of the lookup, for get_bin_path's message.
+	path string
+}
+
+func newTarget(ctx context.Context, call *module.Call, env map[string]string) *target {
+	return &target{ctx: ctx, conn: call.Conn, env: env, bins: map[string]string{}}
+}
+
+// cmdOutput is a finished command.
+type cmdOutput struct {
+	rc             int
+	stdout, stderr string
+}
+
+// exit ends a module run early with a result, as exit_json and fail_json
+// end the Python module wherever they are called.
+type exit struct{ res module.Result }
+
+func (e *exit) Error() string { return fmt.Sprint(e.res["msg"]) }
+
+// fail is fail_json(msg=msg, **extra).
+func fail(msg string, extra ...any) error {
+	r := module.Result{"failed": true, "msg": msg}
+	for i := 0; i+1 < len(extra); i += 2 {
+		r[extra[i].(string)] = extra[i+1]
+	}
+	return &exit{r}
+}
+
+// done is exit_json(**res).
+func done(res module.Result) error { return &exit{res} }
+
+// finish turns the error of a module's body into its result: an exit
+// carries the result, any other error is a fault of the connection.
+func finish(res module.Result, err error) (module.Result, error) {
+	if e, ok := err.(*exit); ok {
+		return e.res, nil
+	}
+	return res, err
+}
+
+// lookup finds the programs on the target in one round trip, as
+// get_bin_path searches: the target's PATH, then the sbin directories.
+func (t *target) lookup(names ...string) error {
+	var b strings.Builder
+	b.WriteString(sbinPath + "; echo \"$PATH\"")
+	for _, n := range names {
+		fmt.Fprintf(&b, "; command -v %s || echo", shell.Quote(n))
+	}
+	o, err := t.sh(b.String())
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(strings.TrimSuffix(o.stdout, "\n"), "\n")
+	if len(lines) != len(names)+1 {
+		return fmt.Errorf("looking up %s: unexpected output %q", strings.Join(names, ", "), o.stdout)
+	}
+	t.path = lines[0]
+	for i, n := range names {
+		if p := lines[i+1]; strings.HasPrefix(p, "/") {
+			t.bins[n] = p
+		} else {
+			t.bins[n] = ""
+		}
+	}
+	return nil
+}
+
+// bin is get_bin_path(name, required=True): the program's path, or the
+// module's failure when the target has none.
+func (t *target) bin(name string) (string, error) {
+	if _, ok := t.bins[name]; !ok {
+		if err := t.lookup(name); err != nil {
+			return "", err
+		}
+	}
+	if p := t.bins[name]; p != "" {
+		return p, nil
+	}
+	return "", fail(fmt.Sprintf("Failed to find required executable \"%s\" in paths: %s", name, t.path))
+}
+
+// sh runs a shell command line with the module's environment.
+func (t *target) sh(line string) (cmdOutput, error) {
+	res, err := t.conn.Exec(t.ctx, line, connection.ExecOptions{Env: t.env})
+	if err != nil {
+		return cmdOutput{}, err
+	}
+	return cmdOutput{rc: res.ExitCode, stdout: string(res.Stdout), stderr: string(res.Stderr)}, nil
+}
+
+// run is run_command(argv): the program without a shell.
+func (t *target) run(argv ...string) (cmdOutput, error) {
+	return t.sh(shell.Join(argv))
+}
+
+// runLine is run_command(line) for a command given as a string, which
+// Python splits with shlex and runs without a shell.
+func (t *target) runLine(line string) (cmdOutput, error) {
+	argv, err := shell.Split(line)
+	if err != nil {
+		return cmdOutput{}, fail(fmt.Sprintf("splitting %q: %v", line, err))
+	}
+	return t.run(argv...)
+}
+
+// runCheck is run_command(argv, check_rc=True): a failing command fails
+// the module with its command line, rc, stdout and stderr.
+func (t *target) runCheck(argv ...string) (cmdOutput, error) {
+	o, err := t.run(argv...)
+	if err != nil {
+		return o, err
+	}
+	if o.rc != 0 {
+		return o, fail(strings.TrimRight(o.stderr, " \t\r\n"), "cmd", shell.Join(argv), "rc", o.rc, "stdout", o.stdout, "stderr", o.stderr)
+	}
+	return o, nil
+}
+
+// realpaths is os.path.realpath of each path on the target, and whether
+// each exists (os.path.exists), in one round trip.
+func (t *target) realpaths(paths []string) (real []string, exists []bool, err error) {
+	if len(paths) == 0 {
+		return nil, nil, nil
+	}
+	var b strings.Builder
+	for _, p := range paths {
+		q := shell.Quote(p)
+		fmt.Fprintf(&b, "readlink -m -- %s; if test -e %s; then echo y; else echo n; fi; ", q, q)
+	}
+	o, err := t.sh(b.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	lines := strings.Split(strings.TrimSuffix(o.stdout, "\n"), "\n")
+	if len(lines) != 2*len(paths) {
+		return nil, nil, fmt.Errorf("resolving %s: unexpected output %q %q", strings.Join(paths, ", "), o.stdout, o.stderr)
+	}
+	for i := range paths {
+		real = append(real, lines[2*i])
+		exists = append(exists, lines[2*i+1] == "y")
+	}
+	return real, exists, nil
+}
+
+// withEnv is the target running commands with env instead of the module's
+// environment (run_command's environ_update for one command).
+func (t *target) withEnv(env map[string]string) *target {
+	c := *t
+	c.env = env
+	return &c
+}
