@@ -320,6 +320,10 @@ func Down(name string) error {
 			errs = append(errs, err)
 		}
 	}
+	// The hosts are gone; release the loop devices of their disks.
+	if err := detachDisks(name); err != nil {
+		errs = append(errs, err)
+	}
 	unlock, err := lockState()
 	if err != nil {
 		return errors.Join(append(errs, err)...)
