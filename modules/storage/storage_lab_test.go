@@ -145,6 +145,7 @@ func testLVM(t *testing.T, s *storageLab) {
 		state,
 	}
 	got := s.DiffPlay(t, steps)
+	logResults(t, got)
 	if out, _ := got[5]["stdout"].(string); !strings.Contains(out, vg) {
 		t.Errorf("the volume group is not on %s after lvg:\n%s", pv0, out)
 	}
@@ -192,6 +193,7 @@ func testFilesystem(t *testing.T, s *storageLab) {
 		blkid,
 	}
 	got := s.DiffPlay(t, steps)
+	logResults(t, got)
 	if out, _ := got[6]["stdout"].(string); !strings.Contains(out, "vfat") || !strings.Contains(out, "LABDISK") {
 		t.Errorf("blkid does not see the vfat file system made with force:\n%s", out)
 	}
@@ -236,7 +238,15 @@ func testParted(t *testing.T, s *storageLab) {
 		print,
 	}
 	got := s.DiffPlay(t, steps)
+	logResults(t, got)
 	if out, _ := got[11]["stdout"].(string); !strings.Contains(out, "two words") || !strings.Contains(out, "raid") {
 		t.Errorf("parted does not show the named, flagged partition:\n%s", out)
+	}
+}
+
+// logResults shows gorun's result of every step (with go test -v).
+func logResults(t *testing.T, got []labdiff.Result) {
+	for i, r := range got {
+		t.Logf("step %d: %v", i, r)
 	}
 }
