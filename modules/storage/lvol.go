@@ -119,6 +119,11 @@ func lvol(t *target, call *module.Call) error {
 	force, shrink, active, resizefs := a.Bool("force"), a.Bool("shrink"), a.Bool("active"), a.Bool("resizefs")
 	opts := a.String("opts")
 	pvs := strings.ReplaceAll(a.String("pvs"), ",", " ")
+	// lvName is lv in lvol.py's messages, where an unset one shows as None.
+	lvName := lv
+	if !a.Has("lv") {
+		lvName = "None"
+	}
 
 	if err := t.lookup("lvm", "vgs", "lvs", "lvcreate", "lvremove", "lvextend", "lvreduce", "lvchange"); err != nil {
 		return err
@@ -207,7 +212,7 @@ func lvol(t *target, call *module.Call) error {
 			}
 		}
 		if !found {
-			return fail(fmt.Sprintf("Snapshot origin LV %s does not exist in volume group %s.", lv, vg))
+			return fail(fmt.Sprintf("Snapshot origin LV %s does not exist in volume group %s.", lvName, vg))
 		}
 		checkLV = snapshot
 	case thinpool != "" && lv != "":
@@ -275,7 +280,7 @@ func lvol(t *target, call *module.Call) error {
 			return err
 		}
 		if o.rc != 0 {
-			return fail(fmt.Sprintf("Creating logical volume '%s' failed", lv), "rc", o.rc, "err", o.stderr)
+			return fail(fmt.Sprintf("Creating logical volume '%s' failed", lvName), "rc", o.rc, "err", o.stderr)
 		}
 		return done(module.Result{"changed": true, "msg": ""})
 	}
@@ -293,7 +298,7 @@ func lvol(t *target, call *module.Call) error {
 			return err
 		}
 		if o.rc != 0 {
-			return fail(fmt.Sprintf("Failed to remove logical volume %s", lv), "rc", o.rc, "err", o.stderr)
+			return fail(fmt.Sprintf("Failed to remove logical volume %s", lvName), "rc", o.rc, "err", o.stderr)
 		}
 		return done(module.Result{"changed": true})
 	}
@@ -314,7 +319,7 @@ func lvol(t *target, call *module.Call) error {
 			}
 			switch {
 			case strings.Contains(o.stdout, "Reached maximum COW size"):
-				return fail(fmt.Sprintf("Unable to resize %s to %s%s", lv, size.value, size.unit), "rc", o.rc, "err", o.stderr, "out", o.stdout)
+				return fail(fmt.Sprintf("Unable to resize %s to %s%s", lvName, size.value, size.unit), "rc", o.rc, "err", o.stderr, "out", o.stdout)
 			case o.rc == 0:
 				changed = true
 			case strings.Contains(o.stderr, "matches existing size"):
@@ -322,7 +327,7 @@ func lvol(t *target, call *module.Call) error {
 			case strings.Contains(o.stderr, "not larger than existing size"):
 				return done(module.Result{"changed": false, "vg": vg, "lv": this.name, "size": this.size, "msg": "Original size is larger than requested size", "err": o.stderr})
 			default:
-				return fail(fmt.Sprintf("Unable to resize %s to %s%s", lv, size.value, size.unit), "rc", o.rc, "err", o.stderr)
+				return fail(fmt.Sprintf("Unable to resize %s to %s%s", lvName, size.value, size.unit), "rc", o.rc, "err", o.stderr)
 			}
 		}
 	}
@@ -341,7 +346,7 @@ func lvol(t *target, call *module.Call) error {
 		return err
 	}
 	if o.rc != 0 {
-		return fail(fmt.Sprintf("Failed to %s logical volume %s", verb, lv), "rc", o.rc, "err", o.stderr)
+		return fail(fmt.Sprintf("Failed to %s logical volume %s", verb, lvName), "rc", o.rc, "err", o.stderr)
 	}
 	return done(module.Result{"changed": was || changed, "vg": vg, "lv": this.name, "size": this.size})
 }

@@ -133,6 +133,13 @@ func testLVM(t *testing.T, s *storageLab) {
 		state,
 		lvol("lv: nothere, state: absent", false),
 		lvol("lv: data", false),
+		lvol("lv: data, snapshot: snap1, size: '8', active: false", false),
+		lvol("lv: data, snapshot: snap1, size: '8', active: false", false),
+		lvol("lv: nosuchlv, snapshot: snap2, size: '8'", false),
+		lvol("thinpool: pool, size: '16', active: false", false),
+		lvol("lv: thin1, thinpool: pool, size: '32', active: false", false),
+		lvol("lv: thin2, thinpool: nosuchpool, size: '32'", false),
+		state,
 		lvol("lv: data, state: absent", false),
 		lvol("lv: data, state: absent, force: true", true),
 		lvol("lv: data, state: absent, force: true", false),
@@ -161,7 +168,7 @@ func testFilesystem(t *testing.T, s *storageLab) {
 	fsStep := func(args string, check bool) step {
 		return step{Module: "community.general.filesystem", Args: args, Check: check, Keys: keys}
 	}
-	blkid := shell(fmt.Sprintf("for d in %s /tmp/fs.img /tmp/swap.img; do echo $d; blkid -c /dev/null -o value -s TYPE -s LABEL $d; done; true", fsDisk))
+	blkid := shell(fmt.Sprintf("for d in %s /tmp/fs.img /tmp/swap.img /tmp/xfs.img; do echo $d; blkid -c /dev/null -o value -s TYPE -s LABEL $d; done; true", fsDisk))
 	steps := []step{
 		fsStep("{fstype: ext4, dev: "+fsDisk+"}", true),
 		blkid,
@@ -190,6 +197,13 @@ func testFilesystem(t *testing.T, s *storageLab) {
 		fsStep("{dev: /dev/nosuchdisk, state: absent}", false),
 		fsStep("{dev: /dev/nosuchdisk, fstype: ext4}", false),
 		fsStep("{dev: "+fsDisk+"}", false),
+		shell("truncate -s 320M /tmp/xfs.img"),
+		fsStep("{fstype: xfs, dev: /tmp/xfs.img}", false),
+		fsStep("{fstype: xfs, dev: /tmp/xfs.img, resizefs: true}", false),
+		shell("truncate -s 400M /tmp/xfs.img"),
+		fsStep("{fstype: xfs, dev: /tmp/xfs.img, resizefs: true}", false),
+		fsStep("{fstype: vfat, dev: /tmp/swap.img, force: true}", false),
+		fsStep("{fstype: vfat, dev: /tmp/swap.img, resizefs: true}", false),
 		blkid,
 	}
 	got := s.DiffPlay(t, steps)

@@ -10,10 +10,6 @@ import (
 	"gorun/engine/shell"
 )
 
-// sbinPath is the PATH with the directories Ansible's get_bin_path searches
-// besides the target's own PATH.
-const sbinPath = `PATH="$PATH:/sbin:/usr/sbin:/usr/local/sbin"`
-
 // target runs the commands of one module call on its host.
 type target struct {
 	ctx  context.Context
@@ -67,7 +63,9 @@ func finish(res module.Result, err error) (module.Result, error) {
 // get_bin_path searches: the target's PATH, then the sbin directories.
 func (t *target) lookup(names ...string) error {
 	var b strings.Builder
-	b.WriteString(sbinPath + "; echo \"$PATH\"")
+	// The search path as get_bin_path lists it: PATH, then each sbin
+	// directory that exists and PATH lacks.
+	b.WriteString(`p="$PATH"; for d in /sbin /usr/sbin /usr/local/sbin; do case ":$PATH:" in *":$d:"*) ;; *) test -e "$d" && p="$p:$d";; esac; done; PATH="$p"; echo "$p"`)
 	for _, n := range names {
 		fmt.Fprintf(&b, "; command -v %s || echo", shell.Quote(n))
 	}

@@ -21,7 +21,8 @@
 //     Options.PortsPerHost, to stand in for many hosts in benchmarks).
 //
 // Exec runs a command inside a host without SSH; StopSSH, StartSSH,
-// LinkDown, LinkUp, Delay and Throttle inject faults.
+// LinkDown, LinkUp, Delay and Throttle inject faults; AttachDisk gives a
+// host a block device (a loop device of the machine).
 //
 // Up starts a lab, Load finds a running one, and Down (the method or the
 // function for a stale lab) removes everything again. ForTest wraps Up for
