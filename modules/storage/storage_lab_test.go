@@ -85,7 +85,7 @@ func (s *storageLab) prepare(t *testing.T, host string) {
 	}
 	// Registered last, so it runs first: the metadata goes before the disks.
 	t.Cleanup(func() {
-		s.Exec(host, "sh", "-c", fmt.Sprintf("vgremove -f %s; pvremove -ff -y %s %s %s", s.vg, pv0, pv1, fsDisk))
+		s.Exec(host, "sh", "-c", fmt.Sprintf("vgremove -f %[1]s %[1]s2; pvremove -ff -y %s %s %s", s.vg, pv0, pv1, fsDisk))
 	})
 }
 
@@ -113,6 +113,9 @@ func testLVM(t *testing.T, s *storageLab) {
 		lvg(fmt.Sprintf("pvs: '%s,%s'", pv0, pv1), false),
 		lvg("pvs: "+pv1, false),
 		state,
+		{Module: "community.general.lvg", Args: fmt.Sprintf("{vg: %s2, pvs: %s}", vg, pv0), Keys: lvgKeys},
+		lvg(fmt.Sprintf("pvs: [%s, %s]", pv0, pv1), false),
+		{Module: "community.general.lvg", Args: fmt.Sprintf("{vg: %s2, state: absent}", vg), Keys: lvgKeys},
 		lvg(fmt.Sprintf("pvs: [%s, %s], pvresize: true", pv0, pv1), false),
 		lvol("lv: data, size: '8', active: false", true),
 		lvol("lv: data, size: '8', active: false", false),
@@ -156,7 +159,7 @@ func testLVM(t *testing.T, s *storageLab) {
 	if out, _ := got[5]["stdout"].(string); !strings.Contains(out, vg) {
 		t.Errorf("the volume group is not on %s after lvg:\n%s", pv0, out)
 	}
-	if out, _ := got[16]["stdout"].(string); !strings.Contains(out, "data") || !strings.Contains(out, "24.00m") {
+	if out, _ := got[19]["stdout"].(string); !strings.Contains(out, "data") || !strings.Contains(out, "24.00m") {
 		t.Errorf("the logical volume is not 24m after growing it:\n%s", out)
 	}
 }
@@ -168,7 +171,7 @@ func testFilesystem(t *testing.T, s *storageLab) {
 	fsStep := func(args string, check bool) step {
 		return step{Module: "community.general.filesystem", Args: args, Check: check, Keys: keys}
 	}
-	blkid := shell(fmt.Sprintf("for d in %s /tmp/fs.img /tmp/swap.img /tmp/xfs.img; do echo $d; blkid -c /dev/null -o value -s TYPE -s LABEL $d; done; true", fsDisk))
+	blkid := shell(fmt.Sprintf("for d in %s /tmp/fs.img /tmp/swap.img /tmp/xfs.img /tmp/f2.img; do echo $d; blkid -c /dev/null -o value -s TYPE -s LABEL $d; done; true", fsDisk))
 	steps := []step{
 		fsStep("{fstype: ext4, dev: "+fsDisk+"}", true),
 		blkid,
@@ -204,6 +207,13 @@ func testFilesystem(t *testing.T, s *storageLab) {
 		fsStep("{fstype: xfs, dev: /tmp/xfs.img, resizefs: true}", false),
 		fsStep("{fstype: vfat, dev: /tmp/swap.img, force: true}", false),
 		fsStep("{fstype: vfat, dev: /tmp/swap.img, resizefs: true}", false),
+		shell("truncate -s 64M /tmp/f2.img"),
+		fsStep("{fstype: f2fs, dev: /tmp/f2.img}", false),
+		fsStep("{fstype: f2fs, dev: /tmp/f2.img, resizefs: true}", false),
+		shell("truncate -s 96M /tmp/f2.img"),
+		fsStep("{fstype: f2fs, dev: /tmp/f2.img, resizefs: true}", true),
+		fsStep("{fstype: f2fs, dev: /tmp/f2.img, resizefs: true}", false),
+		fsStep("{fstype: f2fs, dev: /tmp/f2.img, resizefs: true}", false),
 		blkid,
 	}
 	got := s.DiffPlay(t, steps)

@@ -111,9 +111,10 @@ func (t *target) sh(line string) (cmdOutput, error) {
 	return cmdOutput{rc: res.ExitCode, stdout: string(res.Stdout), stderr: string(res.Stderr)}, nil
 }
 
-// run is run_command(argv): the program without a shell.
+// run is run_command(argv): the program without a shell (the shell that
+// starts it execs it, so that it reports no signal a program dies of).
 func (t *target) run(argv ...string) (cmdOutput, error) {
-	return t.sh(shell.Join(argv))
+	return t.sh("exec " + shell.Join(argv))
 }
 
 // runLine is run_command(line) for a command given as a string, which
