@@ -9,10 +9,9 @@ import (
 )
 
 // TestLvolSizeErrorsMatchPython runs the installed lvol.py on this
-// machine with sizes it refuses (it stops before it reads any volume
-// group, so that it scans no disk of the machine; it only runs `lvm
-// version`) and wants gorun's parser to refuse
-// them with the same message.
+// machine with sizes it refuses and wants gorun's parser to refuse them
+// with the same message. lvol.py stops before it reads any volume group
+// (it only runs `lvm version`), so no disk of the machine is scanned.
 func TestLvolSizeErrorsMatchPython(t *testing.T) {
 	if _, err := exec.LookPath("lvm"); err != nil {
 		t.Skip("lvm2 is not installed")
