@@ -44,11 +44,7 @@ type nmcliError struct{ msg string }
 func (e *nmcliError) Error() string { return e.msg }
 
 func (nmcliModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
-	a := call.Args
-	n := &nmcli{t: newTarget(ctx, call), a: a, state: a.String("state"), conn: a.String("conn_name"),
-		typ: a.String("type"), mtu: a["mtu"], dropped: map[string]bool{}}
-	n.ipv4Method = n.method(4)
-	n.ipv6Method = n.method(6)
+	n := newNmcli(newTarget(ctx, call), call.Args)
 	bin, err := n.t.which("nmcli")
 	if err != nil {
 		return nil, err
@@ -74,6 +70,16 @@ func (nmcliModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 		return n.finish(module.Result{"failed": true, "name": n.conn, "msg": e.msg}), nil
 	}
 	return n.finish(res), err
+}
+
+// newNmcli is Nmcli.__init__: the task's parameters and the IP methods
+// derived from them.
+func newNmcli(t *target, a module.Args) *nmcli {
+	n := &nmcli{t: t, a: a, state: a.String("state"), conn: a.String("conn_name"),
+		typ: a.String("type"), mtu: a["mtu"], dropped: map[string]bool{}}
+	n.ipv4Method = n.method(4)
+	n.ipv6Method = n.method(6)
+	return n
 }
 
 // finish adds the deprecation warnings the run collected.
