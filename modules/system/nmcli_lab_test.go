@@ -81,7 +81,3 @@ func testNmcli(t *testing.T, l *lab) {
 		t.Errorf("br0-port is still there:\n%s", out)
 	}
 }
-
-func TestNetselDev(t *testing.T) {
-	testNmcli(t, setup(t, 1)[0])
-}
