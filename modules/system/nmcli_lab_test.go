@@ -63,6 +63,9 @@ func testNmcli(t *testing.T, l *lab) {
 		nm("{type: ethernet, conn_name: lan1, ifname: gdummy2, method4: auto, may_fail4: false, autoconnect: false, zone: internal, routes4: ['203.0.113.0/24 192.0.2.254'], state: present}"),
 		nm("{type: ethernet, conn_name: lan1, ifname: gdummy2, method4: auto, may_fail4: false, autoconnect: false, zone: internal, routes4: ['203.0.113.0/24 192.0.2.254'], state: present}"),
 		diff(nm("{conn_name: lan1, ifname: gdummy2, autoconnect: true, state: present}")),
+		// DNS servers on an ethernet profile make the module bring it up
+		// after adding it; there is no such device here, so NM refuses.
+		nm("{type: ethernet, conn_name: lan2, ifname: gdummy3, ip4: 192.0.2.30/24, dns4: [192.0.2.53], mtu: 1400, state: present}"),
 		nm("{type: team, conn_name: team0, runner: roundrobin, runner_fast_rate: true, state: present}"),
 		nm("{type: macvlan, conn_name: mv0, state: present}"),
 		check(nm("{conn_name: br0-port, state: absent}")),
