@@ -2,13 +2,13 @@ package system
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"gorun/engine/template"
 	"gorun/engine/value"
 )
 
@@ -577,54 +577,12 @@ func boolToString(b bool) string {
 
 // pyText is Python's to_text (str) of a parameter value.
 func pyText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
+	if l, ok := v.([]string); ok {
+		items := make([]any, len(l))
+		for i, s := range l {
+			items[i] = s
 		}
-		return "False"
-	case string:
-		return x
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		if x == float64(int64(x)) {
-			return strconv.FormatFloat(x, 'f', 1, 64)
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case []string:
-		q := make([]string, len(x))
-		for i, s := range x {
-			q[i] = pyRepr(s)
-		}
-		return "[" + strings.Join(q, ", ") + "]"
-	case []any:
-		q := make([]string, len(x))
-		for i, s := range x {
-			if str, ok := s.(string); ok {
-				q[i] = pyRepr(str)
-			} else {
-				q[i] = pyText(s)
-			}
-		}
-		return "[" + strings.Join(q, ", ") + "]"
+		v = items
 	}
-	return fmt.Sprint(v)
-}
-
-// pyRepr is Python's repr of a str (for lists shown as text).
-func pyRepr(s string) string {
-	q := "'"
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = `"`
-	}
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	if q == "'" {
-		s = strings.ReplaceAll(s, "'", `\'`)
-	}
-	s = strings.ReplaceAll(s, "\n", `\n`)
-	s = strings.ReplaceAll(s, "\t", `\t`)
-	return q + s + q
+	return template.ToText(v)
 }
