@@ -31,6 +31,15 @@ func testSELinuxConfig(t *testing.T, l *labdiff.Lab) {
 		shell("cat /root/selinux.conf /root/other.conf /root/empty.conf"),
 		{Module: "ansible.posix.seboolean", Args: "{name: httpd_can_network_connect, state: true}", Keys: keys},
 		{Module: "ansible.posix.seboolean", Args: "{name: httpd_can_network_connect, state: true, persistent: true, ignore_selinux_state: true}", Keys: keys},
+		// sefcontext: SELinux is off, and with ignore_selinux_state
+		// semanage finds no policy store (Debian ships none unless
+		// selinux-policy-default is installed): seobject's ValueError,
+		// worded alike by the module and by semanage.
+		{Module: "community.general.sefcontext", Args: "{target: '/srv/git(/.*)?', setype: httpd_sys_content_t}", Keys: keys},
+		{Module: "community.general.sefcontext", Args: "{target: '/srv/git(/.*)?', setype: httpd_sys_content_t, ignore_selinux_state: true}", Keys: keys},
+		{Module: "community.general.sefcontext", Args: "{target: /srv/containers, substitute: /var/lib/containers, state: absent, ignore_selinux_state: true}", Keys: keys},
+		{Module: "community.general.sefcontext", Args: "{target: /srv/containers, substitute: /var/lib/containers, ftype: d}", Keys: keys},
+		{Module: "community.general.sefcontext", Args: "{target: /srv/containers}", Keys: keys},
 	}
 	l.DiffPlay(t, steps)
 }

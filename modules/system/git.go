@@ -697,9 +697,8 @@ func runGit(ctx context.Context, call *module.Call) (module.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p == "" {
-			return module.Failed("Failed to find required executable \"git\" in paths: /sbin:/usr/sbin:/usr/local/sbin"), nil
-		}
+		// No git on the target: the checkout is made on the controller
+		// (gitWithoutTarget), once the repository and dest are known.
 		g.git = p
 	}
 	sshOpts, optsSet := a.String("ssh_opts"), a.Has("ssh_opts")
@@ -738,6 +737,9 @@ func runGit(ctx context.Context, call *module.Call) (module.Result, error) {
 	if dest == "" && allowClone {
 		return module.Failed("the destination directory must be specified unless clone=no"), nil
 	}
+	if g.git == "" && dest == "" {
+		return module.Failed("Failed to find required executable \"git\" in paths: /sbin:/usr/sbin:/usr/local/sbin"), nil
+	}
 	if dest != "" {
 		if dest, err = expandUser(t, dest); err != nil {
 			return nil, err
@@ -750,6 +752,9 @@ func runGit(ctx context.Context, call *module.Call) (module.Result, error) {
 			dest = path.Join(home, dest)
 		}
 		dest = path.Clean(dest)
+		if g.git == "" {
+			return gitWithoutTarget(ctx, call, g, dest)
+		}
 		repoPath, err := g.repoPath(dest, bare)
 		if err != nil {
 			return result, err

@@ -14,10 +14,10 @@ func TestLab(t *testing.T) {
 		{"user", testUser},
 		{"authorized_key", testAuthorizedKey},
 		{"cron_sysctl", testCronSysctl},
-		{"mount", testMount},
+		{"mount_nmcli", inSequence(testMount, testNmcli)},
 		{"wait_for_hostname", testWaitForHostname},
 		{"debian_config", testDebianConfig},
-		{"apt_sources_git", inSequence(testAptSources, testGit)},
+		{"apt_sources_git", inSequence(testAptSources, testGit, testGitFromController)},
 		{"config_facts", inSequence(testKnownHosts, testTimezoneAlternatives, testFacts)},
 		{"sysvinit_reboot", inSequence(testSysvinit, testReboot)},
 	}
