@@ -25,8 +25,8 @@ trap 'rm -rf "$work"' EXIT
 # static busybox, unpacked without installing them.
 kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')
 [ -n "$kpkg" ] || { echo "build-guest.sh: no linux-image-cloud-amd64 in apt's lists (run apt-get update)" >&2; exit 1; }
-(cd "$work" && apt-get download -q "$kpkg" busybox-static >/dev/null 2>&1) ||
-	(cd "$work" && apt-get download "$kpkg" busybox-static)
+(cd "$work" && apt-get download -q -o Acquire::http::Timeout=30 -o Acquire::Retries=2 "$kpkg" busybox-static >/dev/null 2>&1) ||
+	(cd "$work" && apt-get download -o Acquire::http::Timeout=30 -o Acquire::Retries=2 "$kpkg" busybox-static)
 mkdir "$work/pkg"
 for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/pkg"; done
 kver=$(ls "$work/pkg/lib/modules")
