@@ -30,10 +30,14 @@ func playbook(t *testing.T, bin, inv string, args ...string) e2e.Result {
 	}
 	opts := e2e.Options{Dir: abs, Timeout: 20 * time.Minute}
 	args = append([]string{"-i", inv, "playbooks/site.yml"}, args...)
+	var res e2e.Result
 	if bin == "" {
-		return e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
+		res = e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
+	} else {
+		res = e2e.Run(t, bin, args, opts)
 	}
-	return e2e.Run(t, bin, args, opts)
+	t.Logf("timing: site.yml %s: %.1fs", strings.Join(args[3:], " "), res.Duration.Seconds())
+	return res
 }
 
 // hostNames returns the names of the lab's hosts.
@@ -122,6 +126,7 @@ func (r *siteRun) converge(t *testing.T) {
 
 	// One package index update per host, as a fresh machine would need.
 	upd := e2e.Ansible(t, "ansible", "-i", inv, "all", "-m", "ansible.builtin.apt", "-a", "update_cache=true")
+	t.Logf("timing: apt update_cache: %.1fs", upd.Duration.Seconds())
 	if upd.ExitCode != 0 {
 		t.Fatalf("apt update on the lab hosts: exit %d\n%s\n%s", upd.ExitCode, upd.Stdout, upd.Stderr)
 	}
