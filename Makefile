@@ -53,9 +53,11 @@ LONG_TESTS := ./test/fleet/ ./modules/files/ ./modules/system/ ./modules/virt/ .
 
 # Every test, the slow suites and the KVM end-to-end test included, in one
 # go test run. -p 3: one package more than the two cores, because the lab
-# tests spend much of their time waiting for hosts and guests.
+# tests spend much of their time waiting for hosts and guests. -vet=off:
+# the vet target has just run every vet check; go test would run a subset
+# again for each package.
 test: deps vet
-	GORUN_SLOW_TESTS=1 GORUN_KVM_E2E=1 $(GO) test -count=1 -timeout 40m -p 3 $(LONG_TESTS) ./...
+	GORUN_SLOW_TESTS=1 GORUN_KVM_E2E=1 $(GO) test -count=1 -timeout 40m -p 3 -vet=off $(LONG_TESTS) ./...
 
 # Only the slow suites: faults and check mode on lab hosts, and the KVM
 # end-to-end test (`make test` runs them too).
