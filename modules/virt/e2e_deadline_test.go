@@ -23,9 +23,9 @@ import (
 const (
 	buildDeadline     = 6 * time.Minute  // apt-get download, initrd, mke2fs, qemu-img
 	setupDeadline     = time.Minute      // one libvirt call or lab command while setting up
-	provisionDeadline = 10 * time.Minute // vm-provision.yml: upload, define, boot under TCG, SSH
+	provisionDeadline = 10 * time.Minute // vm-provision.yml: upload, define, boot under TCG, SSH (waits 7)
 	migrateDeadline   = 5 * time.Minute  // vm-migrate.yml: stop, stream ~30 MB, verify, start
-	checkDeadline     = 8 * time.Minute  // check.yml: the second boot, SSH through the lab host
+	checkDeadline     = 9 * time.Minute  // check.yml: the second boot, SSH through the lab host (waits 7)
 	backupDeadline    = 5 * time.Minute  // vm-backup.yml: snapshot, stream, block commit
 	verifyDeadline    = 2 * time.Minute  // sha256sum, qemu-img convert, debugfs on the backup
 	cleanupDeadline   = 30 * time.Second // each cleanup call; a stuck one is logged and left
