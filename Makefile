@@ -55,9 +55,10 @@ LONG_TESTS := ./test/fleet/ ./modules/files/ ./modules/system/ ./modules/virt/ .
 # go test run. -p 3: one package more than the two cores, because the lab
 # tests spend much of their time waiting for hosts and guests. -vet=off:
 # the vet target has just run every vet check; go test would run a subset
-# again for each package.
+# again for each package. test/e2e/testtimes prints the output as go test
+# would and ends with the slowest packages and tests.
 test: deps vet
-	GORUN_SLOW_TESTS=1 GORUN_KVM_E2E=1 $(GO) test -count=1 -timeout 40m -p 3 -vet=off $(LONG_TESTS) ./...
+	set -o pipefail; GORUN_SLOW_TESTS=1 GORUN_KVM_E2E=1 $(GO) test -json -count=1 -timeout 40m -p 3 -vet=off $(LONG_TESTS) ./... | $(GO) run ./test/e2e/testtimes
 
 # Only the slow suites: faults and check mode on lab hosts, and the KVM
 # end-to-end test (`make test` runs them too).
