@@ -122,7 +122,7 @@ func open(ctx context.Context, c connection.Conn, host string, t target, readOnl
 			tried = append(tried, fmt.Sprintf("%s: %v", sock, errors.Unwrap(err)))
 			continue
 		}
-		l := golibvirt.NewWithDialer(alreadyDialed{nc})
+		l := golibvirt.NewWithDialer(alreadyDialed{newStreamGuard(nc)})
 		if err := l.ConnectToURI(golibvirt.ConnectURI(t.driverURI)); err != nil {
 			nc.Close()
 			if b, ok := nc.(*bridgeConn); ok {

@@ -3,18 +3,17 @@ package virt
 import (
 	"context"
 	"fmt"
-	golibvirt "github.com/digitalocean/go-libvirt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	golibvirt "github.com/digitalocean/go-libvirt"
+
 	"gorun/engine/connection"
 	"gorun/engine/libvirt"
 	"gorun/engine/libvirt/libvirttest"
-	"gorun/test/e2e"
 	"gorun/test/labenv"
 )
 
@@ -45,67 +44,93 @@ const (
 // (`make test-kvm-e2e`); the stage timings are in README.md.
 func TestKVMEndToEnd(t *testing.T) {
 	if os.Getenv("GORUN_KVM_E2E") == "" {
-		t.Skip("the KVM end-to-end test runs with GORUN_KVM_E2E=1 (make test-kvm-e2e)")
+		t.Skip("the KVM end-to-end test runs with GORUN_KVM_E2E=1 (make test-kvm-e2e, make test-slow)")
 	}
 	timings := map[string]time.Duration{}
 	defer func() {
-		for _, stage := range []string{"build", "provision+configure", "migrate", "check on target", "backup"} {
+		for _, stage := range []string{"build", "setup", "provision+configure", "migrate", "check on target", "backup", "verify"} {
 			if d, ok := timings[stage]; ok {
 				t.Logf("timing: %-20s %6.1fs", stage, d.Seconds())
 			}
 		}
 	}()
-	start := time.Now()
-	if out, err := exec.Command("sh", "testdata/e2e/build-guest.sh", guestCache).CombinedOutput(); err != nil {
-		t.Fatalf("building the guest: %v\n%s", err, out)
+	timed := func(stage string, fn func()) {
+		t.Helper()
+		start := time.Now()
+		fn()
+		timings[stage] = time.Since(start)
 	}
-	timings["build"] = time.Since(start)
-
-	pool, poolDir := tempPool(t)
 	vm := libvirttest.Name("e2e")
-	t.Cleanup(func() { run(t, kvmGuest{}, false, false, map[string]any{"name": vm, "state": "absent"}) })
-	netName := libvirttest.Name("gn")
-	netXML := fmt.Sprintf(`<network><name>%s</name><bridge name='gb%s' stp='off'/><dns enable='no'/><ip address='%s' prefix='24'/></network>`,
-		netName, netName[3:11], guestGateway)
-	// libvirt writes the network's MAC list there even without dnsmasq,
-	// whose package would create the directory.
-	os.MkdirAll("/var/lib/libvirt/dnsmasq", 0o755)
-	local := localLibvirt(t)
-	net, err := local.NetworkCreateXML(netXML)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { local.NetworkDestroy(net) })
+	g := &e2eGuest{name: vm, labHost: "h1", consoleLog: "/var/log/libvirt/qemu/" + vm + "-console.log"}
 
-	work := t.TempDir()
-	key := filepath.Join(work, "guest_key")
-	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "e2e", "-f", key).CombinedOutput(); err != nil {
-		t.Fatalf("ssh-keygen: %v %s", err, out)
-	}
-	pub, _ := os.ReadFile(key + ".pub")
-	hostKey, err := os.ReadFile(filepath.Join(guestCache, "host_key.pub"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	known := filepath.Join(work, "guest_known_hosts")
-	os.WriteFile(known, []byte(guestAddr+" "+string(hostKey)), 0o644)
+	timed("build", func() {
+		g.step(t, "building the guest (testdata/e2e/build-guest.sh)", buildDeadline, func() error {
+			out, err := commandOutput(buildDeadline, "sh", "testdata/e2e/build-guest.sh", guestCache)
+			if err != nil {
+				return fmt.Errorf("building the guest: %v\n%s", err, out)
+			}
+			return nil
+		})
+	})
 
-	lab := labenv.ForTest(t, 1)
-	h, _ := lab.Host("h1")
-	remote := labKVMHost(t, lab, "h1", true)
-	// The pool has the same name and directory there (overlays name their
-	// base image by path); a tmpfs keeps this machine's files out of it.
-	if out, err := lab.Exec("h1", "sh", "-c", "mkdir -p "+poolDir+" && mount -t tmpfs -o mode=0755 tmpfs "+poolDir); err != nil {
-		t.Fatalf("tmpfs on h1:%s: %v %s", poolDir, err, out)
-	}
-	p, err := remote.StoragePoolCreateXML("<pool type='dir'><name>"+pool+"</name><target><path>"+poolDir+"</path></target></pool>", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { remote.StoragePoolDestroy(p) })
-	if _, err := remote.NetworkCreateXML(netXML); err != nil {
-		t.Fatal(err)
-	}
+	var (
+		pool, poolDir, netName, netXML string
+		local, remote                  *libvirt.Client
+		work                           = t.TempDir()
+		key                            = filepath.Join(work, "guest_key")
+		known                          = filepath.Join(work, "guest_known_hosts")
+		pub                            []byte
+		lab                            *labenv.Lab
+		labAddr                        string
+	)
+	timed("setup", func() {
+		pool, poolDir = tempPool(t)
+		g.cleanup(t, "removing "+vm+" here", func() error { return removeGuest(local, vm) })
+		netName = libvirttest.Name("gn")
+		netXML = fmt.Sprintf(`<network><name>%s</name><bridge name='gb%s' stp='off'/><dns enable='no'/><ip address='%s' prefix='24'/></network>`,
+			netName, netName[3:11], guestGateway)
+		// libvirt writes the network's MAC list there even without dnsmasq,
+		// whose package would create the directory.
+		os.MkdirAll("/var/lib/libvirt/dnsmasq", 0o755)
+		local = localLibvirt(t)
+		g.step(t, "creating network "+netName+" here", setupDeadline, func() error {
+			net, err := local.NetworkCreateXML(netXML)
+			if err == nil {
+				g.cleanup(t, "removing network "+netName+" here", func() error { return local.NetworkDestroy(net) })
+			}
+			return err
+		})
+
+		if out, err := commandOutput(setupDeadline, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "e2e", "-f", key); err != nil {
+			t.Fatalf("ssh-keygen: %v %s", err, out)
+		}
+		pub, _ = os.ReadFile(key + ".pub")
+		hostKey, err := os.ReadFile(filepath.Join(guestCache, "host_key.pub"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, known, guestAddr+" "+string(hostKey))
+
+		lab = labenv.ForTest(t, 1)
+		g.lab = lab
+		h, _ := lab.Host("h1")
+		labAddr = h.Addr
+		remote = labKVMHost(t, lab, "h1", true)
+		// The pool has the same name and directory there (overlays name their
+		// base image by path); a tmpfs keeps this machine's files out of it.
+		if out, err := lab.Exec("h1", "timeout", "60", "sh", "-c", "mkdir -p "+poolDir+" && mount -t tmpfs -o mode=0755 tmpfs "+poolDir); err != nil {
+			t.Fatalf("tmpfs on h1:%s: %v %s", poolDir, err, out)
+		}
+		g.step(t, "creating pool and network on h1", setupDeadline, func() error {
+			p, err := remote.StoragePoolCreateXML("<pool type='dir'><name>"+pool+"</name><target><path>"+poolDir+"</path></target></pool>", 0)
+			if err != nil {
+				return err
+			}
+			g.cleanup(t, "removing pool "+pool+" on h1", func() error { return remote.StoragePoolDestroy(p) })
+			_, err = remote.NetworkCreateXML(netXML)
+			return err
+		})
+	})
 
 	inventory := func(kvmHost, proxy string) string {
 		inv := filepath.Join(work, "hosts-"+kvmHost)
@@ -113,70 +138,95 @@ func TestKVMEndToEnd(t *testing.T) {
 		if proxy != "" {
 			sshArgs += ` -o ProxyCommand="` + proxy + `"`
 		}
-		os.WriteFile(inv, []byte(`[kvm]
+		writeFile(t, inv, `[kvm]
 kvm1 ansible_connection=local
-kvm2 ansible_host=`+h.Addr+` ansible_user=root ansible_ssh_private_key_file=`+lab.KeyFile+` ansible_ssh_common_args='-o UserKnownHostsFile=`+lab.KnownHostsFile+`'
+kvm2 ansible_host=`+labAddr+` ansible_user=root ansible_ssh_private_key_file=`+lab.KeyFile+` ansible_ssh_common_args='-o UserKnownHostsFile=`+lab.KnownHostsFile+`'
 
 [vms]
-`+vm+` kvm_host=`+kvmHost+` kvm_pool=`+pool+` network=`+netName+` ansible_host=`+guestAddr+` ansible_user=root ansible_ssh_private_key_file=`+key+` ansible_ssh_common_args='`+sshArgs+`' vm_address=`+guestAddr+`/24 vm_gateway=`+guestGateway+` vm_address_source=arp base_image=e2e-base.qcow2 base_image_src=`+guestCache+`/root.qcow2 disk_size=96M memory=128 vm_domain_type=qemu vm_machine=pc vm_cpu_model='' vm_kernel=`+guestCache+`/vmlinuz vm_initrd=`+guestCache+`/initrd.img vm_cmdline='console=ttyS0 quiet' vm_ssh_key='`+strings.TrimSpace(string(pub))+`' vm_shutdown_timeout=2
-`), 0o644)
+`+vm+` kvm_host=`+kvmHost+` kvm_pool=`+pool+` network=`+netName+` ansible_host=`+guestAddr+` ansible_user=root ansible_ssh_private_key_file=`+key+` ansible_ssh_common_args='`+sshArgs+`' vm_address=`+guestAddr+`/24 vm_gateway=`+guestGateway+` vm_address_source=arp base_image=e2e-base.qcow2 base_image_src=`+guestCache+`/root.qcow2 disk_size=96M memory=128 vm_domain_type=qemu vm_machine=pc vm_cpu_model='' vm_kernel=`+guestCache+`/vmlinuz vm_initrd=`+guestCache+`/initrd.img vm_cmdline='console=ttyS0 quiet' vm_console_log=`+g.consoleLog+` vm_ssh_key='`+strings.TrimSpace(string(pub))+`' vm_shutdown_timeout=2
+`)
 		return inv
 	}
-	playbook := func(stage, inv, pb string, extra ...string) string {
-		t.Helper()
-		start := time.Now()
-		res := e2e.Run(t, e2e.Gorun(t), append([]string{"-i", inv, pb}, extra...), e2e.Options{Dir: work})
-		timings[stage] = time.Since(start)
-		if res.ExitCode != 0 {
-			t.Fatalf("%s: %s (exit %d):\n%s%s", stage, pb, res.ExitCode, res.Stdout, res.Stderr)
-		}
-		return res.Stdout
-	}
 	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
+	// state is the guest's libvirt state on a host, with a deadline.
+	state := func(c *libvirt.Client, where string) (golibvirt.DomainState, error) {
+		var st golibvirt.DomainState
+		err := within(setupDeadline, "the state of "+vm+" on "+where, func() error {
+			dom, err := c.DomainLookupByName(vm)
+			if err != nil {
+				return err
+			}
+			s, _, err := c.DomainGetState(dom, 0)
+			st = golibvirt.DomainState(s)
+			return err
+		})
+		return st, err
+	}
 
 	inv1 := inventory("kvm1", "")
-	playbook("provision+configure", inv1, abs("testdata/e2e/site.yml"))
-	if st := run(t, virt{}, false, false, map[string]any{"name": vm, "command": "status"}); st["status"] != "running" {
-		t.Fatalf("%s after provisioning: %v", vm, st)
+	timed("provision+configure", func() {
+		g.playbook(t, work, "provision and configure", provisionDeadline, "-i", inv1, abs("testdata/e2e/site.yml"))
+	})
+	if st, err := state(local, "kvm1"); err != nil || st != golibvirt.DomainRunning {
+		t.Fatalf("%s after provisioning: state %d, %v\n%s", vm, st, err, g.diagnose())
 	}
 
-	playbook("migrate", inv1, abs("../../playbooks/vm-migrate.yml"), "-e", "vm="+vm, "-e", "to=kvm2")
-	if st := run(t, virt{}, false, false, map[string]any{"name": vm, "command": "status"}); !st.IsFailed() {
-		t.Errorf("%s is still defined here after the migration: %v", vm, st)
+	timed("migrate", func() {
+		g.playbook(t, work, "migrate", migrateDeadline, "-i", inv1, abs("../../playbooks/vm-migrate.yml"), "-e", "vm="+vm, "-e", "to=kvm2")
+	})
+	if _, err := state(local, "kvm1"); !libvirt.IsNoDomain(err) {
+		t.Errorf("%s is still defined here after the migration (%v)", vm, err)
 	}
 
 	// From now on the guest is reached through its new KVM host.
-	proxy := "ssh -i " + lab.KeyFile + " -o UserKnownHostsFile=" + lab.KnownHostsFile + " -o IdentitiesOnly=yes -W %h:%p root@" + h.Addr
+	proxy := "ssh -i " + lab.KeyFile + " -o UserKnownHostsFile=" + lab.KnownHostsFile + " -o IdentitiesOnly=yes -o ConnectTimeout=30 -W %h:%p root@" + labAddr
 	inv2 := inventory("kvm2", proxy)
-	playbook("check on target", inv2, abs("testdata/e2e/check.yml"), "-e", "configured_on=kvm1")
+	timed("check on target", func() {
+		g.playbook(t, work, "check on the target", checkDeadline, "-i", inv2, abs("testdata/e2e/check.yml"), "-e", "configured_on=kvm1")
+	})
 
 	backups := filepath.Join(work, "backups")
-	playbook("backup", inv2, abs("../../playbooks/vm-backup.yml"), "-e", "backup_dir="+backups, "-e", "stamp=e2e")
+	timed("backup", func() {
+		g.playbook(t, work, "backup", backupDeadline, "-i", inv2, abs("../../playbooks/vm-backup.yml"), "-e", "backup_dir="+backups, "-e", "stamp=e2e")
+	})
 	// It was copied while running (snapshot and block commit) and still runs.
-	if dom, err := remote.DomainLookupByName(vm); err != nil {
-		t.Error(err)
-	} else if st, _, err := remote.DomainGetState(dom, 0); err != nil || st != int32(golibvirt.DomainRunning) {
-		t.Errorf("%s on h1 after the backup: state %d, %v", vm, st, err)
+	if st, err := state(remote, "h1"); err != nil || st != golibvirt.DomainRunning {
+		t.Errorf("%s on h1 after the backup: state %d, %v\n%s", vm, st, err, g.diagnose())
 	}
-	if left, _ := lab.Exec("h1", "sh", "-c", "ls "+poolDir+" | grep -c -- "+overlaySuffix+" || true"); strings.TrimSpace(string(left)) != "0" {
-		t.Errorf("backup overlays left on h1: %s", left)
+	timed("verify", func() {
+		if left := g.labOutput("ls " + poolDir + " | grep -c -- " + overlaySuffix + " || true"); strings.TrimSpace(left) != "0" {
+			t.Errorf("backup overlays left on h1: %s", left)
+		}
+		dir := filepath.Join(backups, vm, "e2e")
+		if out, err := commandOutput(verifyDeadline, "sh", "-c", "cd "+dir+" && sha256sum -c SHA256SUMS"); err != nil {
+			t.Errorf("sha256sum -c: %v %s", err, out)
+		}
+		// The backup is the overlay; its base is in this machine's pool at the
+		// same path, so qemu-img reads the whole disk.
+		raw := filepath.Join(work, "disk.raw")
+		if out, err := commandOutput(verifyDeadline, "qemu-img", "convert", "-O", "raw", filepath.Join(dir, vm+".qcow2"), raw); err != nil {
+			t.Fatalf("qemu-img convert: %v %s", err, out)
+		}
+		out, err := commandOutput(verifyDeadline, "debugfs", "-R", "cat /etc/motd", raw)
+		if err != nil || !strings.Contains(out, "configured by gorun on kvm1\n") {
+			t.Errorf("/etc/motd in the backup: %q (%v)", out, err)
+		}
+	})
+}
+
+// removeGuest destroys and undefines the guest vm on c, if it is there.
+func removeGuest(c *libvirt.Client, vm string) error {
+	if c == nil {
+		return nil
 	}
-	dir := filepath.Join(backups, vm, "e2e")
-	cmd := exec.Command("sha256sum", "-c", "SHA256SUMS")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("sha256sum -c: %v %s", err, out)
+	dom, err := c.DomainLookupByName(vm)
+	if libvirt.IsNoDomain(err) {
+		return nil
+	} else if err != nil {
+		return err
 	}
-	// The backup is the overlay; its base is in this machine's pool at the
-	// same path, so qemu-img reads the whole disk.
-	raw := filepath.Join(work, "disk.raw")
-	if out, err := exec.Command("qemu-img", "convert", "-O", "raw", filepath.Join(dir, vm+".qcow2"), raw).CombinedOutput(); err != nil {
-		t.Fatalf("qemu-img convert: %v %s", err, out)
-	}
-	out, err := exec.Command("debugfs", "-R", "cat /etc/motd", raw).Output()
-	if err != nil || strings.TrimSpace(string(out)) != "configured by gorun on kvm1" {
-		t.Errorf("/etc/motd in the backup: %q (%v)", out, err)
-	}
+	c.DomainDestroy(dom)
+	return c.DomainUndefineFlags(dom, golibvirt.DomainUndefineManagedSave|golibvirt.DomainUndefineNvram)
 }
 
 // localLibvirt is a client of this machine's system libvirtd.
@@ -186,7 +236,11 @@ func localLibvirt(t *testing.T) *libvirt.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lv, err := libvirt.Open(context.Background(), c, "localhost", "qemu:///system", false)
+	var lv *libvirt.Client
+	err = within(setupDeadline, "opening this machine's libvirtd", func() (err error) {
+		lv, err = libvirt.Open(context.Background(), c, "localhost", "qemu:///system", false)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,8 +263,8 @@ func labKVMHost(t *testing.T, lab *labenv.Lab, host string, guests bool) *libvir
 		// qemu needs the tun device for the guest's NIC; the lab's /dev lacks it.
 		script += " && echo 'namespaces = []' >>/etc/libvirt/qemu.conf && mkdir -p /dev/net && { [ -c /dev/net/tun ] || mknod /dev/net/tun c 10 200; }"
 	}
-	script += " && virtlogd -d && libvirtd -d && for i in $(seq 100); do [ -S /run/libvirt/libvirt-sock ] && exit 0; sleep 0.1; done; exit 1"
-	if out, err := lab.Exec(host, "sh", "-c", script); err != nil {
+	script += " && virtlogd -d && libvirtd -d && for i in $(seq 100); do [ -S /run/libvirt/libvirt-sock ] && exit 0; sleep 0.1; done; echo libvirtd made no socket in 10s >&2; exit 1"
+	if out, err := lab.Exec(host, "timeout", "-k", "5", "60", "sh", "-c", script); err != nil {
 		t.Fatalf("starting libvirtd on %s: %v %s", host, err, out)
 	}
 	conn, err := connection.NewPool().Get(context.Background(), connection.Params{Host: host, Address: h.Addr, User: "root",
@@ -218,7 +272,11 @@ func labKVMHost(t *testing.T, lab *labenv.Lab, host string, guests bool) *libvir
 	if err != nil {
 		t.Fatal(err)
 	}
-	remote, err := libvirt.Open(context.Background(), conn, host, "qemu:///system", false)
+	var remote *libvirt.Client
+	err = within(setupDeadline, "opening libvirt on "+host, func() (err error) {
+		remote, err = libvirt.Open(context.Background(), conn, host, "qemu:///system", false)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,7 @@ var kvmGuestDoc = &module.Doc{
 		{Name: "initrd", Type: "path", Description: "Initrd on the host for direct kernel boot."},
 		{Name: "cmdline", Description: "Kernel command line for direct kernel boot (e.g. root=/dev/vda console=ttyS0)."},
 		{Name: "graphics", Default: "none", Choices: []any{"none", "vnc"}, Description: "A VNC display on the host's loopback, or none (serial console only)."},
+		{Name: "console_log", Type: "path", Description: "File on the host that receives everything the guest writes to its serial console (kept by virtlogd, appended across boots), e.g. /var/log/libvirt/qemu/web1-console.log. Default: the console is not logged."},
 		{Name: "autostart", Type: "bool", Description: "Start the guest when the host boots."},
 		{Name: "define", Type: "bool", Default: true, Description: "false: leave an existing guest's definition alone and only manage its state (the hardware options are then ignored), e.g. to stop a guest before migrating it."},
 		{Name: "shutdown_timeout", Type: "int", Default: 120, Description: "Seconds state=stopped waits for a graceful shutdown before destroying the guest."},

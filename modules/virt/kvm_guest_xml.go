@@ -17,6 +17,7 @@ type guestSpec struct {
 	nics                                []map[string]any
 	cloudinit                           map[string]any
 	kernel, initrd, cmdline, graphics   string
+	consoleLog                          string
 }
 
 func guestSpecFrom(a module.Args) guestSpec {
@@ -24,7 +25,7 @@ func guestSpecFrom(a module.Args) guestSpec {
 		name: a.String("name"), domainType: a.String("domain_type"), machine: a.String("machine"),
 		cpuModel: a.String("cpu_model"), memoryMiB: a.Int("memory"), vcpus: a.Int("vcpus"),
 		kernel: a.String("kernel"), initrd: a.String("initrd"), cmdline: a.String("cmdline"),
-		graphics: a.String("graphics"),
+		graphics: a.String("graphics"), consoleLog: a.String("console_log"),
 	}
 	for _, d := range a.List("disks") {
 		m, _ := toMap(d)
@@ -113,6 +114,11 @@ func (s guestSpec) domainXML(uuid string, macs []string) (string, error) {
 	}
 	port := uint(0)
 	devs.Serials = []libvirtxml.DomainSerial{{Source: &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{}}, Target: &libvirtxml.DomainSerialTarget{Port: &port}}}
+	if s.consoleLog != "" {
+		// virtlogd keeps what the guest writes to its serial console, so a
+		// guest that never comes up can be diagnosed afterwards.
+		devs.Serials[0].Log = &libvirtxml.DomainChardevLog{File: s.consoleLog, Append: "on"}
+	}
 	devs.Consoles = []libvirtxml.DomainConsole{{Source: &libvirtxml.DomainChardevSource{Pty: &libvirtxml.DomainChardevSourcePty{}}, Target: &libvirtxml.DomainConsoleTarget{Type: "serial", Port: &port}}}
 	// The guest agent's channel: gorun.kvm.guest_address asks the agent for addresses.
 	devs.Channels = []libvirtxml.DomainChannel{{

@@ -131,3 +131,63 @@ func TestAnsibleTranscriptIsStable(t *testing.T) {
 		t.Errorf("/tmp/e2e-marker on h3 = %q, %v", marker, err)
 	}
 }
+
+// TestGorunSharedAcrossProcesses asks for the binary as another test
+// process would (without this process's memo): it gets the same file,
+// not rebuilt.
+func TestGorunSharedAcrossProcesses(t *testing.T) {
+	bin := Gorun(t)
+	before, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := sharedGorun()
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(again)
+	if again != bin || err != nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("a second process got %s (%v), first %s; rebuilt: %v", again, err, bin, err == nil && !after.ModTime().Equal(before.ModTime()))
+	}
+}
+
+// TestSourceKey changes with what goes into the binary and only with that.
+func TestSourceKey(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, content string) {
+		t.Helper()
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module m\n")
+	write("a.go", "package m\n")
+	write("a_test.go", "package m\n")
+	write("testdata/x", "1")
+	write("data.sh", "echo 1\n")
+	key := func() string {
+		t.Helper()
+		k, err := sourceKey(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	k0 := key()
+	write("a_test.go", "package m // changed\n")
+	write("testdata/x", "2")
+	if k := key(); k != k0 {
+		t.Errorf("a test file or test data changed the key")
+	}
+	for _, change := range [][2]string{{"a.go", "package m // changed\n"}, {"data.sh", "echo 2\n"}, {"go.mod", "module m\n\ngo 1.26\n"}, {"b/b.go", "package b\n"}} {
+		before := key()
+		write(change[0], change[1])
+		if key() == before {
+			t.Errorf("changing %s left the key as it was", change[0])
+		}
+	}
+}

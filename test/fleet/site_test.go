@@ -30,10 +30,14 @@ func playbook(t *testing.T, bin, inv string, args ...string) e2e.Result {
 	}
 	opts := e2e.Options{Dir: abs, Timeout: 20 * time.Minute}
 	args = append([]string{"-i", inv, "playbooks/site.yml"}, args...)
+	var res e2e.Result
 	if bin == "" {
-		return e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
+		res = e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
+	} else {
+		res = e2e.Run(t, bin, args, opts)
 	}
-	return e2e.Run(t, bin, args, opts)
+	t.Logf("timing: site.yml %s: %.1fs", strings.Join(args[3:], " "), res.Duration.Seconds())
+	return res
 }
 
 // hostNames returns the names of the lab's hosts.
@@ -79,9 +83,12 @@ type siteRun struct {
 
 // TestSite runs playbooks/site.yml with the lab inventory's groups on two
 // fresh labs at once, one under ansible-playbook and one under gorun. On
-// each: the first run converges, the second changes nothing, the services
-// answer, and a check run with one changed variable shows exactly that
-// change. Then the two first runs' recaps must be the same.
+// each the first run converges and the services answer; the two first
+// runs' recaps must be the same. On gorun's lab, besides, the second run
+// changes nothing and a check run with one changed variable shows exactly
+// that change. Ansible's lab gets no second and check run: they would only
+// test the roles under Ansible, not gorun, and ansible-playbook's runs are
+// the longest part of the test.
 func TestSite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs packages on lab hosts; skipped in -short")
@@ -122,6 +129,7 @@ func (r *siteRun) converge(t *testing.T) {
 
 	// One package index update per host, as a fresh machine would need.
 	upd := e2e.Ansible(t, "ansible", "-i", inv, "all", "-m", "ansible.builtin.apt", "-a", "update_cache=true")
+	t.Logf("timing: apt update_cache: %.1fs", upd.Duration.Seconds())
 	if upd.ExitCode != 0 {
 		t.Fatalf("apt update on the lab hosts: exit %d\n%s\n%s", upd.ExitCode, upd.Stdout, upd.Stderr)
 	}
@@ -131,9 +139,11 @@ func (r *siteRun) converge(t *testing.T) {
 		t.Skipf("gorun lacks module %s (exit %d); reporting, not failing", m[1], first.ExitCode)
 	}
 	checkRecap(t, "first run", hostNames(lab), first, true)
-	second := playbook(t, bin, inv)
-	checkRecap(t, "second run", hostNames(lab), second, false)
 	r.first = &first
+	if bin != "" {
+		second := playbook(t, bin, inv)
+		checkRecap(t, "second run", hostNames(lab), second, false)
+	}
 
 	for _, h := range lab.Hosts {
 		got, err := ZabbixGet(h.Addr+":10050", "agent.ping", 5*time.Second)
@@ -145,6 +155,9 @@ func (r *siteRun) converge(t *testing.T) {
 	checkKVMHost(t, lab)
 	checkOfficeServer(t, lab)
 
+	if bin == "" {
+		return
+	}
 	h1 := lab.Hosts[0].Name
 	check := playbook(t, bin, inv, "--check", "--diff", "--limit", h1, "-e", "zabbix_agent_timeout=7")
 	checkRecap(t, "check run", []string{h1}, check, true)

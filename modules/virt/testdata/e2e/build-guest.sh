@@ -16,7 +16,7 @@
 # file ownership in the image), apt-get, mke2fs, qemu-img, cpio, gzip, ldd.
 set -eu
 out=$1
-[ -s "$out/root.qcow2" ] && [ -s "$out/initrd.img" ] && [ -s "$out/vmlinuz" ] && exit 0
+[ -s "$out/root.qcow2" ] && [ -s "$out/initrd.img" ] && [ -s "$out/vmlinuz" ] && [ -s "$out/host_key.pub" ] && exit 0
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -25,12 +25,12 @@ trap 'rm -rf "$work"' EXIT
 # static busybox, unpacked without installing them.
 kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')
 [ -n "$kpkg" ] || { echo "build-guest.sh: no linux-image-cloud-amd64 in apt's lists (run apt-get update)" >&2; exit 1; }
-(cd "$work" && apt-get download -q "$kpkg" busybox-static >/dev/null 2>&1) ||
-	(cd "$work" && apt-get download "$kpkg" busybox-static)
+(cd "$work" && apt-get download -q -o Acquire::http::Timeout=30 -o Acquire::Retries=2 "$kpkg" busybox-static >/dev/null 2>&1) ||
+	(cd "$work" && apt-get download -o Acquire::http::Timeout=30 -o Acquire::Retries=2 "$kpkg" busybox-static)
 mkdir "$work/pkg"
 for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$work/pkg"; done
 kver=$(ls "$work/pkg/lib/modules")
-cp "$work/pkg/boot/vmlinuz-$kver" "$out/vmlinuz"
+cp "$work/pkg/boot/vmlinuz-$kver" "$work/vmlinuz"
 bb=$work/pkg/bin/busybox
 
 # initrd: load the drivers, mount the root disk, switch to it.
@@ -55,7 +55,7 @@ mount --move /dev /newroot/dev
 exec switch_root /newroot /sbin/init
 INIT
 chmod 755 "$ird/init"
-(cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.img"
+(cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.img"
 
 # root file system
 root=$work/root
@@ -129,5 +129,11 @@ for app in $("$bb" --list-full); do
 	[ -e "$root/$app" ] || [ -L "$root/$app" ] || { mkdir -p "$root/$(dirname "$app")"; ln -s /bin/busybox "$root/$app"; }
 done
 mke2fs -q -t ext4 -L root -d "$root" "$work/root.raw" 96M
-qemu-img convert -f raw -O qcow2 "$work/root.raw" "$out/root.qcow2"
-cp "$root/etc/ssh/ssh_host_ed25519_key.pub" "$out/host_key.pub"
+qemu-img convert -f raw -O qcow2 "$work/root.raw" "$work/root.qcow2"
+cp "$root/etc/ssh/ssh_host_ed25519_key.pub" "$work/host_key.pub"
+# Each output is renamed into place, the image last: a build cut short
+# leaves nothing the check above would take for a whole guest.
+for f in vmlinuz initrd.img host_key.pub root.qcow2; do
+	cp "$work/$f" "$out/$f.tmp"
+	mv "$out/$f.tmp" "$out/$f"
+done
