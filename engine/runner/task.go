@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -471,6 +472,11 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	collections := stringsOf(inheritedAny(t, pr.play, "collections"))
 	mod, err := moduleFor(t.Action, collections)
 	if err != nil {
+		if r.opts.Loader != nil {
+			if fq, ok := playbook.AnsibleResolves(t.Action, collections, r.opts.Loader.CollectionsPath); ok {
+				err = fmt.Errorf("the module '%s' is not implemented by gorun", fq)
+			}
+		}
 		return map[string]any{"failed": true, "msg": err.Error()}
 	}
 	doc := mod.Doc()
@@ -830,7 +836,8 @@ func (pr *playRun) moduleArgs(t *playbook.Task, doc *module.Doc, tctx *template.
 	}
 	out := map[string]any{}
 	omit := template.Omit()
-	for k, v := range raw {
+	for _, k := range argKeys(raw, t) {
+		v := raw[k]
 		if keepRaw[k] {
 			out[k] = v
 			continue
@@ -850,6 +857,33 @@ func (pr *playRun) moduleArgs(t *playbook.Task, doc *module.Doc, tctx *template.
 		out[k] = dropOmitted(rv, omit)
 	}
 	return out, nil
+}
+
+// argKeys orders the keys of a task's arguments for templating as Ansible
+// meets them: module_defaults first, then the task's own in the order
+// written, then any others (sorted, so that runs agree with each other).
+func argKeys(raw map[string]any, t *playbook.Task) []string {
+	var first, rest []string
+	written := map[string]bool{}
+	for _, k := range t.ArgOrder {
+		written[k] = true
+	}
+	for k := range raw {
+		if _, own := t.Args[k]; !own {
+			first = append(first, k)
+		} else if !written[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(first)
+	sort.Strings(rest)
+	keys := first
+	for _, k := range t.ArgOrder {
+		if _, ok := raw[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	return append(keys, rest...)
 }
 
 // dropOmitted removes omit placeholders inside nested arguments.

@@ -47,8 +47,7 @@ var Items = []Item{
 		Differs: "the role downloads from the internet, which this machine cannot reach: the recap is Ansible's, but the download error is curl's wording, not Python urllib's"},
 	{Name: "role-grafana-agent", Role: "grafana.grafana.grafana_agent", Args: []string{"--check"},
 		Differs: "the role downloads from the internet, which this machine cannot reach: the recap is Ansible's, but the download error is curl's wording, not Python urllib's"},
-	{Name: "role-zabbix-agent", Role: "community.zabbix.zabbix_agent", Args: []string{"--check"},
-		Missing: "needs the pip module", MissingError: "couldn't resolve module/action 'pip'"},
+	{Name: "role-zabbix-agent", Role: "community.zabbix.zabbix_agent", Args: []string{"--check"}},
 
 	// Playbooks ansible-test runs on test hosts, with the variables it
 	// passes; each prepare is followed by its restore, so the hosts are
