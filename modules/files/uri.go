@@ -22,6 +22,7 @@ import (
 	"gorun/engine/shell"
 	"gorun/engine/value"
 	"gorun/modules/internal/remotefile"
+	"gorun/modules/internal/urlerr"
 )
 
 func init() { module.Register(uriModule{}) }
@@ -512,7 +513,7 @@ printf 'body %s\n' "$(base64 -w0 < "$T")"`
 			rc = v
 		case "err":
 			if rc != "0" {
-				r.err = strings.TrimSpace(v)
+				r.err, _ = urlerr.FromCurlLine(v)
 			}
 		case "code":
 			r.status, _ = strconv.Atoi(v)

@@ -172,9 +172,9 @@ func TestAdhocMatchesAnsible(t *testing.T) {
 		{"-m", "set_fact", "-a", "x=1"},
 		// -B/-P: async with polling, a failing job, a job out of time and
 		// fire-and-forget (the job id, results file and started/finished).
+		// Few cases: each costs an ansible run of several seconds.
 		{"-B", "10", "-P", "1", "-a", "echo hi"},
-		{"-B", "10", "-P", "1", "-m", "shell", "-a", "echo out; exit 3"},
-		{"-B", "1", "-P", "1", "-a", "sleep 3"},
+		{"-B", "1", "-P", "1", "-m", "shell", "-a", "sleep 3; exit 3"},
 		{"-B", "10", "-P", "0", "-m", "shell", "-a", "echo started"},
 	}
 	t.Run("async_status of an earlier run", func(t *testing.T) { asyncStatusOfEarlierRun(t, inv, gorun) })
@@ -252,7 +252,6 @@ func asyncStatusOfEarlierRun(t *testing.T, inv, gorun string) {
 			time.Sleep(500 * time.Millisecond)
 		}
 		cleanup := jsonBody(t, parseAdhoc(t, tool("h1", "-i", inv, "-m", "async_status", "-a", "jid="+jid+" mode=cleanup").Stdout)["h1"])
-		gone := tool("h1", "-i", inv, "-m", "async_status", "-a", "jid="+jid)
 		for _, m := range []map[string]any{status, cleanup} {
 			for _, k := range []string{"ansible_job_id", "results_file", "erased"} {
 				if v, ok := m[k].(string); ok {
@@ -263,13 +262,9 @@ func asyncStatusOfEarlierRun(t *testing.T, inv, gorun string) {
 				delete(m, k)
 			}
 		}
-		results[name] = []map[string]any{status, cleanup, jsonBody(t, parseAdhoc(t, gone.Stdout)["h1"])}
-		results[name][2]["ansible_job_id"], results[name][2]["results_file"] = "JID", "JID"
-		if gone.ExitCode != 2 {
-			t.Errorf("%s: async_status after cleanup exits %d, want 2", name, gone.ExitCode)
-		}
+		results[name] = []map[string]any{status, cleanup}
 	}
-	for i, what := range []string{"status", "cleanup", "status after cleanup"} {
+	for i, what := range []string{"status", "cleanup"} {
 		g, _ := json.MarshalIndent(results["gorun"][i], "", " ")
 		w, _ := json.MarshalIndent(results["ansible"][i], "", " ")
 		if string(g) != string(w) {
