@@ -150,7 +150,7 @@ func (m copyModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 	}
 	local, err := c.Files.Find("files", src)
 	if err != nil {
-		return module.Failed(fmt.Sprintf("Could not find or access '%s'", src)), nil
+		return module.Failed(err.Error()), nil
 	}
 	st, err := os.Stat(local)
 	if err != nil {
