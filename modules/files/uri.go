@@ -318,6 +318,10 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 	if resp.err != "" {
 		res["status"], res["msg"] = -1, "Status code was -1 and not "+statusList(a)+": Request failed: "+resp.err
 		res["failed"] = true
+		if a.Bool("return_content") {
+			// No response: Ansible returns the empty body it read.
+			res["content"] = ""
+		}
 		return res, nil
 	}
 	for k, v := range resp.headers {
