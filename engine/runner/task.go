@@ -255,6 +255,7 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 			result["failed"] = true
 			result["msg"] = err.Error()
 		}
+		pr.noteAddedHosts(result)
 		if st, ok := result["ansible_stats"]; ok {
 			r.mu.Lock()
 			if r.custom == nil {

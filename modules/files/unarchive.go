@@ -140,7 +140,7 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 	if !a.Bool("remote_src") && a.Bool("copy") {
 		found, err := c.Files.Find("files", src)
 		if err != nil {
-			return module.Failed(err.Error()), nil
+			return actionFailed(err), nil
 		}
 		local = found
 	}
