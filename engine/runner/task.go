@@ -481,9 +481,23 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		return map[string]any{"failed": true, "msg": err.Error()}
 	}
 	doc := mod.Doc()
+	// delegate_to is resolved before the arguments are templated: a task
+	// whose arguments fail still shows "host -> delegate", as in Ansible.
+	delegate := ""
+	if d, ok := inherited(t, pr.play, "delegate_to"); ok && d != nil {
+		s, err := r.opts.Templates.RenderString(fmt.Sprint(d), tctx)
+		if err != nil {
+			return exceptionResult(err.Error())
+		}
+		delegate = s
+	}
 	rawArgs, err := pr.moduleArgs(t, doc, tctx)
 	if err != nil {
-		return exceptionResult(argsError(t, err))
+		res := exceptionResult(argsError(t, err))
+		if delegate != "" {
+			res["_ansible_delegated_vars"] = r.delegatedVars(delegate)
+		}
+		return res
 	}
 	if doc.Name == "debug" || doc.Name == "assert" || doc.Name == "fail" || doc.Name == "set_fact" {
 		// These take their own templating: debug's var and assert's that are expressions.
@@ -518,14 +532,6 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	var warnings []any
 	call.Warn = func(msg string) { warnings = append(warnings, msg) }
 
-	delegate := ""
-	if d, ok := inherited(t, pr.play, "delegate_to"); ok && d != nil {
-		s, err := r.opts.Templates.RenderString(fmt.Sprint(d), tctx)
-		if err != nil {
-			return exceptionResult(err.Error())
-		}
-		delegate = s
-	}
 	call.Delegate = delegate
 	target := r.connParams(t, pr.play, h.name, vars, tctx)
 	call.Target, call.Become = &target, r.become(t, pr.play, vars, tctx)
