@@ -42,12 +42,8 @@ func adhocMain(prog string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "gorun %s (ansible-core %s compatible)\n", Version, AnsibleVersion)
 		return 0
 	}
-	_ = poll
 	if *tree != "" {
 		return fail(stderr, 5, "--tree is not supported by gorun yet")
-	}
-	if *background > 0 {
-		return fail(stderr, 5, "-B/--background (async) is not supported by gorun yet")
 	}
 	if err := o.checkUnsupported(); err != nil {
 		return fail(stderr, 5, err.Error())
@@ -141,6 +137,11 @@ func adhocMain(prog string, args []string, stdout, stderr io.Writer) int {
 	task := &playbook.Task{Action: mod, Args: taskArgs, Attrs: playbook.Attrs{}}
 	if *taskTimeout > 0 {
 		task.Attrs["timeout"] = *taskTimeout
+	}
+	if *background > 0 {
+		// -B/-P are the task's async and poll, as Ansible's _play_ds sets them.
+		task.Attrs["async"] = *background
+		task.Attrs["poll"] = *poll
 	}
 	block := &playbook.Block{Attrs: playbook.Attrs{}, Implicit: true, Block: []playbook.Item{task}}
 	task.Parent = block

@@ -82,11 +82,22 @@ func Excerpt(p Pos) string {
 	if col < 1 {
 		col = 1
 	}
-	fmt.Fprintf(&b, "\nThe offending line appears to be:\n\n%s\n%s\n%s^ here\n",
-		strings.TrimRight(prev, " \t\r\n"), strings.TrimRight(lines[n], " \t\r\n"), strings.Repeat(" ", col-1))
+	target := strings.TrimSuffix(lines[n], "\n")
+	if shorthandLine.MatchString(prev) {
+		// k=v shorthand on the line before: Ansible points there instead.
+		prev = strings.TrimRight(prev, " \t\r\n")
+		at := strings.Index(prev, "=")
+		b.Reset()
+		fmt.Fprintf(&b, "The error appears to be in '%s': line %d, column %d, but may\nbe elsewhere in the file depending on the exact syntax problem.\n", p.File, p.Line-1, at+1)
+		fmt.Fprintf(&b, "\nThe offending line appears to be:\n\n%s\n%s^ here\n\n%s", prev, strings.Repeat(" ", max(at, 0)), shorthandHelp)
+	} else {
+		fmt.Fprintf(&b, "\nThe offending line appears to be:\n\n%s\n%s\n%s^ here\n",
+			strings.TrimRight(prev, " \t\r\n"), strings.TrimRight(lines[n], " \t\r\n"), strings.Repeat(" ", col-1))
+	}
 	if strings.Contains(lines[n], "\t") {
 		b.WriteString(leadingTabHelp)
 	}
+	b.WriteString(remediation(target, p.Col))
 	return b.String()
 }
 

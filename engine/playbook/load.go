@@ -509,10 +509,11 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 	if actionKey == "" {
 		return nil, errorf(m.pos, "no module/action detected in task.")
 	}
-	if actionKey != "action" && actionKey != "local_action" && l.KnownAction != nil && !l.KnownAction(actionKey, collections) && !builtinAction(actionKey) {
+	if actionKey != "action" && actionKey != "local_action" && !l.resolves(actionKey, collections) {
 		return nil, errorf(m.pos, "couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", actionKey)
 	}
 	extra := map[string]any{}
+	argsKW := t.Attrs["args"]
 	if a, ok := t.Attrs["args"]; ok {
 		delete(t.Attrs, "args")
 		switch av := a.(type) {
@@ -540,7 +541,7 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 		if actionKey == "local_action" {
 			t.Attrs["delegate_to"] = "localhost"
 		}
-		if l.KnownAction != nil && !l.KnownAction(name, collections) && !builtinAction(name) {
+		if !l.resolves(name, collections) {
 			return nil, errorf(m.pos, "couldn't resolve module/action '%s'. This often indicates a misspelling, missing collection, or incorrect module path.", name)
 		}
 	default:
@@ -555,6 +556,7 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 			t.Args[k] = v
 		}
 	}
+	t.ArgOrder = argOrder(t.Args, argsKW, actionKey, actionVal)
 	if raw, ok := t.Args["_raw_params"].(string); ok && raw != "" && !rawParamActions[ShortName(t.Action)] {
 		if !strings.Contains(raw, "{{") {
 			return nil, errorf(m.pos, "this task '%s' has extra params, which is only allowed in the following modules: %s", t.Action, strings.Join(sortedSet(rawParamActions), ", "))
@@ -587,6 +589,53 @@ func inheritedCollections(b *Block, r *Role) []string {
 		}
 	}
 	return nil
+}
+
+// resolves reports whether an action name can be loaded: gorun has it, or
+// ansible-playbook would find it (AnsibleResolves; the task then fails
+// when it runs, naming the module gorun lacks).
+func (l *Loader) resolves(name string, collections []string) bool {
+	if l.KnownAction == nil || l.KnownAction(name, collections) || builtinAction(name) {
+		return true
+	}
+	_, ok := AnsibleResolves(name, collections, l.CollectionsPath)
+	return ok
+}
+
+// argOrder lists the keys of args in the order they were written: those of
+// the args keyword first, then the action's (a dict's keys, or the k=v
+// pairs of a string), as Ansible's ModuleArgsParser builds the dict.
+func argOrder(args map[string]any, argsKW any, actionKey string, actionVal any) []string {
+	var order []string
+	seen := map[string]bool{}
+	add := func(k string) {
+		if _, ok := args[k]; ok && !seen[k] {
+			seen[k] = true
+			order = append(order, k)
+		}
+	}
+	written := func(v any) {
+		switch x := v.(type) {
+		case *value.Dict:
+			for _, k := range x.Keys() {
+				add(k)
+			}
+		case string:
+			if actionKey == "action" || actionKey == "local_action" {
+				_, x, _ = strings.Cut(strings.TrimSpace(x), " ")
+			}
+			parts, _ := SplitArgs(x)
+			for _, p := range parts {
+				d := decodeEscapes(p)
+				if pos := equalsAt(d); pos >= 0 {
+					add(strings.TrimSpace(d[:pos]))
+				}
+			}
+		}
+	}
+	written(argsKW)
+	written(actionVal)
+	return order
 }
 
 func newStyleArgs(v any, action string) (map[string]any, error) {

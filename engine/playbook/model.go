@@ -88,6 +88,10 @@ type Task struct {
 	Action string
 	// Args are the action's arguments as written (untemplated); free-form text is "_raw_params".
 	Args map[string]any
+	// ArgOrder are the keys of Args in the order the task wrote them
+	// (Ansible templates the arguments in that order, so the first
+	// undefined variable it names is the first written).
+	ArgOrder []string
 	// LoopWith is the lookup of a with_<lookup> loop ("items", "dict", ...); the loop
 	// terms are Attrs["loop"] in both forms.
 	LoopWith string

@@ -16,6 +16,7 @@ import (
 	"gorun/engine/output"
 	"gorun/engine/playbook"
 	"gorun/engine/shell"
+	"gorun/engine/value"
 )
 
 // defaultPollInterval is Ansible's DEFAULT_POLL_INTERVAL: how often an
@@ -266,6 +267,9 @@ func removeJobFile(ctx context.Context, call *module.Call, file string) {
 // host, or (mode: cleanup) the removal of its results file.
 func (pr *playRun) asyncStatusTask(ctx context.Context, t *playbook.Task, h *hostState, vars map[string]any, args module.Args) map[string]any {
 	jid, mode := args.String("jid"), args.String("mode")
+	if pr.r.async.get(h.name, jid) == nil {
+		return pr.asyncStatusOnTarget(ctx, t, h, vars, jid, mode)
+	}
 	res := pr.r.asyncStatus(h.name, jid, mode)
 	if res["msg"] == "could not find job" {
 		// The action names the file it looked for.
@@ -286,6 +290,66 @@ func (pr *playRun) asyncStatusTask(ctx context.Context, t *playbook.Task, h *hos
 			}
 			pr.r.async.remove(h.name, jid)
 		}
+	}
+	return res
+}
+
+// asyncStatusOnTarget answers async_status for a job this run did not
+// start (an earlier run's, e.g. `gorun -B 60 -P 0` then `gorun -m
+// async_status`) from its results file on the target, as Ansible's
+// async_status module reads it.
+func (pr *playRun) asyncStatusOnTarget(ctx context.Context, t *playbook.Task, h *hostState, vars map[string]any, jid, mode string) map[string]any {
+	fail := func(err error) map[string]any { return map[string]any{"failed": true, "msg": err.Error()} }
+	conn, err := pr.connect(ctx, t, h, vars, "")
+	if err != nil {
+		return fail(err)
+	}
+	dir, err := asyncDirOn(ctx, conn, asyncDirOf(vars))
+	if err != nil {
+		return fail(err)
+	}
+	file := dir + "/" + jid
+	res := map[string]any{"started": 0, "finished": 0, "stdout": "", "stderr": "",
+		"stdout_lines": []any{}, "stderr_lines": []any{}, "ansible_job_id": jid, "changed": false}
+	if mode == "cleanup" {
+		res["erased"] = file
+	} else {
+		res["results_file"] = file
+		res["started"] = 1
+	}
+	out, err := conn.Exec(ctx, "cat "+shell.Quote(file), connection.ExecOptions{})
+	if err != nil {
+		return fail(err)
+	}
+	if out.ExitCode != 0 {
+		res["failed"], res["msg"] = true, "could not find job"
+		res["started"], res["finished"] = 1, 1
+		res["results_file"] = file
+		return res
+	}
+	if mode == "cleanup" {
+		removeJobFile(ctx, &module.Call{Conn: conn}, file)
+		return res
+	}
+	v, err := value.FromJSON(out.Stdout)
+	data := value.ToDict(v)
+	if err != nil || data == nil {
+		if strings.TrimSpace(string(out.Stdout)) == "" {
+			res["finished"] = 0 // not written yet: the job is running
+			return res
+		}
+		res["failed"], res["finished"] = true, 1
+		res["msg"] = "Could not parse job output: " + string(out.Stdout)
+		return res
+	}
+	if _, ok := data.Get("started"); !ok {
+		data.Set("finished", 1)
+		data.Set("ansible_job_id", jid)
+	} else if _, ok := data.Get("finished"); !ok {
+		data.Set("finished", 0)
+	}
+	for _, k := range data.Keys() {
+		res[k], _ = data.Get(k)
 	}
 	return res
 }

@@ -322,7 +322,7 @@ func (f *fileFinder) Find(kind, name string) (string, error) {
 		if _, err := os.Stat(name); err == nil {
 			return name, nil
 		}
-		return "", fmt.Errorf("Could not find or access '%s' on the Ansible Controller.", name)
+		return "", fmt.Errorf("Could not find or access '%s' on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option", name)
 	}
 	var cands []string
 	for rl := f.task.Role; rl != nil; rl = rl.Parent {

@@ -93,3 +93,30 @@ func toList(v any) []any {
 	}
 	return []any{v}
 }
+
+// noteAddedHosts adds the hosts a result's add_host created or changed to
+// the play's ansible_play_hosts_all, whatever the play's pattern, as
+// Ansible's strategy appends them to its host cache "for subsequent plays".
+func (pr *playRun) noteAddedHosts(result map[string]any) {
+	items := []any{result}
+	if rs, ok := result["results"].([]any); ok {
+		items = rs
+	}
+	for _, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok || !truthy(m["changed"]) {
+			continue
+		}
+		ah := value.ToDict(m["add_host"])
+		if ah == nil {
+			continue
+		}
+		name, _ := ah.Get("host_name")
+		n := fmt.Sprint(name)
+		pr.mu.Lock()
+		if !contains(pr.allNames, n) {
+			pr.allNames = append(append([]string(nil), pr.allNames...), n)
+		}
+		pr.mu.Unlock()
+	}
+}

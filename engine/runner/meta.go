@@ -26,10 +26,17 @@ func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostS
 		}
 	}
 	info := pr.taskInfo(t)
+	// These three ignore "when" and say so, as Ansible's _execute_meta.
+	unconditional := action == "noop" || action == "refresh_inventory" || action == "reset_connection"
+	_, hasWhen := t.Attrs["when"]
 	var matching []*hostState
 	for _, h := range hosts {
 		r.emit(func(cb output.Callback) { cb.TaskStart(info) })
-		if action == "noop" {
+		if unconditional {
+			if hasWhen {
+				r.emit(func(cb output.Callback) { cb.Warning(action + " task does not support when conditional") })
+			}
+			matching = append(matching, h)
 			continue
 		}
 		vars := r.vars(h, scope{pr: pr, task: t})
@@ -93,7 +100,7 @@ func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostS
 			r.opts.Pool.Reset(h.name)
 		}
 	case "refresh_inventory":
-		return fmt.Errorf("meta: refresh_inventory is not supported by gorun yet")
+		return pr.refreshInventory()
 	default:
 		// A run-time error (exit 1), not a parse error, as in Ansible.
 		return fmt.Errorf("invalid meta action requested: %s\n\n%s", action, playbook.Excerpt(t.Pos))
@@ -180,4 +187,37 @@ func (h *hostState) factsGathered() bool {
 	defer h.mu.Unlock()
 	v, _ := h.facts.Get("_ansible_facts_gathered")
 	return v == true
+}
+
+// refreshInventory re-reads the inventory sources mid-play, as Ansible's
+// refresh_inventory: hosts added by add_host and groups made by group_by are
+// replayed onto the new inventory, facts and registered variables stay (they
+// belong to the host's name), the play keeps its hosts (new hosts do not join
+// it) and hosts that left the inventory stop, as Ansible's strategy drops
+// them from its host cache.
+func (pr *playRun) refreshInventory() error {
+	r := pr.r
+	inv := r.opts.Inventory
+	r.invMu.Lock()
+	err := inv.Refresh()
+	r.invMu.Unlock()
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	for _, h := range r.hosts {
+		h.inv = inv.Host(h.name)
+	}
+	r.mu.Unlock()
+	for _, h := range pr.batch {
+		if h.inv == nil {
+			h.ended = true
+		}
+	}
+	all, err := pr.playHosts()
+	if err != nil {
+		return err
+	}
+	pr.allNames = all
+	return nil
 }

@@ -24,6 +24,7 @@ type playRun struct {
 	play *playbook.Play
 	name string
 
+	pattern  string       // the play's hosts, templated
 	allNames []string     // every host the play targets
 	batch    []*hostState // the current serial batch
 
@@ -140,14 +141,10 @@ func (r *Runner) runPlay(ctx context.Context, play *playbook.Play) error {
 			return fmt.Errorf("the play keyword '%s' is not supported by gorun yet", unsupported)
 		}
 	}
-	hosts, err := r.selectHosts(pattern)
+	pr.pattern = pattern
+	hosts, err := pr.playHosts()
 	if err != nil {
 		return err
-	}
-	if o, ok := play.Attrs["order"]; ok {
-		if hosts, err = orderHosts(hosts, fmt.Sprint(o)); err != nil {
-			return err
-		}
 	}
 	pr.allNames = hosts
 	playStart := func() {
@@ -293,6 +290,18 @@ func hostPattern(v any, r *Runner, tctx *template.Context) (string, error) {
 		return "", err
 	}
 	return s, nil
+}
+
+// playHosts are the hosts the play's pattern selects, in the play's order.
+func (pr *playRun) playHosts() ([]string, error) {
+	hosts, err := pr.r.selectHosts(pr.pattern)
+	if err != nil {
+		return nil, err
+	}
+	if o, ok := pr.play.Attrs["order"]; ok {
+		return orderHosts(hosts, fmt.Sprint(o))
+	}
+	return hosts, nil
 }
 
 // selectHosts applies the play pattern and --limit.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -254,6 +255,7 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 			result["failed"] = true
 			result["msg"] = err.Error()
 		}
+		pr.noteAddedHosts(result)
 		if st, ok := result["ansible_stats"]; ok {
 			r.mu.Lock()
 			if r.custom == nil {
@@ -471,12 +473,31 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	collections := stringsOf(inheritedAny(t, pr.play, "collections"))
 	mod, err := moduleFor(t.Action, collections)
 	if err != nil {
+		if r.opts.Loader != nil {
+			if fq, ok := playbook.AnsibleResolves(t.Action, collections, r.opts.Loader.CollectionsPath); ok {
+				err = fmt.Errorf("the module '%s' is not implemented by gorun", fq)
+			}
+		}
 		return map[string]any{"failed": true, "msg": err.Error()}
 	}
 	doc := mod.Doc()
+	// delegate_to is resolved before the arguments are templated: a task
+	// whose arguments fail still shows "host -> delegate", as in Ansible.
+	delegate := ""
+	if d, ok := inherited(t, pr.play, "delegate_to"); ok && d != nil {
+		s, err := r.opts.Templates.RenderString(fmt.Sprint(d), tctx)
+		if err != nil {
+			return exceptionResult(err.Error())
+		}
+		delegate = s
+	}
 	rawArgs, err := pr.moduleArgs(t, doc, tctx)
 	if err != nil {
-		return exceptionResult(argsError(t, err))
+		res := exceptionResult(argsError(t, err))
+		if delegate != "" {
+			res["_ansible_delegated_vars"] = r.delegatedVars(delegate)
+		}
+		return res
 	}
 	if doc.Name == "debug" || doc.Name == "assert" || doc.Name == "fail" || doc.Name == "set_fact" {
 		// These take their own templating: debug's var and assert's that are expressions.
@@ -511,14 +532,6 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	var warnings []any
 	call.Warn = func(msg string) { warnings = append(warnings, msg) }
 
-	delegate := ""
-	if d, ok := inherited(t, pr.play, "delegate_to"); ok && d != nil {
-		s, err := r.opts.Templates.RenderString(fmt.Sprint(d), tctx)
-		if err != nil {
-			return exceptionResult(err.Error())
-		}
-		delegate = s
-	}
 	call.Delegate = delegate
 	target := r.connParams(t, pr.play, h.name, vars, tctx)
 	call.Target, call.Become = &target, r.become(t, pr.play, vars, tctx)
@@ -830,7 +843,8 @@ func (pr *playRun) moduleArgs(t *playbook.Task, doc *module.Doc, tctx *template.
 	}
 	out := map[string]any{}
 	omit := template.Omit()
-	for k, v := range raw {
+	for _, k := range argKeys(raw, t) {
+		v := raw[k]
 		if keepRaw[k] {
 			out[k] = v
 			continue
@@ -850,6 +864,33 @@ func (pr *playRun) moduleArgs(t *playbook.Task, doc *module.Doc, tctx *template.
 		out[k] = dropOmitted(rv, omit)
 	}
 	return out, nil
+}
+
+// argKeys orders the keys of a task's arguments for templating as Ansible
+// meets them: module_defaults first, then the task's own in the order
+// written, then any others (sorted, so that runs agree with each other).
+func argKeys(raw map[string]any, t *playbook.Task) []string {
+	var first, rest []string
+	written := map[string]bool{}
+	for _, k := range t.ArgOrder {
+		written[k] = true
+	}
+	for k := range raw {
+		if _, own := t.Args[k]; !own {
+			first = append(first, k)
+		} else if !written[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(first)
+	sort.Strings(rest)
+	keys := first
+	for _, k := range t.ArgOrder {
+		if _, ok := raw[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	return append(keys, rest...)
 }
 
 // dropOmitted removes omit placeholders inside nested arguments.

@@ -128,7 +128,8 @@ func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, er
 		if errors.As(err, &le) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class 'ansible.errors.AnsibleError'>, original message: %v", name, err)
+		// AnsibleError(msg, orig_exc=e) appends the original error's message.
+		return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class 'ansible.errors.AnsibleError'>, original message: %v. %v", name, err, err)
 	}
 	if wantlist || len(res) == 0 || allowUnsafe {
 		// Ansible 2.14 joins only in its unsafe-wrapping branch: with
@@ -434,7 +435,7 @@ func (ev *evaluator) findFile(subdir, name string) (string, error) {
 		if _, err := os.Stat(name); err == nil {
 			return name, nil
 		}
-		return "", &lookupError{"could not locate file in lookup: " + name}
+		return "", errors.New("could not locate file in lookup: " + name)
 	}
 	for _, d := range ev.sess.ctx.SearchPath {
 		for _, p := range []string{filepath.Join(d, subdir, name), filepath.Join(d, name)} {
@@ -443,7 +444,8 @@ func (ev *evaluator) findFile(subdir, name string) (string, error) {
 			}
 		}
 	}
-	return "", &lookupError{"could not locate file in lookup: " + name}
+	// An AnsibleError, not an AnsibleLookupError: Ansible's templar wraps it.
+	return "", errors.New("could not locate file in lookup: " + name)
 }
 
 func lookupFile(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {

@@ -8,6 +8,7 @@ import (
 	_ "gorun/modules/facts"
 	_ "gorun/modules/files"
 	_ "gorun/modules/ldap"
+	_ "gorun/modules/python"
 	_ "gorun/modules/rhel"
 	_ "gorun/modules/storage"
 	_ "gorun/modules/system"

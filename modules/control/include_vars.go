@@ -76,7 +76,7 @@ func (includeVars) Run(ctx context.Context, c *module.Call) (module.Result, erro
 		}
 		path, err := c.Files.Find("vars", name)
 		if err != nil {
-			return module.Failed(err.Error()), nil
+			return includeFailed(c, err.Error(), []any{}, value.NewDict()), nil
 		}
 		files = []string{path}
 	}
@@ -93,7 +93,7 @@ func (includeVars) Run(ctx context.Context, c *module.Call) (module.Result, erro
 		}
 		d, ok := v.(*value.Dict)
 		if !ok {
-			return module.Failed(fmt.Sprintf("%s must be stored as a dictionary/hash", f)), nil
+			return includeFailed(c, fmt.Sprintf("%s must be stored as a dictionary/hash", f), included, merged), nil
 		}
 		for _, k := range d.Keys() {
 			x, _ := d.Get(k)
@@ -106,6 +106,18 @@ func (includeVars) Run(ctx context.Context, c *module.Call) (module.Result, erro
 		facts = value.DictOf(n, merged)
 	}
 	return module.Result{"ansible_facts": facts, "ansible_included_var_files": included, "changed": false}, nil
+}
+
+// includeFailed is the action's failure as Ansible's include_vars returns
+// it: "message", not "msg", beside the files included so far and the
+// variables read from them.
+func includeFailed(c *module.Call, msg string, included []any, vars *value.Dict) module.Result {
+	facts := vars
+	if n := c.Args.String("name"); n != "" {
+		facts = value.DictOf(n, vars)
+	}
+	return module.Result{"failed": true, "message": msg, "changed": false,
+		"ansible_included_var_files": included, "ansible_facts": facts}
 }
 
 func varsDirFiles(dir string, args module.Args) ([]string, error) {

@@ -150,7 +150,7 @@ func (m copyModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 	}
 	local, err := c.Files.Find("files", src)
 	if err != nil {
-		return module.Failed(fmt.Sprintf("Could not find or access '%s'", src)), nil
+		return actionFailed(err), nil
 	}
 	st, err := os.Stat(local)
 	if err != nil {
@@ -540,4 +540,13 @@ func attrFailure(path string, err error, info *remotefile.Info, checksum string)
 	pathInfo(res, info)
 	res["checksum"], res["diff"] = checksum, []any{}
 	return res, nil
+}
+
+// actionFailed is a failure Ansible's action plugin raises on the
+// controller (AnsibleActionFail): the result carries the exception, whose
+// last line the callback shows ("An exception occurred during task
+// execution ... The error was: ...").
+func actionFailed(err error) module.Result {
+	return module.Result{"failed": true, "msg": err.Error(),
+		"exception": "gorun: the action failed on the controller:\n" + err.Error() + "\n"}
 }

@@ -14,6 +14,7 @@ import (
 	"gorun/engine/module"
 	"gorun/engine/shell"
 	"gorun/modules/internal/remotefile"
+	"gorun/modules/internal/urlerr"
 )
 
 func init() { module.Register(getURLModule{}) }
@@ -218,6 +219,12 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 		res["response"] = fmt.Sprintf("HTTP Error %d: %s", dl.status, dl.reason)
 		if dl.err != "" {
 			res["status_code"], res["response"] = -1, dl.err
+			if text, ok := urlerr.FromCurlLine(dl.err); ok {
+				// urllib's URLError: Ansible fails with its text alone.
+				delete(res, "status_code")
+				delete(res, "response")
+				res["msg"] = "Request failed: " + text
+			}
 		}
 		return res, nil
 	}
@@ -448,6 +455,11 @@ func checksumFromURL(ctx context.Context, c *module.Call, url, sumURL string, re
 			"response": fmt.Sprintf("HTTP Error %d: %s", dl.status, dl.reason)}
 		if dl.err != "" {
 			r["status_code"], r["response"] = -1, dl.err
+			if text, ok := urlerr.FromCurlLine(dl.err); ok {
+				delete(r, "status_code")
+				delete(r, "response")
+				r["msg"] = "Request failed: " + text
+			}
 		}
 		return "", r, nil
 	}

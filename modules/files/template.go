@@ -115,7 +115,7 @@ func (templateModule) Run(ctx context.Context, c *module.Call) (module.Result, e
 	src, dest := c.Args.String("src"), c.Args.String("dest")
 	local, err := c.Files.Find("templates", src)
 	if err != nil {
-		return module.Failed(err.Error()), nil
+		return actionFailed(err), nil
 	}
 	text, _, err := readController(c, local, true)
 	if err != nil {

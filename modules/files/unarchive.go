@@ -134,6 +134,16 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 			return module.Result{"skipped": true, "changed": false, "failed": false, "msg": fmt.Sprintf("skipped, since %s exists", creates)}, nil
 		}
 	}
+	// The source is looked for on the controller before dest is checked,
+	// as Ansible's action plugin does.
+	var local string
+	if !a.Bool("remote_src") && a.Bool("copy") {
+		found, err := c.Files.Find("files", src)
+		if err != nil {
+			return actionFailed(err), nil
+		}
+		local = found
+	}
 	di, err := statFor(ctx, c, dest, remotefile.StatOptions{Follow: true})
 	if err != nil {
 		return failure(dest, err)
@@ -142,11 +152,7 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 		return module.Failed(fmt.Sprintf("dest '%s' must be an existing dir", dest)), nil
 	}
 	remote := src
-	if !a.Bool("remote_src") && a.Bool("copy") {
-		local, err := c.Files.Find("files", src)
-		if err != nil {
-			return module.Failed(err.Error()), nil
-		}
+	if local != "" {
 		tmp, err := upload(ctx, c, local, a.Bool("decrypt"))
 		if err != nil {
 			return failure(src, err)

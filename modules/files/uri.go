@@ -22,6 +22,7 @@ import (
 	"gorun/engine/shell"
 	"gorun/engine/value"
 	"gorun/modules/internal/remotefile"
+	"gorun/modules/internal/urlerr"
 )
 
 func init() { module.Register(uriModule{}) }
@@ -317,6 +318,10 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 	if resp.err != "" {
 		res["status"], res["msg"] = -1, "Status code was -1 and not "+statusList(a)+": Request failed: "+resp.err
 		res["failed"] = true
+		if a.Bool("return_content") {
+			// No response: Ansible returns the empty body it read.
+			res["content"] = ""
+		}
 		return res, nil
 	}
 	for k, v := range resp.headers {
@@ -512,7 +517,7 @@ printf 'body %s\n' "$(base64 -w0 < "$T")"`
 			rc = v
 		case "err":
 			if rc != "0" {
-				r.err = strings.TrimSpace(v)
+				r.err, _ = urlerr.FromCurlLine(v)
 			}
 		case "code":
 			r.status, _ = strconv.Atoi(v)

@@ -3,6 +3,7 @@ package system
 import (
 	"context"
 	"fmt"
+	"gorun/modules/internal/urlerr"
 	"strings"
 
 	"gorun/engine/module"
@@ -134,7 +135,11 @@ func (r *aptKeyRun) download(url string, validate bool) ([]byte, module.Result, 
 		return nil, nil, err
 	}
 	if res.ExitCode != 0 {
-		return nil, module.Failed(fmt.Sprintf("Failed to download key at %s: %s", url, strings.TrimSpace(string(res.Stderr)))), nil
+		msg := strings.TrimSpace(string(res.Stderr))
+		if text, ok := urlerr.FromCurl(res.ExitCode, msg); ok {
+			msg = "Request failed: " + text
+		}
+		return nil, module.Failed(fmt.Sprintf("Failed to download key at %s: %s", url, msg)), nil
 	}
 	return res.Stdout, nil, nil
 }

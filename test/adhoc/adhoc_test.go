@@ -4,11 +4,13 @@ package adhoc
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"gorun/test/e2e"
 	"gorun/test/labenv"
@@ -168,8 +170,17 @@ func TestAdhocMatchesAnsible(t *testing.T) {
 		{"-m", "raw", "-a", "uname -s"},
 		{"-m", "debug", "-a", "msg={{ inventory_hostname }}"},
 		{"-m", "set_fact", "-a", "x=1"},
+		// -B/-P: async with polling, a failing job, a job out of time and
+		// fire-and-forget (the job id, results file and started/finished).
+		// Few cases: each costs an ansible run of several seconds.
+		{"-B", "10", "-P", "1", "-a", "echo hi"},
+		{"-B", "1", "-P", "1", "-m", "shell", "-a", "sleep 3; exit 3"},
+		{"-B", "10", "-P", "0", "-m", "shell", "-a", "echo started"},
 	}
-	volatile := map[string]bool{"delta": true, "start": true, "end": true, "invocation": true}
+	// Not a subtest: Ansible's control sockets live under the test's
+	// temporary HOME, whose path a subtest's name would make too long.
+	asyncStatusOfEarlierRun(t, inv, gorun)
+	volatile := map[string]bool{"delta": true, "start": true, "end": true, "invocation": true, "ansible_job_id": true}
 	for _, c := range cases {
 		args := append([]string{"all", "-i", inv}, c...)
 		want := e2e.Ansible(t, "ansible", args...)
@@ -201,12 +212,65 @@ func TestAdhocMatchesAnsible(t *testing.T) {
 				if volatile[k] || strings.HasPrefix(k, "ansible_facts") || k == "discovered_interpreter_python" {
 					continue
 				}
-				gj, _ := json.Marshal(gm[k])
+				gv := gm[k]
+				if k == "results_file" {
+					// The file is named after the job's id.
+					gv = strings.Replace(fmt.Sprint(gv), fmt.Sprint(gm["ansible_job_id"]), fmt.Sprint(wm["ansible_job_id"]), 1)
+				}
+				gj, _ := json.Marshal(gv)
 				wj, _ := json.Marshal(wv)
 				if string(gj) != string(wj) {
 					t.Errorf("%s on %s: %s = %s, ansible %s", name, h.Name, k, gj, wj)
 				}
 			}
+		}
+	}
+}
+
+// asyncStatusOfEarlierRun starts a job with -B -P 0 and asks for it with
+// `-m async_status` in a second run, under both tools: the second run reads
+// the job's results file on the target, and cleanup removes it.
+func asyncStatusOfEarlierRun(t *testing.T, inv, gorun string) {
+	type run func(args ...string) e2e.Result
+	tools := map[string]run{
+		"ansible": func(args ...string) e2e.Result { return e2e.Ansible(t, "ansible", args...) },
+		"gorun":   func(args ...string) e2e.Result { return e2e.Run(t, gorun, args, e2e.Options{}) },
+	}
+	results := map[string][]map[string]any{}
+	for name, tool := range tools {
+		start := tool("h1", "-i", inv, "-B", "30", "-P", "0", "-m", "shell", "-a", "echo job; echo err >&2")
+		jid, _ := jsonBody(t, parseAdhoc(t, start.Stdout)["h1"])["ansible_job_id"].(string)
+		if jid == "" {
+			t.Fatalf("%s: no job id:\n%s%s", name, start.Stdout, start.Stderr)
+		}
+		var status map[string]any
+		// Ansible's job runs on in the background: ask until it has
+		// finished (gorun's run returns after its jobs).
+		for try := 0; try < 20; try++ {
+			status = jsonBody(t, parseAdhoc(t, tool("h1", "-i", inv, "-m", "async_status", "-a", "jid="+jid).Stdout)["h1"])
+			if status["finished"] == 1.0 {
+				break
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		cleanup := jsonBody(t, parseAdhoc(t, tool("h1", "-i", inv, "-m", "async_status", "-a", "jid="+jid+" mode=cleanup").Stdout)["h1"])
+		for _, m := range []map[string]any{status, cleanup} {
+			for _, k := range []string{"ansible_job_id", "results_file", "erased"} {
+				if v, ok := m[k].(string); ok {
+					m[k] = strings.ReplaceAll(v, jid, "JID")
+				}
+			}
+			for _, k := range []string{"delta", "start", "end"} {
+				delete(m, k)
+			}
+		}
+		results[name] = []map[string]any{status, cleanup}
+	}
+	for i, what := range []string{"status", "cleanup"} {
+		g, _ := json.MarshalIndent(results["gorun"][i], "", " ")
+		w, _ := json.MarshalIndent(results["ansible"][i], "", " ")
+		if string(g) != string(w) {
+			t.Errorf("%s differs:\n--- gorun:\n%s\n--- ansible:\n%s", what, g, w)
 		}
 	}
 }

@@ -92,7 +92,7 @@ func runItem(t *testing.T, gorun, inv string, it Item) string {
 	args := append([]string{"-i", inv}, it.Args...)
 	args = append(args, books...)
 	// A hang fails the item instead of stalling the suite.
-	opts := e2e.Options{Dir: dir, Timeout: 2 * time.Minute}
+	opts := e2e.Options{Dir: dir, Timeout: 5 * time.Minute}
 	if it.Missing != "" {
 		got := e2e.Run(t, gorun, args, opts)
 		if got.ExitCode == 0 || !strings.Contains(got.Stderr, it.MissingError) {

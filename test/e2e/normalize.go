@@ -19,7 +19,8 @@ import (
 //     "changed: [h1] => (item=a)", "fatal: [h2]: FAILED! => {...}",
 //     "FAILED - RETRYING: [h1]: ..." or "included: f.yml for h1, h2",
 //     together with the lines that follow it up to the next entry (the
-//     indented result of a debug, "...ignoring"). Hosts run in parallel,
+//     indented result of a debug, "...ignoring") and the "An exception
+//     occurred ..." line printed just before it. Hosts run in parallel,
 //     so their order within a task is not part of the behaviour.
 //   - Values that differ on every run are replaced: "delta", "start" and
 //     "end" of command results by "<time>", Ansible's remote temporary
@@ -33,6 +34,9 @@ import (
 func NormalizeTranscript(out string) string {
 	var sections []*section
 	cur := &section{}
+	// leading holds lines the callback prints before a host's status line
+	// ("An exception occurred ..."): they belong to the entry that follows.
+	var leading []string
 	for _, line := range strings.Split(ansiCodes.ReplaceAllString(out, ""), "\n") {
 		line = strings.TrimRight(line, " \t\r")
 		line = volatile(line)
@@ -40,6 +44,8 @@ func NormalizeTranscript(out string) string {
 			continue
 		}
 		if m := banner.FindStringSubmatch(line); m != nil {
+			// A leading line no status line followed stays where it was.
+			cur.head, leading = append(cur.head, leading...), nil
 			sections = append(sections, cur)
 			cur = &section{banner: m[1], recap: m[1] == "PLAY RECAP"}
 			continue
@@ -50,7 +56,11 @@ func NormalizeTranscript(out string) string {
 				continue
 			}
 		} else if host, ok := entryHost(line); ok {
-			cur.entries = append(cur.entries, entry{host: host, lines: []string{line}})
+			cur.entries = append(cur.entries, entry{host: host, lines: append(leading, line)})
+			leading = nil
+			continue
+		} else if strings.HasPrefix(line, exceptionLine) {
+			leading = append(leading, line)
 			continue
 		}
 		if n := len(cur.entries); n > 0 {
@@ -59,6 +69,7 @@ func NormalizeTranscript(out string) string {
 			cur.head = append(cur.head, line)
 		}
 	}
+	cur.head = append(cur.head, leading...)
 	sections = append(sections, cur)
 
 	var b strings.Builder
@@ -117,6 +128,10 @@ var (
 	// asyncJIDs are async job ids (async_wrapper's "j" + random + "." + pid).
 	asyncJIDs = regexp.MustCompile(`\bj[0-9]{6,}\.[0-9]+\b`)
 )
+
+// exceptionLine starts the line the default callback prints before a
+// failed host's status line when the result carries an exception.
+const exceptionLine = "An exception occurred during task execution."
 
 // entryHost returns the host a status line is about.
 func entryHost(line string) (string, bool) {

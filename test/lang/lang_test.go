@@ -58,8 +58,12 @@ func runCase(t *testing.T, gorun, labInv, dir string) {
 		t.Fatal(err)
 	}
 	args := caseArgs(abs, labInv)
-	opts := e2e.Options{Dir: abs}
+	// Each run gets a scratch directory of its own in GORUN_CASE_TMP, for
+	// cases that change files on the controller (an inventory refreshed
+	// mid-run).
+	opts := e2e.Options{Dir: abs, Env: []string{"GORUN_CASE_TMP=" + t.TempDir()}}
 	want := e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
+	opts.Env = []string{"GORUN_CASE_TMP=" + t.TempDir()}
 	got := e2e.Run(t, gorun, args, opts)
 	report := func() string {
 		return fmt.Sprintf("ansible-playbook %s\n--- ansible (exit %d):\n%s\n%s\n--- gorun (exit %d):\n%s\n%s",
