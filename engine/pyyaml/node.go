@@ -36,7 +36,7 @@ type Node struct {
 	// ("yes", "1.0", "null") is not Plain, and is quoted.
 	Plain bool
 	// Style is the requested scalar style: 0 (plain where libyaml allows
-	// it), '\'', '"' or '|'. libyaml falls back to a quoted style where the
+	// it), a single or double quote, or '|' (a literal). libyaml falls back to a quoted style where the
 	// requested one cannot hold the text.
 	Style byte
 	// Flow asks for a non-empty collection in flow style ([a, b], {k: v}).

@@ -117,8 +117,8 @@ func analyzeScalar(s string) scalarAnalysis {
 	return a
 }
 
-// chooseStyle is yaml_emitter_select_scalar_style: 0 for plain, '\”, '"'
-// or '|'.
+// chooseStyle is yaml_emitter_select_scalar_style: 0 for plain, the
+// single or double quote, or '|' for a literal.
 func (e *emitter) chooseStyle(n *Node, a scalarAnalysis) byte {
 	style := n.Style
 	if e.simpleKey && a.multiline {
