@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -507,7 +508,7 @@ func pyStr(v any) string {
 	case nil:
 		return "None"
 	case float64:
-		return pyFloatRepr(t)
+		return pytext.FloatRepr(t)
 	}
 	return fmt.Sprint(v)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -254,9 +255,9 @@ func itemLabel(res map[string]any) string {
 		return "(censored due to no_log)"
 	}
 	if l, ok := res["_ansible_item_label"]; ok {
-		return pyStr(l)
+		return pytext.Str(l)
 	}
-	return pyStr(res["item"])
+	return pytext.Str(res["item"])
 }
 
 // hideInDebug are the keys a debug "var=" result does not show.
@@ -287,14 +288,14 @@ func cleanResults(res map[string]any, action string) {
 // deprecationOf reads one entry of a result's "deprecations" list.
 func deprecationOf(v any) Deprecation {
 	if !value.IsMapping(v) {
-		return Deprecation{Msg: pyStr(v)}
+		return Deprecation{Msg: pytext.Str(v)}
 	}
 	str := func(k string) string {
 		x, ok := value.Lookup(v, k)
 		if !ok || x == nil {
 			return ""
 		}
-		return pyStr(x)
+		return pytext.Str(x)
 	}
 	return Deprecation{Msg: str("msg"), Version: str("version"), Date: str("date"), CollectionName: str("collection_name")}
 }
@@ -307,7 +308,7 @@ func handleWarnings(d *display, res map[string]any) {
 	}
 	if ws, ok := res["warnings"].([]any); ok && len(ws) > 0 {
 		for _, w := range ws {
-			d.warning(pyStr(w))
+			d.warning(pytext.Str(w))
 		}
 		delete(res, "warnings")
 	}
@@ -326,7 +327,7 @@ func handleException(d *display, res map[string]any, toStderr bool) {
 	if !ok {
 		return
 	}
-	text := pyStr(exc)
+	text := pytext.Str(exc)
 	msg := "An exception occurred during task execution. "
 	if d.verbosity < 3 {
 		lines := strings.Split(strings.TrimSpace(text), "\n")
@@ -349,7 +350,7 @@ func intOf(v any) int {
 		return int(x)
 	}
 	var n int
-	fmt.Sscan(pyStr(v), &n)
+	fmt.Sscan(pytext.Str(v), &n)
 	return n
 }
 

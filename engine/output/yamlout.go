@@ -2,9 +2,11 @@ package output
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/pyyaml"
 	"gorun/engine/value"
 )
@@ -65,7 +67,9 @@ func representYAML(v any, lossy bool) *pyyaml.Node {
 		return pyyaml.Typed(pyyaml.Float(x), "float")
 	case *value.Dict, map[string]any:
 		n := &pyyaml.Node{Kind: pyyaml.Mapping}
-		for _, k := range sortedCopy(value.Keys(x)) {
+		keys := append([]string(nil), value.Keys(x)...)
+		sort.Strings(keys)
+		for _, k := range keys {
 			e, _ := value.Lookup(x, k)
 			n.Pairs = append(n.Pairs, pyyaml.Pair{Key: representYAMLString(k, lossy), Value: representYAML(e, lossy)})
 		}
@@ -86,7 +90,7 @@ func representYAML(v any, lossy bool) *pyyaml.Node {
 	// Other Go types take their JSON form, as in Dumps.
 	j, err := value.FromJSON([]byte(Dumps(v, NoIndent, true)))
 	if err != nil {
-		return representYAMLString(pyStr(v), lossy)
+		return representYAMLString(pytext.Str(v), lossy)
 	}
 	return representYAML(j, lossy)
 }

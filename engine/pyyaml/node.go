@@ -7,10 +7,10 @@
 package pyyaml
 
 import (
-	"math"
 	"regexp"
-	"strconv"
 	"strings"
+
+	"gorun/engine/pytext"
 )
 
 // Kind is the kind of a Node.
@@ -36,8 +36,8 @@ type Node struct {
 	// ("yes", "1.0", "null") is not Plain, and is quoted.
 	Plain bool
 	// Style is the requested scalar style: 0 (plain where libyaml allows
-	// it), a single or double quote, or '|' (a literal). libyaml falls back to a quoted style where the
-	// requested one cannot hold the text.
+	// it), a single or double quote, or '|' (a literal). libyaml falls back
+	// to a quoted style where the requested one cannot hold the text.
 	Style byte
 	// Flow asks for a non-empty collection in flow style ([a, b], {k: v}).
 	// Empty collections are always written in flow style.
@@ -69,34 +69,20 @@ func Typed(text, tag string) *Node {
 // Python's repr of f in lower case with an exponent always after a fraction
 // ("1e+16" becomes "1.0e+16").
 func Float(f float64) string {
-	switch {
-	case math.IsNaN(f):
+	s := pytext.FloatRepr(f)
+	switch s {
+	case "nan":
 		return ".nan"
-	case math.IsInf(f, 1):
+	case "inf":
 		return ".inf"
-	case math.IsInf(f, -1):
+	case "-inf":
 		return "-.inf"
 	}
-	s := strings.ToLower(floatRepr(f))
+	s = strings.ToLower(s)
 	if !strings.Contains(s, ".") && strings.Contains(s, "e") {
 		s = strings.Replace(s, "e", ".0e", 1)
 	}
 	return s
-}
-
-// floatRepr is Python's repr of a finite float: the shortest digits that
-// read back, in exponent form below 1e-4 and from 1e16 on.
-func floatRepr(f float64) string {
-	sci := strconv.FormatFloat(f, 'e', -1, 64)
-	exp, _ := strconv.Atoi(sci[strings.IndexByte(sci, 'e')+1:])
-	if exp < -4 || exp >= 16 {
-		return sci
-	}
-	fixed := strconv.FormatFloat(f, 'f', -1, 64)
-	if !strings.Contains(fixed, ".") {
-		fixed += ".0"
-	}
-	return fixed
 }
 
 // resolvers are PyYAML's implicit resolvers (yaml/resolver.py) in their

@@ -173,6 +173,17 @@ func (e *emitter) writeBreak(r rune) {
 	e.column = 0
 }
 
+// writeFoldedBreak writes a break character of a plain or single-quoted
+// scalar. The first "\n" of a run of breaks is written twice: a reader
+// folds a lone line break into a space.
+func (e *emitter) writeFoldedBreak(r rune, first bool) {
+	if first && r == '\n' {
+		e.writeLineBreak()
+	}
+	e.writeBreak(r)
+	e.indention = true
+}
+
 func (e *emitter) writePlain(text string, split bool) {
 	rs := []rune(text)
 	if !e.whitespace && (len(rs) > 0 || e.flowLevel > 0) {
@@ -189,11 +200,7 @@ func (e *emitter) writePlain(text string, split bool) {
 			}
 			spaces = true
 		case isBreak(ch):
-			if !breaks && ch == '\n' {
-				e.writeLineBreak()
-			}
-			e.writeBreak(ch)
-			e.indention = true
+			e.writeFoldedBreak(ch, !breaks)
 			breaks = true
 		default:
 			if breaks {
@@ -222,11 +229,7 @@ func (e *emitter) writeSingleQuoted(text string, split bool) {
 			}
 			spaces = true
 		case isBreak(ch):
-			if !breaks && ch == '\n' {
-				e.writeLineBreak()
-			}
-			e.writeBreak(ch)
-			e.indention = true
+			e.writeFoldedBreak(ch, !breaks)
 			breaks = true
 		default:
 			if breaks {
