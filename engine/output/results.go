@@ -84,28 +84,7 @@ func cleanCopy(r *Result) map[string]any {
 
 // deepCopy copies mappings and lists (module_response_deepcopy).
 func deepCopy(v any) any {
-	switch x := v.(type) {
-	case *value.Dict:
-		c := value.NewDict(x.Len())
-		for _, k := range x.Keys() {
-			e, _ := x.Get(k)
-			c.Set(k, deepCopy(e))
-		}
-		return c
-	case map[string]any:
-		c := make(map[string]any, len(x))
-		for k, e := range x {
-			c[k] = deepCopy(e)
-		}
-		return c
-	case []any:
-		c := make([]any, len(x))
-		for i, e := range x {
-			c[i] = deepCopy(e)
-		}
-		return c
-	}
-	return v
+	return value.MapLeaves(v, func(leaf any) any { return leaf })
 }
 
 // stripInternal removes "_ansible_*" keys at every depth, except those in keep

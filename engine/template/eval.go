@@ -71,6 +71,16 @@ func outputText(v any) (string, error) {
 	return ToText(v), nil
 }
 
+// writeOutput writes v to out as it prints inside a template (outputText).
+func writeOutput(out *strings.Builder, v any) error {
+	s, err := outputText(v)
+	if err != nil {
+		return err
+	}
+	out.WriteString(s)
+	return nil
+}
+
 // LocatedError is a rendering error with the template line it happened on
 // (set for template files).
 type LocatedError struct {
@@ -101,11 +111,9 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		if err != nil {
 			return ev.locate(err, n.line)
 		}
-		s, err := outputText(v)
-		if err != nil {
+		if err := writeOutput(out, v); err != nil {
 			return ev.locate(err, n.line)
 		}
-		out.WriteString(s)
 	case *ifNode:
 		for i, c := range n.conds {
 			v, err := ev.eval(c, f)
@@ -167,11 +175,7 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		if err != nil {
 			return err
 		}
-		s, err := outputText(v)
-		if err != nil {
-			return err
-		}
-		out.WriteString(s)
+		return writeOutput(out, v)
 	case *includeNode:
 		return ev.include(n, f, out)
 	case *importNode:
@@ -200,11 +204,7 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 				return err
 			}
 		}
-		s, err := outputText(v)
-		if err != nil {
-			return err
-		}
-		out.WriteString(s)
+		return writeOutput(out, v)
 	case *blockNode:
 		return ev.renderBlock(n, f, out)
 	case *extendsNode:
