@@ -290,25 +290,17 @@ func (ev *evaluator) evalRaw(x expr, f *frame) (any, error) {
 	case *sliceExpr:
 		return ev.evalSlice(x, f)
 	case *listExpr:
-		out := make([]any, 0, len(x.items))
-		for _, it := range x.items {
-			v, err := ev.eval(it, f)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
+		items, err := ev.evalItems(x.items, f)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		return items, nil
 	case *tupleExpr:
-		out := make(tuple, 0, len(x.items))
-		for _, it := range x.items {
-			v, err := ev.eval(it, f)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
+		items, err := ev.evalItems(x.items, f)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		return tuple(items), nil
 	case *dictExpr:
 		d := value.NewDict(len(x.keys))
 		for i := range x.keys {
@@ -367,6 +359,19 @@ func (ev *evaluator) evalRaw(x expr, f *frame) (any, error) {
 		return ev.evalCall(x, f)
 	}
 	return nil, fmt.Errorf("unsupported expression %T", x)
+}
+
+// evalItems evaluates the items of a list or tuple literal in order.
+func (ev *evaluator) evalItems(items []expr, f *frame) ([]any, error) {
+	out := make([]any, 0, len(items))
+	for _, it := range items {
+		v, err := ev.eval(it, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func (ev *evaluator) evalBinary(x *binExpr, f *frame) (any, error) {
