@@ -3,12 +3,14 @@ package changed
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"gorun/engine/inventory"
 	"gorun/engine/lint"
 	"gorun/engine/playbook"
+	"gorun/engine/value"
 )
 
 // Affected is what a set of changed files touches.
@@ -89,7 +91,7 @@ func Compute(o Options, pbs []*playbook.Playbook, files []string) (*Affected, er
 		global = append(global, filepath.Join(o.PlaybookDir, name))
 	}
 	for _, f := range global {
-		if f != "" && changed[filepath.Clean(f)] && !contains(a.Global, filepath.Clean(f)) {
+		if f != "" && changed[filepath.Clean(f)] && !slices.Contains(a.Global, filepath.Clean(f)) {
 			a.Global = append(a.Global, filepath.Clean(f))
 		}
 	}
@@ -229,7 +231,7 @@ func (g *graph) playFiles(p *playbook.Play) deps {
 	if p.Pos.File != "" {
 		d.files[filepath.Clean(p.Pos.File)] = true
 	}
-	for _, vf := range stringList(p.Attrs["vars_files"]) {
+	for _, vf := range value.Strings(p.Attrs["vars_files"]) {
 		if !strings.Contains(vf, "{{") {
 			if !filepath.IsAbs(vf) {
 				vf = filepath.Join(p.Dir, vf)
@@ -380,31 +382,6 @@ func under(files []string, dir string) bool {
 		}
 	}
 	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
-
-func stringList(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 func sortedKeys(m map[string]bool) []string {

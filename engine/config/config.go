@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"gorun/engine/pytext"
 )
 
 // Config is a resolved configuration.
@@ -174,7 +176,7 @@ func (c *Config) templateDefault(d any) any {
 	if !ok {
 		return d
 	}
-	return pyStr(r.value) + m[2]
+	return pytext.Str(r.value) + m[2]
 }
 
 // checkChoices enforces a setting's choices.
@@ -184,7 +186,7 @@ func checkChoices(s *Setting, v any) error {
 	}
 	valid := func(x any) bool {
 		for _, ch := range s.Choices {
-			if pyStr(ch) == pyStr(x) {
+			if pytext.Str(ch) == pytext.Str(x) {
 				return true
 			}
 		}
@@ -203,9 +205,9 @@ func checkChoices(s *Setting, v any) error {
 	}
 	names := make([]string, len(s.Choices))
 	for i, ch := range s.Choices {
-		names[i] = pyStr(ch)
+		names[i] = pytext.Str(ch)
 	}
-	return fmt.Errorf("Invalid value \"%s\" for configuration option \"%s\", valid values are: %s", pyStr(v), entry(s), strings.Join(names, ", "))
+	return fmt.Errorf("Invalid value \"%s\" for configuration option \"%s\", valid values are: %s", pytext.Str(v), entry(s), strings.Join(names, ", "))
 }
 
 // File is the configuration file in use, "" if none.
@@ -230,7 +232,7 @@ func (c *Config) Deprecations() []string {
 // those not at their default (--only-changed). Plugin options and private
 // settings are not listed, as in ansible-config.
 func (c *Config) Dump(onlyChanged bool) []string {
-	lines := []string{"CONFIG_FILE() = " + pyStr(nilIfEmpty(c.file))}
+	lines := []string{"CONFIG_FILE() = " + pytext.Str(nilIfEmpty(c.file))}
 	for _, s := range baseSettings {
 		if strings.HasPrefix(s.Name, "_") {
 			continue
@@ -239,7 +241,7 @@ func (c *Config) Dump(onlyChanged bool) []string {
 		if onlyChanged && r.origin == "default" {
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("%s(%s) = %s", s.Name, r.origin, pyStr(r.value)))
+		lines = append(lines, fmt.Sprintf("%s(%s) = %s", s.Name, r.origin, pytext.Str(r.value)))
 	}
 	sort.Strings(lines)
 	return lines
@@ -334,7 +336,7 @@ func (c *Config) String(name string) string {
 	case []string:
 		return strings.Join(v, ",")
 	default:
-		return pyStr(v)
+		return pytext.Str(v)
 	}
 }
 
@@ -365,7 +367,7 @@ func (c *Config) List(name string) []string {
 	case []string:
 		return v
 	default:
-		l, _ := convert(pyStr(v), "list", "")
+		l, _ := convert(pytext.Str(v), "list", "")
 		return l.([]string)
 	}
 }

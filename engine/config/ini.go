@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"gorun/engine/pytext"
 )
 
 // iniFile is ansible.cfg parsed as Python's configparser.ConfigParser reads
@@ -84,7 +86,7 @@ func parseINI(text string) (*iniFile, error) {
 			sectName = m[1]
 			switch {
 			case seen[sectName]:
-				return nil, fmt.Errorf("While reading from '<string>' [line %2d]: section %s already exists", lineno, pyRepr(sectName))
+				return nil, fmt.Errorf("While reading from '<string>' [line %2d]: section %s already exists", lineno, pytext.ReprString(sectName))
 			case sectName == "DEFAULT":
 				cur = f.defaults
 			case f.sections[sectName] != nil:
@@ -100,17 +102,17 @@ func parseINI(text string) (*iniFile, error) {
 			continue
 		}
 		if cur == nil {
-			return nil, fmt.Errorf("File contains no section headers.\nfile: '<string>', line: %d\n%s", lineno, pyRepr(line))
+			return nil, fmt.Errorf("File contains no section headers.\nfile: '<string>', line: %d\n%s", lineno, pytext.ReprString(line))
 		}
 		m := optionRe.FindStringSubmatch(val)
 		if m == nil || m[1] == "" {
-			errs = append(errs, fmt.Sprintf("\n\t[line %2d]: %s", lineno, pyRepr(line)))
+			errs = append(errs, fmt.Sprintf("\n\t[line %2d]: %s", lineno, pytext.ReprString(line)))
 			opt = nil
 			continue
 		}
 		key := strings.ToLower(strings.TrimRightFunc(m[1], unicode.IsSpace))
 		if seen[sectName+"\x00"+key] {
-			return nil, fmt.Errorf("While reading from '<string>' [line %2d]: option %s in section %s already exists", lineno, pyRepr(key), pyRepr(sectName))
+			return nil, fmt.Errorf("While reading from '<string>' [line %2d]: option %s in section %s already exists", lineno, pytext.ReprString(key), pytext.ReprString(sectName))
 		}
 		seen[sectName+"\x00"+key] = true
 		opt = &multi{sect: cur, key: key, val: []string{strings.TrimSpace(m[3])}}
@@ -141,34 +143,4 @@ func (f *iniFile) get(section, key string) (string, bool) {
 	}
 	v, ok := f.defaults[key]
 	return v, ok
-}
-
-// pyRepr quotes s as Python's repr of a str does in the common cases.
-func pyRepr(s string) string {
-	q := "'"
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = `"`
-	}
-	var b strings.Builder
-	b.WriteString(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case string(r) == q:
-			b.WriteString(`\` + q)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteString(q)
-	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -40,14 +41,14 @@ func convert(v any, typ, basedir string) (any, error) {
 		if v == "None" {
 			return nil, nil
 		}
-		return nil, fmt.Errorf("Invalid type provided for \"None\": %s", pyStr(v))
+		return nil, fmt.Errorf("Invalid type provided for \"None\": %s", pytext.Str(v))
 	case "path", "tmp", "temppath", "tmppath":
 		// tmppath: Ansible also creates a private ansible-local-* directory
 		// inside; gorun returns the base directory and leaves creating to
 		// whoever needs it.
 		s, ok := v.(string)
 		if !ok {
-			return nil, fmt.Errorf("Invalid type provided for \"%s\": %s", typ, pyStr(v))
+			return nil, fmt.Errorf("Invalid type provided for \"%s\": %s", typ, pytext.Str(v))
 		}
 		return resolvePath(s, basedir), nil
 	case "pathspec", "pathlist":
@@ -75,15 +76,15 @@ func convert(v any, typ, basedir string) (any, error) {
 		if value.IsMapping(v) {
 			return v, nil
 		}
-		return nil, fmt.Errorf("Invalid type provided for \"dictionary\": %s", pyStr(v))
+		return nil, fmt.Errorf("Invalid type provided for \"dictionary\": %s", pytext.Str(v))
 	case "str", "string":
 		switch x := v.(type) {
 		case string:
 			return unquote(x), nil
 		case bool, int, float64:
-			return unquote(pyStr(x)), nil
+			return unquote(pytext.Str(x)), nil
 		}
-		return nil, fmt.Errorf("Invalid type provided for \"string\": %s", pyStr(v))
+		return nil, fmt.Errorf("Invalid type provided for \"string\": %s", pytext.Str(v))
 	}
 	if s, ok := v.(string); ok {
 		return unquote(s), nil
@@ -128,7 +129,7 @@ func toInt(v any) (any, error) {
 				return n, nil
 			}
 		}
-		return nil, fmt.Errorf("invalid literal for int() with base 10: %s", pyRepr(x))
+		return nil, fmt.Errorf("invalid literal for int() with base 10: %s", pytext.ReprString(x))
 	}
 	return nil, fmt.Errorf("int() argument must be a string, a bytes-like object or a real number, not '%T'", v)
 }
@@ -145,7 +146,7 @@ func toFloat(v any) (any, error) {
 		if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.HasPrefix(strings.ToLower(strings.TrimLeft(s, "+-")), "0x") {
 			return f, nil
 		}
-		return nil, fmt.Errorf("could not convert string to float: %s", pyRepr(x))
+		return nil, fmt.Errorf("could not convert string to float: %s", pytext.ReprString(x))
 	}
 	return nil, fmt.Errorf("float() argument must be a string or a real number, not '%T'", v)
 }
@@ -154,11 +155,11 @@ func toFloat(v any) (any, error) {
 func toStrings(v any, typ string) ([]string, error) {
 	l, ok := v.([]any)
 	if !ok {
-		return nil, fmt.Errorf("Invalid type provided for \"%s\": %s", typ, pyStr(v))
+		return nil, fmt.Errorf("Invalid type provided for \"%s\": %s", typ, pytext.Str(v))
 	}
 	out := make([]string, len(l))
 	for i, e := range l {
-		out[i] = pyStr(e)
+		out[i] = pytext.Str(e)
 	}
 	return out, nil
 }
@@ -172,7 +173,7 @@ func listValue(v any) (any, error) {
 		if s, ok := v.([]string); ok {
 			return s, nil
 		}
-		return nil, fmt.Errorf("Invalid type provided for \"list\": %s", pyStr(v))
+		return nil, fmt.Errorf("Invalid type provided for \"list\": %s", pytext.Str(v))
 	}
 	for _, e := range l {
 		if _, ok := e.(string); !ok {
@@ -259,55 +260,4 @@ func ExpandUser(p string) string {
 		return home
 	}
 	return strings.TrimRight(home, "/") + "/" + rest
-}
-
-// pyStr renders a value as Python's str() does, for messages and for
-// values printed the way ansible-config prints them.
-func pyStr(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case string:
-		return x
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1e16 {
-			return strconv.FormatFloat(x, 'f', 1, 64)
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case []string:
-		q := make([]string, len(x))
-		for i, e := range x {
-			q[i] = pyRepr(e)
-		}
-		return "[" + strings.Join(q, ", ") + "]"
-	case []any:
-		q := make([]string, len(x))
-		for i, e := range x {
-			q[i] = pyItem(e)
-		}
-		return "[" + strings.Join(q, ", ") + "]"
-	}
-	if value.IsMapping(v) {
-		var q []string
-		for _, k := range value.Keys(v) {
-			e, _ := value.Lookup(v, k)
-			q = append(q, pyRepr(k)+": "+pyItem(e))
-		}
-		return "{" + strings.Join(q, ", ") + "}"
-	}
-	return fmt.Sprint(v)
-}
-
-// pyItem renders a value inside a list or dict, where Python shows
-// strings with their quotes.
-func pyItem(v any) string {
-	if s, ok := v.(string); ok {
-		return pyRepr(s)
-	}
-	return pyStr(v)
 }

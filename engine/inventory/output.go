@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -187,7 +188,7 @@ func graphVars(d *value.Dict, depth int) []string {
 	var out []string
 	for _, k := range keys {
 		v, _ := d.Get(k)
-		out = append(out, graphName(fmt.Sprintf("{%s = %s}", k, pyStrValue(v)), depth))
+		out = append(out, graphName(fmt.Sprintf("{%s = %s}", k, pytext.Str(v)), depth))
 	}
 	return out
 }

@@ -2,12 +2,12 @@ package inventory
 
 import (
 	"errors"
-	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -262,7 +262,7 @@ func (p *pyParser) dict() (any, error) {
 		if _, ok := key.([]any); ok {
 			return nil, errNotLiteral // unhashable key
 		}
-		d.Set(pyStr(key), v)
+		d.Set(pytext.Str(key), v) // the data model's keys are strings: Python's str() of the key
 		switch p.peek() {
 		case ',':
 			p.pos++
@@ -492,22 +492,4 @@ func (p *pyParser) escape(b *strings.Builder, isBytes bool) error {
 	b.WriteRune('\\')
 	b.WriteRune(c)
 	return nil
-}
-
-// pyStr is Python's str() of a literal used as a dict key.
-func pyStr(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case bool:
-		if t {
-			return "True"
-		}
-		return "False"
-	case nil:
-		return "None"
-	case float64:
-		return pyFloatRepr(t)
-	}
-	return fmt.Sprint(v)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 	"gorun/engine/yamlx"
 )
@@ -105,7 +106,7 @@ func (inv *Inventory) parseScript(path string) error {
 		}
 		vars, ok := got.(*value.Dict)
 		if !ok {
-			return fmt.Errorf("Invalid data from file, expected dictionary and got:\n\n%s", pyRepr(got))
+			return fmt.Errorf("Invalid data from file, expected dictionary and got:\n\n%s", pytext.Repr(got))
 		}
 		if _, err := inv.addHost(h, "", -1); err != nil {
 			return err
@@ -133,12 +134,12 @@ func (inv *Inventory) scriptGroup(name string, data any) ([]string, error) {
 	if hv, ok := d.Get("hosts"); ok {
 		list, ok := hv.([]any)
 		if !ok {
-			return nil, fmt.Errorf("You defined a group '%s' with bad data for the host list:\n %s", name, pyRepr(d))
+			return nil, fmt.Errorf("You defined a group '%s' with bad data for the host list:\n %s", name, pytext.Repr(d))
 		}
 		for _, x := range list {
 			h, ok := x.(string)
 			if !ok {
-				return nil, fmt.Errorf("Invalid host name supplied, expected a string but got %s for %s", pyTypeName(x, true), pyRepr(x))
+				return nil, fmt.Errorf("Invalid host name supplied, expected a string but got %s for %s", pyTypeName(x, true), pytext.Repr(x))
 			}
 			if _, err := inv.addHost(h, name, -1); err != nil {
 				return nil, err
@@ -149,7 +150,7 @@ func (inv *Inventory) scriptGroup(name string, data any) ([]string, error) {
 	if vv, ok := d.Get("vars"); ok {
 		vars, ok := vv.(*value.Dict)
 		if !ok {
-			return nil, fmt.Errorf("You defined a group '%s' with bad data for variables:\n %s", name, pyRepr(d))
+			return nil, fmt.Errorf("You defined a group '%s' with bad data for variables:\n %s", name, pytext.Repr(d))
 		}
 		for _, k := range vars.Keys() {
 			v, _ := vars.Get(k)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -67,7 +68,7 @@ func (inv *Inventory) tomlGroup(name string, data any) error {
 			for _, c := range list {
 				child, ok := c.(string)
 				if !ok {
-					return fmt.Errorf("Invalid group name supplied, expected a string but got %s for %s", pyTypeName(c, true), pyRepr(c))
+					return fmt.Errorf("Invalid group name supplied, expected a string but got %s for %s", pyTypeName(c, true), pytext.Repr(c))
 				}
 				if err := inv.tomlGroup(child, value.NewDict()); err != nil {
 					return err
@@ -85,7 +86,7 @@ func (inv *Inventory) tomlGroup(name string, data any) error {
 				hv, _ := hosts.Get(pattern)
 				vars, ok := hv.(*value.Dict)
 				if !ok {
-					return fmt.Errorf("Invalid data from file, expected dictionary and got:\n\n%s", pyRepr(hv))
+					return fmt.Errorf("Invalid data from file, expected dictionary and got:\n\n%s", pytext.Repr(hv))
 				}
 				names, port, err := expandHostPattern(pattern)
 				if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -167,7 +168,7 @@ func tomlDumpValue(v any) (string, error) {
 	case int:
 		return strconv.Itoa(t), nil
 	case float64:
-		s := pyFloatRepr(t)
+		s := pytext.FloatRepr(t)
 		return strings.NewReplacer("e+0", "e+", "e-0", "e-").Replace(s), nil
 	case string:
 		return tomlString(t), nil
@@ -202,7 +203,7 @@ func tomlDumpValue(v any) (string, error) {
 // tomlString is toml 0.10's _dump_str: Python's repr turned into a double
 // quoted string, including the library's mangling of \x escapes.
 func tomlString(s string) string {
-	r := pyReprString(s)
+	r := pytext.ReprString(s)
 	single := strings.HasPrefix(r, "'")
 	r = r[1 : len(r)-1]
 	if single {

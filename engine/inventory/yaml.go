@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 	"gorun/engine/yamlx"
 )
@@ -215,9 +216,9 @@ func (y yamlInv) group(name string, data any) (string, error) {
 		return name, nil
 	}
 	if x, ok := y.nonString[name]; ok && !truthy(x) {
-		return "", fmt.Errorf("Unable to add group %s: Invalid empty/false group name provided: %s", pyRepr(x), pyRepr(x))
+		return "", fmt.Errorf("Unable to add group %s: Invalid empty/false group name provided: %s", pytext.Repr(x), pytext.Repr(x))
 	} else if ok {
-		return "", fmt.Errorf("Unable to add group %s: Invalid group name supplied, expected a string but got %s for %s", pyRepr(x), pyTypeName(x, true), pyRepr(x))
+		return "", fmt.Errorf("Unable to add group %s: Invalid group name supplied, expected a string but got %s for %s", pytext.Repr(x), pyTypeName(x, true), pytext.Repr(x))
 	}
 	if name == "" {
 		return "", fmt.Errorf("Unable to add group %s: Invalid empty/false group name provided: %s", name, name)
@@ -271,7 +272,7 @@ func (y yamlInv) group(name string, data any) (string, error) {
 			for _, pattern := range sub.Keys() {
 				hv, _ := sub.Get(pattern)
 				if x, ok := y.nonString[pattern]; ok {
-					return "", fmt.Errorf("Host pattern %s must be a string. Enclose integers/floats in quotation marks.", pyRepr(x))
+					return "", fmt.Errorf("Host pattern %s must be a string. Enclose integers/floats in quotation marks.", pytext.Repr(x))
 				}
 				names, port, err := expandHostPattern(pattern)
 				if err != nil {
@@ -279,7 +280,7 @@ func (y yamlInv) group(name string, data any) (string, error) {
 				}
 				vars, ok := hv.(*value.Dict)
 				if !ok && truthy(hv) {
-					return "", fmt.Errorf("Invalid data from file, expected dictionary and got:\n\n%s", pyRepr(hv))
+					return "", fmt.Errorf("Invalid data from file, expected dictionary and got:\n\n%s", pytext.Repr(hv))
 				}
 				for _, h := range names {
 					if _, err := inv.addHost(h, name, port); err != nil {

@@ -166,7 +166,7 @@ func (c *checker) task(t *playbook.Task) {
 	if t.Handler {
 		c.handler(t)
 	}
-	for _, n := range stringList(t.Attrs["notify"]) {
+	for _, n := range value.Strings(t.Attrs["notify"]) {
 		if !templated(n) {
 			c.notifies = append(c.notifies, notify{t.Pos, n})
 		}
@@ -343,22 +343,6 @@ func anyTemplated(v any) bool {
 		}
 	}
 	return false
-}
-
-func stringList(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 func truthy(v any) bool {

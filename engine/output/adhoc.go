@@ -3,6 +3,8 @@ package output
 import (
 	"io"
 	"strings"
+
+	"gorun/engine/pytext"
 )
 
 // AdHocOptions configure the minimal and oneline callbacks.
@@ -83,11 +85,11 @@ func commandMsg(host string, res map[string]any, caption string) string {
 	}
 	text := func(k string) string {
 		if v, ok := res[k]; ok {
-			return pyStr(v)
+			return pytext.Str(v)
 		}
 		return ""
 	}
-	return host + " | " + caption + " | rc=" + pyStr(rc) + " >>\n" + text("stdout") + text("stderr") + text("msg") + "\n"
+	return host + " | " + caption + " | rc=" + pytext.Str(rc) + " >>\n" + text("stdout") + text("stderr") + text("msg") + "\n"
 }
 
 // HostResult prints one host's result.
@@ -147,11 +149,11 @@ func onelineCommandMsg(host string, res map[string]any, caption string) string {
 	}
 	stdout := ""
 	if v, ok := res["stdout"]; ok {
-		stdout = escapeLines(pyStr(v))
+		stdout = escapeLines(pytext.Str(v))
 	}
-	msg := host + " | " + caption + " | rc=" + pyStr(rc) + " | (stdout) " + stdout
+	msg := host + " | " + caption + " | rc=" + pytext.Str(rc) + " | (stdout) " + stdout
 	if truthy(res["stderr"]) {
-		msg += " (stderr) " + escapeLines(pyStr(res["stderr"]))
+		msg += " (stderr) " + escapeLines(pytext.Str(res["stderr"]))
 	}
 	return msg
 }
@@ -167,7 +169,7 @@ func (o *Oneline) HostResult(r *Result) {
 	switch r.Status {
 	case Failed:
 		if exc, ok := res["exception"]; ok {
-			text := pyStr(exc)
+			text := pytext.Str(exc)
 			var msg string
 			if o.d.verbosity < 3 {
 				lines := strings.Split(strings.TrimSpace(text), "\n")
@@ -185,7 +187,7 @@ func (o *Oneline) HostResult(r *Result) {
 	case Unreachable:
 		msg := ""
 		if v, ok := res["msg"]; ok {
-			msg = pyStr(v)
+			msg = pytext.Str(v)
 		}
 		o.d.show(r.Host+" | UNREACHABLE!: "+msg, o.d.colors.Unreachable, false)
 	case Skipped:

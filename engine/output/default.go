@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -96,7 +97,7 @@ func (c *Default) HostStart(t *Task, host string) {
 func taskRepr(t *Task) string {
 	if t.Action == "meta" || t.Action == "ansible.builtin.meta" || t.Action == "ansible.legacy.meta" {
 		if raw, ok := t.Args["_raw_params"]; ok {
-			return "TASK: meta (" + pyStr(raw) + ")"
+			return "TASK: meta (" + pytext.Str(raw) + ")"
 		}
 	}
 	return "TASK: " + t.Name
@@ -176,7 +177,7 @@ func (c *Default) printTaskBanner(t *Task) {
 	if !t.NoLog && c.opts.DisplayArgsToStdout {
 		var parts []string
 		for _, k := range value.Keys(t.Args) {
-			parts = append(parts, k+"="+pyStr(t.Args[k]))
+			parts = append(parts, k+"="+pytext.Str(t.Args[k]))
 		}
 		args = " " + strings.Join(parts, ", ")
 	}
@@ -220,7 +221,7 @@ func hostLabel(r *Result) string {
 		label += " -> " + r.Delegated
 		ahost := r.Delegated
 		if h, ok := value.Lookup(r.Result["_ansible_delegated_vars"], "ansible_host"); ok {
-			ahost = pyStr(h)
+			ahost = pytext.Str(h)
 		}
 		if ahost != r.Delegated {
 			label += "(" + ahost + ")"
@@ -423,7 +424,7 @@ func (c *Default) Retry(r *Result) {
 func (c *Default) Included(file string, hosts []string, item any, hasItem bool) {
 	msg := "included: " + file + " for " + strings.Join(hosts, ", ")
 	if hasItem && truthy(item) {
-		msg += " => (item=" + pyStr(item) + ")"
+		msg += " => (item=" + pytext.Str(item) + ")"
 	}
 	c.d.show(msg, c.d.colors.Skip, false)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pmezard/go-difflib/difflib"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -41,10 +42,10 @@ func (d *display) formatDiff(diffs any, context int) string {
 		if has("before") && has("after") {
 			beforeHeader, afterHeader := "before", "after"
 			if has("before_header") {
-				beforeHeader = "before: " + pyStr(lookup(diff, "before_header"))
+				beforeHeader = "before: " + pytext.Str(lookup(diff, "before_header"))
 			}
 			if has("after_header") {
-				afterHeader = "after: " + pyStr(lookup(diff, "after_header"))
+				afterHeader = "after: " + pytext.Str(lookup(diff, "after_header"))
 			}
 			lines := d.unifiedDiff(d.diffText(lookup(diff, "before")), d.diffText(lookup(diff, "after")), beforeHeader, afterHeader, context)
 			for _, l := range lines {
@@ -63,7 +64,7 @@ func (d *display) formatDiff(diffs any, context int) string {
 			}
 		}
 		if has("prepared") {
-			ret.WriteString(pyStr(lookup(diff, "prepared")))
+			ret.WriteString(pytext.Str(lookup(diff, "prepared")))
 		}
 	}
 	return ret.String()
@@ -81,7 +82,7 @@ func (d *display) diffText(v any) string {
 	case value.IsMapping(v):
 		return DumpsASCII(v, 4, true) + "\n"
 	}
-	return pyStr(v)
+	return pytext.Str(v)
 }
 
 // unifiedDiff returns the lines of difflib.unified_diff(before, after), each

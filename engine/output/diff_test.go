@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -118,7 +119,7 @@ print(json.dumps([str(json.loads(c)) for c in json.loads(sys.argv[1])]))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := pyStr(v); got != want[i] {
+		if got := pytext.Str(v); got != want[i] {
 			t.Errorf("str(%s):\n got %q\nwant %q", c, got, want[i])
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"gorun/engine/pytext"
 )
 
 // The golden tests replay by hand the events the runner sends for the
@@ -278,7 +280,7 @@ func moreEvents(cb Callback) {
 	before := "first line\n"
 	var items []any
 	for _, it := range []any{5, "six"} {
-		line := pyStr(it)
+		line := pytext.Str(it)
 		ir := withItem(lineinfileResult(line, before), it)
 		before += line + "\n"
 		items = append(items, ir)

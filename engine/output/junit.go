@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"gorun/engine/pytext"
 )
 
 // JUnitOptions configure the junit callback. FromEnv reads them from the
@@ -153,7 +155,7 @@ func junitArgs(args map[string]any) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + "=" + pyStr(args[k])
+		parts[i] = k + "=" + pytext.Str(args[k])
 	}
 	return strings.Join(parts, ", ")
 }
@@ -214,7 +216,7 @@ func (j *JUnit) Included(file string, hosts []string, item any, hasItem bool) {
 	}
 	vars := "{}"
 	if hasItem {
-		vars = "{'item': " + pyRepr(item) + "}"
+		vars = "{'item': " + pytext.Repr(item) + "}"
 	}
 	if !hasItem {
 		j.includeResults(jt, hosts)
@@ -288,7 +290,7 @@ func (j *JUnit) Write() error {
 			return fmt.Errorf("junit: %w", err)
 		}
 		now := float64(j.opts.Now().UnixNano()) / 1e9
-		path = filepath.Join(dir, fmt.Sprintf("%s-%s.xml", j.playbook, PyFloat(now)))
+		path = filepath.Join(dir, fmt.Sprintf("%s-%s.xml", j.playbook, pytext.JSONFloat(now)))
 	} else if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("junit: %w", err)
@@ -368,25 +370,25 @@ func (j *JUnit) buildCase(jt *junitTask, h *junitHost) junitCase {
 		c.systemOut = dump
 	case "failed":
 		if exc, ok := res["exception"]; ok {
-			out := pyStr(exc)
+			out := pytext.Str(exc)
 			lines := strings.Split(strings.TrimSpace(out), "\n")
 			msg := lines[len(lines)-1]
 			c.errMsg, c.errOut = &msg, &out
 		} else if msg, ok := res["msg"]; ok {
-			m := pyStr(msg)
+			m := pytext.Str(msg)
 			c.failMsg, c.failOut = &m, dump
 		} else {
 			rc, ok := res["rc"]
 			if !ok {
 				rc = 0
 			}
-			m := "rc=" + pyStr(rc)
+			m := "rc=" + pytext.Str(rc)
 			c.failMsg, c.failOut = &m, dump
 		}
 	case "skipped":
 		c.skipped = "skipped"
 		if reason, ok := res["skip_reason"]; ok {
-			c.skipped = pyStr(reason)
+			c.skipped = pytext.Str(reason)
 		}
 	}
 	return c
@@ -423,7 +425,7 @@ func renderJUnit(suite string, cases []junitCase) string {
 	}
 	b.WriteString(">\n")
 	for _, c := range cases {
-		fmt.Fprintf(&b, "\t\t<testcase classname=\"%s\" name=\"%s\" time=\"%s\"", xmlEscape(c.classname), xmlEscape(c.name), PyFloat(c.time))
+		fmt.Fprintf(&b, "\t\t<testcase classname=\"%s\" name=\"%s\" time=\"%s\"", xmlEscape(c.classname), xmlEscape(c.name), pytext.JSONFloat(c.time))
 		var children []string
 		if c.skipped != "" {
 			children = append(children, xmlElement("skipped", "", c.skipped))

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"gorun/engine/pytext"
 )
 
 // PlanOptions configure the plan callback.
@@ -101,10 +103,10 @@ func (p *Plan) HostResult(r *Result) {
 		p.add(r, p.diffOf(r, res), false, "")
 	case r.Status == Failed && !r.Ignored:
 		h.failed++
-		p.add(r, "", true, pyStr(res["msg"]))
+		p.add(r, "", true, pytext.Str(res["msg"]))
 	case r.Status == Unreachable && !r.Ignored:
 		h.unreachable++
-		p.add(r, "", true, "unreachable: "+pyStr(res["msg"]))
+		p.add(r, "", true, "unreachable: "+pytext.Str(res["msg"]))
 	}
 }
 

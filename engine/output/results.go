@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -83,28 +84,7 @@ func cleanCopy(r *Result) map[string]any {
 
 // deepCopy copies mappings and lists (module_response_deepcopy).
 func deepCopy(v any) any {
-	switch x := v.(type) {
-	case *value.Dict:
-		c := value.NewDict(x.Len())
-		for _, k := range x.Keys() {
-			e, _ := x.Get(k)
-			c.Set(k, deepCopy(e))
-		}
-		return c
-	case map[string]any:
-		c := make(map[string]any, len(x))
-		for k, e := range x {
-			c[k] = deepCopy(e)
-		}
-		return c
-	case []any:
-		c := make([]any, len(x))
-		for i, e := range x {
-			c[i] = deepCopy(e)
-		}
-		return c
-	}
-	return v
+	return value.MapLeaves(v, func(leaf any) any { return leaf })
 }
 
 // stripInternal removes "_ansible_*" keys at every depth, except those in keep
@@ -254,9 +234,9 @@ func itemLabel(res map[string]any) string {
 		return "(censored due to no_log)"
 	}
 	if l, ok := res["_ansible_item_label"]; ok {
-		return pyStr(l)
+		return pytext.Str(l)
 	}
-	return pyStr(res["item"])
+	return pytext.Str(res["item"])
 }
 
 // hideInDebug are the keys a debug "var=" result does not show.
@@ -287,14 +267,14 @@ func cleanResults(res map[string]any, action string) {
 // deprecationOf reads one entry of a result's "deprecations" list.
 func deprecationOf(v any) Deprecation {
 	if !value.IsMapping(v) {
-		return Deprecation{Msg: pyStr(v)}
+		return Deprecation{Msg: pytext.Str(v)}
 	}
 	str := func(k string) string {
 		x, ok := value.Lookup(v, k)
 		if !ok || x == nil {
 			return ""
 		}
-		return pyStr(x)
+		return pytext.Str(x)
 	}
 	return Deprecation{Msg: str("msg"), Version: str("version"), Date: str("date"), CollectionName: str("collection_name")}
 }
@@ -307,7 +287,7 @@ func handleWarnings(d *display, res map[string]any) {
 	}
 	if ws, ok := res["warnings"].([]any); ok && len(ws) > 0 {
 		for _, w := range ws {
-			d.warning(pyStr(w))
+			d.warning(pytext.Str(w))
 		}
 		delete(res, "warnings")
 	}
@@ -326,7 +306,7 @@ func handleException(d *display, res map[string]any, toStderr bool) {
 	if !ok {
 		return
 	}
-	text := pyStr(exc)
+	text := pytext.Str(exc)
 	msg := "An exception occurred during task execution. "
 	if d.verbosity < 3 {
 		lines := strings.Split(strings.TrimSpace(text), "\n")
@@ -349,7 +329,7 @@ func intOf(v any) int {
 		return int(x)
 	}
 	var n int
-	fmt.Sscan(pyStr(v), &n)
+	fmt.Sscan(pytext.Str(v), &n)
 	return n
 }
 

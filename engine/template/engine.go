@@ -136,30 +136,12 @@ func (e *Engine) TemplateTainted(v any, ctx *Context) (res any, tainted bool, er
 // so do those storing module results (register), as Ansible wraps them.
 // Containers keep their Go types.
 func MarkUnsafe(v any) any {
-	switch x := v.(type) {
-	case string:
-		return value.Unsafe(x)
-	case []any:
-		out := make([]any, len(x))
-		for i, it := range x {
-			out[i] = MarkUnsafe(it)
+	return value.MapLeaves(v, func(leaf any) any {
+		if s, ok := leaf.(string); ok {
+			return value.Unsafe(s)
 		}
-		return out
-	case *value.Dict:
-		d := value.NewDict(x.Len())
-		for _, k := range x.Keys() {
-			it, _ := x.Get(k)
-			d.Set(k, MarkUnsafe(it))
-		}
-		return d
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, it := range x {
-			m[k] = MarkUnsafe(it)
-		}
-		return m
-	}
-	return v
+		return leaf
+	})
 }
 
 // RenderString renders s and always returns a string (for messages, names).

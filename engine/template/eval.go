@@ -71,6 +71,16 @@ func outputText(v any) (string, error) {
 	return ToText(v), nil
 }
 
+// writeOutput writes v to out as it prints inside a template (outputText).
+func writeOutput(out *strings.Builder, v any) error {
+	s, err := outputText(v)
+	if err != nil {
+		return err
+	}
+	out.WriteString(s)
+	return nil
+}
+
 // LocatedError is a rendering error with the template line it happened on
 // (set for template files).
 type LocatedError struct {
@@ -101,11 +111,9 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		if err != nil {
 			return ev.locate(err, n.line)
 		}
-		s, err := outputText(v)
-		if err != nil {
+		if err := writeOutput(out, v); err != nil {
 			return ev.locate(err, n.line)
 		}
-		out.WriteString(s)
 	case *ifNode:
 		for i, c := range n.conds {
 			v, err := ev.eval(c, f)
@@ -167,11 +175,7 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 		if err != nil {
 			return err
 		}
-		s, err := outputText(v)
-		if err != nil {
-			return err
-		}
-		out.WriteString(s)
+		return writeOutput(out, v)
 	case *includeNode:
 		return ev.include(n, f, out)
 	case *importNode:
@@ -200,11 +204,7 @@ func (ev *evaluator) renderNode(n node, f *frame, out *strings.Builder) error {
 				return err
 			}
 		}
-		s, err := outputText(v)
-		if err != nil {
-			return err
-		}
-		out.WriteString(s)
+		return writeOutput(out, v)
 	case *blockNode:
 		return ev.renderBlock(n, f, out)
 	case *extendsNode:
@@ -290,25 +290,17 @@ func (ev *evaluator) evalRaw(x expr, f *frame) (any, error) {
 	case *sliceExpr:
 		return ev.evalSlice(x, f)
 	case *listExpr:
-		out := make([]any, 0, len(x.items))
-		for _, it := range x.items {
-			v, err := ev.eval(it, f)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
+		items, err := ev.evalItems(x.items, f)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		return items, nil
 	case *tupleExpr:
-		out := make(tuple, 0, len(x.items))
-		for _, it := range x.items {
-			v, err := ev.eval(it, f)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
+		items, err := ev.evalItems(x.items, f)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		return tuple(items), nil
 	case *dictExpr:
 		d := value.NewDict(len(x.keys))
 		for i := range x.keys {
@@ -367,6 +359,19 @@ func (ev *evaluator) evalRaw(x expr, f *frame) (any, error) {
 		return ev.evalCall(x, f)
 	}
 	return nil, fmt.Errorf("unsupported expression %T", x)
+}
+
+// evalItems evaluates the items of a list or tuple literal in order.
+func (ev *evaluator) evalItems(items []expr, f *frame) ([]any, error) {
+	out := make([]any, 0, len(items))
+	for _, it := range items {
+		v, err := ev.eval(it, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func (ev *evaluator) evalBinary(x *binExpr, f *frame) (any, error) {

@@ -448,16 +448,22 @@ func (ev *evaluator) findFile(subdir, name string) (string, error) {
 	return "", errors.New("could not locate file in lookup: " + name)
 }
 
+// readFound reads the file findFile finds, and says where it was.
+func (ev *evaluator) readFound(subdir, name string) (path string, data []byte, err error) {
+	path, err = ev.findFile(subdir, name)
+	if err != nil {
+		return "", nil, err
+	}
+	data, err = os.ReadFile(path)
+	return path, data, err
+}
+
 func lookupFile(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
 	lstrip, _ := kw.Get("lstrip")
 	rstrip, hasR := kw.Get("rstrip")
 	out := []any{}
 	for _, t := range terms {
-		p, err := ev.findFile("files", ToText(t))
-		if err != nil {
-			return nil, err
-		}
-		b, err := os.ReadFile(p)
+		_, b, err := ev.readFound("files", ToText(t))
 		if err != nil {
 			return nil, err
 		}
@@ -476,11 +482,7 @@ func lookupFile(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
 func lookupTemplate(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
 	out := []any{}
 	for _, t := range terms {
-		p, err := ev.findFile("templates", ToText(t))
-		if err != nil {
-			return nil, err
-		}
-		b, err := os.ReadFile(p)
+		p, b, err := ev.readFound("templates", ToText(t))
 		if err != nil {
 			return nil, err
 		}

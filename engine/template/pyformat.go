@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -215,7 +216,7 @@ func formatPercentVerb(verb byte, v any, spec fmtSpec) (string, error) {
 
 func formatFloatVerb(f float64, verb byte, prec int, alt bool) string {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
-		s := formatFloat(f)
+		s := pytext.FloatRepr(f)
 		if verb >= 'A' && verb <= 'Z' {
 			s = strings.ToUpper(s)
 		}

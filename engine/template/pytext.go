@@ -2,12 +2,11 @@ package template
 
 import (
 	"fmt"
-	"math"
 	"math/big"
 	"strconv"
 	"strings"
-	"unicode"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -41,27 +40,13 @@ func pyRepr(v any) string {
 }
 
 func writeRepr(b *strings.Builder, v any) {
+	pytext.WriteRepr(b, v, writeTemplateRepr)
+}
+
+// writeTemplateRepr writes the repr of the values pytext does not know:
+// the template engine's own types, and anything else (always true).
+func writeTemplateRepr(b *strings.Builder, v any) bool {
 	switch x := v.(type) {
-	case nil:
-		b.WriteString("None")
-	case bool:
-		if x {
-			b.WriteString("True")
-		} else {
-			b.WriteString("False")
-		}
-	case int:
-		b.WriteString(strconv.Itoa(x))
-	case int64:
-		b.WriteString(strconv.FormatInt(x, 10))
-	case *big.Int:
-		b.WriteString(x.String())
-	case float64:
-		b.WriteString(formatFloat(x))
-	case string:
-		b.WriteString(quoteStr(x))
-	case value.Unsafe:
-		b.WriteString(quoteStr(string(x)))
 	case tuple:
 		b.WriteByte('(')
 		for i, it := range x {
@@ -74,25 +59,7 @@ func writeRepr(b *strings.Builder, v any) {
 			b.WriteByte(',')
 		}
 		b.WriteByte(')')
-	case []any:
-		b.WriteByte('[')
-		for i, it := range x {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeRepr(b, it)
-		}
-		b.WriteByte(']')
-	case []string:
-		b.WriteByte('[')
-		for i, it := range x {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeRepr(b, it)
-		}
-		b.WriteByte(']')
-	case *value.Dict, map[string]any, Mapping:
+	case Mapping:
 		b.WriteByte('{')
 		for i, k := range mapKeys(x) {
 			if i > 0 {
@@ -106,8 +73,6 @@ func writeRepr(b *strings.Builder, v any) {
 		b.WriteByte('}')
 	case *undefined:
 		b.WriteString("Undefined")
-	case value.Vaulted:
-		b.WriteString(quoteStr(x.Ciphertext))
 	case *namespace:
 		b.WriteString("<Namespace>")
 	case *loopInfo:
@@ -150,7 +115,7 @@ func writeRepr(b *strings.Builder, v any) {
 		writeRepr(b, x.items)
 		b.WriteString(")")
 	case nativeText:
-		b.WriteString(quoteStr(string(x)))
+		b.WriteString(pytext.ReprString(string(x)))
 	case *boundMethod:
 		// Python prints the receiver's address; ours is the method value's.
 		fmt.Fprintf(b, "<built-in method %s of %s at %p>", x.name, objName(x.recv), x)
@@ -159,76 +124,7 @@ func writeRepr(b *strings.Builder, v any) {
 	default:
 		b.WriteString(strings.TrimSpace(strings.ReplaceAll(strconv.Quote(sprint(x)), "\"", "")))
 	}
-}
-
-// formatFloat prints a float64 as Python's repr does.
-func formatFloat(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case math.IsNaN(f):
-		return "nan"
-	}
-	e := strconv.FormatFloat(f, 'e', -1, 64)
-	exp, _ := strconv.Atoi(e[strings.IndexByte(e, 'e')+1:])
-	if exp < -4 || exp >= 16 {
-		return e
-	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	if !strings.ContainsAny(s, ".") {
-		s += ".0"
-	}
-	return s
-}
-
-// quoteStr is Python's repr() of a str.
-func quoteStr(s string) string {
-	q := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, "\"") {
-		q = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(q)
-	for _, r := range s {
-		switch {
-		case r == rune(q) || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			b.WriteString(`\x`)
-			b.WriteString(hex2(int(r)))
-		case r >= 0x80 && !unicode.IsPrint(r):
-			if r <= 0xff {
-				b.WriteString(`\x` + hex2(int(r)))
-			} else if r <= 0xffff {
-				h := strconv.FormatInt(int64(r), 16)
-				b.WriteString(`\u` + strings.Repeat("0", 4-len(h)) + h)
-			} else {
-				h := strconv.FormatInt(int64(r), 16)
-				b.WriteString(`\U` + strings.Repeat("0", 8-len(h)) + h)
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(q)
-	return b.String()
-}
-
-func hex2(n int) string {
-	h := strconv.FormatInt(int64(n), 16)
-	if len(h) < 2 {
-		h = "0" + h
-	}
-	return h
+	return true
 }
 
 // typeName is Python's type(v).__name__ for the value.

@@ -1,6 +1,9 @@
 package virt
 
 import (
+	"context"
+
+	"gorun/engine/libvirt"
 	"gorun/engine/module"
 )
 
@@ -251,4 +254,62 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// runEntries is the Run of virt_net and virt_pool: it connects (read-only
+// for the commands that only read, listCommand among them), runs the
+// module's core with the objects open makes, and reports "changed": false
+// where the core did not say.
+func runEntries[E entries](ctx context.Context, call *module.Call, listCommand string, open func(*libvirt.Client) E,
+	core func(r *entryRun, e E, command, state, name string) (module.Result, error)) (module.Result, error) {
+	a := call.Args
+	command, state, name := a.String("command"), a.String("state"), a.String("name")
+	readOnly := state == "" && !a.Has("autostart") &&
+		(command == "status" || command == "get_xml" || command == listCommand || command == "facts" || command == "info")
+	lv, err := openClient(ctx, call, readOnly)
+	if err != nil {
+		return module.Failed(err.Error()), nil
+	}
+	e := open(lv)
+	res, err := core(&entryRun{call: call, e: e}, e, command, state, name)
+	if err != nil {
+		return module.Failed(libvirtMsg(err)), nil
+	}
+	if _, ok := res["changed"]; !ok {
+		res["changed"] = false
+	}
+	return res, nil
+}
+
+// withEntry looks the object named up and returns f's answer about it.
+func withEntry[T, R any](lookup func(string) (T, error), name string, f func(T) (R, error)) (R, error) {
+	obj, err := lookup(name)
+	if err != nil {
+		var none R
+		return none, err
+	}
+	return f(obj)
+}
+
+// doEntry looks the object named up and calls f on it.
+func doEntry[T any](lookup func(string) (T, error), name string, f func(T) error) error {
+	obj, err := lookup(name)
+	if err != nil {
+		return err
+	}
+	return f(obj)
+}
+
+// isSet is a libvirt yes/no answer (0 or 1) as a bool.
+func isSet(n int32, err error) (bool, error) { return n != 0, err }
+
+// activeThenDefined lists the active then the defined objects, as
+// entries.names does, with libvirt's two list calls of a kind.
+func activeThenDefined(active, defined func(maxNames int32) ([]string, error)) ([]string, error) {
+	a, err := active(1 << 14)
+	if err != nil {
+		return nil, err
+	}
+	d, err := defined(1 << 14)
+	return append(a, d...), err
 }

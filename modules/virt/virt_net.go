@@ -36,34 +36,16 @@ func (n networks) lookup(name string) (golibvirt.Network, error) {
 }
 
 func (n networks) names() ([]string, error) {
-	active, err := n.lv.ConnectListNetworks(1 << 14)
-	if err != nil {
-		return nil, err
-	}
-	defined, err := n.lv.ConnectListDefinedNetworks(1 << 14)
-	return append(active, defined...), err
+	return activeThenDefined(n.lv.ConnectListNetworks, n.lv.ConnectListDefinedNetworks)
 }
 
 func (n networks) isActive(name string) (bool, error) {
-	net, err := n.lookup(name)
-	if err != nil {
-		return false, err
-	}
-	a, err := n.lv.NetworkIsActive(net)
-	return a != 0, err
+	return isSet(withEntry(n.lookup, name, n.lv.NetworkIsActive))
 }
 
-func (n networks) do(name string, f func(golibvirt.Network) error) error {
-	net, err := n.lookup(name)
-	if err != nil {
-		return err
-	}
-	return f(net)
-}
-
-func (n networks) start(name string) error    { return n.do(name, n.lv.NetworkCreate) }
-func (n networks) stop(name string) error     { return n.do(name, n.lv.NetworkDestroy) }
-func (n networks) undefine(name string) error { return n.do(name, n.lv.NetworkUndefine) }
+func (n networks) start(name string) error    { return doEntry(n.lookup, name, n.lv.NetworkCreate) }
+func (n networks) stop(name string) error     { return doEntry(n.lookup, name, n.lv.NetworkDestroy) }
+func (n networks) undefine(name string) error { return doEntry(n.lookup, name, n.lv.NetworkUndefine) }
 
 func (n networks) define(xml string) error {
 	_, err := n.lv.NetworkDefineXML(xml)
@@ -71,44 +53,19 @@ func (n networks) define(xml string) error {
 }
 
 func (n networks) autostart(name string) (bool, error) {
-	net, err := n.lookup(name)
-	if err != nil {
-		return false, err
-	}
-	a, err := n.lv.NetworkGetAutostart(net)
-	return a != 0, err
+	return isSet(withEntry(n.lookup, name, n.lv.NetworkGetAutostart))
 }
 
 func (n networks) setAutostart(name string, on bool) error {
-	return n.do(name, func(net golibvirt.Network) error { return n.lv.NetworkSetAutostart(net, boolInt(on)) })
+	return doEntry(n.lookup, name, func(net golibvirt.Network) error { return n.lv.NetworkSetAutostart(net, boolInt(on)) })
 }
 
 func (n networks) xml(name string) (string, error) {
-	net, err := n.lookup(name)
-	if err != nil {
-		return "", err
-	}
-	return n.lv.NetworkGetXMLDesc(net, 0)
+	return withEntry(n.lookup, name, func(net golibvirt.Network) (string, error) { return n.lv.NetworkGetXMLDesc(net, 0) })
 }
 
 func (virtNet) Run(ctx context.Context, call *module.Call) (module.Result, error) {
-	a := call.Args
-	command, state, name := a.String("command"), a.String("state"), a.String("name")
-	readOnly := state == "" && !a.Has("autostart") && (command == "status" || command == "get_xml" || command == "list_nets" || command == "facts" || command == "info")
-	lv, err := openClient(ctx, call, readOnly)
-	if err != nil {
-		return module.Failed(err.Error()), nil
-	}
-	nets := networks{lv}
-	r := &entryRun{call: call, e: nets}
-	res, err := netCore(r, nets, command, state, name)
-	if err != nil {
-		return module.Failed(libvirtMsg(err)), nil
-	}
-	if _, ok := res["changed"]; !ok {
-		res["changed"] = false
-	}
-	return res, nil
+	return runEntries(ctx, call, "list_nets", func(lv *libvirt.Client) networks { return networks{lv} }, netCore)
 }
 
 // netCore follows community.libvirt's virt_net core(): list by state, state,

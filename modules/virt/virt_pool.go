@@ -44,36 +44,18 @@ func (p pools) lookup(name string) (golibvirt.StoragePool, error) {
 }
 
 func (p pools) names() ([]string, error) {
-	active, err := p.lv.ConnectListStoragePools(1 << 14)
-	if err != nil {
-		return nil, err
-	}
-	defined, err := p.lv.ConnectListDefinedStoragePools(1 << 14)
-	return append(active, defined...), err
+	return activeThenDefined(p.lv.ConnectListStoragePools, p.lv.ConnectListDefinedStoragePools)
 }
 
 func (p pools) isActive(name string) (bool, error) {
-	pool, err := p.lookup(name)
-	if err != nil {
-		return false, err
-	}
-	a, err := p.lv.StoragePoolIsActive(pool)
-	return a != 0, err
-}
-
-func (p pools) do(name string, f func(golibvirt.StoragePool) error) error {
-	pool, err := p.lookup(name)
-	if err != nil {
-		return err
-	}
-	return f(pool)
+	return isSet(withEntry(p.lookup, name, p.lv.StoragePoolIsActive))
 }
 
 func (p pools) start(name string) error {
-	return p.do(name, func(pool golibvirt.StoragePool) error { return p.lv.StoragePoolCreate(pool, 0) })
+	return doEntry(p.lookup, name, func(pool golibvirt.StoragePool) error { return p.lv.StoragePoolCreate(pool, 0) })
 }
-func (p pools) stop(name string) error     { return p.do(name, p.lv.StoragePoolDestroy) }
-func (p pools) undefine(name string) error { return p.do(name, p.lv.StoragePoolUndefine) }
+func (p pools) stop(name string) error     { return doEntry(p.lookup, name, p.lv.StoragePoolDestroy) }
+func (p pools) undefine(name string) error { return doEntry(p.lookup, name, p.lv.StoragePoolUndefine) }
 
 func (p pools) define(xml string) error {
 	_, err := p.lv.StoragePoolDefineXML(xml, 0)
@@ -81,48 +63,23 @@ func (p pools) define(xml string) error {
 }
 
 func (p pools) autostart(name string) (bool, error) {
-	pool, err := p.lookup(name)
-	if err != nil {
-		return false, err
-	}
-	a, err := p.lv.StoragePoolGetAutostart(pool)
-	return a != 0, err
+	return isSet(withEntry(p.lookup, name, p.lv.StoragePoolGetAutostart))
 }
 
 func (p pools) setAutostart(name string, on bool) error {
-	return p.do(name, func(pool golibvirt.StoragePool) error { return p.lv.StoragePoolSetAutostart(pool, boolInt(on)) })
+	return doEntry(p.lookup, name, func(pool golibvirt.StoragePool) error { return p.lv.StoragePoolSetAutostart(pool, boolInt(on)) })
 }
 
 func (p pools) xml(name string) (string, error) {
-	pool, err := p.lookup(name)
-	if err != nil {
-		return "", err
-	}
-	return p.lv.StoragePoolGetXMLDesc(pool, 0)
+	return withEntry(p.lookup, name, func(pool golibvirt.StoragePool) (string, error) { return p.lv.StoragePoolGetXMLDesc(pool, 0) })
 }
 
 func (p pools) delete(name, mode string) error {
-	return p.do(name, func(pool golibvirt.StoragePool) error { return p.lv.StoragePoolDelete(pool, poolDeleteFlags[mode]) })
+	return doEntry(p.lookup, name, func(pool golibvirt.StoragePool) error { return p.lv.StoragePoolDelete(pool, poolDeleteFlags[mode]) })
 }
 
 func (virtPool) Run(ctx context.Context, call *module.Call) (module.Result, error) {
-	a := call.Args
-	command, state, name := a.String("command"), a.String("state"), a.String("name")
-	readOnly := state == "" && !a.Has("autostart") && (command == "status" || command == "get_xml" || command == "list_pools" || command == "facts" || command == "info")
-	lv, err := openClient(ctx, call, readOnly)
-	if err != nil {
-		return module.Failed(err.Error()), nil
-	}
-	p := pools{lv}
-	r := &entryRun{call: call, e: p}
-	res, err := poolCore(r, p, command, state, name)
-	if err != nil {
-		return module.Failed(libvirtMsg(err)), nil
-	}
-	if _, ok := res["changed"]; !ok {
-		res["changed"] = false
-	}
-	return res, nil
+	return runEntries(ctx, call, "list_pools", func(lv *libvirt.Client) pools { return pools{lv} }, poolCore)
 }
 
 // poolCore follows community.libvirt's virt_pool core().
