@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
-	"gorun/engine/output"
+	"gorun/engine/pytext"
 )
 
 // lvolModule is community.general.lvol, a port of lvol.py: it creates,
@@ -374,7 +374,7 @@ func resizeTool(t *target, size lvolSize, this *lvInfo, vg vgSizes, unit string,
 				grow = true
 			} else {
 				return "", fail(fmt.Sprintf("Logical Volume %s could not be extended. Not enough free space left (%s%s required / %s%s available)",
-					this.name, output.PyFloat(requested-this.size), unit, output.PyFloat(vg.free), unit))
+					this.name, pytext.FloatRepr(requested-this.size), unit, pytext.FloatRepr(vg.free), unit))
 			}
 		case shrink && this.size > requested+vg.extSize:
 			switch {
