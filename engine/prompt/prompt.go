@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 
+	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 )
 
@@ -17,21 +18,32 @@ import (
 // Ansible makes (sys.__stdin__.isatty()) before it prompts.
 func Interactive() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
 
-// Secret is getpass.getpass(msg): msg and the answer go through /dev/tty
-// with echo off. io.EOF means the user ended the input (Ctrl+D).
+// Secret is getpass.getpass(msg): on /dev/tty, echo is turned off (and
+// pending input flushed) before msg is shown, the answer is read as a
+// line, then echo comes back and a newline is written. io.EOF means the
+// user ended the input (Ctrl+D).
 func Secret(msg string) (string, error) {
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
 		return "", fmt.Errorf("cannot prompt for %q: no terminal", msg)
 	}
 	defer tty.Close()
-	fmt.Fprint(tty, msg)
-	b, err := term.ReadPassword(int(tty.Fd()))
-	fmt.Fprint(tty, "\n")
-	if err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
+	fd := int(tty.Fd())
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
 		return "", err
 	}
-	return string(b), nil
+	quiet := *old
+	quiet.Lflag &^= unix.ECHO
+	if err := unix.IoctlSetTermios(fd, unix.TCSETSF, &quiet); err != nil {
+		return "", err
+	}
+	defer func() {
+		unix.IoctlSetTermios(fd, unix.TCSETSF, old)
+		fmt.Fprint(tty, "\n")
+	}()
+	fmt.Fprint(tty, msg)
+	return readLine(tty)
 }
 
 // Line is input(msg): msg on standard output, the answer a line of
@@ -39,10 +51,17 @@ func Secret(msg string) (string, error) {
 // byte by byte so that nothing typed for a later prompt is consumed.
 func Line(msg string) (string, error) {
 	fmt.Fprint(os.Stdout, msg)
+	return readLine(os.Stdin)
+}
+
+// readLine reads one line without its newline, byte by byte so that
+// nothing typed for a later prompt is consumed. io.EOF is returned only
+// when nothing was typed.
+func readLine(f *os.File) (string, error) {
 	var line []byte
 	b := make([]byte, 1)
 	for {
-		n, err := os.Stdin.Read(b)
+		n, err := f.Read(b)
 		if n == 1 {
 			if b[0] == '\n' {
 				return string(line), nil
