@@ -28,6 +28,9 @@ type Call struct {
 	Module string
 	// Host is the inventory hostname.
 	Host string
+	// Task is the task's name as Ansible's Task.get_name() gives it
+	// ("ROLE : NAME", or the action when unnamed), for actions that show it.
+	Task string
 	// Args are the validated arguments: every option of the spec is present,
 	// with its default (or nil) when the task did not set it.
 	Args Args

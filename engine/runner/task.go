@@ -501,7 +501,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	}
 
 	call := &module.Call{
-		Module: t.Action, Host: h.name, Args: args, Check: check, Diff: diff, Vars: vars,
+		Module: t.Action, Host: h.name, Task: taskLabel(t), Args: args, Check: check, Diff: diff, Vars: vars,
 		Templar: &templar{e: r.opts.Templates, ctx: tctx},
 		Files:   &fileFinder{task: t, playbookDir: r.playbookDir(pr.play)},
 	}
