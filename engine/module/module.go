@@ -56,6 +56,9 @@ type Call struct {
 	Files FileFinder
 	// Warn records a warning shown after the task result.
 	Warn func(msg string)
+	// WarnNow shows a warning at once without putting it in the result, as
+	// an Ansible action calling display.warning does (pause).
+	WarnNow func(msg string)
 	// Target are the host's own connection settings and Become the task's
 	// privilege escalation, for actions that start their own transfer to
 	// the host (synchronize runs rsync over ssh with them).

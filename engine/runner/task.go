@@ -510,6 +510,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	}
 	var warnings []any
 	call.Warn = func(msg string) { warnings = append(warnings, msg) }
+	call.WarnNow = func(msg string) { r.emit(func(cb output.Callback) { cb.Warning(msg) }) }
 
 	delegate := ""
 	if d, ok := inherited(t, pr.play, "delegate_to"); ok && d != nil {

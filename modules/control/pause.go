@@ -92,7 +92,9 @@ func (pause) Run(ctx context.Context, c *module.Call) (module.Result, error) {
 			return nil, err
 		}
 	} else if !timed {
-		c.Warn("Not waiting for response to prompt as stdin is not interactive")
+		if c.WarnNow != nil {
+			c.WarnNow("Not waiting for response to prompt as stdin is not interactive")
+		}
 	} else {
 		select {
 		case <-ctx.Done():
