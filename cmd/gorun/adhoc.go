@@ -75,6 +75,7 @@ func adhocMain(prog string, args []string, stdout, stderr io.Writer) int {
 	}
 
 	cwd, _ := os.Getwd()
+	o.promptPasswords = true
 	s, err := o.load([]string{cwd}, os.Stdin)
 	if err != nil {
 		return fail(stderr, 1, err.Error())

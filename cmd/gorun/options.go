@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"gorun/engine/config"
 	"gorun/engine/connection"
 	"gorun/engine/inventory"
 	"gorun/engine/playbook"
+	"gorun/engine/prompt"
 	"gorun/engine/runner"
 	"gorun/engine/template"
 	"gorun/engine/value"
@@ -53,6 +53,12 @@ type options struct {
 	flushCache    bool
 	syntaxCheck   bool
 	listHosts     bool
+
+	// promptPasswords is set by the modes that ask for the -k/-K passwords
+	// (a playbook run that is not a listing or syntax check, ad-hoc);
+	// sshPass and becomePass are the answers.
+	promptPasswords     bool
+	sshPass, becomePass string
 
 	cfg *config.Config
 }
@@ -141,6 +147,12 @@ func (o *options) load(playbookDirs []string, stdin io.Reader) (*setup, error) {
 	}
 	o.cfg = cfg
 	s := &setup{cfg: cfg}
+	// Ansible asks for the connection passwords before the vault's.
+	if o.promptPasswords {
+		if err := o.askPasswords(cfg); err != nil {
+			return nil, err
+		}
+	}
 	if s.secrets, err = o.vaultSecrets(cfg); err != nil {
 		return nil, err
 	}
@@ -222,30 +234,21 @@ func (o *options) vaultSecrets(cfg *config.Config) (*vault.Secrets, error) {
 		specs = append(specs, vault.PasswordSpec{ID: "default", Source: f})
 	}
 	if o.askVaultPass {
-		specs = append(specs, vault.PasswordSpec{ID: "default", Source: "prompt"})
+		specs = append(specs, vault.PasswordSpec{ID: "default", Source: vault.SourceAskVaultPass})
 	}
 	return vault.LoadSecrets(specs, promptPassword)
 }
 
-// promptPassword asks on the terminal, as Ansible's getpass prompts.
-func promptPassword(label string) ([]byte, error) {
-	prompt := "Vault password: "
-	if label != "" && label != "default" {
-		prompt = fmt.Sprintf("Vault password (%s): ", label)
-	}
-	return askSecret(prompt)
+// promptPassword asks on the terminal with the vault loader's text
+// ("Vault password: ", "Vault password (dev): "), as Ansible's getpass.
+func promptPassword(text string) ([]byte, error) {
+	return askSecret(text)
 }
 
-func askSecret(prompt string) ([]byte, error) {
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
-	if err != nil {
-		return nil, fmt.Errorf("cannot prompt for a password: no terminal")
-	}
-	defer tty.Close()
-	fmt.Fprint(tty, prompt)
-	pw, err := term.ReadPassword(int(tty.Fd()))
-	fmt.Fprintln(tty)
-	return pw, err
+// askSecret is Ansible's CLI._get_secret: getpass on the terminal.
+func askSecret(text string) ([]byte, error) {
+	s, err := prompt.Secret(text)
+	return []byte(s), err
 }
 
 // parseExtraVars reads -e values: @file, JSON or YAML mappings, or k=v pairs,
@@ -354,27 +357,8 @@ func (o *options) runnerOptions(s *setup) (runner.Options, error) {
 		Flags:   cfg.String("DEFAULT_BECOME_FLAGS"),
 		Exe:     cfg.String("DEFAULT_BECOME_EXE"),
 	}
-	if o.askPass || cfg.Bool("DEFAULT_ASK_PASS") {
-		pw, err := askSecret("SSH password: ")
-		if err != nil {
-			return ro, err
-		}
-		ro.Password = string(pw)
-	}
-	if o.askBecomePass || cfg.Bool("DEFAULT_BECOME_ASK_PASS") {
-		prompt := "BECOME password: "
-		if ro.Password != "" {
-			prompt = "BECOME password[defaults to SSH password]: "
-		}
-		pw, err := askSecret(prompt)
-		if err != nil {
-			return ro, err
-		}
-		ro.Become.Password = string(pw)
-		if ro.Become.Password == "" {
-			ro.Become.Password = ro.Password
-		}
-	}
+	ro.Password = o.sshPass
+	ro.Become.Password = o.becomePass
 	return ro, nil
 }
 

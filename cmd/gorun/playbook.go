@@ -83,6 +83,7 @@ func playbookMain(prog string, args []string, stdout, stderr io.Writer) int {
 		dirs = append(dirs, filepath.Dir(abs))
 	}
 
+	o.promptPasswords = !o.listHosts && !o.listTasks && !o.listTags && !o.syntaxCheck
 	s, err := o.load(dirs, os.Stdin)
 	if err != nil {
 		return fail(stderr, 1, err.Error())

@@ -28,6 +28,9 @@ type Call struct {
 	Module string
 	// Host is the inventory hostname.
 	Host string
+	// Task is the task's name as Ansible's Task.get_name() gives it
+	// ("ROLE : NAME", or the action when unnamed), for actions that show it.
+	Task string
 	// Args are the validated arguments: every option of the spec is present,
 	// with its default (or nil) when the task did not set it.
 	Args Args
@@ -53,6 +56,9 @@ type Call struct {
 	Files FileFinder
 	// Warn records a warning shown after the task result.
 	Warn func(msg string)
+	// WarnNow shows a warning at once without putting it in the result, as
+	// an Ansible action calling display.warning does (pause).
+	WarnNow func(msg string)
 	// Target are the host's own connection settings and Become the task's
 	// privilege escalation, for actions that start their own transfer to
 	// the host (synchronize runs rsync over ssh with them).

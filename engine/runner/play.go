@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,8 +13,6 @@ import (
 	"gorun/engine/playbook"
 	"gorun/engine/template"
 	"gorun/engine/value"
-
-	"golang.org/x/term"
 )
 
 // playRun is one play being run.
@@ -133,7 +130,7 @@ func (r *Runner) runPlay(ctx context.Context, play *playbook.Play) error {
 	for _, unsupported := range []string{"vars_prompt", "debugger", "order"} {
 		if v, ok := play.Attrs[unsupported]; ok && v != nil && unsupported != "order" {
 			if unsupported == "vars_prompt" {
-				if err := pr.promptDefaults(v); err != nil {
+				if err := pr.varsPrompt(v); err != nil {
 					return err
 				}
 				continue
@@ -222,56 +219,6 @@ func flattenRoles(rl *playbook.Role) []*playbook.Role {
 		out = append(out, flattenRoles(d)...)
 	}
 	return append(out, rl)
-}
-
-// promptDefaults sets the variables of vars_prompt as ansible-playbook does
-// when it cannot prompt: not interactive (standard input is not a
-// terminal), it warns "Not prompting as we are not in interactive mode" and
-// uses each prompt's default, or None, as text (Display.do_var_prompt).
-// gorun never prompts: on a terminal a prompt without a default is an
-// error naming it, and encrypt (which hashes the answer) is refused.
-func (pr *playRun) promptDefaults(v any) error {
-	list, _ := v.([]any)
-	tctx := pr.r.playContext(pr.play)
-	interactive := term.IsTerminal(int(os.Stdin.Fd()))
-	for _, p := range list {
-		d := value.ToDict(p)
-		if d == nil {
-			continue
-		}
-		name, _ := d.Get("name")
-		n := fmt.Sprint(name)
-		if pr.r.opts.ExtraVars.Has(n) {
-			continue
-		}
-		if enc, ok := d.Get("encrypt"); ok && enc != nil {
-			return fmt.Errorf("vars_prompt '%s': encrypt is not supported by gorun yet; pass the hashed value with -e %s=...", n, n)
-		}
-		def, _ := d.Get("default")
-		if def != nil {
-			// vars_prompt is templated with the play's variables.
-			if rv, err := pr.r.opts.Templates.Template(def, tctx); err == nil {
-				def = rv
-			}
-		}
-		if interactive {
-			if def == nil {
-				return fmt.Errorf("vars_prompt '%s' has no default and gorun does not prompt; pass it with -e %s=...", n, n)
-			}
-			pr.r.emit(func(cb output.Callback) {
-				cb.Warning(fmt.Sprintf("gorun does not prompt: vars_prompt '%s' takes its default", n))
-			})
-		} else {
-			pr.r.emit(func(cb output.Callback) { cb.Warning("Not prompting as we are not in interactive mode") })
-		}
-		text := template.ToText(def)
-		if u, ok := d.Get("unsafe"); ok && truthy(u) {
-			pr.promptVars.Set(n, value.Unsafe(text))
-		} else {
-			pr.promptVars.Set(n, text)
-		}
-	}
-	return nil
 }
 
 func hostPattern(v any, r *Runner, tctx *template.Context) (string, error) {

@@ -522,7 +522,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	}
 
 	call := &module.Call{
-		Module: t.Action, Host: h.name, Args: args, Check: check, Diff: diff, Vars: vars,
+		Module: t.Action, Host: h.name, Task: taskLabel(t), Args: args, Check: check, Diff: diff, Vars: vars,
 		Templar: &templar{e: r.opts.Templates, ctx: tctx},
 		Files:   &fileFinder{task: t, playbookDir: r.playbookDir(pr.play)},
 	}
@@ -531,6 +531,7 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	}
 	var warnings []any
 	call.Warn = func(msg string) { warnings = append(warnings, msg) }
+	call.WarnNow = func(msg string) { r.emit(func(cb output.Callback) { cb.Warning(msg) }) }
 
 	call.Delegate = delegate
 	target := r.connParams(t, pr.play, h.name, vars, tctx)

@@ -27,7 +27,8 @@
 //	pypow.go        float powers rounded as C's pow
 //	tests.go        tests; version.go for the version test
 //	lookups.go      lookup plugins and lookup()/query(); lookup_password.go the password lookup,
-//	                lookup_inventory.go inventory_hostnames
+//	                lookup_inventory.go inventory_hostnames, lookup_url*.go the url lookup
+//	provenance.go   text read from YAML shows as AnsibleUnicode (type_debug, method reprs)
 //	globals.go      range, dict, namespace, cycler, joiner, lookup, now, omit; lipsum.go
 //	pyjson.go, pyyaml.go, pyrandom.go, crypt.go  JSON/YAML output, Python's random, crypt hashes
 //

@@ -48,6 +48,12 @@ type Context struct {
 	// SearchPath lists directories for file-based lookups and includes, in order
 	// (role dir, then playbook dir).
 	SearchPath []string
+	// FromYAML reports whether the top-level variable name was read from
+	// YAML, where Ansible's strings are AnsibleUnicode rather than str. Only
+	// type_debug, method reprs and missing-attribute messages show the class,
+	// so it is asked only there, never on the way to a value. May be nil (no
+	// variable came from YAML).
+	FromYAML func(name string) bool
 }
 
 // Mapping is a read-only mapping whose values are computed on access (hostvars,

@@ -276,7 +276,8 @@ func (ev *evaluator) evalRaw(x expr, f *frame) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ev.getattr(obj, x.attr)
+		res, err := ev.getattr(obj, x.attr)
+		return ev.withTextClass(res, obj, x.x, f), err
 	case *getitemExpr:
 		obj, err := ev.eval(x.x, f)
 		if err != nil {
@@ -286,7 +287,8 @@ func (ev *evaluator) evalRaw(x expr, f *frame) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ev.getitem(obj, idx)
+		res, err := ev.getitem(obj, idx)
+		return ev.withTextClass(res, obj, x.x, f), err
 	case *sliceExpr:
 		return ev.evalSlice(x, f)
 	case *listExpr:
@@ -351,6 +353,9 @@ func (ev *evaluator) evalRaw(x expr, f *frame) (any, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if _, isStr := v.(string); isStr && filterName(x.name) == "type_debug" && ev.fromYAML(x.x, f) {
+			return "AnsibleUnicode", nil
 		}
 		return ev.applyFilter(x, v, f)
 	case *testExpr:

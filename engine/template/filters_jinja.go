@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"math"
@@ -712,7 +713,8 @@ func selectReject(ev *evaluator, v any, a []any, kw *value.Dict, keep, byAttr bo
 				return nil, err
 			}
 		} else {
-			if ok, err = test(ev, x, a, kw); err != nil {
+			// A test returning None (errTestNone) selects like False.
+			if ok, err = test(ev, x, a, kw); err != nil && !errors.Is(err, errTestNone) {
 				return nil, err
 			}
 		}

@@ -42,7 +42,7 @@ func filterVault(ev *evaluator, v any, a []any, kw *value.Dict) (any, error) {
 		return nil, fmt.Errorf("Unable to encrypt: %v", err)
 	}
 	if argBool(p[3], false) {
-		return value.Vaulted{Ciphertext: string(out)}, nil
+		return value.Vaulted{Ciphertext: string(out), Detached: true}, nil
 	}
 	return string(out), nil
 }

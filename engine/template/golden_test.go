@@ -65,7 +65,9 @@ func loadGolden(t testing.TB) (*golden, *Context) {
 	// inventory_hostname and groups are magic variables ansible-playbook provides (for -i localhost,); the runner does the same.
 	vars["inventory_hostname"] = "localhost"
 	vars["groups"] = value.DictOf("all", []any{"localhost"}, "ungrouped", []any{"localhost"})
-	return &g, &Context{Vars: vars, SearchPath: []string{"testdata"}}
+	// ansible-playbook reads vars.yml as a vars_files entry: its strings are AnsibleUnicode.
+	fromYAML := func(name string) bool { return d.Has(name) }
+	return &g, &Context{Vars: vars, SearchPath: []string{"testdata"}, FromYAML: fromYAML}
 }
 
 // canonical renders a value as sorted JSON so types and contents compare
@@ -91,9 +93,7 @@ func errorKind(err error) string {
 
 // knownGaps are goldens gorun does not match yet, with the reason; they are
 // reported, not failed. Remove an entry when it is fixed.
-var knownGaps = map[string]string{
-	"{{ name.upper }}": "strings read from YAML are AnsibleUnicode in Python (the method's repr names the class); gorun does not keep where a string came from",
-	`{{ name | vault("pw", wrap_object=True) is vault_encrypted }}`: "Ansible's test returns None (printed as \"\") for a value the filter wrapped, whose vault is unset; gorun's tests return booleans"}
+var knownGaps = map[string]string{}
 
 func TestGoldenExpressions(t *testing.T) {
 	g, ctx := loadGolden(t)

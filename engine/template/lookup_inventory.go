@@ -1,17 +1,12 @@
 package template
 
 import (
-	"fmt"
-
 	"gorun/engine/inventory"
 	"gorun/engine/value"
 )
 
 func init() {
 	lookups["inventory_hostnames"] = lookupInventoryHostnames
-	lookups["url"] = func(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
-		return nil, fmt.Errorf("the lookup plugin 'url' is not supported by gorun yet")
-	}
 }
 
 // lookupInventoryHostnames is ansible-core's inventory_hostnames lookup: it

@@ -50,6 +50,7 @@ func init() {
 		"csvfile": lookupCSVFile,
 		"ini":     lookupIni,
 		"unvault": lookupUnvault,
+		"url":     lookupURL,
 	} {
 		lookups[name] = fn
 	}
@@ -128,8 +129,14 @@ func (ev *evaluator) lookupCall(a []any, kw *value.Dict, wantlist bool) (any, er
 		if errors.As(err, &le) {
 			return nil, err
 		}
-		// AnsibleError(msg, orig_exc=e) appends the original error's message.
-		return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class 'ansible.errors.AnsibleError'>, original message: %v. %v", name, err, err)
+		class := "ansible.errors.AnsibleError"
+		var lx *lookupException
+		if errors.As(err, &lx) {
+			class = lx.class
+		}
+		// Ansible raises AnsibleError(msg, orig_exc=err), whose message
+		// ends with the original error once more.
+		return nil, fmt.Errorf("An unhandled exception occurred while running the lookup plugin '%s'. Error was a <class '%s'>, original message: %v. %v", name, class, err, err)
 	}
 	if wantlist || len(res) == 0 || allowUnsafe {
 		// Ansible 2.14 joins only in its unsafe-wrapping branch: with

@@ -118,7 +118,7 @@ func writeTemplateRepr(b *strings.Builder, v any) bool {
 		b.WriteString(pytext.ReprString(string(x)))
 	case *boundMethod:
 		// Python prints the receiver's address; ours is the method value's.
-		fmt.Fprintf(b, "<built-in method %s of %s at %p>", x.name, objName(x.recv), x)
+		fmt.Fprintf(b, "<built-in method %s of %s at %p>", x.name, x.owner(), x)
 	case fnValue:
 		b.WriteString("<function>")
 	default:

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,6 +13,11 @@ type filterFunc func(ev *evaluator, v any, a []any, kw *value.Dict) (any, error)
 
 // testFunc implements a test (`x is name(args)`).
 type testFunc func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error)
+
+// errTestNone is what a test returns (with false) where Ansible's returns
+// Python None instead of a bool (vault_encrypted on a value with no vault):
+// `x is t` is then None, which prints as nothing, and `x is not t` is True.
+var errTestNone = errors.New("test returned None")
 
 var (
 	filters = map[string]filterFunc{}
@@ -132,6 +138,12 @@ func (ev *evaluator) applyTest(t *testExpr, f *frame) (any, error) {
 		}
 	}
 	res, err := fn(ev, resolveLazy(v), a, kw)
+	if errors.Is(err, errTestNone) {
+		if t.negate {
+			return true, nil
+		}
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -159,7 +159,10 @@ func init() {
 		return !t, err
 	})
 	registerTest("vault_encrypted", func(ev *evaluator, v any, a []any, kw *value.Dict) (bool, error) {
-		if _, ok := v.(value.Vaulted); ok {
+		if x, ok := v.(value.Vaulted); ok {
+			if x.Detached {
+				return false, errTestNone
+			}
 			return true, nil
 		}
 		s, _ := asString(v)

@@ -23,6 +23,9 @@ type undefined struct {
 	hasO bool
 	// origin is the undefined name found while templating the variable `name` lazily.
 	origin string
+	// class, when set, is obj's Python class as Jinja names it in messages
+	// (ansible.parsing.yaml.objects.AnsibleUnicode for text read from YAML).
+	class string
 }
 
 // UndefinedError is returned for undefined variables; the message is Ansible's:
@@ -42,7 +45,11 @@ func (u *undefined) message() string {
 		if _, ok := u.obj.(*undefined); ok {
 			return u.obj.(*undefined).message()
 		}
-		return fmt.Sprintf("'%s' has no attribute '%s'", objName(u.obj), u.attr)
+		name := objName(u.obj)
+		if u.class != "" {
+			name = u.class + " object"
+		}
+		return fmt.Sprintf("'%s' has no attribute '%s'", name, u.attr)
 	}
 	return fmt.Sprintf("'%s' is undefined", u.name)
 }
@@ -68,6 +75,17 @@ type fnValue func(ev *evaluator, a []any, kw *value.Dict) (any, error)
 type boundMethod struct {
 	recv any
 	name string
+	// class, when set, is the receiver's Python class name (AnsibleUnicode
+	// for text read from YAML); otherwise its Go type tells.
+	class string
+}
+
+// owner is how Python's repr of the method names its receiver.
+func (m *boundMethod) owner() string {
+	if m.class != "" {
+		return m.class + " object"
+	}
+	return objName(m.recv)
 }
 
 func isMapping(v any) bool {

@@ -207,4 +207,8 @@ type Unsafe string
 // it is used, with the run's vault secrets.
 type Vaulted struct {
 	Ciphertext string
+	// Detached is set on the values the vault filter makes with
+	// wrap_object=True: Ansible attaches no vault to them, so their
+	// is_encrypted() (the vault_encrypted test) is None, not True.
+	Detached bool
 }

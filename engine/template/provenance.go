@@ -1,0 +1,105 @@
+package template
+
+import "gorun/engine/value"
+
+// Text that Ansible read from YAML is AnsibleUnicode, a str subclass; text
+// computed by a template is str. Only three things show the difference:
+// type_debug, the repr of a bound method ("<built-in method upper of
+// AnsibleUnicode object at ...>") and Jinja's missing-attribute message.
+// Tracking the class on every string would cost every lookup, so it is
+// worked out only there, from the expression the string came from.
+
+// yamlTextClass is Jinja's name of AnsibleUnicode in messages.
+const yamlTextClass = "ansible.parsing.yaml.objects.AnsibleUnicode"
+
+// fromYAML reports whether the string x evaluates to is AnsibleUnicode in
+// Ansible: x is a variable, or a path of constant attributes and
+// subscripts into one, that the context says was read from YAML, and the
+// text found there is not itself a template (rendering one gives str).
+func (ev *evaluator) fromYAML(x expr, f *frame) bool {
+	isYAML := ev.sess.ctx.FromYAML
+	if isYAML == nil {
+		return false
+	}
+	var path []any // innermost step first
+	for {
+		switch n := x.(type) {
+		case *getattrExpr:
+			path = append(path, n.attr)
+			x = n.x
+			continue
+		case *getitemExpr:
+			c, ok := n.index.(*constExpr)
+			if !ok {
+				return false
+			}
+			path = append(path, c.v)
+			x = n.x
+			continue
+		case *nameExpr:
+			if _, local := f.lookup(n.name); local {
+				return false
+			}
+			if _, set := ev.sess.overlay[n.name]; set {
+				return false
+			}
+			v, ok := ev.sess.ctx.Vars[n.name]
+			if !ok || !isYAML(n.name) {
+				return false
+			}
+			for i := len(path) - 1; i >= 0; i-- {
+				if v, ok = rawChild(v, path[i]); !ok {
+					return false
+				}
+			}
+			s, ok := v.(string)
+			return ok && !IsTemplate(s)
+		}
+		return false
+	}
+}
+
+// rawChild is the value under key in v as stored, before any templating.
+func rawChild(v any, key any) (any, bool) {
+	switch c := v.(type) {
+	case *value.Dict:
+		if k, ok := key.(string); ok {
+			return c.Get(k)
+		}
+	case map[string]any:
+		if k, ok := key.(string); ok {
+			x, found := c[k]
+			return x, found
+		}
+	case []any:
+		if i, ok := key.(int); ok {
+			if i < 0 {
+				i += len(c)
+			}
+			if i >= 0 && i < len(c) {
+				return c[i], true
+			}
+		}
+	}
+	return nil, false
+}
+
+// withTextClass names the receiver's class in what an attribute or subscript
+// lookup on the string recv (the value of x) returned: a bound method or a
+// missing attribute.
+func (ev *evaluator) withTextClass(res any, recv any, x expr, f *frame) any {
+	if _, isStr := recv.(string); !isStr {
+		return res
+	}
+	switch r := res.(type) {
+	case *boundMethod:
+		if ev.fromYAML(x, f) {
+			r.class = "AnsibleUnicode"
+		}
+	case *undefined:
+		if r.hasO && ev.fromYAML(x, f) {
+			r.class = yamlTextClass
+		}
+	}
+	return res
+}
