@@ -30,6 +30,8 @@ type sshConn struct {
 	sftp     *sftp.Client
 	noSFTP   bool  // the server has no sftp subsystem: use cat
 	brokenBy error // why the current link broke, once it has
+
+	kept keptState // the shell kept open for RunQuick
 }
 
 // dialSSH resolves p's settings and connects.
