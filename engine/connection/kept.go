@@ -198,3 +198,24 @@ func (c *sshConn) killKept(job string) {
 	defer cancel()
 	c.Exec(ctx, script, ExecOptions{})
 }
+
+// yieldKept gives the kept shell's session back to the server when it
+// refused to open a channel (a MaxSessions lower than OpenSSH's 10): the
+// shell is closed, unless a script runs in it, and not started again on
+// this link. It reports whether it closed one, so that the caller may try
+// again.
+func (c *sshConn) yieldKept(l *link, err error) bool {
+	var refused *ssh.OpenChannelError
+	if !errors.As(err, &refused) || !c.kept.mu.TryLock() {
+		return false
+	}
+	defer c.kept.mu.Unlock()
+	c.kept.failed = l
+	k := c.kept.shell
+	if k == nil || k.link != l {
+		return false
+	}
+	k.close()
+	c.kept.shell = nil
+	return true
+}
