@@ -16,7 +16,7 @@
 //
 // Over SSH a shell is also kept open per host (QuickRunner): gorun's own
 // short scripts without input (the file modules' stat and edit scripts) run
-// in it, saving the host a new session and two shell starts per script.
+// from it, saving the host a new session and a login shell per script.
 //
 // Become wraps each command as Ansible's sudo and su plugins do, answers the
 // password prompt on the command's stdin (never on a command line) and strips

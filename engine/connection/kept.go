@@ -18,9 +18,10 @@ import (
 
 // QuickRunner is implemented by connections that keep a shell open on the
 // host for short scripts of gorun's own (the file modules' stat and
-// attribute scripts): each runs in a subshell of that shell instead of a
-// new SSH session, which saves the host the session's set-up and the two
-// shells it starts (about as much as the script itself costs).
+// attribute scripts): each is started by that shell, as /bin/sh -c as
+// Exec starts it, instead of in a new SSH session, which saves the host the
+// session's set-up and the login shell (together about as much as a short
+// script itself costs).
 //
 // RunQuick has Exec's results for a script run with no standard input, no
 // become and no environment: the same stdout, stderr and exit status (a
