@@ -14,6 +14,10 @@
 // changed key is always refused. Files move over SFTP (github.com/pkg/sftp),
 // or with cat when becoming another user.
 //
+// Over SSH a shell is also kept open per host (QuickRunner): gorun's own
+// short scripts without input (the file modules' stat and edit scripts) run
+// from it, saving the host a new session and a login shell per script.
+//
 // Become wraps each command as Ansible's sudo and su plugins do, answers the
 // password prompt on the command's stdin (never on a command line) and strips
 // the BECOME-SUCCESS marker. su needs a terminal, so its commands run on a pty:

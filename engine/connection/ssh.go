@@ -30,6 +30,8 @@ type sshConn struct {
 	sftp     *sftp.Client
 	noSFTP   bool  // the server has no sftp subsystem: use cat
 	brokenBy error // why the current link broke, once it has
+
+	kept keptState // the shell kept open for RunQuick
 }
 
 // dialSSH resolves p's settings and connects.
@@ -183,6 +185,9 @@ func (c *sshConn) start(ctx context.Context, line string, pty bool, stdout, stde
 		return nil, err
 	}
 	p, err := c.startOn(l, line, pty, stdout, stderr)
+	if err != nil && c.yieldKept(l, err) {
+		p, err = c.startOn(l, line, pty, stdout, stderr)
+	}
 	if err != nil && c.linkFailed(l, err) {
 		if l, err = c.current(ctx); err != nil {
 			return nil, err
@@ -308,6 +313,11 @@ func (c *sshConn) sftpClient(ctx context.Context) (*sftp.Client, error) {
 			c.noSFTP = true
 			c.mu.Unlock()
 			return nil, nil
+		case c.yieldKept(l, err):
+			// Try again on the same link; this happens once, as the
+			// kept shell is not started again on it.
+			attempt--
+			continue
 		case !c.linkFailed(l, err):
 			return nil, fmt.Errorf("starting SFTP on %s: %v", c.host, err)
 		}

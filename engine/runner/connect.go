@@ -290,6 +290,18 @@ func (c *taskConn) Exec(ctx context.Context, cmd string, o connection.ExecOption
 	return c.Conn.Exec(ctx, cmd, c.fill(o))
 }
 
+// RunQuick runs script in the host's kept shell when the task has no
+// become and no environment (which the kept shell does not apply), else
+// through Exec.
+func (c *taskConn) RunQuick(ctx context.Context, script string) (*connection.ExecResult, error) {
+	q, ok := c.Conn.(connection.QuickRunner)
+	if !ok || c.become != nil || len(c.env) > 0 {
+		return c.Exec(ctx, script, connection.ExecOptions{})
+	}
+	c.traced("EXEC", script)
+	return q.RunQuick(ctx, script)
+}
+
 func (c *taskConn) Put(ctx context.Context, r io.Reader, path string, perm fs.FileMode, o connection.ExecOptions) error {
 	c.traced("PUT", path)
 	return c.Conn.Put(ctx, r, path, perm, c.fill(o))

@@ -9,10 +9,15 @@ case $FP in "~"|"~/"*) FP=$HOME${FP#"~"};; esac
 want() { case $W in *" $1 "*) return 0;; esac; return 1; }
 sec() { printf '\n%s %s\n' "$M" "$1"; }
 # Helpers use variables starting with _ (POSIX sh has no local variables).
-# f PATH...: dump files. A file that exists but cannot be read (sysfs files
-# may fail to read, as Ansible's get_file_content then returns None) is
-# followed by an "unreadable" section.
-f() { for _f in "$@"; do [ -f "$_f" ] && [ -r "$_f" ] && { sec "file $_f"; cat "$_f" 2>/dev/null || sec "unreadable $_f"; }; done; }
+# Every process started costs the target a fork and an exec, about as much
+# as the SSH exchange that runs the script: the script starts as few as it
+# can and uses shell builtins where they give the same answer.
+# f PATH...: files to dump; the readable ones are listed and all read at the
+# end by one grep, as a does (the controller strips the files' contents,
+# as Ansible's get_file_content does, so their last newline does not count).
+_F=
+f() { for _f in "$@"; do [ -f "$_f" ] && [ -r "$_f" ] && _F="$_F$_f
+"; done; return 0; }
 # a PATH...: small attribute files (sysfs), all read by one grep, which
 # prints each line as "PATH:LINE"; the existing files are listed first so
 # that empty ones are known too. Paths must not contain blanks.
@@ -30,6 +35,13 @@ lnk() { [ -L "$1" ] && { sec "link $1"; readlink "$1"; }; }
 real() { [ -e "$1" ] && { sec "realpath $1"; readlink -f "$1"; }; }
 exists() { sec exists; for _p in "$@"; do if [ -e "$_p" ] || [ -L "$_p" ]; then echo "$_p"; fi; done; }
 tmo() { if has timeout; then timeout "$T" "$@"; else "$@"; fi; }
+# The user's real and effective ids (id -ru, -u, -rg, -g), read by the
+# shell from /proc/self/status; id answers where that file is missing.
+_ru=; _eu=; _rg=; _eg=
+while read -r _k _x _y _; do
+	case $_k in Uid:) _ru=$_x _eu=$_y;; Gid:) _rg=$_x _eg=$_y; break;; esac
+done 2>/dev/null </proc/self/status
+[ -n "$_eu" ] && [ -n "$_eg" ] || { _ru=$(id -ru) _eu=$(id -u) _rg=$(id -rg) _eg=$(id -g); }
 
 exists /proc/xen /sys/hypervisor/type /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit \
 	/proc/modules /dev/kvm /rhev /sys/kernel/security/apparmor /run/systemd/system/ /dev/.run/systemd/ \
@@ -43,10 +55,13 @@ exists /proc/xen /sys/hypervisor/type /proc/vz /proc/lve /proc/bc /.dockerenv /.
 sec bins; for b in systemctl initctl lsb_release capsh ip findmnt lsblk dpkg; do has "$b" && echo "$b"; done
 
 if want platform; then
-	c uname uname -snrvm
+	_u=$(uname -snrvm 2>/dev/null); _r=$?
+	sec "cmd uname"; printf '%s\n' "$_u"; sec "rc uname"; printf %s "$_r"
 	c long-bit getconf LONG_BIT
 	if has getent; then
-		a=$(getent ahosts "$(uname -n)" 2>/dev/null | awk 'NR==1{print $1}')
+		# The first word of getent's answer is the first address (uname -n
+		# is the second word of uname's).
+		set -f; set -- $_u; a=; [ -n "$2" ] && set -- $(getent ahosts "$2" 2>/dev/null) && a=$1; set +f
 		[ -n "$a" ] && c hostbyaddr getent hosts "$a"
 	fi
 	f /var/lib/dbus/machine-id /etc/machine-id
@@ -87,9 +102,10 @@ if want service_mgr; then
 fi
 want cmdline && f /proc/cmdline
 if want date_time; then
-	c date date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N'
+	_d=$(date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N' 2>/dev/null); _r=$?
+	sec "cmd date"; printf '%s\n' "$_d"; sec "rc date"; printf %s "$_r"
+	y=${_d%%|*}
 	c date-utc date -u '+%Y-%m-%dT%H:%M:%S'
-	y=$(date +%Y)
 	c tz-jan date -d "$y-01-01 12:00" '+%Z %z'
 	c tz-jul date -d "$y-07-01 12:00" '+%Z %z'
 fi
@@ -100,8 +116,8 @@ if want ssh_pub_keys; then
 fi
 if want user; then
 	u=${LOGNAME:-${USER:-${LNAME:-${USERNAME:-$(id -un 2>/dev/null)}}}}
-	sec user; printf '%s\n%s\n%s\n%s\n%s\n' "$u" "$(id -u)" "$(id -g)" "$(id -ru)" "$(id -rg)"
-	sec passwd; { getent passwd "$u" || getent passwd "$(id -u)" || grep "^$u:" /etc/passwd; } 2>/dev/null
+	sec user; printf '%s\n%s\n%s\n%s\n%s\n' "$u" "$_eu" "$_eg" "$_ru" "$_rg"
+	sec passwd; { getent passwd "$u" || getent passwd "$_eu" || grep "^$u:" /etc/passwd; } 2>/dev/null
 fi
 if want hardware || want virtual; then
 	f /proc/cpuinfo
@@ -141,7 +157,7 @@ if want hardware; then
 	for d in /dev/disk/by-id /dev/disk/by-uuid /dev/disk/by-label; do
 		[ -d "$d" ] && c "linkdir $d" ls -l "$d"
 	done
-	if [ "$(id -u)" = 0 ] && has vgs; then
+	if [ "$_eu" = 0 ] && has vgs; then
 		for l in vgs lvs pvs; do has $l && c "$l" $l --noheadings --nosuffix --units g --separator ,; done
 	fi
 	sec masters; for s in /sys/block/*/slaves/*; do [ -e "$s" ] && echo "$s"; done
@@ -209,5 +225,10 @@ if want local && [ -d "$FP" ]; then
 			sec "local-file $p"; cat "$p" 2>/dev/null
 		fi
 	done
+fi
+if [ -n "$_F" ]; then
+	sec attrs; printf %s "$_F"
+	sec attrdata; _old=$IFS; IFS='
+'; set -f; grep -a -H '' -- $_F 2>/dev/null; set +f; IFS=$_old
 fi
 sec end

@@ -107,22 +107,32 @@ func parseRaw(out, marker string) *raw {
 }
 
 // readAttrs spreads grep -H output ("PATH:LINE" per line, files in the
-// order of paths) over the files.
+// order of paths) over the files. A file's lines are joined with newlines;
+// its last newline is lost, which the callers' stripping makes no matter.
 func (r *raw) readAttrs(paths []string, body string) {
 	i := 0
+	var text []string // the lines of paths[i] so far
+	flush := func() {
+		if i < len(paths) && len(text) > 0 {
+			r.files[paths[i]] = strings.Join(text, "\n")
+		}
+		text = text[:0]
+	}
 	for _, line := range strings.Split(body, "\n") {
+		if i < len(paths) && strings.HasPrefix(line, paths[i]+":") {
+			text = append(text, line[len(paths[i])+1:])
+			continue
+		}
+		flush()
 		for i < len(paths) && !strings.HasPrefix(line, paths[i]+":") {
 			i++
 		}
 		if i == len(paths) {
 			return
 		}
-		text := line[len(paths[i])+1:]
-		if r.files[paths[i]] != "" {
-			text = r.files[paths[i]] + "\n" + text
-		}
-		r.files[paths[i]] = text
+		text = append(text, line[len(paths[i])+1:])
 	}
+	flush()
 }
 
 // file returns a file's contents stripped of surrounding whitespace, as

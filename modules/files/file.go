@@ -625,13 +625,13 @@ func (t *fileTask) link(ctx context.Context, info *remotefile.Info) (module.Resu
 			}
 			if !ti.Exists {
 				t.c.Warn("Cannot set fs attributes on a non-existent symlink target. follow should be set to False to avoid this.")
-				return t.runLink(ctx, p, pre, changed, diff, res)
+				return t.runLink(ctx, p, pre, changed, diff, res, info)
 			}
 			target, attrPath = ti, tp
 		}
 	}
 	if target == nil {
-		return t.runLink(ctx, p, pre, changed, diff, res)
+		return t.runLink(ctx, p, pre, changed, diff, res, info)
 	}
 	change, err := t.attrs.Plan(target, false, diff)
 	if err != nil {
@@ -641,17 +641,16 @@ func (t *fileTask) link(ctx context.Context, info *remotefile.Info) (module.Resu
 		changed = true
 		pre += "q=" + remotefile.Path(attrPath) + "\n" + change.Script("q")
 	}
-	return t.runLink(ctx, p, pre, changed, diff, res)
+	return t.runLink(ctx, p, pre, changed, diff, res, info)
 }
 
-func (t *fileTask) runLink(ctx context.Context, p, script string, changed bool, diff *remotefile.Diff, res module.Result) (module.Result, error) {
+// runLink runs script (which makes p the link) and reports p's state after
+// it; before is p's stat from the start of the task, still p's state when
+// nothing is to run (no second stat for it).
+func (t *fileTask) runLink(ctx context.Context, p, script string, changed bool, diff *remotefile.Diff, res module.Result, before *remotefile.Info) (module.Result, error) {
 	res["changed"], res["diff"] = changed, diff.Map()
 	if t.c.Check || script == "" {
-		info, err := remotefile.Stat(ctx, t.c.Conn, p, remotefile.StatOptions{})
-		if err != nil {
-			return nil, err
-		}
-		pathInfo(res, info)
+		pathInfo(res, before)
 		return res, nil
 	}
 	after, err := remotefile.RunThenStat(ctx, t.c.Conn, "p="+remotefile.Path(p)+"\n"+script, p, remotefile.StatOptions{})
@@ -727,5 +726,5 @@ func (t *fileTask) hard(ctx context.Context, info *remotefile.Info) (module.Resu
 		changed = true
 		pre += change.Script("p")
 	}
-	return t.runLink(ctx, p, pre, changed, diff, res)
+	return t.runLink(ctx, p, pre, changed, diff, res, info)
 }

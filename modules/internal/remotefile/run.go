@@ -41,8 +41,16 @@ func (e *ScriptError) Error() string {
 
 // run runs script on conn with stdin (may be nil) and returns its stdout; a
 // non-zero exit is a *ScriptError.
+// Scripts without input run in the host's kept shell where the connection
+// has one (see connection.QuickRunner): they are all gorun's own.
 func run(ctx context.Context, conn connection.Conn, script string, stdin io.Reader) (string, error) {
-	res, err := conn.Exec(ctx, script, connection.ExecOptions{Stdin: stdin})
+	var res *connection.ExecResult
+	var err error
+	if q, ok := conn.(connection.QuickRunner); ok && stdin == nil {
+		res, err = q.RunQuick(ctx, script)
+	} else {
+		res, err = conn.Exec(ctx, script, connection.ExecOptions{Stdin: stdin})
+	}
 	if err != nil {
 		return "", err
 	}

@@ -2,6 +2,7 @@ package remotefile
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"strings"
@@ -62,6 +63,24 @@ const (
 	exitValidate = 90
 )
 
+// maxInline is the largest content Write puts inside its script: base64
+// makes it a third larger, and the script is one argument of sh -c, which
+// Linux limits to 128 KiB.
+const maxInline = 48 << 10
+
+// inlineBody is data as the lines of a here-document for base64 -d, ended
+// by GORUN_EOF (which base64 cannot contain).
+func inlineBody(data []byte) string {
+	enc := base64.StdEncoding.EncodeToString(data)
+	var b strings.Builder
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc + "\nGORUN_EOF\n")
+	return b.String()
+}
+
 // marker separates a validate command's output from the script's own.
 const marker = "--gorun-remotefile--"
 
@@ -76,10 +95,22 @@ const marker = "--gorun-remotefile--"
 func Write(ctx context.Context, conn connection.Conn, r WriteRequest) (*WriteResult, error) {
 	var b strings.Builder
 	fill := `cat > "$t"`
+	heredoc := "" // the lines of fill's here-document
+	stdin := r.Content
 	if n, ok := r.Content.(interface{ Len() int }); ok {
+		size := n.Len()
+		if size <= maxInline && r.Validate == "" {
+			// Small content goes inside the script, which then needs no
+			// input and runs in the host's kept shell (see run).
+			data, err := io.ReadAll(r.Content)
+			if err != nil {
+				return nil, err
+			}
+			fill, heredoc, stdin = `base64 -d > "$t" <<'GORUN_EOF'`, inlineBody(data), nil
+		}
 		// A connection that drops mid-transfer ends cat's input early
 		// without an error: only the size tells a short copy apart.
-		fill += fmt.Sprintf(` && [ "$(wc -c < "$t")" -eq %d ]`, n.Len())
+		fill += fmt.Sprintf(` && [ "$(wc -c < "$t")" -eq %d ]`, size)
 	}
 	if r.RemoteSrc != "" {
 		fill = "cat -- " + Path(r.RemoteSrc) + ` > "$t"`
@@ -91,8 +122,8 @@ t=$(mktemp -- "$dir/.gorun_tmp.XXXXXXXX") || exit %d
 trap 'rm -f -- "$t"' EXIT
 trap 'exit 129' HUP INT TERM PIPE
 %s || exit %d
-if [ -e "$d" ]; then chmod --reference="$d" -- "$t"; chown --reference="$d" -- "$t" 2>/dev/null; else chmod %o "$t"; fi
-`, exitNoDir, exitTemp, fill, exitWrite, r.Existing.NewFileMode())
+%sif [ -e "$d" ]; then chmod --reference="$d" -- "$t"; chown --reference="$d" -- "$t" 2>/dev/null; else chmod %o "$t"; fi
+`, exitNoDir, exitTemp, fill, exitWrite, heredoc, r.Existing.NewFileMode())
 	// chattr waits for the rename: an immutable or append-only file cannot be renamed.
 	b.WriteString(r.Change.ownerModeScript("t"))
 	if r.Validate != "" {
@@ -111,7 +142,7 @@ if [ -e "$d" ]; then chmod --reference="$d" -- "$t"; chown --reference="$d" -- "
 		alg = "sha1"
 	}
 	b.WriteString(statScript(r.Dest, StatOptions{Checksum: alg, Flags: r.Flags}))
-	out, err := run(ctx, conn, b.String(), r.Content)
+	out, err := run(ctx, conn, b.String(), stdin)
 	if err != nil {
 		return nil, writeError(r.Dest, err)
 	}

@@ -1,0 +1,115 @@
+package connection
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestRunQuickAsExec runs scripts both in the kept shell and through Exec:
+// stdout, stderr and exit status must be the same.
+func TestRunQuickAsExec(t *testing.T) {
+	c := dial(t, hostParams(t, "h1", "root"))
+	q, ok := c.(QuickRunner)
+	if !ok {
+		t.Fatalf("%T is no QuickRunner", c)
+	}
+	scripts := []string{
+		"echo out; echo err >&2",
+		"printf 'no last newline'; printf 'err too' >&2",
+		"printf '\\n\\n'; printf '\\n' >&2",
+		"",
+		"exit 3",
+		"echo before; exit 255",
+		"false",
+		"nosuchcommand-gorun",
+		"echo 'unbalanced",                   // a syntax error
+		"sh -c 'kill -TERM $$'; echo $?",     // a child killed by a signal
+		"exec sh -c 'kill -KILL $$'",         // the script itself killed
+		"cat; echo read $?",                  // stdin is at its end at once
+		"x=1; cd /tmp; umask 077; set -f",    // nothing of this lasts...
+		`echo "${x:-unset} $(pwd) $(umask)"`, // ...into the next script
+		"seq 1 200000; seq 1 100000 >&2",     // more than the channel's window on both streams
+		"p=/etc/passwd\n[ -f \"$p\" ] && echo yes\nstat -c %n -- \"$p\"",
+	}
+	for _, s := range scripts {
+		want := run(t, c, s, ExecOptions{})
+		got, err := q.RunQuick(context.Background(), s)
+		if err != nil {
+			t.Fatalf("RunQuick(%q): %v", s, err)
+		}
+		if got.ExitCode != want.ExitCode || string(got.Stdout) != string(want.Stdout) || string(got.Stderr) != string(want.Stderr) {
+			t.Errorf("%q:\nRunQuick: exit %d stdout %q stderr %q\nExec:     exit %d stdout %q stderr %q",
+				s, got.ExitCode, short(got.Stdout), short(got.Stderr), want.ExitCode, short(want.Stdout), short(want.Stderr))
+		}
+	}
+}
+
+// TestRunQuickConcurrent runs scripts from several goroutines at once: the
+// ones that find the kept shell busy go through Exec, and each gets its
+// own output.
+func TestRunQuickConcurrent(t *testing.T) {
+	c := dial(t, hostParams(t, "h1", "root"))
+	q := c.(QuickRunner)
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for j := 0; j < 5; j++ {
+				res, err := q.RunQuick(context.Background(), fmt.Sprintf("echo %d-%d; echo e%d >&2; exit %d", i, j, i, j))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if string(res.Stdout) != fmt.Sprintf("%d-%d\n", i, j) || string(res.Stderr) != fmt.Sprintf("e%d\n", i) || res.ExitCode != j {
+					t.Errorf("script %d-%d: stdout %q stderr %q exit %d", i, j, res.Stdout, res.Stderr, res.ExitCode)
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+}
+
+// TestRunQuickCancel ends a script that hangs when its context is done;
+// the script's processes are killed and the next script runs.
+func TestRunQuickCancel(t *testing.T) {
+	c := dial(t, hostParams(t, "h1", "root"))
+	q := c.(QuickRunner)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := q.RunQuick(ctx, "echo started; exec sleep 1000")
+		done <- err
+	}()
+	// Wait until the sleep runs, then cancel.
+	for i := 0; ; i++ {
+		out := output(t, c, "pgrep -x -f 'sleep 1000' || true", ExecOptions{})
+		if strings.TrimSpace(out) != "" {
+			break
+		}
+		if i == 200 {
+			t.Fatal("the script's sleep never started")
+		}
+	}
+	cancel()
+	if err := <-done; err != context.Canceled {
+		t.Fatalf("RunQuick after cancel: %v, want context.Canceled", err)
+	}
+	if out := output(t, c, "pgrep -x -f 'sleep 1000' || echo none", ExecOptions{}); strings.TrimSpace(out) != "none" {
+		t.Errorf("the cancelled script's sleep still runs: pid %s", out)
+	}
+	res, err := q.RunQuick(context.Background(), "echo again")
+	if err != nil || string(res.Stdout) != "again\n" {
+		t.Fatalf("RunQuick after a cancelled one: %v, %q", err, res.Stdout)
+	}
+}
+
+func short(b []byte) string {
+	if len(b) > 200 {
+		return string(b[:100]) + "..." + string(b[len(b)-100:])
+	}
+	return string(b)
+}
