@@ -79,8 +79,9 @@ func curlArgs(a module.Args, r httpRequest) []string {
 	if a.Has("http_agent") {
 		agent = a.String("http_agent")
 	}
-	// urllib closes every connection after its request.
-	args := []string{"-sS", "--max-time", strconv.Itoa(timeout), "-A", agent, "-H", "Connection: close"}
+	// urllib speaks HTTP/1.1 (responses have reason phrases) and closes
+	// every connection after its request.
+	args := []string{"-sS", "--http1.1", "--max-time", strconv.Itoa(timeout), "-A", agent, "-H", "Connection: close"}
 	if r.method != "" {
 		args = append(args, "-X", r.method)
 	}

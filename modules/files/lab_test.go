@@ -292,6 +292,11 @@ func normalize(v any) any {
 	case []any:
 		out := make([]any, len(t))
 		for i, x := range t {
+			// A temporary path in a list (a command line) stands for
+			// itself: the engines name their temporary files differently.
+			if s, ok := x.(string); ok && ansibleTmp.MatchString(s) {
+				x = "TMPPATH"
+			}
 			out[i] = normalize(x)
 		}
 		return out

@@ -142,12 +142,17 @@ func (h archiveHandler) tarArgv(action, src, dest string, o unpackOptions) []str
 	return append(append(argv, "-f", src), o.includes...)
 }
 
+// parsableLocale runs a command in get_best_parsable_locale's locale: the
+// first of C.utf8, C.UTF-8, en_US.utf8 and en_US.UTF-8 the host has, else C
+// (tar's messages quote names with ‘’ under UTF-8).
+const parsableLocale = `loc=C; for l in C.utf8 C.UTF-8 en_US.utf8 en_US.UTF-8; do if locale -a 2>/dev/null | grep -qx -- "$l"; then loc=$l; break; fi; done; LANG=$loc LC_ALL=$loc LC_MESSAGES=$loc LANGUAGE=$loc `
+
 // listScript lists the archive's entries, one a line.
 func (h archiveHandler) listScript(src, dest string, o unpackOptions) string {
 	if h.zip {
 		return "unzip -Z -1 -- " + shell.Quote(src)
 	}
-	return "cd " + shell.Quote(dest) + " && LC_ALL=C " + shell.Join(h.tarArgv("--list", src, dest, o))
+	return "cd " + shell.Quote(dest) + " && " + parsableLocale + shell.Join(h.tarArgv("--list", src, dest, o))
 }
 
 // filterEntries keeps the listed entries Ansible's files_in_archive keeps:
@@ -235,6 +240,11 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 			return module.Failed(fmt.Sprintf("Source '%s' does not exist", src)), nil
 		}
 	}
+	if si, err := remotefile.Stat(ctx, c.Conn, remote, remotefile.StatOptions{Follow: true}); err != nil {
+		return failure(src, err)
+	} else if si.Size == 0 {
+		return module.Failed(fmt.Sprintf("Invalid archive '%s', the file is 0 bytes", remote)), nil
+	}
 	h, files, err := detect(ctx, c.Conn, remote, dest, o)
 	if err != nil {
 		return failure(src, err)
@@ -270,7 +280,7 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 		argv := h.extractArgv(remote, dest, o)
 		// Run the tool by its full path, which Ansible reports in cmd, in
 		// dest (run_command's cwd for tar) with a parsable locale.
-		out, err := c.Conn.Exec(ctx, `cd `+shell.Quote(dest)+` && bin=$(command -v `+argv[0]+`) || exit 127; printf '%s\n' "$bin" >&2; LC_ALL=C exec "$bin" `+shell.Join(argv[1:]), connection.ExecOptions{})
+		out, err := c.Conn.Exec(ctx, `cd `+shell.Quote(dest)+` && bin=$(command -v `+argv[0]+`) || exit 127; printf '%s\n' "$bin" >&2; `+parsableLocale+`exec "$bin" `+shell.Join(argv[1:]), connection.ExecOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -311,17 +321,19 @@ func fetchArchive(ctx context.Context, c *module.Call, url string) (string, modu
 	if err != nil {
 		return "", nil, err
 	}
-	var msg string
 	switch {
 	case r.err != "":
-		msg = "Request failed: " + r.err
+		remotefile.Run(context.WithoutCancel(ctx), c.Conn, "rm -f -- "+shell.Quote(r.tmp), nil)
+		return "", module.Failed(fmt.Sprintf("Failure downloading %s, Request failed: %s", url, r.err)), nil
 	case r.status >= 400:
-		msg = fmt.Sprintf("HTTP Error %d: %s", r.status, r.reason)
-	default:
-		return r.tmp, nil, nil
+		// fetch_url has read an HTTP error's body into its info: fetch_file
+		// saves what is left, nothing, and the module then finds an empty
+		// archive.
+		if _, err := remotefile.Run(ctx, c.Conn, ": > "+shell.Quote(r.tmp), nil); err != nil {
+			return "", nil, err
+		}
 	}
-	remotefile.Run(context.WithoutCancel(ctx), c.Conn, "rm -f -- "+shell.Quote(r.tmp), nil)
-	return "", module.Failed(fmt.Sprintf("Failure downloading %s, %s", url, msg)), nil
+	return r.tmp, nil, nil
 }
 
 // upload puts a controller file (decrypted when it is vaulted and decrypt
@@ -403,7 +415,7 @@ cd "$t" || exit 2
 find . ! -type d | while IFS= read -r f; do cmp -s -- "$f" %s/"$f" || echo differs; done`, strings.ReplaceAll(shell.Join(argv), `'"$t"'`, `"$t"`), shell.Quote(dest))
 		script = b.String()
 	} else {
-		script = "cd " + shell.Quote(dest) + " && LC_ALL=C " + shell.Join(h.tarArgv("--diff", src, dest, o)) + " >/dev/null 2>&1 || echo differs"
+		script = "cd " + shell.Quote(dest) + " && " + parsableLocale + shell.Join(h.tarArgv("--diff", src, dest, o)) + " >/dev/null 2>&1 || echo differs"
 	}
 	out, err := remotefile.Run(ctx, conn, script, nil)
 	if err != nil {
