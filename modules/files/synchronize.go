@@ -129,7 +129,11 @@ func (synchronizeModule) Run(ctx context.Context, c *module.Call) (module.Result
 	on := rsyncHost{}
 	destIsLocal := transport == "local"
 	if d := c.Delegate; d != "" && !isLocalhost(d) {
-		on.conn = c.Conn
+		conn, err := c.ConnectTo(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		on.conn = conn
 		destIsLocal = d == c.Host || d == c.Target.Address
 	} else if transport != "ssh" && transport != "local" {
 		return module.Failed(fmt.Sprintf("synchronize uses rsync to function. rsync needs to connect to the remote host via ssh, docker client or a direct filesystem copy. This remote host is being accessed via %s instead so it cannot work.", transport)), nil
@@ -309,7 +313,10 @@ func (synchronizeModule) Run(ctx context.Context, c *module.Call) (module.Result
 			if err != nil {
 				return nil, err
 			}
-			return module.Failed("to use rsync connection with passwords, you must install the sshpass program"), nil
+			// The module's run_command(["sshpass"]) probe fails before its
+			// own message: run_command reports the missing program.
+			return module.Result{"failed": true, "cmd": "sshpass", "rc": 2, "msg": "[Errno 2] No such file or directory: b'sshpass'",
+				"stdout": "", "stderr": "", "stdout_lines": []any{}, "stderr_lines": []any{}}, nil
 		}
 		cmd = append([]string{"sshpass", "-d3"}, cmd...)
 	}
