@@ -304,6 +304,15 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 	return res, nil
 }
 
+// tmpDest is where the download goes: tmp_dest, except in check mode,
+// where the HEAD request's empty file stays out of the host's directories.
+func tmpDest(c *module.Call) string {
+	if c.Check {
+		return ""
+	}
+	return c.Args.String("tmp_dest")
+}
+
 // checkTmpDest fails as url_get does when tmp_dest is not a directory.
 func checkTmpDest(ctx context.Context, c *module.Call) (module.Result, error) {
 	dir := c.Args.String("tmp_dest")
@@ -353,7 +362,7 @@ var attachmentName = regexp.MustCompile(`^attachment; ?filename="?([^"]+)`)
 // reports status, final URL, length and sha1.
 func curl(ctx context.Context, c *module.Call, url string, head bool, since string) (*urlDownload, error) {
 	r, err := doHTTP(ctx, c, httpRequest{url: url, head: head, follow: true, since: since, noCache: c.Args.Bool("force"),
-		headers: stringHeaders(c.Args), tmpDir: c.Args.String("tmp_dest")})
+		headers: stringHeaders(c.Args), tmpDir: tmpDest(c)})
 	if err != nil {
 		return nil, err
 	}
