@@ -6,7 +6,6 @@ import (
 	neturl "net/url"
 	"path"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"gorun/engine/module"
 	"gorun/engine/shell"
 	"gorun/modules/internal/remotefile"
-	"gorun/modules/internal/urlerr"
 )
 
 func init() { module.Register(getURLModule{}) }
@@ -132,13 +130,8 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 		return r, err
 	}
 	a := c.Args
-	for _, o := range []string{"client_cert", "client_key", "ciphers", "tmp_dest"} {
-		if a.Has(o) {
-			return module.Failed(fmt.Sprintf("get_url: the option '%s' is not supported by gorun yet", o)), nil
-		}
-	}
-	if a.Bool("use_gssapi") {
-		return module.Failed("get_url: use_gssapi is not supported by gorun yet"), nil
+	if r := unsupportedHTTPOptions("get_url", a); r != nil {
+		return r, nil
 	}
 	url, dest := a.String("url"), a.String("dest")
 	res := module.Result{"url": url, "dest": dest, "elapsed": 0, "changed": false, "checksum_src": nil, "checksum_dest": nil}
@@ -197,6 +190,9 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 	if !destIsDir && info.Exists && !force {
 		since = dest
 	}
+	if r, err := checkTmpDest(ctx, c); r != nil || err != nil {
+		return r, err
+	}
 	start := time.Now()
 	dl, err := curl(ctx, c, url, c.Check, since)
 	if err != nil {
@@ -214,18 +210,14 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 		pathInfo(res, info)
 		return res, nil
 	}
-	if dl.status != 200 && dl.status != 0 || dl.err != "" {
+	if dl.err != "" {
+		// fetch_url's status -1: the request got no response.
+		res["failed"], res["msg"] = true, "Request failed: "+dl.err
+		return res, nil
+	}
+	if dl.status != 200 && dl.status != 0 {
 		res["failed"], res["msg"], res["status_code"] = true, "Request failed", dl.status
 		res["response"] = fmt.Sprintf("HTTP Error %d: %s", dl.status, dl.reason)
-		if dl.err != "" {
-			res["status_code"], res["response"] = -1, dl.err
-			if text, ok := urlerr.FromCurlLine(dl.err); ok {
-				// urllib's URLError: Ansible fails with its text alone.
-				delete(res, "status_code")
-				delete(res, "response")
-				res["msg"] = "Request failed: " + text
-			}
-		}
 		return res, nil
 	}
 	res["src"] = dl.tmp
@@ -312,6 +304,34 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 	return res, nil
 }
 
+// tmpDest is where the download goes: tmp_dest, except in check mode,
+// where the HEAD request's empty file stays out of the host's directories.
+func tmpDest(c *module.Call) string {
+	if c.Check {
+		return ""
+	}
+	return c.Args.String("tmp_dest")
+}
+
+// checkTmpDest fails as url_get does when tmp_dest is not a directory.
+func checkTmpDest(ctx context.Context, c *module.Call) (module.Result, error) {
+	dir := c.Args.String("tmp_dest")
+	if dir == "" {
+		return nil, nil
+	}
+	info, err := remotefile.Stat(ctx, c.Conn, dir, remotefile.StatOptions{Follow: true})
+	if err != nil {
+		return failure(dir, err)
+	}
+	switch {
+	case info.IsDir():
+		return nil, nil
+	case info.Exists:
+		return module.Result{"failed": true, "msg": dir + " is a file but should be a directory.", "elapsed": 0}, nil
+	}
+	return module.Result{"failed": true, "msg": dir + " directory does not exist.", "elapsed": 0}, nil
+}
+
 func isHex(s string) bool {
 	for _, r := range s {
 		if !strings.ContainsRune("0123456789abcdef", r) {
@@ -334,99 +354,32 @@ type urlDownload struct {
 	status                                        int
 }
 
+// attachmentName is get_url's extract_filename_from_headers.
+var attachmentName = regexp.MustCompile(`^attachment; ?filename="?([^"]+)`)
+
 // curl downloads url into a temporary file on the target (HEAD only in
-// check mode, as Ansible; only when newer than the file since, if set) and reports status, final URL, length and sha1.
+// check mode, as Ansible; only when newer than the file since, if set) and
+// reports status, final URL, length and sha1.
 func curl(ctx context.Context, c *module.Call, url string, head bool, since string) (*urlDownload, error) {
-	a := c.Args
-	args := []string{"-sS", "-L", "--max-time", strconv.Itoa(a.Int("timeout")), "-A", a.String("http_agent"), "-o", "$T", "-D", "$T.h",
-		"-w", `%{http_code}\n%{url_effective}\n%{size_download}\n`}
-	if head {
-		args = append(args, "-I")
-	}
-	if since != "" {
-		args = append(args, "-z", since)
-	}
-	if !a.Bool("validate_certs") {
-		args = append(args, "-k")
-	}
-	if !a.Bool("use_proxy") {
-		args = append(args, "--noproxy", "*")
-	}
-	if a.Bool("decompress") {
-		args = append(args, "--compressed")
-	}
-	if a.Has("url_username") {
-		args = append(args, "-u", a.String("url_username")+":"+a.String("url_password"))
-		if !a.Bool("force_basic_auth") {
-			args = append(args, "--anyauth")
-		}
-	}
-	if a.Bool("use_netrc") {
-		args = append(args, "--netrc-optional")
-	}
-	headers := a.Dict("headers")
-	keys := make([]string, 0, len(headers))
-	for k := range headers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		args = append(args, "-H", fmt.Sprintf("%s: %v", k, headers[k]))
-	}
-	args = append(args, "--", url)
-	quoted := shell.Join(args)
-	quoted = strings.ReplaceAll(quoted, "'$T'", `"$T"`)
-	quoted = strings.ReplaceAll(quoted, "'$T.h'", `"$T.h"`)
-	script := `T=$(mktemp "${TMPDIR:-/tmp}/.gorun-get_url.XXXXXXXX") || exit 1
-printf 'tmp %s\n' "$T"
-w=$(curl ` + quoted + ` 2>"$T.e"); rc=$?
-printf 'rc %s\n' "$rc"; printf 'err %s\n' "$(head -c 500 "$T.e" | tr '\n' ' ')"
-printf '%s\n' "$w" | { read -r code; read -r eff; read -r size; printf 'code %s\neff %s\nsize %s\n' "$code" "$eff" "$size"; }
-printf 'status %s\n' "$(grep -i '^HTTP/' "$T.h" | tail -1 | tr -d '\r')"
-printf 'disp %s\n' "$(grep -i '^content-disposition:' "$T.h" | tail -1 | tr -d '\r')"
-printf 'sha1 %s\n' "$(sha1sum < "$T" | cut -d' ' -f1)"
-printf 'clen %s\n' "$(grep -i '^content-length:' "$T.h" | tail -1 | cut -d: -f2 | tr -d ' \r')"
-rm -f -- "$T.h" "$T.e"`
-	out, err := remotefile.Run(ctx, c.Conn, script, nil)
+	r, err := doHTTP(ctx, c, httpRequest{url: url, head: head, follow: true, since: since, noCache: c.Args.Bool("force"),
+		headers: stringHeaders(c.Args), tmpDir: tmpDest(c)})
 	if err != nil {
 		return nil, err
 	}
-	d := &urlDownload{}
-	for _, l := range strings.Split(out, "\n") {
-		k, v, _ := strings.Cut(l, " ")
-		switch k {
-		case "tmp":
-			d.tmp = v
-		case "rc":
-			if v != "0" {
-				d.err = "curl failed"
-			}
-		case "err":
-			if d.err != "" {
-				d.err = strings.TrimSpace(v)
-			}
-		case "code":
-			d.status, _ = strconv.Atoi(v)
-		case "eff":
-			d.url = v
-		case "status":
-			f := strings.SplitN(v, " ", 3)
-			if len(f) == 3 {
-				d.reason = f[2]
-			}
-		case "disp":
-			if i := strings.Index(strings.ToLower(v), "filename="); i >= 0 {
-				d.filename = path.Base(strings.Trim(strings.TrimSpace(v[i+9:]), `"';`))
-			}
-		case "sha1":
-			d.sha1 = v
-		case "clen":
-			if v != "" {
-				d.length = v
-			}
-		}
+	d := &urlDownload{tmp: r.tmp, sha1: r.sha1, url: r.url, length: r.headers["content-length"], reason: r.reason, err: r.err, status: r.status}
+	if m := attachmentName.FindStringSubmatch(r.headers["content-disposition"]); m != nil {
+		d.filename = path.Base(m[1])
 	}
 	return d, nil
+}
+
+// stringHeaders is the task's headers option as strings.
+func stringHeaders(a module.Args) map[string]string {
+	headers := map[string]string{}
+	for k, v := range a.Dict("headers") {
+		headers[k] = fmt.Sprint(v)
+	}
+	return headers
 }
 
 // isChecksumURL is get_url's is_url: a checksum given as a URL to fetch.
@@ -454,12 +407,7 @@ func checksumFromURL(ctx context.Context, c *module.Call, url, sumURL string, re
 		r := module.Result{"failed": true, "msg": "Request failed", "status_code": dl.status, "url": sumURL, "dest": res["dest"], "elapsed": 0,
 			"response": fmt.Sprintf("HTTP Error %d: %s", dl.status, dl.reason)}
 		if dl.err != "" {
-			r["status_code"], r["response"] = -1, dl.err
-			if text, ok := urlerr.FromCurlLine(dl.err); ok {
-				delete(r, "status_code")
-				delete(r, "response")
-				r["msg"] = "Request failed: " + text
-			}
+			r = module.Result{"failed": true, "msg": "Request failed: " + dl.err, "url": sumURL, "dest": res["dest"], "elapsed": 0}
 		}
 		return "", r, nil
 	}

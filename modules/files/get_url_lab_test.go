@@ -53,6 +53,14 @@ func serveHTTP(t *testing.T, l *labenv.Lab) string {
 	mux.HandleFunc("/data.sha1", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("997e49bbf4ad5ee847d0e77aa30648c70c71323c\n"))
 	})
+	mux.HandleFunc("/agent", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("agent=" + r.UserAgent() + "\n"))
+	})
+	mux.HandleFunc("/multipart", multipartEcho)
+	archive := labTarGz(t)
+	mux.HandleFunc("/a.tar.gz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write(archive)
+	})
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/data.txt", http.StatusFound)
 	})
@@ -79,7 +87,25 @@ var getURLScenario = scenario{
 - get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/s2.txt, checksum: "sha256:{{ base_url }}/SHA256SUMS"}
 - get_url: {url: "{{ base_url }}/download", dest: /srv/t/s3.txt, checksum: "sha256:{{ base_url }}/SHA256SUMS"}
 - get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/s4.txt, checksum: "sha256:{{ base_url }}/nosums"}
+- get_url: {url: "{{ tls_url }}/data.txt", dest: /srv/t/tls.txt}
+- get_url: {url: "{{ tls_url }}/mtls.txt", dest: /srv/t/mtls1.txt, client_cert: /srv/t/pki/client.crt, client_key: /srv/t/pki/client.key}
+- get_url: {url: "{{ tls_url }}/mtls.txt", dest: /srv/t/mtls2.txt, client_cert: /srv/t/pki/both.pem}
+- get_url: {url: "{{ tls_url }}/mtls.txt", dest: /srv/t/mtls3.txt}
+- get_url: {url: "{{ tls_url }}/data.txt", dest: /srv/t/c1.txt, ciphers: [ECDHE-ECDSA-AES128-GCM-SHA256]}
+- get_url: {url: "{{ tls_url }}/data.txt", dest: /srv/t/c2.txt, ciphers: [ECDHE-ECDSA-AES256-GCM-SHA384]}
+- get_url: {url: "{{ base_url }}/agent", dest: /srv/t/agent.txt, http_agent: gorun-lab/1.0}
+- get_url: {url: "{{ base_url }}/auth.txt", dest: /srv/t/netrc.txt}
+  environment: {NETRC: /srv/t/netrc}
+- get_url: {url: "{{ base_url }}/auth.txt", dest: /srv/t/nonetrc.txt, use_netrc: false}
+  environment: {NETRC: /srv/t/netrc}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/td.txt, tmp_dest: /srv/t/tmpd}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/td2.txt, tmp_dest: /srv/t/nothere}
+- get_url: {url: "{{ base_url }}/data.txt", dest: /srv/t/td3.txt, tmp_dest: /srv/t/data-file}
 `,
+	// ciphers that the server does not offer fail in both engines, with
+	// OpenSSL's message through Python or through curl; tmp_dest's
+	// temporary file is Python's tmpXXXXXXXX in one, curl's in the other.
+	ignoreTasks: map[int][]string{20: {"msg"}, 24: {"src"}},
 }
 
 var uriScenario = scenario{
@@ -107,5 +133,34 @@ var uriScenario = scenario{
 - uri: {url: "{{ base_url }}/echo", method: POST, src: upload.txt, return_content: true}
 - uri: {url: "{{ base_url }}/echo", method: POST, src: /srv/t/u1.txt, remote_src: true, return_content: true}
 - uri: {url: "{{ base_url }}/echo", method: POST, src: /srv/t/none.txt, remote_src: true}
+- uri: {url: "{{ tls_url }}/data.txt", ca_path: /srv/t/pki/ca.crt, return_content: true}
+- uri: {url: "{{ tls_url }}/data.txt", return_content: true}
+- uri: {url: "{{ tls_url }}/data.txt", validate_certs: false, return_content: true}
+- uri: {url: "{{ tls_url }}/mtls.txt", ca_path: /srv/t/pki/ca.crt, client_cert: /srv/t/pki/client.crt, client_key: /srv/t/pki/client.key, return_content: true}
+- uri: {url: "{{ tls_url }}/mtls.txt", ca_path: /srv/t/pki/ca.crt, return_content: true}
+- uri: {url: "{{ tls_url }}/data.txt", ca_path: /srv/t/pki/ca.crt, ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"}
+- uri: {url: "http://localhost/over/socket", unix_socket: /run/files3-http.sock, return_content: true}
+- uri: {url: "{{ base_url }}/agent", http_agent: gorun-lab/2.0, return_content: true}
+- uri: {url: "{{ base_url }}/auth.txt", return_content: true}
+  environment: {NETRC: /srv/t/netrc}
+- uri:
+    url: "{{ base_url }}/multipart"
+    method: POST
+    body_format: form-multipart
+    body:
+      text: plain value
+      inline: {content: "inline content", filename: inline.txt, mime_type: text/plain}
+      local: {filename: upload.txt}
+      noname: {content: "no type"}
+- uri:
+    url: "{{ base_url }}/multipart"
+    method: POST
+    body_format: form-multipart
+    remote_src: true
+    body: {remote: {filename: /srv/t/u1.txt, mime_type: application/x-test}}
 `,
+	// Without ca_path the hosts' system bundle decides (get_url's setup adds
+	// the test CA to it); where it lacks the CA both engines fail, with
+	// OpenSSL's message through Python or through curl.
+	ignoreTasks: map[int][]string{23: {"msg"}},
 }

@@ -103,8 +103,9 @@ func (replaceModule) Run(ctx context.Context, c *module.Call) (module.Result, er
 	if r, err := checkFileOptions(ctx, c); r != nil || err != nil {
 		return r, err
 	}
-	if enc := strings.ToLower(c.Args.String("encoding")); enc != "utf-8" && enc != "utf8" {
-		return module.Failed(fmt.Sprintf("replace: encoding %q is not supported by gorun yet (only utf-8)", c.Args.String("encoding"))), nil
+	codec, err := lookupCodec(c.Args.String("encoding"))
+	if err != nil {
+		return module.Failed("replace: encoding: " + err.Error()), nil
 	}
 	p := c.Args.String("path")
 	f, err := readText(ctx, c, p)
@@ -117,7 +118,10 @@ func (replaceModule) Run(ctx context.Context, c *module.Call) (module.Result, er
 	case !f.info.Exists:
 		return module.Result{"failed": true, "rc": 257, "msg": fmt.Sprintf("Path %s does not exist !", p)}, nil
 	}
-	contents := string(f.content())
+	contents, err := codec.decode(f.content())
+	if err != nil {
+		return module.Failed(err.Error()), nil
+	}
 	res := module.Result{"rc": 0}
 	after, before := c.Args.String("after"), c.Args.String("before")
 	pattern := ""
@@ -183,7 +187,11 @@ func (replaceModule) Run(ctx context.Context, c *module.Call) (module.Result, er
 		}
 	}
 	if changed && !c.Check {
-		b, err := f.write(ctx, c, []byte(result), c.Args.Bool("backup"))
+		data, err := codec.encode(result)
+		if err != nil {
+			return module.Failed(err.Error()), nil
+		}
+		b, err := f.write(ctx, c, data, c.Args.Bool("backup"))
 		if err != nil {
 			return failure(p, err)
 		}

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 
+	"gorun/engine/connection"
 	"gorun/engine/module"
 	"gorun/engine/shell"
 )
@@ -22,8 +24,11 @@ func init() { module.Register(synchronizeModule{}) }
 // user with sudo. The command line is built exactly as the action plugin
 // and module build it, so `cmd`, `msg` and `stdout_lines` match Ansible's
 // and everything rsync can do (deltas, --delete, filters, rsync_opts)
-// behaves as under Ansible. delegate_to, password logins (sshpass) and
-// container connections are refused with a clear error.
+// behaves as under Ansible. With delegate_to another host, rsync runs on
+// that host (through its connection) as the action plugin arranges; with
+// delegate_to the host itself, between two paths on it. Password logins
+// go through sshpass, as the module does. Container connections are
+// refused with a clear error.
 type synchronizeModule struct{}
 
 func (synchronizeModule) Doc() *module.Doc {
@@ -111,9 +116,6 @@ func (synchronizeModule) Doc() *module.Doc {
 
 func (synchronizeModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
 	a := c.Args
-	if c.Delegate != "" {
-		return module.Failed("synchronize with delegate_to is not supported by gorun yet (it runs rsync on the controller)"), nil
-	}
 	if c.Target == nil {
 		return module.Failed("synchronize: no connection settings for this host"), nil
 	}
@@ -122,19 +124,32 @@ func (synchronizeModule) Run(ctx context.Context, c *module.Call) (module.Result
 	case "", "smart", "paramiko":
 		transport = "ssh"
 	}
-	if transport != "ssh" && transport != "local" {
+	// on is where rsync runs: the controller, or the delegate's connection
+	// when the task is delegated to another host (use_delegate).
+	on := rsyncHost{}
+	destIsLocal := transport == "local"
+	if d := c.Delegate; d != "" && !isLocalhost(d) {
+		conn, err := c.ConnectTo(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		on.conn = conn
+		destIsLocal = d == c.Host || d == c.Target.Address
+	} else if transport != "ssh" && transport != "local" {
 		return module.Failed(fmt.Sprintf("synchronize uses rsync to function. rsync needs to connect to the remote host via ssh, docker client or a direct filesystem copy. This remote host is being accessed via %s instead so it cannot work.", transport)), nil
+	}
+	if c.Delegate != "" && !isLocalhost(c.Delegate) {
+		// The action plugin's remote_transport is the delegate's.
+		transport = "ssh"
 	}
 	src, dest := a.String("src"), a.String("dest")
 	pull := a.String("mode") == "pull"
-	var user string
-	if transport == "local" {
-		// Ansible's dest_is_local: plain paths on this machine.
+	var user, password string
+	if destIsLocal {
+		// Ansible's dest_is_local: plain paths where rsync runs.
 		src, dest = syncLocalPath(c, src), syncLocalPath(c, dest)
 	} else {
-		if c.Target.Password != "" {
-			return module.Failed("synchronize: password logins (sshpass) are not supported by gorun yet; use a key"), nil
-		}
+		password = c.Target.Password
 		if a.Bool("set_remote_user") {
 			user = c.Target.User
 		}
@@ -149,7 +164,7 @@ func (synchronizeModule) Run(ctx context.Context, c *module.Call) (module.Result
 		}
 	}
 	rsyncPath := a.String("rsync_path")
-	if transport != "local" && rsyncPath == "" && c.Become != nil && c.Become.Enabled && (c.Become.Method == "" || c.Become.Method == "sudo") {
+	if !destIsLocal && rsyncPath == "" && c.Become != nil && c.Become.Enabled && (c.Become.Method == "" || c.Become.Method == "sudo") {
 		u := c.Become.User
 		if u == "" {
 			u = "root"
@@ -157,7 +172,7 @@ func (synchronizeModule) Run(ctx context.Context, c *module.Call) (module.Result
 		rsyncPath = "sudo -u " + u + " rsync"
 	}
 	privateKey := a.String("private_key")
-	if privateKey == "" && transport != "local" && len(c.Target.PrivateKeyFiles) > 0 {
+	if privateKey == "" && !destIsLocal && len(c.Target.PrivateKeyFiles) > 0 {
 		privateKey = expandUser(c.Target.PrivateKeyFiles[0])
 	}
 	port := a.Int("dest_port")
@@ -184,9 +199,9 @@ func (synchronizeModule) Run(ctx context.Context, c *module.Call) (module.Result
 		rsync = v
 	}
 	if !strings.Contains(rsync, "/") {
-		p, err := exec.LookPath(rsync)
-		if err != nil {
-			return module.Failed(fmt.Sprintf("Failed to find required executable \"%s\" in paths: %s", rsync, os.Getenv("PATH"))), nil
+		p, failed, err := on.lookPath(ctx, rsync)
+		if failed != nil || err != nil {
+			return failed, err
 		}
 		rsync = p
 	}
@@ -231,9 +246,9 @@ func (synchronizeModule) Run(ctx context.Context, c *module.Call) (module.Result
 	}
 	opts := a.Strings("rsync_opts")
 	if rshNeeded(src, dest) && !anyContains(opts, "--rsh") {
-		ssh, err := exec.LookPath("ssh")
-		if err != nil {
-			return module.Failed(fmt.Sprintf("Failed to find required executable \"ssh\" in paths: %s", os.Getenv("PATH"))), nil
+		ssh, failed, err := on.lookPath(ctx, "ssh")
+		if failed != nil || err != nil {
+			return failed, err
 		}
 		sshCmd := []string{ssh}
 		if !a.Bool("ssh_connection_multiplexing") {
@@ -291,28 +306,27 @@ func (synchronizeModule) Run(ctx context.Context, c *module.Call) (module.Result
 		dest = expandUser(dest)
 	}
 	cmd = append(cmd, shell.Quote(src), shell.Quote(dest))
-	cmdstr := strings.Join(cmd, " ")
-
-	// run_command splits the string as shlex does and runs it without a shell.
-	argv, err := shell.Split(cmdstr)
-	if err != nil {
-		return module.Failed(err.Error()), nil
-	}
-	var stdout, stderr bytes.Buffer
-	proc := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	proc.Stdout, proc.Stderr = &stdout, &stderr
-	proc.Env = append(os.Environ(), "LANG=C", "LC_ALL=C", "LC_MESSAGES=C")
-	rc := 0
-	if err := proc.Run(); err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			return module.Result{"failed": true, "msg": err.Error(), "rc": 2, "cmd": cmdstr}, nil
+	if password != "" {
+		// The module runs rsync under sshpass, reading the password from
+		// a pipe (fd 3 here).
+		if _, failed, err := on.lookPath(ctx, "sshpass"); failed != nil || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			// The module's run_command(["sshpass"]) probe fails before its
+			// own message: run_command reports the missing program.
+			return module.Result{"failed": true, "cmd": "sshpass", "rc": 2, "msg": "[Errno 2] No such file or directory: b'sshpass'",
+				"stdout": "", "stderr": "", "stdout_lines": []any{}, "stderr_lines": []any{}}, nil
 		}
-		rc = ee.ExitCode()
+		cmd = append([]string{"sshpass", "-d3"}, cmd...)
 	}
-	out := stdout.String()
+	cmdstr := strings.Join(cmd, " ")
+	out, errOut, rc, err := on.run(ctx, cmdstr, password)
+	if err != nil {
+		return module.Result{"failed": true, "msg": err.Error(), "rc": 2, "cmd": cmdstr}, nil
+	}
 	if rc != 0 {
-		return module.Result{"failed": true, "msg": stderr.String(), "rc": rc, "cmd": cmdstr}, nil
+		return module.Result{"failed": true, "msg": errOut, "rc": rc, "cmd": cmdstr}, nil
 	}
 	changed := strings.Contains(out, marker)
 	if len(linkDest) > 0 {
@@ -396,4 +410,85 @@ func expandUser(p string) string {
 		}
 	}
 	return p
+}
+
+// isLocalhost is the action plugin's test against C.LOCALHOST.
+func isLocalhost(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+// rsyncHost runs rsync: on the controller (conn nil), or through the
+// delegate's connection.
+type rsyncHost struct {
+	conn connection.Conn
+}
+
+// lookPath is get_bin_path where rsync runs; a missing program is the
+// module's failure naming it.
+func (h rsyncHost) lookPath(ctx context.Context, name string) (string, module.Result, error) {
+	if h.conn == nil {
+		p, err := exec.LookPath(name)
+		if err != nil {
+			return "", module.Failed(fmt.Sprintf("Failed to find required executable \"%s\" in paths: %s", name, os.Getenv("PATH"))), nil
+		}
+		return p, nil, nil
+	}
+	r, err := h.conn.Exec(ctx, "command -v "+shell.Quote(name)+`; printf 'PATH %s\n' "$PATH"`, connection.ExecOptions{})
+	if err != nil {
+		return "", nil, err
+	}
+	first, rest, _ := strings.Cut(string(r.Stdout), "\n")
+	if r.ExitCode == 0 && strings.HasPrefix(first, "/") {
+		return first, nil, nil
+	}
+	paths := strings.TrimSpace(strings.TrimPrefix(first+"\n"+rest, "PATH "))
+	return "", module.Failed(fmt.Sprintf("Failed to find required executable \"%s\" in paths: %s", name, paths)), nil
+}
+
+// run runs cmdstr as run_command does (split as shlex does, no shell,
+// the C locale), with password on fd 3 for sshpass when set. It returns
+// stdout, stderr and the exit status.
+func (h rsyncHost) run(ctx context.Context, cmdstr, password string) (string, string, int, error) {
+	argv, err := shell.Split(cmdstr)
+	if err != nil {
+		return "", "", 0, err
+	}
+	if h.conn != nil {
+		line := "LANG=C LC_ALL=C LC_MESSAGES=C exec " + shell.Join(argv)
+		var stdin io.Reader
+		if password != "" {
+			// sshpass -d3 reads the password from fd 3: our stdin.
+			line = "exec 3<&0 </dev/null; " + line
+			stdin = strings.NewReader(password + "\n")
+		}
+		r, err := h.conn.Exec(ctx, line, connection.ExecOptions{Stdin: stdin})
+		if err != nil {
+			return "", "", 0, err
+		}
+		return string(r.Stdout), string(r.Stderr), r.ExitCode, nil
+	}
+	var stdout, stderr bytes.Buffer
+	proc := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	proc.Stdout, proc.Stderr = &stdout, &stderr
+	proc.Env = append(os.Environ(), "LANG=C", "LC_ALL=C", "LC_MESSAGES=C")
+	if password != "" {
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			return "", "", 0, err
+		}
+		defer pr.Close()
+		proc.ExtraFiles = []*os.File{pr} // fd 3
+		go func() {
+			pw.WriteString(password + "\n")
+			pw.Close()
+		}()
+	}
+	if err := proc.Run(); err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			return "", "", 0, err
+		}
+		return stdout.String(), stderr.String(), ee.ExitCode(), nil
+	}
+	return stdout.String(), stderr.String(), 0, nil
 }

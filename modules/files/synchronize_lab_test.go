@@ -21,6 +21,12 @@ var synchronizeScenario = scenario{
 - synchronize: {src: tree/, dest: /srv/t/s4/}
   become: true
 - synchronize: {src: nothere/, dest: /srv/t/s5/}
+- synchronize: {src: /srv/t/s2/, dest: /srv/t/s6/}
+  delegate_to: "{{ inventory_hostname }}"
+- synchronize: {src: /srv/t/s2/, dest: /srv/t/s6/}
+  delegate_to: "{{ inventory_hostname }}"
+- set_fact: {ansible_password: not-used}
+- synchronize: {src: tree/, dest: /srv/t/s7/}
 `,
 	extraArgs: []string{"--diff"},
 }

@@ -106,8 +106,9 @@ func (templateModule) Run(ctx context.Context, c *module.Call) (module.Result, e
 	if !ok {
 		return module.Failed("template: no template engine available for this task"), nil
 	}
-	if enc := strings.ToLower(c.Args.String("output_encoding")); enc != "utf-8" && enc != "utf8" {
-		return module.Failed(fmt.Sprintf("template: output_encoding %q is not supported by gorun yet (only utf-8)", c.Args.String("output_encoding"))), nil
+	codec, err := lookupCodec(c.Args.String("output_encoding"))
+	if err != nil {
+		return module.Failed("template: output_encoding: " + err.Error()), nil
 	}
 	if v := c.Args.String("validate"); v != "" && !strings.Contains(v, "%s") {
 		return module.Failed("validate must contain %s: " + v), nil
@@ -146,7 +147,11 @@ func (templateModule) Run(ctx context.Context, c *module.Call) (module.Result, e
 	if err != nil {
 		return module.Failed(fmt.Sprintf("AnsibleError: %v", err)), nil
 	}
-	res, err := copyOne(ctx, c, fileSource{data: []byte(out), rel: filepath.Base(local), local: local, mode: st.Mode().Perm(), rendered: true}, dest)
+	data, err := codec.encode(out)
+	if err != nil {
+		return module.Failed(fmt.Sprintf("template: output_encoding: %v", err)), nil
+	}
+	res, err := copyOne(ctx, c, fileSource{data: data, rel: filepath.Base(local), local: local, mode: st.Mode().Perm(), rendered: true}, dest)
 	if res != nil && !res.IsFailed() && c.Args.String("mode") != "preserve" {
 		delete(res, "src")
 	}

@@ -49,7 +49,9 @@ var blockinfileScenario = scenario{
 }
 
 var replaceScenario = scenario{
-	setup: `printf '%s' '` + textFile + `' > /srv/t/conf`,
+	setup: `printf '%s' '` + textFile + `' > /srv/t/conf
+printf 'caf\351 au lait\nna\357ve\n' > /srv/t/latin1
+printf 'key=1\nother=\303\251\n' | iconv -f utf-8 -t utf-16 > /srv/t/utf16`,
 	tasks: `
 - replace: {path: /srv/t/conf, regexp: '^(\w+)=(\d)$', replace: '\1 = \2'}
 - replace: {path: /srv/t/conf, regexp: '^(\w+)=(\d)$', replace: '\1 = \2'}
@@ -59,6 +61,10 @@ var replaceScenario = scenario{
 - replace: {path: /srv/t/conf, regexp: 'x', replace: 'y', after: 'nomatch'}
 - replace: {path: /srv/t/conf, regexp: '(?P<k>gamma)', replace: '\g<k>!', mode: "0600"}
 - replace: {path: /srv/t/missing, regexp: 'a'}
+- replace: {path: /srv/t/latin1, regexp: 'é', replace: 'e', encoding: latin-1}
+- replace: {path: /srv/t/latin1, regexp: 'ï', replace: 'ï!', encoding: latin1}
+- replace: {path: /srv/t/utf16, regexp: '^key=1$', replace: 'key=2', encoding: utf-16}
+- replace: {path: /srv/t/utf16, regexp: 'é', replace: 'è', encoding: utf-16}
 `,
 	extraArgs: []string{"--diff"},
 }

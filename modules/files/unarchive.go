@@ -98,14 +98,92 @@ var handlers = []archiveHandler{
 	{name: "TarArchive"},
 	{name: "TarBzipArchive", flag: "-j"},
 	{name: "TarXzArchive", flag: "-J"},
-	{name: "TarZstdArchive", flag: "--zstd"},
+	{name: "TarZstdArchive", flag: "--use-compress-program=zstd"},
 }
 
-func (h archiveHandler) listCmd(src string) string {
-	if h.zip {
-		return "unzip -Z -1 -- " + src
+// unpackOptions are the task's options every handler's commands use.
+type unpackOptions struct {
+	// opts are extra_opts; includes and excludes the include and exclude
+	// lists (tar's excludes without a trailing slash, as TgzArchive).
+	opts, includes, excludes []string
+	keepNewer                bool
+	owner, group             string
+}
+
+func unpackOptionsFrom(a module.Args) unpackOptions {
+	return unpackOptions{opts: a.Strings("extra_opts"), includes: a.Strings("include"), excludes: a.Strings("exclude"),
+		keepNewer: a.Bool("keep_newer"), owner: a.String("owner"), group: a.String("group")}
+}
+
+// tarArgv is TgzArchive's command for action (--list, --diff, --extract):
+// the options in the order Ansible's handler adds them.
+func (h archiveHandler) tarArgv(action, src, dest string, o unpackOptions) []string {
+	argv := []string{"tar", action, "-C", dest}
+	if h.flag != "" {
+		argv = append(argv, h.flag)
 	}
-	return strings.TrimSpace("tar -t "+h.flag) + " -f " + src
+	if len(o.opts) > 0 {
+		argv = append(append(argv, "--show-transformed-names"), o.opts...)
+	}
+	if action != "--list" {
+		if o.owner != "" {
+			argv = append(argv, "--owner="+shell.Quote(o.owner))
+		}
+		if o.group != "" {
+			argv = append(argv, "--group="+shell.Quote(o.group))
+		}
+		if o.keepNewer {
+			argv = append(argv, "--keep-newer-files")
+		}
+	}
+	for _, e := range o.excludes {
+		argv = append(argv, "--exclude="+strings.TrimRight(e, "/"))
+	}
+	return append(append(argv, "-f", src), o.includes...)
+}
+
+// parsableLocale runs a command in get_best_parsable_locale's locale: the
+// first of C.utf8, C.UTF-8, en_US.utf8 and en_US.UTF-8 the host has, else C
+// (tar's messages quote names with ‘’ under UTF-8).
+const parsableLocale = `loc=C; for l in C.utf8 C.UTF-8 en_US.utf8 en_US.UTF-8; do if locale -a 2>/dev/null | grep -qx -- "$l"; then loc=$l; break; fi; done; LANG=$loc LC_ALL=$loc LC_MESSAGES=$loc LANGUAGE=$loc `
+
+// listScript lists the archive's entries, one a line.
+func (h archiveHandler) listScript(src, dest string, o unpackOptions) string {
+	if h.zip {
+		return "unzip -Z -1 -- " + shell.Quote(src)
+	}
+	return "cd " + shell.Quote(dest) + " && " + parsableLocale + shell.Join(h.tarArgv("--list", src, dest, o))
+}
+
+// filterEntries keeps the listed entries Ansible's files_in_archive keeps:
+// for zip, those an include pattern matches (each once per matching
+// pattern), else those no exclude matches; tar has applied include itself.
+func (h archiveHandler) filterEntries(list []string, o unpackOptions) []string {
+	matches := func(name string, patterns []string, trim bool) int {
+		n := 0
+		for _, p := range patterns {
+			if trim {
+				p = strings.TrimRight(p, "/")
+			}
+			if fnmatchRegexp(p).MatchString(name) {
+				n++
+			}
+		}
+		return n
+	}
+	var files []string
+	for _, f := range list {
+		if h.zip && len(o.includes) > 0 {
+			for i := matches(f, o.includes, false); i > 0; i-- {
+				files = append(files, f)
+			}
+			continue
+		}
+		if matches(f, o.excludes, !h.zip) == 0 {
+			files = append(files, f)
+		}
+	}
+	return files
 }
 
 func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, error) {
@@ -114,17 +192,9 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 	}
 	a := c.Args
 	src, dest := a.String("src"), a.String("dest")
-	for _, unsupported := range []string{"include", "exclude", "extra_opts"} {
-		if len(a.List(unsupported)) > 0 {
-			return module.Failed(fmt.Sprintf("unarchive: the option '%s' is not supported by gorun yet", unsupported)), nil
-		}
-	}
-	if a.Bool("keep_newer") {
-		return module.Failed("unarchive: the option 'keep_newer' is not supported by gorun yet"), nil
-	}
-	if strings.Contains(src, "://") {
-		return module.Failed("unarchive: downloading src from a URL is not supported by gorun yet"), nil
-	}
+	// io_buffer_size is only the buffer of Python's crc32 of zip members:
+	// gorun accepts it, as it has no effect on the result.
+	o := unpackOptionsFrom(a)
 	if creates := a.String("creates"); creates != "" {
 		ci, err := remotefile.Stat(ctx, c.Conn, creates, remotefile.StatOptions{})
 		if err != nil {
@@ -164,11 +234,24 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 		if err != nil {
 			return failure(src, err)
 		}
-		if !si.Exists {
+		switch {
+		case !si.Exists && strings.Contains(src, "://"):
+			tmp, failed, err := fetchArchive(ctx, c, src)
+			if failed != nil || err != nil {
+				return failed, err
+			}
+			defer remotefile.Run(context.WithoutCancel(ctx), c.Conn, "rm -f -- "+shell.Quote(tmp), nil)
+			remote = tmp
+		case !si.Exists:
 			return module.Failed(fmt.Sprintf("Source '%s' does not exist", src)), nil
 		}
 	}
-	h, files, err := detect(ctx, c.Conn, remote)
+	if si, err := remotefile.Stat(ctx, c.Conn, remote, remotefile.StatOptions{Follow: true}); err != nil {
+		return failure(src, err)
+	} else if si.Size == 0 {
+		return module.Failed(fmt.Sprintf("Invalid archive '%s', the file is 0 bytes", remote)), nil
+	}
+	h, files, err := detect(ctx, c.Conn, remote, dest, o)
 	if err != nil {
 		return failure(src, err)
 	}
@@ -184,7 +267,10 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 			return module.Failed(fmt.Sprintf("unarchive: refusing to extract %s: the entry %q leaves the destination", src, f)), nil
 		}
 	}
-	same, err := h.unchanged(ctx, c.Conn, remote, dest, files)
+	if h.zip && o.keepNewer {
+		return module.Failed("unarchive: keep_newer with zip archives is not supported by gorun yet"), nil
+	}
+	same, err := h.unchanged(ctx, c.Conn, remote, dest, o)
 	if err != nil {
 		return failure(src, err)
 	}
@@ -197,9 +283,10 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 		res["files"] = list
 	}
 	if !same && !c.Check {
-		argv := h.extractArgv(remote, dest)
-		// Run the tool by its full path, which Ansible reports in cmd.
-		out, err := c.Conn.Exec(ctx, `bin=$(command -v `+argv[0]+`) || exit 127; printf '%s\n' "$bin" >&2; exec "$bin" `+shell.Join(argv[1:]), connection.ExecOptions{})
+		argv := h.extractArgv(remote, dest, o)
+		// Run the tool by its full path, which Ansible reports in cmd, in
+		// dest (run_command's cwd for tar) with a parsable locale.
+		out, err := c.Conn.Exec(ctx, `cd `+shell.Quote(dest)+` && bin=$(command -v `+argv[0]+`) || exit 127; printf '%s\n' "$bin" >&2; `+parsableLocale+`exec "$bin" `+shell.Join(argv[1:]), connection.ExecOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -233,6 +320,28 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 	return res, nil
 }
 
+// fetchArchive is fetch_file: it downloads a remote_src URL into a
+// temporary file on the target and returns its path, or a failed result.
+func fetchArchive(ctx context.Context, c *module.Call, url string) (string, module.Result, error) {
+	r, err := doHTTP(ctx, c, httpRequest{url: url, follow: true})
+	if err != nil {
+		return "", nil, err
+	}
+	switch {
+	case r.err != "":
+		remotefile.Run(context.WithoutCancel(ctx), c.Conn, "rm -f -- "+shell.Quote(r.tmp), nil)
+		return "", module.Failed(fmt.Sprintf("Failure downloading %s, Request failed: %s", url, r.err)), nil
+	case r.status >= 400:
+		// fetch_url has read an HTTP error's body into its info: fetch_file
+		// saves what is left, nothing, and the module then finds an empty
+		// archive.
+		if _, err := remotefile.Run(ctx, c.Conn, ": > "+shell.Quote(r.tmp), nil); err != nil {
+			return "", nil, err
+		}
+	}
+	return r.tmp, nil, nil
+}
+
 // upload puts a controller file (decrypted when it is vaulted and decrypt
 // is set) in a private temporary file on the target.
 func upload(ctx context.Context, c *module.Call, local string, decrypt bool) (string, error) {
@@ -262,54 +371,57 @@ func upload(ctx context.Context, c *module.Call, local string, decrypt bool) (st
 }
 
 // detect finds the handler that can list the archive, and its entries.
-func detect(ctx context.Context, conn connection.Conn, src string) (*archiveHandler, []string, error) {
-	q := shell.Quote(src)
+func detect(ctx context.Context, conn connection.Conn, src, dest string, o unpackOptions) (*archiveHandler, []string, error) {
 	for i := range handlers {
 		h := &handlers[i]
-		out, err := remotefile.Run(ctx, conn, h.listCmd(q)+" 2>/dev/null", nil)
+		out, err := remotefile.Run(ctx, conn, h.listScript(src, dest, o)+" 2>/dev/null", nil)
 		if err != nil {
 			if _, ok := err.(*remotefile.ScriptError); ok {
 				continue
 			}
 			return nil, nil, err
 		}
-		var files []string
+		var list []string
 		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
 			if l != "" {
-				files = append(files, l)
+				list = append(list, strings.TrimPrefix(l, "/"))
 			}
 		}
-		return h, files, nil
+		if files := h.filterEntries(list, o); len(files) > 0 {
+			return h, files, nil
+		}
 	}
 	return nil, nil, nil
 }
 
 // extractArgv is the extraction command, as Ansible's handlers build it.
-func (h archiveHandler) extractArgv(src, dest string) []string {
-	if h.zip {
-		return []string{"unzip", "-o", src, "-d", dest}
+func (h archiveHandler) extractArgv(src, dest string, o unpackOptions) []string {
+	if !h.zip {
+		return h.tarArgv("--extract", src, dest, o)
 	}
-	argv := []string{"tar", "--extract", "-C", dest}
-	if h.flag != "" {
-		argv = append(argv, h.flag)
+	argv := append(append([]string{"unzip", "-o"}, o.opts...), src)
+	if len(o.excludes) > 0 {
+		argv = append(append(argv, "-x"), o.excludes...)
 	}
-	return append(argv, "-f", src)
+	return append(append(argv, o.includes...), "-d", dest)
 }
 
 // unchanged reports whether dest already holds the archive's content: tar's
 // --diff for tar archives; for zip, extracting to a scratch directory and
 // comparing every file.
-func (h archiveHandler) unchanged(ctx context.Context, conn connection.Conn, src, dest string, files []string) (bool, error) {
+func (h archiveHandler) unchanged(ctx context.Context, conn connection.Conn, src, dest string, o unpackOptions) (bool, error) {
 	var script string
 	if h.zip {
 		var b strings.Builder
+		argv := h.extractArgv(src, `"$t"`, o)
+		argv = append([]string{"unzip", "-q"}, argv[1:]...)
 		fmt.Fprintf(&b, `t=$(mktemp -d) || exit 2; trap 'rm -rf -- "$t"' EXIT
-unzip -q -o %s -d "$t" >/dev/null 2>&1 || exit 2
+%s >/dev/null 2>&1 || exit 2
 cd "$t" || exit 2
-find . ! -type d | while IFS= read -r f; do cmp -s -- "$f" %s/"$f" || echo differs; done`, shell.Quote(src), shell.Quote(dest))
+find . ! -type d | while IFS= read -r f; do cmp -s -- "$f" %s/"$f" || echo differs; done`, strings.ReplaceAll(shell.Join(argv), `'"$t"'`, `"$t"`), shell.Quote(dest))
 		script = b.String()
 	} else {
-		script = strings.Join(strings.Fields("tar --diff -C "+shell.Quote(dest)+" "+h.flag+" -f "+shell.Quote(src)), " ") + " >/dev/null 2>&1 || echo differs"
+		script = "cd " + shell.Quote(dest) + " && " + parsableLocale + shell.Join(h.tarArgv("--diff", src, dest, o)) + " >/dev/null 2>&1 || echo differs"
 	}
 	out, err := remotefile.Run(ctx, conn, script, nil)
 	if err != nil {

@@ -13,16 +13,12 @@ import (
 	"os"
 	"path"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"gorun/engine/module"
-	"gorun/engine/shell"
 	"gorun/engine/value"
 	"gorun/modules/internal/remotefile"
-	"gorun/modules/internal/urlerr"
 )
 
 func init() { module.Register(uriModule{}) }
@@ -224,20 +220,15 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 		return r, err
 	}
 	a := c.Args
-	for _, o := range []string{"unix_socket", "client_cert", "client_key", "ca_path", "ciphers"} {
-		if a.Has(o) {
-			return module.Failed(fmt.Sprintf("uri: the option '%s' is not supported by gorun yet", o)), nil
-		}
+	if r := unsupportedHTTPOptions("uri", a); r != nil {
+		return r, nil
 	}
 	target := a.String("url")
 	method := strings.ToUpper(a.String("method"))
 	if !upperWord.MatchString(method) {
 		return module.Failed("Parameter 'method' needs to be a single word in uppercase, like GET or POST."), nil
 	}
-	headers := map[string]string{}
-	for k, v := range a.Dict("headers") {
-		headers[k] = fmt.Sprint(v)
-	}
+	headers := stringHeaders(a)
 	hasHeader := func(name string) bool {
 		for k := range headers {
 			if strings.EqualFold(k, name) {
@@ -267,7 +258,11 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 			headers["Content-Type"] = "application/x-www-form-urlencoded"
 		}
 	case "form-multipart":
-		return module.Failed("uri: body_format=form-multipart is not supported by gorun yet"), nil
+		ctype, data, failed, err := multipartBody(ctx, c, a["body"])
+		if failed != nil || err != nil {
+			return failed, err
+		}
+		body, hasBody, headers["Content-Type"] = data, true, ctype
 	default:
 		if hasBody {
 			body = fmt.Sprint(a["body"])
@@ -309,7 +304,20 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 		}
 	}
 	start := time.Now()
-	resp, err := curlRequest(ctx, c, target, method, headers, body, hasBody, since)
+	req := httpRequest{url: target, method: method, headers: headers, since: since, noCache: a.Bool("force"), readBody: true}
+	switch a.String("follow_redirects") {
+	case "all", "yes":
+		req.follow = true
+	case "safe", "urllib2":
+		req.follow = method == "GET" || method == "HEAD"
+	}
+	if method == "HEAD" {
+		req.method, req.head = "", true
+	}
+	if hasBody {
+		req.body = strings.NewReader(body)
+	}
+	resp, err := doHTTP(ctx, c, req)
 	if err != nil {
 		return failure("", err)
 	}
@@ -424,144 +432,6 @@ func formURLEncoded(body any) string {
 		return strings.Join(parts, "&")
 	}
 	return v.Encode()
-}
-
-// httpResponse is what curl got back.
-type httpResponse struct {
-	status      int
-	url, reason string
-	err         string
-	headers     map[string]string
-	setCookies  []string
-	body        []byte
-}
-
-// curlRequest makes the request on the target and returns the response of
-// the last hop (after redirects).
-func curlRequest(ctx context.Context, c *module.Call, target, method string, headers map[string]string, body string, hasBody bool, since string) (*httpResponse, error) {
-	a := c.Args
-	args := []string{"-sS", "-X", method, "--max-time", strconv.Itoa(a.Int("timeout")), "-A", a.String("http_agent"),
-		"-H", "Connection: close", "-o", "$T", "-D", "$T.h", "-w", `%{http_code}\n%{url_effective}\n`}
-	switch a.String("follow_redirects") {
-	case "all", "yes":
-		args = append(args, "-L")
-	case "safe", "urllib2":
-		if method == "GET" || method == "HEAD" {
-			args = append(args, "-L")
-		}
-	}
-	if method == "HEAD" {
-		args = append(args[:1], append([]string{"-I"}, args[3:]...)...)
-	}
-	if !a.Bool("validate_certs") {
-		args = append(args, "-k")
-	}
-	if !a.Bool("use_proxy") {
-		args = append(args, "--noproxy", "*")
-	}
-	if a.Bool("decompress") {
-		args = append(args, "--compressed")
-	}
-	if a.Has("url_username") {
-		args = append(args, "-u", a.String("url_username")+":"+a.String("url_password"))
-		if !a.Bool("force_basic_auth") {
-			args = append(args, "--anyauth")
-		}
-	}
-	if a.Bool("use_netrc") {
-		args = append(args, "--netrc-optional")
-	}
-	keys := make([]string, 0, len(headers))
-	for k := range headers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		args = append(args, "-H", k+": "+headers[k])
-	}
-	if hasBody {
-		args = append(args, "--data-binary", "@-")
-	}
-	if since != "" {
-		args = append(args, "-z", since)
-	}
-	args = append(args, "--", target)
-	q := strings.NewReplacer("'$T'", `"$T"`, "'$T.h'", `"$T.h"`).Replace(shell.Join(args))
-	script := `T=$(mktemp "${TMPDIR:-/tmp}/.gorun-uri.XXXXXXXX") || exit 1
-trap 'rm -f -- "$T" "$T.h" "$T.e"' EXIT
-w=$(curl ` + q + ` 2>"$T.e"); rc=$?
-printf 'rc %s\n' "$rc"; printf 'err %s\n' "$(head -c 500 "$T.e" | tr '\n' ' ')"
-printf '%s\n' "$w" | { read -r code; read -r eff; printf 'code %s\neff %s\n' "$code" "$eff"; }
-printf 'headers %s\n' "$(base64 -w0 < "$T.h")"
-printf 'body %s\n' "$(base64 -w0 < "$T")"`
-	var stdin *strings.Reader
-	if hasBody {
-		stdin = strings.NewReader(body)
-	}
-	var out string
-	var err error
-	if stdin != nil {
-		out, err = remotefile.Run(ctx, c.Conn, script, stdin)
-	} else {
-		out, err = remotefile.Run(ctx, c.Conn, script, nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	r := &httpResponse{headers: map[string]string{}}
-	rc := "0"
-	for _, l := range strings.Split(out, "\n") {
-		k, v, _ := strings.Cut(l, " ")
-		switch k {
-		case "rc":
-			rc = v
-		case "err":
-			if rc != "0" {
-				r.err, _ = urlerr.FromCurlLine(v)
-			}
-		case "code":
-			r.status, _ = strconv.Atoi(v)
-		case "eff":
-			r.url = v
-		case "headers":
-			raw, _ := base64.StdEncoding.DecodeString(v)
-			r.parseHeaders(string(raw))
-		case "body":
-			r.body, _ = base64.StdEncoding.DecodeString(v)
-		}
-	}
-	return r, nil
-}
-
-// parseHeaders keeps the headers of the last response in curl's dump.
-func (r *httpResponse) parseHeaders(raw string) {
-	blocks := strings.Split(strings.ReplaceAll(raw, "\r\n", "\n"), "\n\n")
-	last := ""
-	for _, b := range blocks {
-		if strings.TrimSpace(b) != "" {
-			last = b
-		}
-	}
-	lines := strings.Split(last, "\n")
-	if len(lines) > 0 {
-		if f := strings.SplitN(lines[0], " ", 3); len(f) == 3 {
-			r.reason = f[2]
-		}
-	}
-	for _, l := range lines[1:] {
-		k, v, ok := strings.Cut(l, ":")
-		if !ok {
-			continue
-		}
-		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
-		if k == "set-cookie" {
-			r.setCookies = append(r.setCookies, v)
-		}
-		if old, dup := r.headers[k]; dup {
-			v = old + ", " + v
-		}
-		r.headers[k] = v
-	}
 }
 
 // cookies are the response's Set-Cookie values as Ansible returns them: a

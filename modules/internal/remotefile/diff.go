@@ -41,9 +41,17 @@ func TextDiff(path string, before, after string, existed bool) *Diff {
 	return d
 }
 
-// Map is the diff as a result's "diff" value.
+// Map is the diff as a result's "diff" value. An unset side is left
+// out, as _get_diff_data leaves out "after" for a binary or too large
+// source.
 func (d *Diff) Map() map[string]any {
-	m := map[string]any{"before": d.Before, "after": d.After}
+	m := map[string]any{}
+	if d.Before != nil {
+		m["before"] = d.Before
+	}
+	if d.After != nil {
+		m["after"] = d.After
+	}
 	if d.BeforeHeader != "" {
 		m["before_header"] = d.BeforeHeader
 	}
