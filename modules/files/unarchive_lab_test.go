@@ -6,7 +6,7 @@ package files_test
 var unarchiveScenario = scenario{
 	setup: `mkdir -p /srv/t/src/sub /srv/t/tgz /srv/t/zip /srv/t/xz; echo a > /srv/t/src/a; echo b > /srv/t/src/sub/b
 cd /srv/t/src && touch -d '2024-01-01 00:00:00' a sub sub/b && tar czf ../a.tar.gz a sub && tar cJf ../a.tar.xz a sub && tar cjf ../a.tar.bz2 a sub
-zip -qr ../a.zip a sub; printf 'not an archive' > ../bad.tgz
+zip -qrX ../a.zip a sub; printf 'not an archive' > ../bad.tgz
 mkdir -p /srv/t/inc /srv/t/exc /srv/t/tr /srv/t/kn /srv/t/url /srv/t/url404; echo newer > /srv/t/kn/a; touch -d 2030-01-01 /srv/t/kn/a
 mkdir -p /tmp/evil && cd /tmp/evil && echo x > x && touch -d 2020-01-01 x && tar cf /srv/t/evil.tar --absolute-names ../evil/x`,
 	tasks: `
