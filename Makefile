@@ -59,7 +59,7 @@ LONG_TESTS := ./test/fleet/ ./modules/files/ ./modules/system/ ./modules/virt/ .
 # again for each package. test/e2e/testtimes prints the output as go test
 # would and ends with the slowest packages and tests.
 test: deps vet
-	set -o pipefail; GORUN_SLOW_TESTS=1 GORUN_KVM_E2E=1 $(GO) test -json -count=1 -timeout 40m -p 3 -vet=off $(LONG_TESTS) ./... | $(GO) run ./test/e2e/testtimes
+	set -o pipefail; GORUN_SLOW_TESTS=1 GORUN_KVM_E2E=1 $(GO) test -json -count=1 -timeout 60m -p 3 -vet=off $(LONG_TESTS) ./... | $(GO) run ./test/e2e/testtimes
 
 # Only the slow suites: faults and check mode on lab hosts, and the KVM
 # end-to-end test (`make test` runs them too).
