@@ -159,41 +159,41 @@ func lvol(t *target, call *module.Call) error {
 		unit = "m"
 	}
 
-	vgsCmd, err := t.bin("vgs")
-	if err != nil {
-		return err
-	}
-	o, err = t.runLine(fmt.Sprintf("%s --noheadings --nosuffix -o vg_name,size,free,vg_extent_size --units %s --separator ';' %s", vgsCmd, strings.ToLower(unit), vg))
-	if err != nil {
-		return err
-	}
-	if o.rc != 0 {
-		if state == "absent" {
-			return done(module.Result{"changed": false, "stdout": fmt.Sprintf("Volume group %s does not exist.", vg)})
+	// listVG runs an LVM report program on the volume group; lvol.py treats
+	// a failure of either report as the group missing.
+	listVG := func(program, args string) (string, error) {
+		cmd, err := t.bin(program)
+		if err != nil {
+			return "", err
 		}
-		return fail(fmt.Sprintf("Volume group %s does not exist.", vg), "rc", o.rc, "err", o.stderr)
+		o, err := t.runLine(fmt.Sprintf("%s %s --units %s --separator ';' %s", cmd, args, strings.ToLower(unit), vg))
+		if err != nil {
+			return "", err
+		}
+		if o.rc != 0 {
+			if state == "absent" {
+				return "", done(module.Result{"changed": false, "stdout": fmt.Sprintf("Volume group %s does not exist.", vg)})
+			}
+			return "", fail(fmt.Sprintf("Volume group %s does not exist.", vg), "rc", o.rc, "err", o.stderr)
+		}
+		return o.stdout, nil
 	}
-	vgs, err := parseVGSizes(o.stdout)
+
+	vgsOut, err := listVG("vgs", "--noheadings --nosuffix -o vg_name,size,free,vg_extent_size")
+	if err != nil {
+		return err
+	}
+	vgs, err := parseVGSizes(vgsOut)
 	if err != nil {
 		return err
 	}
 	thisVG := vgs[0]
 
-	lvsCmd, err := t.bin("lvs")
+	lvsOut, err := listVG("lvs", "-a --noheadings --nosuffix -o lv_name,size,lv_attr")
 	if err != nil {
 		return err
 	}
-	o, err = t.runLine(fmt.Sprintf("%s -a --noheadings --nosuffix -o lv_name,size,lv_attr --units %s --separator ';' %s", lvsCmd, strings.ToLower(unit), vg))
-	if err != nil {
-		return err
-	}
-	if o.rc != 0 {
-		if state == "absent" {
-			return done(module.Result{"changed": false, "stdout": fmt.Sprintf("Volume group %s does not exist.", vg)})
-		}
-		return fail(fmt.Sprintf("Volume group %s does not exist.", vg), "rc", o.rc, "err", o.stderr)
-	}
-	lvs, err := parseLVs(o.stdout)
+	lvs, err := parseLVs(lvsOut)
 	if err != nil {
 		return err
 	}
