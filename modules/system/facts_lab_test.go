@@ -3,22 +3,24 @@ package system_test
 import (
 	"encoding/json"
 	"testing"
+
+	"gorun/test/labdiff"
 )
 
 // testFacts compares package_facts and service_facts: every installed
 // package with its version, architecture, section and origin, and every
 // SysV service with its state.
-func testFacts(t *testing.T, l *lab) {
+func testFacts(t *testing.T, l *labdiff.Lab) {
 	keys := []string{"ansible_facts", "msg", "skipped"}
 	steps := []step{
-		{module: "package_facts", args: "{strategy: all}", keys: keys},
-		{module: "ansible.builtin.package_facts", args: "{manager: [apt], strategy: all}", check: true, keys: keys},
-		{module: "package_facts", args: "{manager: [pacman]}", keys: keys},
-		{module: "service_facts", args: "{}", keys: keys},
+		{Module: "package_facts", Args: "{strategy: all}", Keys: keys},
+		{Module: "ansible.builtin.package_facts", Args: "{manager: [apt], strategy: all}", Check: true, Keys: keys},
+		{Module: "package_facts", Args: "{manager: [pacman]}", Keys: keys},
+		{Module: "service_facts", Args: "{}", Keys: keys},
 		shell("test -e /etc/init.d/ssh && echo has ssh"),
 	}
-	got := l.diffPlay(t, steps)
-	wantOutcomes(t, got, "oofo.")
+	got := l.DiffPlay(t, steps)
+	labdiff.WantOutcomes(t, got, "oofo.")
 	pkgs, _ := got[0]["ansible_facts"].(map[string]any)["packages"].(map[string]any)
 	if len(pkgs) < 100 || pkgs["dpkg"] == nil {
 		t.Errorf("package_facts found %d packages, without dpkg", len(pkgs))
@@ -45,32 +47,32 @@ esac
 `
 
 // testSysvinit compares sysvinit on an init script of its own.
-func testSysvinit(t *testing.T, l *lab) {
+func testSysvinit(t *testing.T, l *labdiff.Lab) {
 	keys := []string{"name", "status", "msg"}
 	steps := []step{
-		{module: "copy", args: "{dest: /etc/init.d/gorun-svc, mode: '0755', content: " + jsonString(initScript) + "}"},
-		{module: "sysvinit", args: "{name: gorun-svc, state: started, enabled: true}", check: true, keys: keys},
-		{module: "sysvinit", args: "{name: gorun-svc, state: started, enabled: true}", keys: keys},
-		{module: "sysvinit", args: "{name: gorun-svc, state: started, enabled: true}", keys: keys},
-		{module: "ansible.builtin.sysvinit", args: "{service: gorun-svc, state: stopped}", keys: keys},
-		{module: "sysvinit", args: "{name: gorun-svc, state: restarted, sleep: 0}", keys: keys},
-		{module: "sysvinit", args: "{name: gorun-svc, state: started, pattern: 'sleep 1000'}", keys: keys},
-		{module: "sysvinit", args: "{name: gorun-svc, enabled: false, runlevels: ['2', '3']}", keys: keys},
-		{module: "sysvinit", args: "{name: gorun-svc, enabled: false}", keys: keys},
-		{module: "sysvinit", args: "{name: gorun-nosuch, state: started}", keys: keys},
+		{Module: "copy", Args: "{dest: /etc/init.d/gorun-svc, mode: '0755', content: " + jsonString(initScript) + "}"},
+		{Module: "sysvinit", Args: "{name: gorun-svc, state: started, enabled: true}", Check: true, Keys: keys},
+		{Module: "sysvinit", Args: "{name: gorun-svc, state: started, enabled: true}", Keys: keys},
+		{Module: "sysvinit", Args: "{name: gorun-svc, state: started, enabled: true}", Keys: keys},
+		{Module: "ansible.builtin.sysvinit", Args: "{service: gorun-svc, state: stopped}", Keys: keys},
+		{Module: "sysvinit", Args: "{name: gorun-svc, state: restarted, sleep: 0}", Keys: keys},
+		{Module: "sysvinit", Args: "{name: gorun-svc, state: started, pattern: 'sleep 1000'}", Keys: keys},
+		{Module: "sysvinit", Args: "{name: gorun-svc, enabled: false, runlevels: ['2', '3']}", Keys: keys},
+		{Module: "sysvinit", Args: "{name: gorun-svc, enabled: false}", Keys: keys},
+		{Module: "sysvinit", Args: "{name: gorun-nosuch, state: started}", Keys: keys},
 		shell("ls /etc/rc?.d | grep gorun; service gorun-svc status"),
 	}
-	got := l.diffPlay(t, steps)
-	wantOutcomes(t, got, "c cco cc o cc f .")
+	got := l.DiffPlay(t, steps)
+	labdiff.WantOutcomes(t, got, "c cco cc o cc f .")
 
 	// Ansible 2.14's daemonize fails with EOFError in service.py, so
 	// gorun's runs alone.
-	got = l.runPlay(t, l.gorun, l.mine, []step{
-		{module: "sysvinit", args: "{name: gorun-svc, state: stopped, daemonize: true}"},
-		{module: "sysvinit", args: "{name: gorun-svc, state: started, daemonize: true}"},
+	got = l.RunGorun(t, []step{
+		{Module: "sysvinit", Args: "{name: gorun-svc, state: stopped, daemonize: true}"},
+		{Module: "sysvinit", Args: "{name: gorun-svc, state: started, daemonize: true}"},
 		shell("service gorun-svc status"),
 	})
-	wantOutcomes(t, got, "cc.")
+	labdiff.WantOutcomes(t, got, "cc.")
 	if out := got[2]["stdout"]; out != "gorun-svc is running" {
 		t.Errorf("after a daemonized start: %q", out)
 	}

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"gorun/test/labdiff"
 )
 
 // gitRepoScript makes the same repository wherever it runs ($1 is the
@@ -35,25 +37,25 @@ cd "$1/gwork"; echo four > f; echo new > n; git add -A; git commit -qm third; gi
 // the controller, and pushes the checkout. Return values, check mode and
 // the files left must agree, and the pushed .git must be a repository git
 // accepts once it is back.
-func testGitFromController(t *testing.T, l *lab) {
+func testGitFromController(t *testing.T, l *labdiff.Lab) {
 	ctrl := t.TempDir()
 	for _, run := range []func(string) ([]byte, error){
 		func(s string) ([]byte, error) { return exec.Command("sh", "-c", s, "sh", ctrl).CombinedOutput() },
-		func(s string) ([]byte, error) { return l.Exec(l.ansible, "sh", "-c", s, "sh", "/srv") },
+		func(s string) ([]byte, error) { return l.Exec(l.Ansible, "sh", "-c", s, "sh", "/srv") },
 	} {
 		if out, err := run(gitRepoScript); err != nil {
 			t.Fatalf("making the repository: %v\n%s", err, out)
 		}
 	}
-	if out, err := l.Exec(l.mine, "sh", "-c", "mv /usr/bin/git /usr/bin/git.gorun-hidden"); err != nil {
+	if out, err := l.Exec(l.Mine, "sh", "-c", "mv /usr/bin/git /usr/bin/git.gorun-hidden"); err != nil {
 		t.Fatalf("hiding git: %v\n%s", err, out)
 	}
-	defer l.Exec(l.mine, "sh", "-c", "mv /usr/bin/git.gorun-hidden /usr/bin/git")
+	defer l.Exec(l.Mine, "sh", "-c", "mv /usr/bin/git.gorun-hidden /usr/bin/git")
 	keys := []string{"before", "after", "remote_url_changed", "msg", "diff"}
 	steps := func(repo string) []step {
 		co := func(args string) string { return "{repo: " + repo + ", dest: /srv/gco, " + args + "}" }
 		g := func(args string, check, diff bool, keys ...string) step {
-			return step{module: "git", args: args, check: check, diff: diff, keys: keys}
+			return step{Module: "git", Args: args, Check: check, Diff: diff, Keys: keys}
 		}
 		return []step{
 			g(co("version: HEAD"), true, true, keys...),
@@ -79,35 +81,23 @@ func testGitFromController(t *testing.T, l *lab) {
 	second := func(repo string) []step {
 		co := "{repo: " + repo + ", dest: /srv/gco, version: main}"
 		return []step{
-			{module: "git", args: co, check: true, keys: keys},
-			{module: "ansible.builtin.git", args: co, diff: true, keys: keys},
-			{module: "git", args: co, keys: keys},
+			{Module: "git", Args: co, Check: true, Keys: keys},
+			{Module: "ansible.builtin.git", Args: co, Diff: true, Keys: keys},
+			{Module: "git", Args: co, Keys: keys},
 			shell("cd /srv/gco && cat f n; ls -a"),
 		}
 	}
-	compare := func(want, got []result, steps []step) {
-		for i, s := range steps {
-			for _, k := range append([]string{"changed", "failed"}, s.keys...) {
-				a, _ := json.Marshal(want[i][k])
-				b, _ := json.Marshal(got[i][k])
-				if string(a) != string(b) {
-					t.Errorf("step %d (%s): %s = %s, ansible %s\ngorun: %v\nansible: %v", i, s.args, k, b, a, got[i], want[i])
-				}
-			}
-		}
-	}
 	mine := "file://" + ctrl + "/gsrc.git"
-	compare(l.runPlay(t, "ansible-playbook", l.ansible, steps("/srv/gsrc.git")), l.runPlay(t, l.gorun, l.mine, steps(mine)), steps(mine))
+	l.DiffPlays(t, steps("/srv/gsrc.git"), steps(mine))
 	for _, run := range []func(string) ([]byte, error){
 		func(s string) ([]byte, error) { return exec.Command("sh", "-c", s, "sh", ctrl).CombinedOutput() },
-		func(s string) ([]byte, error) { return l.Exec(l.ansible, "sh", "-c", s, "sh", "/srv") },
+		func(s string) ([]byte, error) { return l.Exec(l.Ansible, "sh", "-c", s, "sh", "/srv") },
 	} {
 		if out, err := run(gitPushScript); err != nil {
 			t.Fatalf("pushing: %v\n%s", err, out)
 		}
 	}
-	got := l.runPlay(t, l.gorun, l.mine, second(mine))
-	compare(l.runPlay(t, "ansible-playbook", l.ansible, second("/srv/gsrc.git")), got, second(mine))
+	got := l.DiffPlays(t, second("/srv/gsrc.git"), second(mine))
 	if d, _ := json.Marshal(got[1]["diff"]); !strings.Contains(string(d), "+four") {
 		t.Errorf("the diff of main's new commit lacks its change: %s", d)
 	}
@@ -115,8 +105,8 @@ func testGitFromController(t *testing.T, l *lab) {
 	// Ansible's clone: same branch, commit, upstream, remote, and a clean
 	// status. (Local branches of earlier checkouts, dev here, are not kept:
 	// each push brings the controller's clone's .git.)
-	l.Exec(l.mine, "sh", "-c", "mv /usr/bin/git.gorun-hidden /usr/bin/git")
-	a := l.same(t, "cd /srv/gco && git status --porcelain && git log --format=%s -1 && git rev-parse --abbrev-ref HEAD && git rev-parse HEAD@{upstream} && git remote && { git fsck --no-progress 2>&1 | grep -v dangling || true; }")
+	l.Exec(l.Mine, "sh", "-c", "mv /usr/bin/git.gorun-hidden /usr/bin/git")
+	a := l.Same(t, "cd /srv/gco && git status --porcelain && git log --format=%s -1 && git rev-parse --abbrev-ref HEAD && git rev-parse HEAD@{upstream} && git remote && { git fsck --no-progress 2>&1 | grep -v dangling || true; }")
 	if !strings.Contains(a, "\nmain\n") {
 		t.Errorf("the checkout is not on main: %s", a)
 	}

@@ -3,15 +3,16 @@ package system_test
 import (
 	"strings"
 	"testing"
+
+	"gorun/test/labdiff"
 )
 
-// TestIptablesLab runs iptables tasks under both engines, each on its own
+// testIptables runs iptables tasks under both engines, each on its own
 // lab host (every lab host has its own network namespace, so its own
 // tables), and compares the results and the rules left behind.
-func TestIptablesLab(t *testing.T) {
-	l := setup(t, 1)[0]
+func testIptables(t *testing.T, l *labdiff.Lab) {
 	keys := []string{"rule", "chain", "table", "state", "flush", "ip_version", "msg"}
-	ipt := func(args string) step { return step{module: "iptables", args: args, keys: keys} }
+	ipt := func(args string) step { return step{Module: "iptables", Args: args, Keys: keys} }
 	steps := []step{
 		ipt(`{chain: INPUT, source: 192.0.2.7, jump: DROP}`),
 		ipt(`{chain: INPUT, source: 192.0.2.7, jump: DROP}`),
@@ -27,7 +28,7 @@ func TestIptablesLab(t *testing.T) {
 		ipt(`{chain: gorun-test, chain_management: true, jump: RETURN, source: 198.51.100.1}`),
 		ipt(`{chain: INPUT, source: 192.0.2.8, jump: DROP, state: absent}`),
 		ipt(`{chain: INPUT, source: 192.0.2.7, jump: DROP, state: absent}`),
-		{module: "iptables", args: `{chain: INPUT, source: 192.0.2.9, jump: DROP}`, check: true, keys: keys},
+		{Module: "iptables", Args: `{chain: INPUT, source: 192.0.2.9, jump: DROP}`, Check: true, Keys: keys},
 		ipt(`{chain: FORWARD, policy: DROP}`),
 		ipt(`{chain: FORWARD, policy: DROP}`),
 		ipt(`{chain: INPUT, log_prefix: "x", jump: ACCEPT}`),
@@ -37,10 +38,10 @@ func TestIptablesLab(t *testing.T) {
 		ipt(`{chain: nosuchchain, state: absent}`),
 		ipt(`{table: raw, chain: PREROUTING, protocol: udp, destination_port: "53", jump: CT, wait: "5"}`),
 	}
-	l.diffPlay(t, steps)
-	rules := l.same(t, "for t in filter nat raw; do iptables-save -t $t | grep -v '^[#:]'; done")
+	l.DiffPlay(t, steps)
+	rules := l.Same(t, "for t in filter nat raw; do iptables-save -t $t | grep -v '^[#:]'; done")
 	if !strings.Contains(rules, "-A INPUT -p tcp -m multiport --dports 80,443:445 -j ACCEPT") {
 		t.Errorf("the inserted multiport rule is missing:\n%s", rules)
 	}
-	l.same(t, "iptables -S FORWARD | head -1; iptables -L gorun-test 2>&1 | head -1")
+	l.Same(t, "iptables -S FORWARD | head -1; iptables -L gorun-test 2>&1 | head -1")
 }

@@ -3,6 +3,8 @@ package system_test
 import (
 	"strings"
 	"testing"
+
+	"gorun/test/labdiff"
 )
 
 // nmStart starts a system bus and NetworkManager inside a lab host. NM
@@ -32,16 +34,16 @@ done`
 // testNmcli runs community.general.nmcli against a real NetworkManager in
 // each host: the KVM hosts' bridge with a port, a bond with a slave and a
 // VLAN on it, an ethernet profile, changes, check mode, diff and removal.
-func testNmcli(t *testing.T, l *lab) {
-	for _, h := range []string{l.ansible, l.mine} {
+func testNmcli(t *testing.T, l *labdiff.Lab) {
+	for _, h := range []string{l.Ansible, l.Mine} {
 		if out, err := l.Exec(h, "sh", "-c", nmStart); err != nil {
 			t.Fatalf("%s: %v\n%s", h, err, out)
 		}
 	}
 	keys := []string{"conn_name", "state", "Exists", "Connection", "msg", "name"}
-	nm := func(args string) step { return step{module: "community.general.nmcli", args: args, keys: keys} }
-	check := func(s step) step { s.check = true; return s }
-	diff := func(s step) step { s.diff = true; s.keys = append(s.keys, "diff"); return s }
+	nm := func(args string) step { return step{Module: "community.general.nmcli", Args: args, Keys: keys} }
+	check := func(s step) step { s.Check = true; return s }
+	diff := func(s step) step { s.Diff = true; s.Keys = append(s.Keys, "diff"); return s }
 	br := "{type: bridge, conn_name: br0, ifname: br0, ip4: 192.0.2.10/24, gw4: 192.0.2.1, dns4: [192.0.2.53], stp: false, state: present}"
 	steps := []step{
 		check(nm(br)),
@@ -73,7 +75,7 @@ func testNmcli(t *testing.T, l *lab) {
 		nm("{conn_name: br0-port, state: absent}"),
 		shell(nmShow),
 	}
-	got := l.diffPlay(t, steps)
+	got := l.DiffPlay(t, steps)
 	out, _ := got[len(got)-1]["stdout"].(string)
 	for _, want := range []string{"== br0\n", "bridge.stp:yes", "bridge.priority:4096", "vlan.id:100", "bond.options:mode=balance-alb,miimon=200,primary=gdummy1", "connection.zone:internal"} {
 		if !strings.Contains(out, want) {

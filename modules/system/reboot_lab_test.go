@@ -1,6 +1,10 @@
 package system_test
 
-import "testing"
+import (
+	"testing"
+
+	"gorun/test/labdiff"
+)
 
 // fakeReboot is what a reboot looks like from the controller, on a lab host
 // (which has no init to reboot and shares the machine's kernel boot_id):
@@ -25,28 +29,28 @@ sleep 2
 // sshd outage runs with gorun alone: across it ansible-playbook timed out
 // in its boot time check in most runs on lab hosts (its ssh did not get
 // back in within 60 seconds), so it is no reference there.
-func testReboot(t *testing.T, l *lab) {
+func testReboot(t *testing.T, l *labdiff.Lab) {
 	keys := []string{"rebooted", "msg", "reboot"}
 	newID := `reboot_command: "/bin/sh -c 'cat /proc/sys/kernel/random/uuid > /var/lib/gorun-boot-id'", boot_time_command: cat /var/lib/gorun-boot-id`
 	steps := []step{
-		{module: "copy", args: "{dest: /usr/local/sbin/gorun-reboot, mode: '0755', content: " + jsonString(fakeReboot) + "}"},
+		{Module: "copy", Args: "{dest: /usr/local/sbin/gorun-reboot, mode: '0755', content: " + jsonString(fakeReboot) + "}"},
 		shell("cat /proc/sys/kernel/random/uuid > /var/lib/gorun-boot-id && echo ok"),
-		{module: "reboot", args: "{}", check: true, keys: append(keys, "elapsed")},
-		{module: "reboot", args: "{" + newID + ", test_command: 'test -s /var/lib/gorun-boot-id'}", keys: keys},
-		{module: "ansible.builtin.reboot", args: "{" + newID + ", test_command: 'test -e /nonexistent', reboot_timeout: 4}", keys: keys},
+		{Module: "reboot", Args: "{}", Check: true, Keys: append(keys, "elapsed")},
+		{Module: "reboot", Args: "{" + newID + ", test_command: 'test -s /var/lib/gorun-boot-id'}", Keys: keys},
+		{Module: "ansible.builtin.reboot", Args: "{" + newID + ", test_command: 'test -e /nonexistent', reboot_timeout: 4}", Keys: keys},
 		// Ansible's message ends with its ssh's "Shared connection to ... closed."
-		{module: "reboot", args: "{boot_time_command: 'exit 3'}", keys: []string{"rebooted", "reboot"}},
+		{Module: "reboot", Args: "{boot_time_command: 'exit 3'}", Keys: []string{"rebooted", "reboot"}},
 		shell("echo still here"),
 	}
-	got := l.diffPlay(t, steps)
-	wantOutcomes(t, got, "c. ccff.")
+	got := l.DiffPlay(t, steps)
+	labdiff.WantOutcomes(t, got, "c. ccff.")
 
-	got = l.runPlay(t, l.gorun, l.mine, []step{
+	got = l.RunGorun(t, []step{
 		shell("cat /var/lib/gorun-boot-id"),
-		{module: "reboot", args: "{reboot_command: /usr/local/sbin/gorun-reboot, boot_time_command: cat /var/lib/gorun-boot-id, reboot_timeout: 60}"},
+		{Module: "reboot", Args: "{reboot_command: /usr/local/sbin/gorun-reboot, boot_time_command: cat /var/lib/gorun-boot-id, reboot_timeout: 60}"},
 		shell("cat /var/lib/gorun-boot-id"),
 	})
-	wantOutcomes(t, got, ".c.")
+	labdiff.WantOutcomes(t, got, ".c.")
 	if got[1]["rebooted"] != true || got[0]["stdout"] == got[2]["stdout"] {
 		t.Errorf("the simulated reboot: %v, boot id %v then %v", got[1], got[0]["stdout"], got[2]["stdout"])
 	}

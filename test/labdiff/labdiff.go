@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -24,17 +26,34 @@ type Lab struct {
 	inv, gorun string
 	// Ansible and Mine are the names of the hosts of ansible-playbook and gorun.
 	Ansible, Mine string
+	// Pipelining runs ansible-playbook with ANSIBLE_PIPELINING=True: one
+	// SSH session a task instead of four (temporary directory, upload,
+	// chmod, run). Set it where the package's results were checked to be
+	// the same with it; gorun's runs do not depend on it.
+	Pipelining bool
 }
 
 // Setup brings up one lab of two hosts for t.
 func Setup(t *testing.T) *Lab {
 	t.Helper()
-	l := labenv.ForTest(t, 2)
+	return Pairs(t, 1)[0]
+}
+
+// Pairs brings up one lab of 2n hosts for t and returns n pairs of its
+// hosts, so that n differential tests share the lab and may run at once.
+func Pairs(t *testing.T, n int) []*Lab {
+	t.Helper()
+	l := labenv.ForTest(t, 2*n)
 	inv := filepath.Join(t.TempDir(), "hosts")
 	if err := l.WriteInventory(inv, "ini"); err != nil {
 		t.Fatal(err)
 	}
-	return &Lab{Lab: l, inv: inv, gorun: e2e.Gorun(t), Ansible: l.Hosts[0].Name, Mine: l.Hosts[1].Name}
+	bin := e2e.Gorun(t)
+	pairs := make([]*Lab, n)
+	for i := range pairs {
+		pairs[i] = &Lab{Lab: l, inv: inv, gorun: bin, Ansible: l.Hosts[2*i].Name, Mine: l.Hosts[2*i+1].Name}
+	}
+	return pairs
 }
 
 // Step is one task of a differential play.
@@ -46,6 +65,9 @@ type Step struct {
 	// Keys are the result keys whose values must agree; "changed" and
 	// "failed" always must.
 	Keys []string
+	// Unordered are keys among Keys whose list values agree in any order
+	// (Ansible builds them from a Python set).
+	Unordered []string
 }
 
 // Shell is a step that reads host state: its stdout must agree.
@@ -55,6 +77,18 @@ func Shell(script string) Step {
 
 // Result is a registered module result.
 type Result map[string]any
+
+// Changed is the result's "changed".
+func (r Result) Changed() bool { b, _ := r["changed"].(bool); return b }
+
+// Failed is the result's "failed".
+func (r Result) Failed() bool { b, _ := r["failed"].(bool); return b }
+
+// String is the result as indented JSON.
+func (r Result) String() string {
+	b, _ := json.MarshalIndent(map[string]any(r), "", "  ")
+	return string(b)
+}
 
 // playbook writes the steps as a playbook for host.
 func playbook(host string, steps []Step) string {
@@ -76,9 +110,23 @@ func playbook(host string, steps []Step) string {
 // debugBlock matches a debug result printed by the default callback.
 var debugBlock = regexp.MustCompile(`(?ms)^ok: \[(\S+)\] => (\{\n.*?\n\})$`)
 
-// runPlay runs the steps with tool ("ansible-playbook" or gorun's path) on
+// RunAnsible runs the steps with ansible-playbook on l.Ansible and
+// returns the registered result of every step.
+func (l *Lab) RunAnsible(t *testing.T, steps []Step) []Result {
+	t.Helper()
+	return l.run(t, "ansible-playbook", l.Ansible, steps)
+}
+
+// RunGorun runs the steps with gorun on l.Mine and returns the registered
+// result of every step.
+func (l *Lab) RunGorun(t *testing.T, steps []Step) []Result {
+	t.Helper()
+	return l.run(t, l.gorun, l.Mine, steps)
+}
+
+// run runs the steps with tool ("ansible-playbook" or gorun's path) on
 // host and returns the registered result of every step.
-func (l *Lab) runPlay(t *testing.T, tool, host string, steps []Step) []Result {
+func (l *Lab) run(t *testing.T, tool, host string, steps []Step) []Result {
 	pb := filepath.Join(t.TempDir(), "play.yml")
 	if err := os.WriteFile(pb, []byte(playbook(host, steps)), 0o644); err != nil {
 		t.Fatal(err)
@@ -86,10 +134,15 @@ func (l *Lab) runPlay(t *testing.T, tool, host string, steps []Step) []Result {
 	args := []string{"-i", l.inv, pb}
 	var r e2e.Result
 	if tool == "ansible-playbook" {
-		r = e2e.Ansible(t, tool, args...)
+		var opts e2e.Options
+		if l.Pipelining {
+			opts.Env = []string{"ANSIBLE_PIPELINING=True"}
+		}
+		r = e2e.AnsibleWith(t, opts, tool, args...)
 	} else {
 		r = e2e.Run(t, tool, args, e2e.Options{})
 	}
+	t.Logf("%s: %d steps in %s", filepath.Base(tool), len(steps), r.Duration)
 	var out []Result
 	for _, m := range debugBlock.FindAllStringSubmatch(r.Stdout, -1) {
 		var v struct{ R Result }
@@ -109,28 +162,78 @@ func (l *Lab) runPlay(t *testing.T, tool, host string, steps []Step) []Result {
 // disagree. It returns gorun's results.
 func (l *Lab) DiffPlay(t *testing.T, steps []Step) []Result {
 	t.Helper()
+	return l.DiffPlays(t, steps, steps)
+}
+
+// DiffPlays is DiffPlay where the engines' steps differ in their
+// arguments (a path only one host has, say): ansible runs on l.Ansible,
+// mine on l.Mine, and the results are compared by mine's Keys.
+func (l *Lab) DiffPlays(t *testing.T, ansible, mine []Step) []Result {
+	t.Helper()
 	var want []Result
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		want = l.runPlay(t, "ansible-playbook", l.Ansible, steps)
-	}()
-	got := l.runPlay(t, l.gorun, l.Mine, steps)
+	wg.Go(func() { want = l.RunAnsible(t, ansible) })
+	got := l.RunGorun(t, mine)
 	wg.Wait()
 	if want == nil || got == nil {
 		t.FailNow()
 	}
+	Compare(t, mine, want, got)
+	return got
+}
+
+// Compare fails for every step whose results, Ansible's want and gorun's
+// got, disagree in "changed", "failed" or one of the step's Keys.
+func Compare(t *testing.T, steps []Step, want, got []Result) {
+	t.Helper()
 	for i, s := range steps {
 		for _, k := range append([]string{"changed", "failed"}, s.Keys...) {
-			a, _ := json.Marshal(want[i][k])
-			g, _ := json.Marshal(got[i][k])
-			if string(a) != string(g) {
+			a, g := canonical(want[i][k], s.Unordered, k), canonical(got[i][k], s.Unordered, k)
+			if a != g {
 				t.Errorf("step %d (%s: %s): %s = %s, ansible %s\ngorun: %v\nansible: %v", i, s.Module, s.Args, k, g, a, got[i], want[i])
 			}
 		}
 	}
-	return got
+}
+
+// canonical is v as JSON, with the elements of a list sorted when key is
+// one of unordered.
+func canonical(v any, unordered []string, key string) string {
+	l, isList := v.([]any)
+	if !isList || !slices.Contains(unordered, key) {
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	elems := make([]string, len(l))
+	for i, e := range l {
+		b, _ := json.Marshal(e)
+		elems[i] = string(b)
+	}
+	sort.Strings(elems)
+	return "[" + strings.Join(elems, ",") + "]"
+}
+
+// WantOutcomes fails unless each result is as its letter in outcomes
+// says: c changed, o ok (neither changed nor failed), f failed, . anything
+// (steps that read host state). Spaces in outcomes only group the letters.
+func WantOutcomes(t *testing.T, got []Result, outcomes string) {
+	t.Helper()
+	outcomes = strings.ReplaceAll(outcomes, " ", "")
+	if len(outcomes) != len(got) {
+		t.Fatalf("%d outcomes for %d results", len(outcomes), len(got))
+	}
+	for i, r := range got {
+		o := "o"
+		switch {
+		case r.Failed():
+			o = "f"
+		case r.Changed():
+			o = "c"
+		}
+		if w := outcomes[i : i+1]; w != "." && w != o {
+			t.Errorf("step %d: outcome %s, want %s: %v", i, o, w, r)
+		}
+	}
 }
 
 // Same fails unless the shell command prints the same on both hosts (run
