@@ -10,10 +10,10 @@ import (
 	"gorun/test/labdiff"
 )
 
-// testAptSources compares apt_repository and apt_key: sources files
+// aptSourcesPart compares apt_repository and apt_key: sources files
 // written, normalised, removed and restored after a failed cache update;
 // keys added from files and inline data, listed and deleted.
-func testAptSources(t *testing.T, l *labdiff.Lab) {
+func aptSourcesPart(t *testing.T) labdiff.Part {
 	k1, k2 := testKey(t, "gorun one"), testKey(t, "gorun two")
 	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
 	repo := []string{"changed", "repo", "state", "diff", "msg"}
@@ -50,8 +50,9 @@ func testAptSources(t *testing.T, l *labdiff.Lab) {
 		{Module: "apt_key", Args: "{keyserver: keys.example}", Keys: key},
 		shell("apt-key adv --list-public-keys --keyid-format=long 2>/dev/null | grep -E '^(pub|uid)' | sort; ls /etc/apt/trusted.gpg.d/gorun.gpg"),
 	}
-	got := l.DiffPlay(t, steps)
-	labdiff.WantOutcomes(t, got, ".ccoc. cocccfff. .cccoco ccoff.")
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		labdiff.WantOutcomes(t, got, ".ccoc. cocccfff. .cccoco ccoff.")
+	}}
 }
 
 // gpgKey is an OpenPGP public key made for a test.

@@ -10,9 +10,9 @@ import (
 	"gorun/test/labdiff"
 )
 
-// testKnownHosts compares known_hosts: keys added, replaced, hashed and
+// knownHostsPart compares known_hosts: keys added, replaced, hashed and
 // removed, in a file of its own and in root's default one.
-func testKnownHosts(t *testing.T, l *labdiff.Lab) {
+func knownHostsPart(t *testing.T) labdiff.Part {
 	ed1, ed2, ec := sshKey(t, "ed25519"), sshKey(t, "ed25519"), sshKey(t, "ecdsa")
 	keys := []string{"name", "key", "path", "hash_host", "state", "diff", "msg", "mode", "owner"}
 	kh := func(args string) string { return "{path: /root/kh, " + args + "}" }
@@ -35,8 +35,9 @@ func testKnownHosts(t *testing.T, l *labdiff.Lab) {
 		{Module: "known_hosts", Args: kh("name: hashed.test, key: 'hashed.test " + ed1 + "', hash_host: true"), Keys: []string{"name", "path", "hash_host", "state"}},
 		shell("grep -v '^|1|' /root/kh; grep -c '^|1|' /root/kh; stat -c %a /root/kh; ls /root/kh.old; tail -n1 /root/.ssh/known_hosts"),
 	}
-	got := l.DiffPlay(t, steps)
-	labdiff.WantOutcomes(t, got, "ccoccc occc fffc co .")
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		labdiff.WantOutcomes(t, got, "ccoccc occc fffc co .")
+	}}
 }
 
 // sshKey makes a new key pair of type kind and returns the public key's
@@ -71,10 +72,10 @@ const gitPush = `set -e
 export GIT_AUTHOR_DATE='2024-01-02T00:00:00Z' GIT_COMMITTER_DATE='2024-01-02T00:00:00Z' GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
 cd /srv/work && echo four > f && git commit -qam four && git push -q /srv/src.git main && echo ok`
 
-// testGit compares git: clones (full, shallow, bare, umask), checkouts of
+// gitPart compares git: clones (full, shallow, bare, umask), checkouts of
 // tags and branches, local modifications, updates, remote URL changes and
 // ls-remote-only runs, all from repositories on the host itself.
-func testGit(t *testing.T, l *labdiff.Lab) {
+func gitPart() labdiff.Part {
 	keys := []string{"before", "after", "remote_url_changed", "msg", "diff", "submodules_changed", "warnings"}
 	co := func(args string) string { return "{repo: /srv/src.git, dest: /srv/co, " + args + "}" }
 	steps := []step{
@@ -105,13 +106,14 @@ func testGit(t *testing.T, l *labdiff.Lab) {
 		{Module: "git", Args: "{repo: /srv/src.git, dest: /srv/um3, version: nosuchref}", Keys: []string{"msg"}},
 		shell("cd /srv/co && git log --format=%s -1 && git branch && git remote -v && git status --porcelain; cd /srv/shallow && git rev-list --count HEAD && git branch; ls /srv; stat -c %a /srv/um/f; git -C /srv/bare.git log --format=%s -1 main"),
 	}
-	got := l.DiffPlay(t, steps)
-	labdiff.WantOutcomes(t, got, ".cco cocc. fc. ccc cc co co f cff .")
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		labdiff.WantOutcomes(t, got, ".cco cocc. fc. ccc cc co co f cff .")
+	}}
 }
 
-// testTimezoneAlternatives compares timezone (the file strategy: lab hosts
+// timezoneAlternativesPart compares timezone (the file strategy: lab hosts
 // have timedatectl but no systemd) and alternatives.
-func testTimezoneAlternatives(t *testing.T, l *labdiff.Lab) {
+func timezoneAlternativesPart() labdiff.Part {
 	keys := []string{"diff", "msg"}
 	alt := func(args string) string { return "{name: gorun, " + args + "}" }
 	steps := []step{
@@ -137,6 +139,7 @@ func testTimezoneAlternatives(t *testing.T, l *labdiff.Lab) {
 		{Module: "alternatives", Args: "{name: gorun-new, path: /usr/local/bin/gorun-a}", Keys: keys},
 		shell("update-alternatives --display gorun; readlink -f /usr/bin/gorun"),
 	}
-	got := l.DiffPlay(t, steps)
-	labdiff.WantOutcomes(t, got, "cco fcf. . cco co ccco ff .")
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		labdiff.WantOutcomes(t, got, "cco fcf. . cco co ccco ff .")
+	}}
 }

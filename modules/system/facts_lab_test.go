@@ -7,10 +7,10 @@ import (
 	"gorun/test/labdiff"
 )
 
-// testFacts compares package_facts and service_facts: every installed
+// factsPart compares package_facts and service_facts: every installed
 // package with its version, architecture, section and origin, and every
 // SysV service with its state.
-func testFacts(t *testing.T, l *labdiff.Lab) {
+func factsPart() labdiff.Part {
 	keys := []string{"ansible_facts", "msg", "skipped"}
 	steps := []step{
 		{Module: "package_facts", Args: "{strategy: all}", Keys: keys},
@@ -19,12 +19,13 @@ func testFacts(t *testing.T, l *labdiff.Lab) {
 		{Module: "service_facts", Args: "{}", Keys: keys},
 		shell("test -e /etc/init.d/ssh && echo has ssh"),
 	}
-	got := l.DiffPlay(t, steps)
-	labdiff.WantOutcomes(t, got, "oofo.")
-	pkgs, _ := got[0]["ansible_facts"].(map[string]any)["packages"].(map[string]any)
-	if len(pkgs) < 100 || pkgs["dpkg"] == nil {
-		t.Errorf("package_facts found %d packages, without dpkg", len(pkgs))
-	}
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		labdiff.WantOutcomes(t, got, "oofo.")
+		pkgs, _ := got[0]["ansible_facts"].(map[string]any)["packages"].(map[string]any)
+		if len(pkgs) < 100 || pkgs["dpkg"] == nil {
+			t.Errorf("package_facts found %d packages, without dpkg", len(pkgs))
+		}
+	}}
 }
 
 // initScript is a SysV init script for a service that is a sleep process.
@@ -46,8 +47,8 @@ status) if test -f $P && kill -0 $(cat $P) 2>/dev/null; then echo "gorun-svc is 
 esac
 `
 
-// testSysvinit compares sysvinit on an init script of its own.
-func testSysvinit(t *testing.T, l *labdiff.Lab) {
+// sysvinitPart compares sysvinit on an init script of its own.
+func sysvinitPart() labdiff.Part {
 	keys := []string{"name", "status", "msg"}
 	steps := []step{
 		{Module: "copy", Args: "{dest: /etc/init.d/gorun-svc, mode: '0755', content: " + jsonString(initScript) + "}"},
@@ -62,20 +63,26 @@ func testSysvinit(t *testing.T, l *labdiff.Lab) {
 		{Module: "sysvinit", Args: "{name: gorun-nosuch, state: started}", Keys: keys},
 		shell("ls /etc/rc?.d | grep gorun; service gorun-svc status"),
 	}
-	got := l.DiffPlay(t, steps)
-	labdiff.WantOutcomes(t, got, "c cco cc o cc f .")
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		labdiff.WantOutcomes(t, got, "c cco cc o cc f .")
+	}}
+}
 
-	// Ansible 2.14's daemonize fails with EOFError in service.py, so
-	// gorun's runs alone.
-	got = l.RunGorun(t, []step{
+// sysvinitDaemonizePart stops and starts sysvinitPart's service with
+// daemonize, with gorun alone: Ansible 2.14's daemonize fails with EOFError
+// in service.py.
+func sysvinitDaemonizePart() labdiff.Part {
+	steps := []step{
 		{Module: "sysvinit", Args: "{name: gorun-svc, state: stopped, daemonize: true}"},
 		{Module: "sysvinit", Args: "{name: gorun-svc, state: started, daemonize: true}"},
 		shell("service gorun-svc status"),
-	})
-	labdiff.WantOutcomes(t, got, "cc.")
-	if out := got[2]["stdout"]; out != "gorun-svc is running" {
-		t.Errorf("after a daemonized start: %q", out)
 	}
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		labdiff.WantOutcomes(t, got, "cc.")
+		if out := got[2]["stdout"]; out != "gorun-svc is running" {
+			t.Errorf("after a daemonized start: %q", out)
+		}
+	}}
 }
 
 // jsonString is s as a JSON (and YAML flow) string.

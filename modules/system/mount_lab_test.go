@@ -7,8 +7,8 @@ import (
 	"gorun/test/labdiff"
 )
 
-// testMount mounts tmpfs file systems: each lab host has its own mount namespace.
-func testMount(t *testing.T, l *labdiff.Lab) {
+// mountPart mounts tmpfs file systems: each lab host has its own mount namespace.
+func mountPart() labdiff.Part {
 	state := shell("cat /etc/fstab /tmp/fstab-test 2>&1; findmnt -n -o TARGET,SOURCE,FSTYPE,OPTIONS /mnt/gt 2>&1; ls -d /mnt/gt /mnt/gp 2>&1; true")
 	keys := []string{"name", "src", "fstype", "opts", "dump", "passno", "fstab", "boot", "backup_file", "msg"}
 	tmpfs := "{path: /mnt/gt, src: tmpfs, fstype: tmpfs, opts: 'size=1m', state: mounted}"
@@ -35,8 +35,9 @@ func testMount(t *testing.T, l *labdiff.Lab) {
 		{Module: "mount", Args: "{path: /mnt/gt, state: mounted}", Keys: keys},
 		state,
 	}
-	got := l.DiffPlay(t, steps)
-	if s := got[3]["stdout"].(string); !strings.Contains(s, "tmpfs /mnt/gt tmpfs size=1m 0 0") || !strings.Contains(s, "/mnt/gt tmpfs  tmpfs") {
-		t.Errorf("not mounted:\n%s", s)
-	}
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		if s := got[3]["stdout"].(string); !strings.Contains(s, "tmpfs /mnt/gt tmpfs size=1m 0 0") || !strings.Contains(s, "/mnt/gt tmpfs  tmpfs") {
+			t.Errorf("not mounted:\n%s", s)
+		}
+	}}
 }

@@ -31,15 +31,20 @@ const nmShow = `for c in $(nmcli -t -f NAME con show | sort); do
   nmcli -t con show "$c" | grep -v -e '^connection.uuid:' -e '^connection.timestamp:' -e '^GENERAL\.' -e '^IP[46]\.' -e '^DHCP[46]\.' -e '^connection.master:'
 done`
 
-// testNmcli runs community.general.nmcli against a real NetworkManager in
-// each host: the KVM hosts' bridge with a port, a bond with a slave and a
-// VLAN on it, an ethernet profile, changes, check mode, diff and removal.
-func testNmcli(t *testing.T, l *labdiff.Lab) {
+// startNetworkManager runs nmStart on both hosts of l.
+func startNetworkManager(t *testing.T, l *labdiff.Lab) {
 	for _, h := range []string{l.Ansible, l.Mine} {
 		if out, err := l.Exec(h, "sh", "-c", nmStart); err != nil {
 			t.Fatalf("%s: %v\n%s", h, err, out)
 		}
 	}
+}
+
+// nmcliPart runs community.general.nmcli against a real NetworkManager in
+// each host (startNetworkManager): the KVM hosts' bridge with a port, a
+// bond with a slave and a VLAN on it, an ethernet profile, changes, check
+// mode, diff and removal.
+func nmcliPart() labdiff.Part {
 	keys := []string{"conn_name", "state", "Exists", "Connection", "msg", "name"}
 	nm := func(args string) step { return step{Module: "community.general.nmcli", Args: args, Keys: keys} }
 	check := func(s step) step { s.Check = true; return s }
@@ -75,14 +80,15 @@ func testNmcli(t *testing.T, l *labdiff.Lab) {
 		nm("{conn_name: br0-port, state: absent}"),
 		shell(nmShow),
 	}
-	got := l.DiffPlay(t, steps)
-	out, _ := got[len(got)-1]["stdout"].(string)
-	for _, want := range []string{"== br0\n", "bridge.stp:yes", "bridge.priority:4096", "vlan.id:100", "bond.options:mode=balance-alb,miimon=200,primary=gdummy1", "connection.zone:internal"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("the connections lack %q:\n%s", want, out)
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		out, _ := got[len(got)-1]["stdout"].(string)
+		for _, want := range []string{"== br0\n", "bridge.stp:yes", "bridge.priority:4096", "vlan.id:100", "bond.options:mode=balance-alb,miimon=200,primary=gdummy1", "connection.zone:internal"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the connections lack %q:\n%s", want, out)
+			}
 		}
-	}
-	if strings.Contains(out, "br0-port") {
-		t.Errorf("br0-port is still there:\n%s", out)
-	}
+		if strings.Contains(out, "br0-port") {
+			t.Errorf("br0-port is still there:\n%s", out)
+		}
+	}}
 }

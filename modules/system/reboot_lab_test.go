@@ -22,14 +22,11 @@ sleep 2
 ' </dev/null >/dev/null 2>&1 &
 `
 
-// testReboot compares reboot where both engines behave the same on lab
+// rebootPart compares reboot where both engines behave the same on lab
 // hosts: check mode, a "reboot" that only changes the boot id (so the boot
 // time check passes at once), the post-reboot test command and its
-// timeout, and a failing boot time command. The simulated reboot with an
-// sshd outage runs with gorun alone: across it ansible-playbook timed out
-// in its boot time check in most runs on lab hosts (its ssh did not get
-// back in within 60 seconds), so it is no reference there.
-func testReboot(t *testing.T, l *labdiff.Lab) {
+// timeout, and a failing boot time command.
+func rebootPart() labdiff.Part {
 	keys := []string{"rebooted", "msg", "reboot"}
 	newID := `reboot_command: "/bin/sh -c 'cat /proc/sys/kernel/random/uuid > /var/lib/gorun-boot-id'", boot_time_command: cat /var/lib/gorun-boot-id`
 	steps := []step{
@@ -42,16 +39,25 @@ func testReboot(t *testing.T, l *labdiff.Lab) {
 		{Module: "reboot", Args: "{boot_time_command: 'exit 3'}", Keys: []string{"rebooted", "reboot"}},
 		shell("echo still here"),
 	}
-	got := l.DiffPlay(t, steps)
-	labdiff.WantOutcomes(t, got, "c. ccff.")
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		labdiff.WantOutcomes(t, got, "c. ccff.")
+	}}
+}
 
-	got = l.RunGorun(t, []step{
+// rebootOutagePart is the simulated reboot with an sshd outage (the
+// script rebootPart installs), with gorun alone: across it ansible-playbook
+// timed out in its boot time check in most runs on lab hosts (its ssh did
+// not get back in within 60 seconds), so it is no reference there.
+func rebootOutagePart() labdiff.Part {
+	steps := []step{
 		shell("cat /var/lib/gorun-boot-id"),
 		{Module: "reboot", Args: "{reboot_command: /usr/local/sbin/gorun-reboot, boot_time_command: cat /var/lib/gorun-boot-id, reboot_timeout: 60}"},
 		shell("cat /var/lib/gorun-boot-id"),
-	})
-	labdiff.WantOutcomes(t, got, ".c.")
-	if got[1]["rebooted"] != true || got[0]["stdout"] == got[2]["stdout"] {
-		t.Errorf("the simulated reboot: %v, boot id %v then %v", got[1], got[0]["stdout"], got[2]["stdout"])
 	}
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		labdiff.WantOutcomes(t, got, ".c.")
+		if got[1]["rebooted"] != true || got[0]["stdout"] == got[2]["stdout"] {
+			t.Errorf("the simulated reboot: %v, boot id %v then %v", got[1], got[0]["stdout"], got[2]["stdout"])
+		}
+	}}
 }

@@ -22,12 +22,23 @@ func TestLab(t *testing.T) {
 		{"user", testUser},
 		{"authorized_key", testAuthorizedKey},
 		{"cron_sysctl", testCronSysctl},
-		{"mount_nmcli", inSequence(testMount, testNmcli)},
+		{"mount_nmcli", func(t *testing.T, l *labdiff.Lab) {
+			startNetworkManager(t, l)
+			l.DiffParts(t, mountPart(), nmcliPart())
+		}},
 		{"wait_for_hostname", testWaitForHostname},
 		{"debian_config", testDebianConfig},
-		{"apt_sources_git", inSequence(testAptSources, testGit, testGitFromController)},
-		{"config_facts", inSequence(testKnownHosts, testTimezoneAlternatives, testFacts)},
-		{"sysvinit_reboot", inSequence(testSysvinit, testReboot)},
+		{"apt_sources_git", func(t *testing.T, l *labdiff.Lab) {
+			l.DiffParts(t, aptSourcesPart(t), gitPart())
+			testGitFromController(t, l)
+		}},
+		{"config_facts", func(t *testing.T, l *labdiff.Lab) {
+			l.DiffParts(t, knownHostsPart(t), timezoneAlternativesPart(), factsPart())
+		}},
+		{"sysvinit_reboot", func(t *testing.T, l *labdiff.Lab) {
+			l.DiffParts(t, sysvinitPart(), rebootPart())
+			l.GorunParts(t, sysvinitDaemonizePart(), rebootOutagePart())
+		}},
 		{"iptables", testIptables},
 	}
 	pairs := labdiff.Pairs(t, len(cases))
@@ -39,14 +50,4 @@ func TestLab(t *testing.T) {
 		wg.Go(func() { t.Run(c.name, func(t *testing.T) { c.f(t, pairs[i]) }) })
 	}
 	wg.Wait()
-}
-
-// inSequence runs several module groups one after the other on one pair of
-// hosts, so that they share it.
-func inSequence(tests ...func(*testing.T, *labdiff.Lab)) func(*testing.T, *labdiff.Lab) {
-	return func(t *testing.T, l *labdiff.Lab) {
-		for _, f := range tests {
-			f(t, l)
-		}
-	}
 }

@@ -182,6 +182,45 @@ func (l *Lab) DiffPlays(t *testing.T, ansible, mine []Step) []Result {
 	return got
 }
 
+// Part is a piece of a differential play: its steps, and what a test
+// checks of gorun's results beyond their agreeing with Ansible's.
+type Part struct {
+	Steps []Step
+	// Check, if set, is given gorun's results of Steps.
+	Check func(t *testing.T, got []Result)
+}
+
+// DiffParts runs the steps of every part, in order, as one DiffPlay (one
+// ansible-playbook run instead of one a part), then each part's Check on
+// its share of the results.
+func (l *Lab) DiffParts(t *testing.T, parts ...Part) {
+	t.Helper()
+	runParts(t, l.DiffPlay, parts)
+}
+
+// GorunParts runs the steps of every part, in order, as one play with
+// gorun alone (where Ansible is no reference), then each part's Check.
+func (l *Lab) GorunParts(t *testing.T, parts ...Part) {
+	t.Helper()
+	runParts(t, l.RunGorun, parts)
+}
+
+// runParts runs the parts' steps with run, then each part's Check on its
+// share of the results.
+func runParts(t *testing.T, run func(*testing.T, []Step) []Result, parts []Part) {
+	var steps []Step
+	for _, p := range parts {
+		steps = append(steps, p.Steps...)
+	}
+	got := run(t, steps)
+	for _, p := range parts {
+		if p.Check != nil {
+			p.Check(t, got[:len(p.Steps)])
+		}
+		got = got[len(p.Steps):]
+	}
+}
+
 // Compare fails for every step whose results, Ansible's want and gorun's
 // got, disagree in "changed", "failed" or one of the step's Keys.
 func Compare(t *testing.T, steps []Step, want, got []Result) {
