@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gorun/test/e2e"
 	"gorun/test/labenv"
@@ -107,6 +108,12 @@ func playbook(host string, steps []Step) string {
 	return b.String()
 }
 
+// playTimeout is how long one play may run before it is killed (and the
+// test fails). Plays of 30 to 50 steps of apt or git took 6 minutes with
+// ansible-playbook on this machine under load, so e2e's 10 minutes are too
+// near.
+const playTimeout = 20 * time.Minute
+
 // debugBlock matches a debug result printed by the default callback.
 var debugBlock = regexp.MustCompile(`(?ms)^ok: \[(\S+)\] => (\{\n.*?\n\})$`)
 
@@ -132,15 +139,15 @@ func (l *Lab) run(t *testing.T, tool, host string, steps []Step) []Result {
 		t.Fatal(err)
 	}
 	args := []string{"-i", l.inv, pb}
+	opts := e2e.Options{Timeout: playTimeout}
 	var r e2e.Result
 	if tool == "ansible-playbook" {
-		var opts e2e.Options
 		if l.Pipelining {
 			opts.Env = []string{"ANSIBLE_PIPELINING=True"}
 		}
 		r = e2e.AnsibleWith(t, opts, tool, args...)
 	} else {
-		r = e2e.Run(t, tool, args, e2e.Options{})
+		r = e2e.Run(t, tool, args, opts)
 	}
 	t.Logf("%s: %d steps in %s", filepath.Base(tool), len(steps), r.Duration)
 	var out []Result
