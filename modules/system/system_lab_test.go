@@ -16,7 +16,8 @@ const concurrentCases = 4
 
 // TestLab runs the differential tests of every module on one shared lab,
 // concurrentCases at a time, each on its own pair of hosts, the longest
-// first. The cases are started from goroutines rather than with
+// first (as measured: 9 minutes for apt_sources_git under load, 1.5 for
+// wait_for_hostname). The cases are started from goroutines rather than with
 // t.Parallel, which go test limits to GOMAXPROCS at a time (two here).
 func TestLab(t *testing.T) {
 	cases := []struct {
@@ -27,23 +28,23 @@ func TestLab(t *testing.T) {
 			l.DiffParts(t, aptSourcesPart(t), gitPart())
 			testGitFromController(t, l)
 		}},
-		{"cron_sysctl", testCronSysctl},
+		{"apt", testApt},
+		{"debian_config", testDebianConfig},
+		{"config_facts", func(t *testing.T, l *labdiff.Lab) {
+			l.DiffParts(t, knownHostsPart(t), timezoneAlternativesPart(), factsPart())
+		}},
 		{"mount_nmcli", func(t *testing.T, l *labdiff.Lab) {
 			startNetworkManager(t, l)
 			l.DiffParts(t, mountPart(), nmcliPart())
 		}},
+		{"cron_sysctl", testCronSysctl},
 		{"user", testUser},
-		{"authorized_key", testAuthorizedKey},
-		{"debian_config", testDebianConfig},
-		{"service", testService},
-		{"apt", testApt},
-		{"config_facts", func(t *testing.T, l *labdiff.Lab) {
-			l.DiffParts(t, knownHostsPart(t), timezoneAlternativesPart(), factsPart())
-		}},
 		{"sysvinit_reboot", func(t *testing.T, l *labdiff.Lab) {
 			l.DiffParts(t, sysvinitPart(), rebootPart())
 			l.GorunParts(t, sysvinitDaemonizePart(), rebootOutagePart())
 		}},
+		{"authorized_key", testAuthorizedKey},
+		{"service", testService},
 		{"iptables", testIptables},
 		{"wait_for_hostname", testWaitForHostname},
 	}
