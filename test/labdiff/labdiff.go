@@ -2,6 +2,11 @@
 // playbook, with the real ansible-playbook on one fresh lab host and with
 // gorun on another. Each step's registered result is printed with debug,
 // and the results are compared step by step, and the hosts' state.
+//
+// Setup gives a test one pair of hosts; Pairs gives several tests of a
+// package a pair each from one lab. DiffPlay compares one list of steps;
+// DiffParts runs several tests' steps (Parts) as one play, so that a pair
+// costs one ansible-playbook run rather than one a test.
 package labdiff
 
 import (
