@@ -13,6 +13,7 @@ import (
 	"gorun/engine/module"
 	"gorun/engine/shell"
 	"gorun/engine/value"
+	"gorun/modules/internal/remotecmd"
 )
 
 // expectModule is ansible.builtin.expect: a command run on a terminal whose
@@ -59,7 +60,7 @@ func (expectModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 	case strings.HasPrefix(skip, "nochdir "):
 		return module.Failed(fmt.Sprintf("[Errno 2] No such file or directory: '%s'", strings.TrimPrefix(skip, "nochdir "))), nil
 	case skip != "":
-		return withLines(module.Result{"cmd": command, "stdout": skip, "changed": false, "rc": 0}), nil
+		return remotecmd.WithLines(module.Result{"cmd": command, "stdout": skip, "changed": false, "rc": 0}), nil
 	}
 
 	var timeout time.Duration = -1 // no timeout: timeout: null
@@ -96,7 +97,7 @@ func (expectModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 	case rc != 0:
 		res["failed"], res["msg"] = true, "non-zero return code"
 	}
-	return withLines(res), nil
+	return remotecmd.WithLines(res), nil
 }
 
 // readQuestions reads responses in the order given (pexpect prefers, of

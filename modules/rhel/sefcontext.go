@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
+	"gorun/modules/internal/remotecmd"
 )
 
 // sefcontextModule is community.general.sefcontext: an SELinux file
@@ -55,7 +57,7 @@ func parseFcontextList(out string) *fcontextRecords {
 	r := &fcontextRecords{mappings: map[[2]string]*fcontext{}, equivDist: map[string]string{}, equiv: map[string]string{}}
 	section := r.mappings
 	var equiv map[string]string
-	for _, line := range pyLines(out) {
+	for _, line := range pytext.SplitLines(out) {
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case trimmed == "" || strings.HasPrefix(trimmed, "SELinux fcontext "):
@@ -102,7 +104,7 @@ func parseFcontextList(out string) *fcontextRecords {
 
 // sefcontextRun is one sefcontext task.
 type sefcontextRun struct {
-	t                                   *target
+	t                                   *remotecmd.Target
 	check, diff, reload                 bool
 	target, ftype, state                string
 	setype, substitute, seuser, serange any // nil when not given
@@ -120,10 +122,10 @@ func (r *sefcontextRun) semanage(args ...string) []string {
 
 func (sefcontextModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	a := call.Args
-	r := &sefcontextRun{t: newTarget(ctx, call), check: call.Check, diff: call.Diff, reload: a.Bool("reload"),
+	r := &sefcontextRun{t: remotecmd.New(ctx, call), check: call.Check, diff: call.Diff, reload: a.Bool("reload"),
 		target: a.String("target"), ftype: a.String("ftype"), state: a.String("state"),
 		setype: a["setype"], substitute: a["substitute"], seuser: a["seuser"], serange: a["selevel"]}
-	bin, err := r.t.binPath("semanage")
+	bin, err := r.t.Which("semanage")
 	if err != nil {
 		return nil, err
 	}
@@ -131,22 +133,22 @@ func (sefcontextModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		return module.Failed("Failed to find required executable \"semanage\" (policycoreutils-python-utils, the package of seobject, the library Ansible's module imports)"), nil
 	}
 	if !a.Bool("ignore_selinux_state") {
-		o, err := r.t.sh("selinuxenabled", nil)
+		o, err := r.t.Sh(nil, "selinuxenabled")
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return module.Failed("SELinux is disabled on this host."), nil
 		}
 	}
-	o, err := r.t.run("semanage", "fcontext", "-l")
+	o, err := r.t.Run(nil, "semanage", "fcontext", "-l")
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		return semanageFailed(o), nil
 	}
-	records := parseFcontextList(o.stdout)
+	records := parseFcontextList(o.Stdout)
 	var cmds [][]string
 	var res module.Result
 	if r.state == "present" {
@@ -155,11 +157,11 @@ func (sefcontextModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		cmds, res = r.absent(records)
 	}
 	for _, argv := range cmds {
-		o, err := r.t.run(argv...)
+		o, err := r.t.Run(nil, argv...)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return semanageFailed(o), nil
 		}
 	}
@@ -169,10 +171,10 @@ func (sefcontextModule) Run(ctx context.Context, call *module.Call) (module.Resu
 
 // semanageFailed is the module's failure for an exception out of
 // seobject: semanage prints it as the module words it, "Class: message".
-func semanageFailed(o output) module.Result {
-	msg := o.stderr
+func semanageFailed(o remotecmd.Output) module.Result {
+	msg := o.Stderr
 	if msg == "" {
-		msg = o.stdout
+		msg = o.Stdout
 	}
 	return module.Failed(msg)
 }

@@ -32,16 +32,16 @@ func (getentModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 	if !a.Has("split") && colonDatabases[db] {
 		split = ":"
 	}
-	o, err := newTarget(ctx, call).run(nil, argv...)
+	o, err := newTarget(ctx, call).Run(nil, argv...)
 	if err != nil {
 		return nil, err
 	}
 	tree := map[string]any{}
 	facts := map[string]any{"getent_" + db: tree}
-	switch o.rc {
+	switch o.RC {
 	case 0:
 		seen := map[string]int{}
-		for _, line := range strings.Split(strings.TrimRight(o.stdout, "\n"), "\n") {
+		for _, line := range strings.Split(strings.TrimRight(o.Stdout, "\n"), "\n") {
 			if line == "" {
 				continue
 			}

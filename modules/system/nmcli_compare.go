@@ -1,6 +1,7 @@
 package system
 
 import (
+	"gorun/engine/pytext"
 	"regexp"
 	"slices"
 	"sort"
@@ -43,7 +44,7 @@ var enumValueRE = regexp.MustCompile(`^(-?\d+) \((\w+)\)$`)
 // their own keys (miimon, mode, ...), as the module's bond options are named.
 func parseConnection(out string) map[string]any {
 	info := map[string]any{}
-	for _, line := range pyLines(out) {
+	for _, line := range pytext.SplitLines(out) {
 		k, raw, found := strings.Cut(line, ":")
 		key := strings.TrimSpace(k)
 		if key == "" || !found {
