@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -25,7 +26,7 @@ func (a Args) String(name string) string {
 	case nil:
 		return ""
 	default:
-		return pyText(s)
+		return pytext.Str(s)
 	}
 }
 
@@ -62,7 +63,7 @@ func (a Args) List(name string) []any {
 func (a Args) Strings(name string) []string {
 	var out []string
 	for _, v := range a.List(name) {
-		out = append(out, pyText(v))
+		out = append(out, pytext.Str(v))
 	}
 	return out
 }
@@ -134,7 +135,7 @@ func convert(typ string, v any) (any, error) {
 		case value.Unsafe:
 			return convert(typ, string(l))
 		case int, float64:
-			return []any{pyText(l)}, nil
+			return []any{pytext.Str(l)}, nil
 		}
 		return nil, fmt.Errorf("%s cannot be converted to a list", pyType(v))
 	case "dict":
@@ -154,39 +155,10 @@ func convert(typ string, v any) (any, error) {
 	return nil, fmt.Errorf("unknown option type %q in the module's spec", typ)
 }
 
+// convertStr is Python's str() of the value, as Ansible's check_type_str
+// converts (lists and dicts included, rarely wanted but what Ansible does).
 func convertStr(v any) (any, error) {
-	switch s := v.(type) {
-	case string:
-		return s, nil
-	case value.Unsafe:
-		return string(s), nil
-	case []any, map[string]any, *value.Dict:
-		// Python's str() of a container; rarely wanted but what Ansible does.
-		return pyRepr(v), nil
-	}
-	return pyText(v), nil
-}
-
-// pyRepr renders lists and dicts as Python's str() would, for str conversion.
-func pyRepr(v any) string {
-	switch t := v.(type) {
-	case string:
-		return "'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", `\'`) + "'"
-	case []any:
-		parts := make([]string, len(t))
-		for i, x := range t {
-			parts[i] = pyRepr(x)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any, *value.Dict:
-		var parts []string
-		for _, k := range value.Keys(t) {
-			x, _ := value.Lookup(t, k)
-			parts = append(parts, pyRepr(k)+": "+pyRepr(x))
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return pyText(v)
+	return pytext.Str(v), nil
 }
 
 // convertBool follows ansible.module_utils.parsing.convert_bool.boolean.

@@ -1,13 +1,11 @@
 package module
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
-	"strconv"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -207,7 +205,7 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 			if ri.Any {
 				kind = "any"
 			}
-			v.fail("%s is %v but %s of the following are missing: %s", ri.Key, pyText(ri.Value), kind, strings.Join(miss, ", "))
+			v.fail("%s is %v but %s of the following are missing: %s", ri.Key, pytext.Str(ri.Value), kind, strings.Join(miss, ", "))
 		}
 	}
 	for _, key := range sortedKeys(cons.requiredBy) {
@@ -257,7 +255,7 @@ func internalArg(k string) bool { return strings.HasPrefix(k, "_ansible_") }
 func (v *validator) checkChoices(o Option, prefix string, val any) {
 	choices := make([]string, len(o.Choices))
 	for i, c := range o.Choices {
-		choices[i] = pyText(c)
+		choices[i] = pytext.Str(c)
 	}
 	in := func(x any) bool {
 		for _, c := range o.Choices {
@@ -271,7 +269,7 @@ func (v *validator) checkChoices(o Option, prefix string, val any) {
 		var bad []string
 		for _, x := range list {
 			if !in(x) {
-				bad = append(bad, pyText(x))
+				bad = append(bad, pytext.Str(x))
 			}
 		}
 		if len(bad) > 0 {
@@ -280,7 +278,7 @@ func (v *validator) checkChoices(o Option, prefix string, val any) {
 		return
 	}
 	if !in(val) {
-		v.fail("value of %s must be one of: %s, got: %s", prefix+o.Name, strings.Join(choices, ", "), pyText(val))
+		v.fail("value of %s must be one of: %s, got: %s", prefix+o.Name, strings.Join(choices, ", "), pytext.Str(val))
 	}
 }
 
@@ -360,33 +358,4 @@ func pyType(v any) string {
 		return "<class 'NoneType'>"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-// pyText is Python's str() for the scalar values arguments carry.
-func pyText(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if t {
-			return "True"
-		}
-		return "False"
-	case string:
-		return t
-	case value.Unsafe:
-		return string(t)
-	case int:
-		return strconv.Itoa(t)
-	case float64:
-		if t == math.Trunc(t) && math.Abs(t) < 1e16 {
-			return strconv.FormatFloat(t, 'f', 1, 64)
-		}
-		return strconv.FormatFloat(t, 'g', -1, 64)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }

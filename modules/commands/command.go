@@ -8,6 +8,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/engine/value"
 	"gorun/modules/internal/remotecmd"
 )
 
@@ -60,7 +61,7 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		script := raw
 		if raw == "" {
 			script = shell.Join(argv)
-			r["cmd"] = toAny(argv)
+			r["cmd"] = value.FromStrings(argv)
 		} else {
 			r["cmd"] = raw
 		}
@@ -77,7 +78,7 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 				return fail(nil, fmt.Sprintf("cannot split the command %q as shlex.split does: %v", raw, err))
 			}
 		}
-		r["cmd"] = toAny(argv)
+		r["cmd"] = value.FromStrings(argv)
 		// run_command expands ~ and $VARS in every argument (expand_user_and_vars).
 		words := make([]string, len(argv))
 		for i, w := range argv {
@@ -162,14 +163,6 @@ func rawParams(a module.Args) (string, error) {
 		return cmd, nil
 	}
 	return raw, nil
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 var commandDoc = &module.Doc{

@@ -11,6 +11,7 @@ import (
 
 	"gorun/engine/connection"
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
 	"gorun/engine/value"
 	"gorun/modules/internal/remotecmd"
@@ -115,30 +116,14 @@ func readQuestions(responses any) ([]*question, error) {
 		if list, ok := v.([]any); ok {
 			q.list = true
 			for _, r := range list {
-				q.answers = append(q.answers, strings.TrimRight(pyStr(r), "\n")+"\n")
+				q.answers = append(q.answers, strings.TrimRight(pytext.Str(r), "\n")+"\n")
 			}
 		} else {
-			q.answers = []string{strings.TrimRight(pyStr(v), "\n") + "\n"}
+			q.answers = []string{strings.TrimRight(pytext.Str(v), "\n") + "\n"}
 		}
 		qs = append(qs, q)
 	}
 	return qs, nil
-}
-
-// pyStr is a response as Python's to_bytes writes it.
-func pyStr(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	}
-	return fmt.Sprint(v)
 }
 
 // expectPreflight changes to chdir and checks creates, removes and that

@@ -9,6 +9,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/engine/value"
 	"gorun/modules/internal/remotecmd"
 )
 
@@ -190,7 +191,7 @@ func (p *pipRun) run() (module.Result, error) {
 	}
 	return module.Result{
 		"changed":      changed || venvCreated,
-		"cmd":          toAny(cmd),
+		"cmd":          value.FromStrings(cmd),
 		"name":         orNil(names),
 		"version":      optional(a, "version"),
 		"state":        state,
@@ -403,7 +404,7 @@ func (p *pipRun) fail(cmd []string) module.Result {
 	if p.err != "" {
 		msg += "\n:stderr: " + p.err
 	}
-	return module.Result{"failed": true, "cmd": toAny(cmd), "msg": msg}
+	return module.Result{"failed": true, "cmd": value.FromStrings(cmd), "msg": msg}
 }
 
 func fail(msg string) module.Result { return module.Result{"failed": true, "msg": msg} }
@@ -427,15 +428,7 @@ func orNil(list []string) any {
 	if len(list) == 0 {
 		return nil
 	}
-	return toAny(list)
-}
-
-func toAny(list []string) []any {
-	out := make([]any, len(list))
-	for i, s := range list {
-		out[i] = s
-	}
-	return out
+	return value.FromStrings(list)
 }
 
 func contains(list []string, s string) bool {

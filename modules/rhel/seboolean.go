@@ -119,15 +119,7 @@ func setsebool(t *remotecmd.Target, name string, state, persistent bool) (module
 	if persistent {
 		return module.Failed(fmt.Sprintf("Failed to manage policy for boolean %s: %s", name, strings.TrimSpace(o.Stderr))), nil
 	}
-	return module.Failed(fmt.Sprintf("Failed to set boolean %s to %s", name, pyBool(state))), nil
-}
-
-// pyBool is Python's str() of a bool.
-func pyBool(b bool) string {
-	if b {
-		return "True"
-	}
-	return "False"
+	return module.Failed(fmt.Sprintf("Failed to set boolean %s to %s", name, pytext.Str(state))), nil
 }
 
 var sebooleanDoc = &module.Doc{

@@ -186,7 +186,7 @@ func (r *sefcontextRun) present(records *fcontextRecords) ([][]string, module.Re
 	changed := false
 	seuser, serange := r.seuser, r.serange
 	if r.substitute == nil {
-		setype := pyStr(r.setype)
+		setype := pytext.Str(r.setype)
 		if cur := records.mappings[[2]string{r.target, fileTypeNames[r.ftype]}]; cur != nil {
 			if seuser == nil {
 				seuser = cur.user
@@ -195,11 +195,11 @@ func (r *sefcontextRun) present(records *fcontextRecords) ([][]string, module.Re
 				serange = cur.rng
 			}
 			if setype != cur.typ || seuser != cur.user || serange != cur.rng {
-				cmds = append(cmds, r.semanage("-m", "-t", setype, "-f", r.ftype, "-r", pyStr(serange), "-s", pyStr(seuser), r.target))
+				cmds = append(cmds, r.semanage("-m", "-t", setype, "-f", r.ftype, "-r", pytext.Str(serange), "-s", pytext.Str(seuser), r.target))
 				changed = true
 				diff.WriteString("# Change to semanage file context mappings\n")
 				fmt.Fprintf(&diff, "-%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, cur.user, cur.role, cur.typ, cur.rng)
-				fmt.Fprintf(&diff, "+%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, pyStr(seuser), cur.role, setype, pyStr(serange))
+				fmt.Fprintf(&diff, "+%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, pytext.Str(seuser), cur.role, setype, pytext.Str(serange))
 			}
 		} else {
 			if seuser == nil {
@@ -208,13 +208,13 @@ func (r *sefcontextRun) present(records *fcontextRecords) ([][]string, module.Re
 			if serange == nil {
 				serange = "s0"
 			}
-			cmds = append(cmds, r.semanage("-a", "-t", setype, "-f", r.ftype, "-r", pyStr(serange), "-s", pyStr(seuser), r.target))
+			cmds = append(cmds, r.semanage("-a", "-t", setype, "-f", r.ftype, "-r", pytext.Str(serange), "-s", pytext.Str(seuser), r.target))
 			changed = true
 			diff.WriteString("# Addition to semanage file context mappings\n")
-			fmt.Fprintf(&diff, "+%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, pyStr(seuser), "object_r", setype, pyStr(serange))
+			fmt.Fprintf(&diff, "+%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, pytext.Str(seuser), "object_r", setype, pytext.Str(serange))
 		}
 	} else {
-		sub := pyStr(r.substitute)
+		sub := pytext.Str(r.substitute)
 		if cur, ok := records.substitute(r.target); ok {
 			if sub != cur {
 				// semanage's -m -e adds rather than modifies (and fails on an
@@ -248,7 +248,7 @@ func (r *sefcontextRun) absent(records *fcontextRecords) ([][]string, module.Res
 		fmt.Fprintf(&diff, "-%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, cur.user, cur.role, cur.typ, cur.rng)
 	}
 	sub, ok := records.substitute(r.target)
-	if ok && sub != "" && r.setype == nil && (r.substitute == nil || pyStr(r.substitute) == sub) {
+	if ok && sub != "" && r.setype == nil && (r.substitute == nil || pytext.Str(r.substitute) == sub) {
 		cmds = append(cmds, r.semanage("-d", "-e", sub, r.target))
 		changed = true
 		diff.WriteString("# Deletion to semanage file context path substitutions\n")
@@ -266,14 +266,6 @@ func (r *sefcontextRun) finish(cmds [][]string, res module.Result, diff string) 
 		cmds = nil
 	}
 	return cmds, res
-}
-
-// pyStr is Python's str() of an optional string parameter.
-func pyStr(v any) string {
-	if v == nil {
-		return "None"
-	}
-	return fmt.Sprint(v)
 }
 
 var sefcontextDoc = &module.Doc{

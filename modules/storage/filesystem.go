@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
 	"gorun/modules/internal/remotecmd"
 )
@@ -192,7 +193,7 @@ func (r *fsRun) init() error {
 		}
 		if m == nil {
 			r.forceFlags = []string{"-f"}
-			r.warn(fmt.Sprintf("Unable to identify mkfs.btrfs version (%s, %s)", pyStrRepr(o.Stdout), pyStrRepr(o.Stderr)))
+			r.warn(fmt.Sprintf("Unable to identify mkfs.btrfs version (%s, %s)", pytext.ReprString(o.Stdout), pytext.ReprString(o.Stderr)))
 		} else if versionAtLeast(m[1], "3.12") {
 			r.forceFlags = []string{"-f"}
 		}
@@ -373,7 +374,7 @@ func (r *fsRun) fsSize() (int64, error) {
 		return 0, remotecmd.Fail(fmt.Sprintf("module does not support resizing %s filesystem yet", r.kind.class))
 	}
 	if !ok {
-		r.warn(fmt.Sprintf("unable to process %s output '%s'", r.kind.info, pyStrRepr(out)))
+		r.warn(fmt.Sprintf("unable to process %s output '%s'", r.kind.info, pytext.ReprString(out)))
 		return 0, remotecmd.Fail(fmt.Sprintf("unable to process %s output for %s", r.kind.info, r.dev))
 	}
 	return size, nil
@@ -488,18 +489,9 @@ func atoi64(s string) int64 {
 func pyInt(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil {
-		return 0, remotecmd.Fail(fmt.Sprintf("invalid literal for int() with base 10: %s", pyStrRepr(s)))
+		return 0, remotecmd.Fail(fmt.Sprintf("invalid literal for int() with base 10: %s", pytext.ReprString(s)))
 	}
 	return n, nil
-}
-
-// pyStrRepr is Python's repr of a str, for the messages that show one.
-func pyStrRepr(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\t", `\t`, "\r", `\r`)
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		return `"` + r.Replace(s) + `"`
-	}
-	return "'" + strings.ReplaceAll(r.Replace(s), "'", `\'`) + "'"
 }
 
 // versionAtLeast compares dotted versions as LooseVersion does for numbers.

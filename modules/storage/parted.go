@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
 	"gorun/modules/internal/remotecmd"
 )
@@ -266,11 +267,11 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 		}
 	}
 	if len(lines) < 2 {
-		return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(out)))
+		return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(out)))
 	}
 	g := strings.Split(strings.TrimRight(lines[1], ";"), ":")
 	if len(g) < 7 {
-		return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(lines[1])))
+		return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(lines[1])))
 	}
 	size, unit, err := parseUnit(g[1], unit)
 	if err != nil {
@@ -279,7 +280,7 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 	logical, err1 := strconv.Atoi(g[3])
 	physical, err2 := strconv.Atoi(g[4])
 	if err1 != nil || err2 != nil {
-		return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(lines[1])))
+		return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(lines[1])))
 	}
 	generic := map[string]any{
 		"dev": g[0], "size": size, "unit": strings.ToLower(unit), "table": g[5], "model": g[6],
@@ -291,7 +292,7 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 		}
 		c := strings.Split(strings.TrimRight(lines[2], ";"), ":")
 		if len(c) < 4 {
-			return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(lines[2])))
+			return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(lines[2])))
 		}
 		cylSize, cylUnit, err := parseUnit(c[3], "")
 		if err != nil {
@@ -310,7 +311,7 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 		var fstype, name, flags string
 		if unit != "chs" {
 			if len(p) < 7 {
-				return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(line)))
+				return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(line)))
 			}
 			if size, _, err = parseUnit(p[3], ""); err != nil {
 				return nil, err
@@ -318,7 +319,7 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 			fstype, name, flags = p[4], p[5], p[6]
 		} else {
 			if len(p) < 6 {
-				return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(line)))
+				return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(line)))
 			}
 			fstype, name, flags = p[3], p[4], p[5]
 		}

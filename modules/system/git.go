@@ -13,6 +13,7 @@ import (
 	"gorun/engine/module"
 	"gorun/engine/pytext"
 	"gorun/engine/shell"
+	"gorun/engine/value"
 	"gorun/modules/internal/remotecmd"
 )
 
@@ -375,17 +376,9 @@ func (g *gitRun) fetch(dest, version string, bare bool, refspec string, force bo
 		return err
 	}
 	if o.RC != 0 {
-		return gitFail(fmt.Sprintf("Failed to download remote objects and refs: %s %s", o.Stdout, o.Stderr), nil, "cmd", append([]any{g.git}, toAnys(args)...))
+		return gitFail(fmt.Sprintf("Failed to download remote objects and refs: %s %s", o.Stdout, o.Stderr), nil, "cmd", append([]any{g.git}, value.FromStrings(args)...))
 	}
 	return nil
-}
-
-func toAnys(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
 }
 
 // localMods is has_local_mods: changes to tracked files.

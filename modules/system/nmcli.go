@@ -203,7 +203,7 @@ func (n *nmcli) apply(check, diff bool) (module.Result, error) {
 			last = &o
 			break
 		}
-		res["Connection"] = fmt.Sprintf("Connection %s of Type %s is being added", n.conn, pyText(n.a["type"]))
+		res["Connection"] = fmt.Sprintf("Connection %s of Type %s is being added", n.conn, pytext.Str(n.a["type"]))
 		if check {
 			res["changed"] = true
 			return res, nil
@@ -321,7 +321,7 @@ func (n *nmcli) updateArgs(create bool) ([]string, error) {
 		if s.val == nil {
 			continue
 		}
-		v := pyText(s.val)
+		v := pytext.Str(s.val)
 		switch {
 		case nmSecretSettings[s.key]:
 			n.editCommands = append(n.editCommands, fmt.Sprintf("set %s %s", s.key, v))

@@ -111,7 +111,7 @@ func (n *nmcli) compare(info map[string]any, opts nmSettings) (bool, map[string]
 			case (key == "ipv4.routes" || key == "ipv6.routes") && current != nil:
 				current = routeParams(current.([]string))
 			case key == n.macSetting():
-				val = strings.ToUpper(pyText(val))
+				val = strings.ToUpper(pytext.Str(val))
 				if c, ok := current.(string); ok && c != "" {
 					current = strings.ToUpper(c)
 				}
@@ -129,7 +129,7 @@ func (n *nmcli) compare(info map[string]any, opts nmSettings) (bool, map[string]
 					current = parts
 				}
 				var parts []string
-				for _, p := range strings.Split(pyText(val), ",") {
+				for _, p := range strings.Split(pytext.Str(val), ",") {
 					parts = append(parts, strings.TrimSpace(p))
 				}
 				sort.Strings(parts)
@@ -154,7 +154,7 @@ func (n *nmcli) compare(info map[string]any, opts nmSettings) (bool, map[string]
 		case key == nmMTUSetting && n.typ == "dummy" && current == nil && val == "auto" && n.mtu == nil:
 			val = nil
 		default:
-			val = pyText(val)
+			val = pytext.Str(val)
 			if c, ok := current.(string); !ok || c != val {
 				changed = true
 			}
