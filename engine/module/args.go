@@ -108,7 +108,7 @@ func convert(typ string, v any) (any, error) {
 				return int(n), nil
 			}
 		}
-		return nil, fmt.Errorf("%s cannot be converted to an int", pyType(v))
+		return nil, fmt.Errorf("%s cannot be converted to an int", pytext.Class(v))
 	case "float":
 		switch n := v.(type) {
 		case float64:
@@ -120,7 +120,7 @@ func convert(typ string, v any) (any, error) {
 				return f, nil
 			}
 		}
-		return nil, fmt.Errorf("%s cannot be converted to a float", pyType(v))
+		return nil, fmt.Errorf("%s cannot be converted to a float", pytext.Class(v))
 	case "list":
 		switch l := v.(type) {
 		case []any:
@@ -137,7 +137,7 @@ func convert(typ string, v any) (any, error) {
 		case int, float64:
 			return []any{pytext.Str(l)}, nil
 		}
-		return nil, fmt.Errorf("%s cannot be converted to a list", pyType(v))
+		return nil, fmt.Errorf("%s cannot be converted to a list", pytext.Class(v))
 	case "dict":
 		return convertDict(v)
 	case "bytes", "bits":
@@ -150,7 +150,7 @@ func convert(typ string, v any) (any, error) {
 			b, err := json.Marshal(s)
 			return string(b), err
 		}
-		return nil, fmt.Errorf("%s cannot be converted to a json string", pyType(v))
+		return nil, fmt.Errorf("%s cannot be converted to a json string", pytext.Class(v))
 	}
 	return nil, fmt.Errorf("unknown option type %q in the module's spec", typ)
 }
@@ -163,28 +163,14 @@ func convertStr(v any) (any, error) {
 
 // convertBool follows ansible.module_utils.parsing.convert_bool.boolean.
 func convertBool(v any) (any, error) {
-	switch b := v.(type) {
-	case bool:
+	if b, ok := value.Boolean(v); ok {
 		return b, nil
-	case int:
-		if b == 0 || b == 1 {
-			return b == 1, nil
-		}
-	case float64:
-		if b == 0 || b == 1 {
-			return b == 1, nil
-		}
-	case string, value.Unsafe:
-		s := strings.ToLower(strings.TrimSpace(fmt.Sprint(b)))
-		switch s {
-		case "y", "yes", "on", "1", "true", "t", "1.0":
-			return true, nil
-		case "n", "no", "off", "0", "false", "f", "0.0":
-			return false, nil
-		}
-		return nil, fmt.Errorf("The value '%s' is not a valid boolean.  Valid booleans include: '1', '0', 'no', 'yes', 'f', 'n', 'false', 'on', 't', 'off', 'true', 'y', 1, 0, 1.0, 0.0", fmt.Sprint(b))
 	}
-	return nil, fmt.Errorf("%s cannot be converted to a bool", pyType(v))
+	switch v.(type) {
+	case string, value.Unsafe:
+		return nil, fmt.Errorf("The value '%s' is not a valid boolean.  Valid booleans include: '1', '0', 'no', 'yes', 'f', 'n', 'false', 'on', 't', 'off', 'true', 'y', 1, 0, 1.0, 0.0", pytext.Str(v))
+	}
+	return nil, fmt.Errorf("%s cannot be converted to a bool", pytext.Class(v))
 }
 
 func convertDict(v any) (any, error) {
@@ -215,7 +201,7 @@ func convertDict(v any) (any, error) {
 		}
 		return nil, fmt.Errorf("dictionary requested, could not parse JSON or key=value")
 	}
-	return nil, fmt.Errorf("%s cannot be converted to a dict", pyType(v))
+	return nil, fmt.Errorf("%s cannot be converted to a dict", pytext.Class(v))
 }
 
 // splitDictFields splits "k1=v1, k2='v 2'" as check_type_dict does.

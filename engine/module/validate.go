@@ -147,7 +147,7 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 		}
 		converted, err := convert(o.Type, val)
 		if err != nil {
-			v.fail("argument '%s' is of type %s and we were unable to convert to %s: %v", prefix+o.Name, pyType(val), typeName(o.Type), err)
+			v.fail("argument '%s' is of type %s and we were unable to convert to %s: %v", prefix+o.Name, pytext.Class(val), typeName(o.Type), err)
 			continue
 		}
 		if o.Type == "list" && o.Elements != "" {
@@ -158,7 +158,7 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 				}
 				c, err := convert(o.Elements, el)
 				if err != nil {
-					v.fail("Elements value for option '%s' is of type %s and we were unable to convert to %s: %v", prefix+o.Name, pyType(el), typeName(o.Elements), err)
+					v.fail("Elements value for option '%s' is of type %s and we were unable to convert to %s: %v", prefix+o.Name, pytext.Class(el), typeName(o.Elements), err)
 					break
 				}
 				list[i] = c
@@ -234,7 +234,7 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 			for i, el := range val {
 				m, ok := asMap(el)
 				if !ok {
-					v.fail("Elements value for option '%s' is of type %s and we were unable to convert to dict", prefix+o.Name, pyType(el))
+					v.fail("Elements value for option '%s' is of type %s and we were unable to convert to dict", prefix+o.Name, pytext.Class(el))
 					continue
 				}
 				val[i] = map[string]any(v.validate(o.Suboptions, sub, m, prefix+o.Name+".", false))
@@ -337,25 +337,4 @@ func typeName(t string) string {
 		return "str"
 	}
 	return t
-}
-
-// pyType names a value's type as Python's type() prints it, for messages.
-func pyType(v any) string {
-	switch v.(type) {
-	case string:
-		return "<class 'str'>"
-	case bool:
-		return "<class 'bool'>"
-	case int:
-		return "<class 'int'>"
-	case float64:
-		return "<class 'float'>"
-	case []any:
-		return "<class 'list'>"
-	case map[string]any, *value.Dict:
-		return "<class 'dict'>"
-	case nil:
-		return "<class 'NoneType'>"
-	}
-	return fmt.Sprintf("%T", v)
 }

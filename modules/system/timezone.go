@@ -9,6 +9,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/engine/value"
 	"gorun/modules/internal/remotecmd"
 )
 
@@ -185,7 +186,7 @@ func (r *tzRun) get(key, planned, phase string) (string, error) {
 			return "", fmt.Errorf("timedatectl status: no %s in %q", key, status)
 		}
 		if key == "hwclock" {
-			if pyBool(m[1]) {
+			if value.Bool(m[1]) {
 				return "local", nil
 			}
 			return "UTC", nil
@@ -218,15 +219,6 @@ elif cmp -s /etc/localtime `+shell.Quote("/usr/share/zoneinfo/"+planned)+`; then
 	return value, nil
 }
 
-// pyBool is AnsibleModule.boolean for the words timedatectl and config files use.
-func pyBool(s string) bool {
-	switch strings.ToLower(s) {
-	case "yes", "on", "1", "true", "y", "t":
-		return true
-	}
-	return false
-}
-
 // fromConfig is _get_value_from_config.
 func (r *tzRun) fromConfig(key, phase string) (string, error) {
 	file, re := r.nameFile, r.nameRE
@@ -253,7 +245,7 @@ func (r *tzRun) fromConfig(key, phase string) (string, error) {
 	}
 	switch key {
 	case "hwclock":
-		if pyBool(m[1]) {
+		if value.Bool(m[1]) {
 			return "UTC", nil
 		}
 		return "local", nil
