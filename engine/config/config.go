@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"gorun/engine/pytext"
+	"gorun/engine/value"
 )
 
 // Config is a resolved configuration.
@@ -342,7 +343,7 @@ func (c *Config) String(name string) string {
 
 // Bool returns a setting as a boolean, Ansible's way for non-boolean values.
 func (c *Config) Bool(name string) bool {
-	return toBool(c.must(name))
+	return value.Bool(c.must(name))
 }
 
 // Int returns a setting as an int (0 when unset or not a number).

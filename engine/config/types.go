@@ -23,7 +23,7 @@ func convert(v any, typ, basedir string) (any, error) {
 	}
 	switch strings.ToLower(typ) {
 	case "boolean", "bool":
-		return toBool(v), nil
+		return value.Bool(v), nil
 	case "integer", "int":
 		return toInt(v)
 	case "float":
@@ -90,24 +90,6 @@ func convert(v any, typ, basedir string) (any, error) {
 		return unquote(s), nil
 	}
 	return v, nil
-}
-
-// toBool is Ansible's boolean(value, strict=False).
-func toBool(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case int:
-		return x == 1
-	case float64:
-		return x == 1
-	case string:
-		switch strings.ToLower(strings.TrimSpace(x)) {
-		case "y", "yes", "on", "1", "true", "t":
-			return true
-		}
-	}
-	return false
 }
 
 // toInt is Python's int() for the values a setting can have.

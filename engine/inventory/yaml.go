@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -155,7 +154,7 @@ func nonStringNames(inv *Inventory, path string) (map[string]any, error) {
 	check := func(k *yaml.Node) {
 		if k.Kind == yaml.ScalarNode && k.Style == 0 && k.Tag != "!!str" {
 			if x := yamlx.Resolve(k.Value); !isString(x) {
-				found[yamlxKey(x)] = x
+				found[yamlx.KeyString(x)] = x
 			}
 		}
 	}
@@ -190,22 +189,6 @@ func nonStringNames(inv *Inventory, path string) (map[string]any, error) {
 func isString(v any) bool {
 	_, ok := v.(string)
 	return ok
-}
-
-// yamlxKey is the string yamlx makes of a non-string mapping key.
-func yamlxKey(k any) string {
-	switch t := k.(type) {
-	case bool:
-		if t {
-			return "True"
-		}
-		return "False"
-	case nil:
-		return "None"
-	case float64:
-		return strconv.FormatFloat(t, 'g', -1, 64)
-	}
-	return fmt.Sprint(k)
 }
 
 func (y yamlInv) group(name string, data any) (string, error) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -25,7 +26,7 @@ func (a Args) String(name string) string {
 	case nil:
 		return ""
 	default:
-		return pyText(s)
+		return pytext.Str(s)
 	}
 }
 
@@ -62,7 +63,7 @@ func (a Args) List(name string) []any {
 func (a Args) Strings(name string) []string {
 	var out []string
 	for _, v := range a.List(name) {
-		out = append(out, pyText(v))
+		out = append(out, pytext.Str(v))
 	}
 	return out
 }
@@ -107,7 +108,7 @@ func convert(typ string, v any) (any, error) {
 				return int(n), nil
 			}
 		}
-		return nil, fmt.Errorf("%s cannot be converted to an int", pyType(v))
+		return nil, fmt.Errorf("%s cannot be converted to an int", pytext.Class(v))
 	case "float":
 		switch n := v.(type) {
 		case float64:
@@ -119,7 +120,7 @@ func convert(typ string, v any) (any, error) {
 				return f, nil
 			}
 		}
-		return nil, fmt.Errorf("%s cannot be converted to a float", pyType(v))
+		return nil, fmt.Errorf("%s cannot be converted to a float", pytext.Class(v))
 	case "list":
 		switch l := v.(type) {
 		case []any:
@@ -134,9 +135,9 @@ func convert(typ string, v any) (any, error) {
 		case value.Unsafe:
 			return convert(typ, string(l))
 		case int, float64:
-			return []any{pyText(l)}, nil
+			return []any{pytext.Str(l)}, nil
 		}
-		return nil, fmt.Errorf("%s cannot be converted to a list", pyType(v))
+		return nil, fmt.Errorf("%s cannot be converted to a list", pytext.Class(v))
 	case "dict":
 		return convertDict(v)
 	case "bytes", "bits":
@@ -149,70 +150,27 @@ func convert(typ string, v any) (any, error) {
 			b, err := json.Marshal(s)
 			return string(b), err
 		}
-		return nil, fmt.Errorf("%s cannot be converted to a json string", pyType(v))
+		return nil, fmt.Errorf("%s cannot be converted to a json string", pytext.Class(v))
 	}
 	return nil, fmt.Errorf("unknown option type %q in the module's spec", typ)
 }
 
+// convertStr is Python's str() of the value, as Ansible's check_type_str
+// converts (lists and dicts included, rarely wanted but what Ansible does).
 func convertStr(v any) (any, error) {
-	switch s := v.(type) {
-	case string:
-		return s, nil
-	case value.Unsafe:
-		return string(s), nil
-	case []any, map[string]any, *value.Dict:
-		// Python's str() of a container; rarely wanted but what Ansible does.
-		return pyRepr(v), nil
-	}
-	return pyText(v), nil
-}
-
-// pyRepr renders lists and dicts as Python's str() would, for str conversion.
-func pyRepr(v any) string {
-	switch t := v.(type) {
-	case string:
-		return "'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", `\'`) + "'"
-	case []any:
-		parts := make([]string, len(t))
-		for i, x := range t {
-			parts[i] = pyRepr(x)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any, *value.Dict:
-		var parts []string
-		for _, k := range value.Keys(t) {
-			x, _ := value.Lookup(t, k)
-			parts = append(parts, pyRepr(k)+": "+pyRepr(x))
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return pyText(v)
+	return pytext.Str(v), nil
 }
 
 // convertBool follows ansible.module_utils.parsing.convert_bool.boolean.
 func convertBool(v any) (any, error) {
-	switch b := v.(type) {
-	case bool:
+	if b, ok := value.Boolean(v); ok {
 		return b, nil
-	case int:
-		if b == 0 || b == 1 {
-			return b == 1, nil
-		}
-	case float64:
-		if b == 0 || b == 1 {
-			return b == 1, nil
-		}
-	case string, value.Unsafe:
-		s := strings.ToLower(strings.TrimSpace(fmt.Sprint(b)))
-		switch s {
-		case "y", "yes", "on", "1", "true", "t", "1.0":
-			return true, nil
-		case "n", "no", "off", "0", "false", "f", "0.0":
-			return false, nil
-		}
-		return nil, fmt.Errorf("The value '%s' is not a valid boolean.  Valid booleans include: '1', '0', 'no', 'yes', 'f', 'n', 'false', 'on', 't', 'off', 'true', 'y', 1, 0, 1.0, 0.0", fmt.Sprint(b))
 	}
-	return nil, fmt.Errorf("%s cannot be converted to a bool", pyType(v))
+	switch v.(type) {
+	case string, value.Unsafe:
+		return nil, fmt.Errorf("The value '%s' is not a valid boolean.  Valid booleans include: '1', '0', 'no', 'yes', 'f', 'n', 'false', 'on', 't', 'off', 'true', 'y', 1, 0, 1.0, 0.0", pytext.Str(v))
+	}
+	return nil, fmt.Errorf("%s cannot be converted to a bool", pytext.Class(v))
 }
 
 func convertDict(v any) (any, error) {
@@ -243,7 +201,7 @@ func convertDict(v any) (any, error) {
 		}
 		return nil, fmt.Errorf("dictionary requested, could not parse JSON or key=value")
 	}
-	return nil, fmt.Errorf("%s cannot be converted to a dict", pyType(v))
+	return nil, fmt.Errorf("%s cannot be converted to a dict", pytext.Class(v))
 }
 
 // splitDictFields splits "k1=v1, k2='v 2'" as check_type_dict does.

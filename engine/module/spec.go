@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -24,13 +25,13 @@ func OptionsFromSpec(spec any) ([]Option, error) {
 			continue
 		}
 		if _, ok := asMap(raw); !ok {
-			return nil, fmt.Errorf("the argument spec of option '%s' is a %s, not a dict", name, pyType(raw))
+			return nil, fmt.Errorf("the argument spec of option '%s' is a %s, not a dict", name, pytext.Class(raw))
 		}
 		get := func(k string) any { v, _ := value.Lookup(raw, k); return v }
 		o.Type = specString(get("type"))
 		o.Elements = specString(get("elements"))
-		o.Required = truthy(get("required"))
-		o.NoLog = truthy(get("no_log"))
+		o.Required = value.Bool(get("required"))
+		o.NoLog = value.Bool(get("no_log"))
 		o.Default = get("default")
 		if l, ok := get("choices").([]any); ok {
 			o.Choices = l
@@ -56,7 +57,7 @@ func OptionsFromSpec(spec any) ([]Option, error) {
 			for _, x := range specList(l[2]) {
 				r.Requires = append(r.Requires, fmt.Sprint(x))
 			}
-			r.Any = len(l) > 3 && truthy(l[3])
+			r.Any = len(l) > 3 && value.Bool(l[3])
 			o.RequiredIf = append(o.RequiredIf, r)
 		}
 		opts = append(opts, o)
@@ -107,19 +108,4 @@ func specSets(v any) [][]string {
 		out = append(out, s)
 	}
 	return out
-}
-
-func truthy(v any) bool {
-	switch t := v.(type) {
-	case bool:
-		return t
-	case string:
-		switch strings.ToLower(t) {
-		case "yes", "on", "1", "true", "y", "t":
-			return true
-		}
-	case int:
-		return t != 0
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package module
 
 import (
 	"fmt"
+	"gorun/engine/pytext"
 	"sort"
 	"strings"
 )
@@ -71,7 +72,7 @@ func (d *Doc) Text() string {
 				fmt.Fprintf(&b, "        type: %s\n", r.Type)
 			}
 			if r.Sample != nil {
-				fmt.Fprintf(&b, "        sample: %v\n", pyRepr(r.Sample))
+				fmt.Fprintf(&b, "        sample: %v\n", pytext.Repr(r.Sample))
 			}
 		}
 	}
@@ -92,7 +93,7 @@ func writeOption(b *strings.Builder, o Option, indent string) {
 	if len(o.Choices) > 0 {
 		var cs []string
 		for _, c := range o.Choices {
-			cs = append(cs, pyText(c))
+			cs = append(cs, pytext.Str(c))
 		}
 		fmt.Fprintf(b, "%schoices: [%s]\n", pad, strings.Join(cs, ", "))
 	}
@@ -123,7 +124,7 @@ func defaultText(v any) string {
 		}
 		return "false"
 	}
-	return pyRepr(v)
+	return pytext.Repr(v)
 }
 
 func orNone(s Support) Support {

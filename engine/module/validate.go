@@ -1,13 +1,11 @@
 package module
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
-	"strconv"
 	"strings"
 
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -149,7 +147,7 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 		}
 		converted, err := convert(o.Type, val)
 		if err != nil {
-			v.fail("argument '%s' is of type %s and we were unable to convert to %s: %v", prefix+o.Name, pyType(val), typeName(o.Type), err)
+			v.fail("argument '%s' is of type %s and we were unable to convert to %s: %v", prefix+o.Name, pytext.Class(val), typeName(o.Type), err)
 			continue
 		}
 		if o.Type == "list" && o.Elements != "" {
@@ -160,7 +158,7 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 				}
 				c, err := convert(o.Elements, el)
 				if err != nil {
-					v.fail("Elements value for option '%s' is of type %s and we were unable to convert to %s: %v", prefix+o.Name, pyType(el), typeName(o.Elements), err)
+					v.fail("Elements value for option '%s' is of type %s and we were unable to convert to %s: %v", prefix+o.Name, pytext.Class(el), typeName(o.Elements), err)
 					break
 				}
 				list[i] = c
@@ -207,7 +205,7 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 			if ri.Any {
 				kind = "any"
 			}
-			v.fail("%s is %v but %s of the following are missing: %s", ri.Key, pyText(ri.Value), kind, strings.Join(miss, ", "))
+			v.fail("%s is %v but %s of the following are missing: %s", ri.Key, pytext.Str(ri.Value), kind, strings.Join(miss, ", "))
 		}
 	}
 	for _, key := range sortedKeys(cons.requiredBy) {
@@ -236,7 +234,7 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 			for i, el := range val {
 				m, ok := asMap(el)
 				if !ok {
-					v.fail("Elements value for option '%s' is of type %s and we were unable to convert to dict", prefix+o.Name, pyType(el))
+					v.fail("Elements value for option '%s' is of type %s and we were unable to convert to dict", prefix+o.Name, pytext.Class(el))
 					continue
 				}
 				val[i] = map[string]any(v.validate(o.Suboptions, sub, m, prefix+o.Name+".", false))
@@ -257,7 +255,7 @@ func internalArg(k string) bool { return strings.HasPrefix(k, "_ansible_") }
 func (v *validator) checkChoices(o Option, prefix string, val any) {
 	choices := make([]string, len(o.Choices))
 	for i, c := range o.Choices {
-		choices[i] = pyText(c)
+		choices[i] = pytext.Str(c)
 	}
 	in := func(x any) bool {
 		for _, c := range o.Choices {
@@ -271,7 +269,7 @@ func (v *validator) checkChoices(o Option, prefix string, val any) {
 		var bad []string
 		for _, x := range list {
 			if !in(x) {
-				bad = append(bad, pyText(x))
+				bad = append(bad, pytext.Str(x))
 			}
 		}
 		if len(bad) > 0 {
@@ -280,7 +278,7 @@ func (v *validator) checkChoices(o Option, prefix string, val any) {
 		return
 	}
 	if !in(val) {
-		v.fail("value of %s must be one of: %s, got: %s", prefix+o.Name, strings.Join(choices, ", "), pyText(val))
+		v.fail("value of %s must be one of: %s, got: %s", prefix+o.Name, strings.Join(choices, ", "), pytext.Str(val))
 	}
 }
 
@@ -339,54 +337,4 @@ func typeName(t string) string {
 		return "str"
 	}
 	return t
-}
-
-// pyType names a value's type as Python's type() prints it, for messages.
-func pyType(v any) string {
-	switch v.(type) {
-	case string:
-		return "<class 'str'>"
-	case bool:
-		return "<class 'bool'>"
-	case int:
-		return "<class 'int'>"
-	case float64:
-		return "<class 'float'>"
-	case []any:
-		return "<class 'list'>"
-	case map[string]any, *value.Dict:
-		return "<class 'dict'>"
-	case nil:
-		return "<class 'NoneType'>"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-// pyText is Python's str() for the scalar values arguments carry.
-func pyText(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if t {
-			return "True"
-		}
-		return "False"
-	case string:
-		return t
-	case value.Unsafe:
-		return string(t)
-	case int:
-		return strconv.Itoa(t)
-	case float64:
-		if t == math.Trunc(t) && math.Abs(t) < 1e16 {
-			return strconv.FormatFloat(t, 'f', 1, 64)
-		}
-		return strconv.FormatFloat(t, 'g', -1, 64)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }

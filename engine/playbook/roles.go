@@ -301,7 +301,7 @@ func (l *Loader) roleMeta(role *Role, depth int) error {
 		return err
 	}
 	if ad, ok := m.get("allow_duplicates"); ok {
-		role.AllowDuplicates = truthy(ad)
+		role.AllowDuplicates = value.Bool(ad)
 	}
 	if as, ok := m.get("argument_specs"); ok && role.ArgumentSpecs == nil {
 		role.ArgumentSpecs = value.ToDict(as)
@@ -327,21 +327,6 @@ func (l *Loader) roleMeta(role *Role, depth int) error {
 func fileExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
-}
-
-func truthy(v any) bool {
-	switch t := v.(type) {
-	case bool:
-		return t
-	case string:
-		switch strings.ToLower(t) {
-		case "yes", "true", "on", "1", "y", "t":
-			return true
-		}
-	case int:
-		return t != 0
-	}
-	return false
 }
 
 // loadTaskFileBlocks reads a tasks file into blocks.
@@ -477,12 +462,12 @@ func RoleOptionsFromArgs(args map[string]any) (string, RoleOptions, error) {
 		case "handlers_from":
 			opts.HandlersFrom = s
 		case "allow_duplicates":
-			b := truthy(v)
+			b := value.Bool(v)
 			opts.AllowDuplicates = &b
 		case "public":
-			opts.Public = truthy(v)
+			opts.Public = value.Bool(v)
 		case "rolespec_validate":
-			opts.NoValidate = !truthy(v)
+			opts.NoValidate = !value.Bool(v)
 		case "apply":
 		default:
 			return "", opts, fmt.Errorf("Invalid options for include_role: %s", k)

@@ -134,7 +134,7 @@ func (pr *playRun) gatherFacts(ctx context.Context) {
 	if v, ok := pr.play.Attrs["gather_subset"]; ok {
 		args["gather_subset"] = v
 	} else if len(r.opts.GatherSubset) > 0 {
-		args["gather_subset"] = toAnyList(r.opts.GatherSubset)
+		args["gather_subset"] = value.FromStrings(r.opts.GatherSubset)
 	}
 	if v, ok := pr.play.Attrs["gather_timeout"]; ok {
 		args["gather_timeout"] = v

@@ -130,7 +130,7 @@ func (r *Runner) magicVars(m map[string]any, h *hostState, s scope, role *playbo
 	short, _, _ := strings.Cut(h.name, ".")
 	m["inventory_hostname_short"] = short
 	if h.inv != nil {
-		m["group_names"] = toAnyList(h.inv.GroupNames())
+		m["group_names"] = value.FromStrings(h.inv.GroupNames())
 	} else {
 		m["group_names"] = []any{}
 	}
@@ -146,19 +146,19 @@ func (r *Runner) magicVars(m map[string]any, h *hostState, s scope, role *playbo
 	m["ansible_forks"] = r.opts.Forks
 	m["ansible_verbosity"] = r.opts.Verbosity
 	m["ansible_run_tags"] = runTags(r.opts.Tags)
-	m["ansible_skip_tags"] = toAnyList(r.opts.SkipTags)
+	m["ansible_skip_tags"] = value.FromStrings(r.opts.SkipTags)
 	m["ansible_version"] = versionVar(r.opts.Version)
 	m["ansible_config_file"] = r.opts.ConfigFile
 	m["omit"] = template.Omit()
 	m["ansible_inventory_sources"] = []any{}
 	if s.pr != nil {
-		m["play_hosts"] = toAnyList(s.pr.batchNames())
-		m["ansible_play_batch"] = toAnyList(s.pr.batchNames())
-		m["ansible_play_hosts"] = toAnyList(s.pr.activeNames())
-		m["ansible_play_hosts_all"] = toAnyList(s.pr.allNames)
+		m["play_hosts"] = value.FromStrings(s.pr.batchNames())
+		m["ansible_play_batch"] = value.FromStrings(s.pr.batchNames())
+		m["ansible_play_hosts"] = value.FromStrings(s.pr.activeNames())
+		m["ansible_play_hosts_all"] = value.FromStrings(s.pr.allNames)
 		m["ansible_play_name"] = s.pr.name
-		m["ansible_play_role_names"] = toAnyList(s.pr.roleNames())
-		m["role_names"] = toAnyList(s.pr.roleNames())
+		m["ansible_play_role_names"] = value.FromStrings(s.pr.roleNames())
+		m["role_names"] = value.FromStrings(s.pr.roleNames())
 	}
 	if role != nil {
 		m["role_name"] = role.Name
@@ -175,7 +175,7 @@ func (r *Runner) magicVars(m map[string]any, h *hostState, s scope, role *playbo
 		}
 	}
 	if s.task != nil {
-		m["ansible_search_path"] = toAnyList(searchPath(s.task, r.playbookDir(play)))
+		m["ansible_search_path"] = value.FromStrings(searchPath(s.task, r.playbookDir(play)))
 	}
 }
 
@@ -183,7 +183,7 @@ func runTags(tags []string) []any {
 	if len(tags) == 0 {
 		return []any{"all"}
 	}
-	return toAnyList(tags)
+	return value.FromStrings(tags)
 }
 
 func versionVar(v string) *value.Dict {
@@ -207,18 +207,10 @@ func versionVar(v string) *value.Dict {
 	return d
 }
 
-func toAnyList(s []string) []any {
-	out := make([]any, len(s))
-	for i, x := range s {
-		out[i] = x
-	}
-	return out
-}
-
 func groupsVar(inv *inventory.Inventory) *value.Dict {
 	d := value.NewDict()
 	for _, g := range inventoryGroups(inv) {
-		d.Set(g.name, toAnyList(g.hosts))
+		d.Set(g.name, value.FromStrings(g.hosts))
 	}
 	return d
 }

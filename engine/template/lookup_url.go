@@ -119,7 +119,7 @@ func (ev *evaluator) urlOption(name string, o urlOption, kw *value.Dict) (any, e
 	}
 	switch o.typ {
 	case "boolean":
-		return configBool(v), nil
+		return value.Bool(v), nil
 	case "float":
 		switch x := v.(type) {
 		case int:
@@ -170,23 +170,6 @@ func (ev *evaluator) urlOption(name string, o urlOption, kw *value.Dict) (any, e
 		return l, nil
 	}
 	return v, nil
-}
-
-// configBool is Ansible's boolean(value, strict=False).
-func configBool(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case int:
-		return x == 1
-	case float64:
-		return x == 1
-	}
-	switch strings.ToLower(strings.TrimSpace(ToText(v))) {
-	case "y", "yes", "on", "1", "true", "t", "1.0":
-		return true
-	}
-	return false
 }
 
 // unquote drops one pair of matching quotes, as Ansible's config does for list items.

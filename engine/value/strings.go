@@ -18,3 +18,13 @@ func Strings(v any) []string {
 	}
 	return nil
 }
+
+// FromStrings returns ss as a list of the data model ([]any), the form
+// results and variables hold lists in.
+func FromStrings(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}

@@ -252,7 +252,7 @@ func (dc *decoder) mapping(n *yaml.Node) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		key := keyString(kv)
+		key := KeyString(kv)
 		if seen[key] {
 			dc.warnings = append(dc.warnings, Warning{File: dc.file, Line: kn.Line, Col: kn.Column,
 				Msg: fmt.Sprintf("While constructing a mapping from %s, line %d, column %d, found a duplicate dict key (%s). Using last defined value only.", dc.file, n.Line, n.Column, key)})
@@ -290,10 +290,10 @@ func (dc *decoder) mapping(n *yaml.Node) (any, error) {
 	return d, nil
 }
 
-// keyString turns a decoded mapping key into the string Ansible would use:
+// KeyString turns a decoded mapping key into the string Ansible would use:
 // Python keys may be ints or bools; gorun's mappings are string-keyed, so they
 // take Python's str() form.
-func keyString(k any) string {
+func KeyString(k any) string {
 	switch t := k.(type) {
 	case string:
 		return t

@@ -8,6 +8,8 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/engine/value"
+	"gorun/modules/internal/remotecmd"
 )
 
 // commandModule is ansible.builtin.command and, with useShell, ansible.builtin.shell:
@@ -36,7 +38,7 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		"start": nil, "end": nil, "delta": nil, "msg": ""}
 	fail := func(rc any, msg string) (module.Result, error) {
 		r["rc"], r["msg"], r["failed"] = rc, msg, true
-		return withLines(r), nil
+		return remotecmd.WithLines(r), nil
 	}
 
 	executable := a.String("executable")
@@ -59,7 +61,7 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		script := raw
 		if raw == "" {
 			script = shell.Join(argv)
-			r["cmd"] = toAny(argv)
+			r["cmd"] = value.FromStrings(argv)
 		} else {
 			r["cmd"] = raw
 		}
@@ -76,7 +78,7 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 				return fail(nil, fmt.Sprintf("cannot split the command %q as shlex.split does: %v", raw, err))
 			}
 		}
-		r["cmd"] = toAny(argv)
+		r["cmd"] = value.FromStrings(argv)
 		// run_command expands ~ and $VARS in every argument (expand_user_and_vars).
 		words := make([]string, len(argv))
 		for i, w := range argv {
@@ -92,7 +94,7 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 
 	if call.Check && g.chdir == "" && g.creates == "" && g.removes == "" {
 		r["rc"], r["msg"], r["skipped"] = 0, "Command would have run if not in check mode", true
-		return withLines(r), nil
+		return remotecmd.WithLines(r), nil
 	}
 
 	var stdin []byte
@@ -119,15 +121,15 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		return fail(nil, fmt.Sprintf("Unable to change directory before execution: [Errno %d] %s: %s", o.errno, errnoText(o.errno), pyBytes(o.path)))
 	case "creates":
 		r["rc"], r["msg"], r["stdout"] = 0, fmt.Sprintf("%s not run command since '%s' exists", shoulda, o.path), fmt.Sprintf("skipped, since %s exists", o.path)
-		return withLines(r), nil
+		return remotecmd.WithLines(r), nil
 	case "removes":
 		r["rc"], r["msg"], r["stdout"] = 0, fmt.Sprintf("%s not run command since '%s' does not exist", shoulda, o.path), fmt.Sprintf("skipped, since %s does not exist", o.path)
-		return withLines(r), nil
+		return remotecmd.WithLines(r), nil
 	case "noexec":
 		// run_command's fail_json: no start/end/delta, the command as one string.
 		res := module.Result{"failed": true, "changed": false, "cmd": cleanCmd, "rc": o.errno, "stdout": "", "stderr": "",
 			"msg": fmt.Sprintf("[Errno %d] %s: %s", o.errno, errnoText(o.errno), pyBytes(g.exe))}
-		return withLines(res), nil
+		return remotecmd.WithLines(res), nil
 	}
 
 	r["changed"] = true
@@ -136,7 +138,7 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		if g.creates == "" && g.removes == "" {
 			r["skipped"], r["changed"] = true, false
 		}
-		return withLines(r), nil
+		return remotecmd.WithLines(r), nil
 	}
 	stdout, stderr := string(o.res.Stdout), string(o.res.Stderr)
 	if a.Bool("strip_empty_ends") {
@@ -147,7 +149,7 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 	if o.res.ExitCode != 0 {
 		return fail(o.res.ExitCode, "non-zero return code")
 	}
-	return withLines(r), nil
+	return remotecmd.WithLines(r), nil
 }
 
 // rawParams returns the free-form command, which may also come as `cmd`
@@ -161,25 +163,6 @@ func rawParams(a module.Args) (string, error) {
 		return cmd, nil
 	}
 	return raw, nil
-}
-
-// withLines adds stdout_lines and stderr_lines, as Ansible's action plugin
-// does for every result that has stdout or stderr.
-func withLines(r module.Result) module.Result {
-	for _, k := range []string{"stdout", "stderr"} {
-		if s, ok := r[k].(string); ok {
-			r[k+"_lines"] = splitLines(s)
-		}
-	}
-	return r
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 var commandDoc = &module.Doc{

@@ -11,8 +11,10 @@ import (
 
 	"gorun/engine/connection"
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
 	"gorun/engine/value"
+	"gorun/modules/internal/remotecmd"
 )
 
 // expectModule is ansible.builtin.expect: a command run on a terminal whose
@@ -59,7 +61,7 @@ func (expectModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 	case strings.HasPrefix(skip, "nochdir "):
 		return module.Failed(fmt.Sprintf("[Errno 2] No such file or directory: '%s'", strings.TrimPrefix(skip, "nochdir "))), nil
 	case skip != "":
-		return withLines(module.Result{"cmd": command, "stdout": skip, "changed": false, "rc": 0}), nil
+		return remotecmd.WithLines(module.Result{"cmd": command, "stdout": skip, "changed": false, "rc": 0}), nil
 	}
 
 	var timeout time.Duration = -1 // no timeout: timeout: null
@@ -96,7 +98,7 @@ func (expectModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 	case rc != 0:
 		res["failed"], res["msg"] = true, "non-zero return code"
 	}
-	return withLines(res), nil
+	return remotecmd.WithLines(res), nil
 }
 
 // readQuestions reads responses in the order given (pexpect prefers, of
@@ -114,30 +116,14 @@ func readQuestions(responses any) ([]*question, error) {
 		if list, ok := v.([]any); ok {
 			q.list = true
 			for _, r := range list {
-				q.answers = append(q.answers, strings.TrimRight(pyStr(r), "\n")+"\n")
+				q.answers = append(q.answers, strings.TrimRight(pytext.Str(r), "\n")+"\n")
 			}
 		} else {
-			q.answers = []string{strings.TrimRight(pyStr(v), "\n") + "\n"}
+			q.answers = []string{strings.TrimRight(pytext.Str(v), "\n") + "\n"}
 		}
 		qs = append(qs, q)
 	}
 	return qs, nil
-}
-
-// pyStr is a response as Python's to_bytes writes it.
-func pyStr(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	}
-	return fmt.Sprint(v)
 }
 
 // expectPreflight changes to chdir and checks creates, removes and that

@@ -6,6 +6,7 @@ import (
 	"gorun/engine/connection"
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // raw is ansible.builtin.raw: the free-form text goes to the target's shell
@@ -36,7 +37,7 @@ func (raw) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	if res.ExitCode != 0 {
 		r["failed"], r["msg"] = true, "non-zero return code"
 	}
-	return withLines(r), nil
+	return remotecmd.WithLines(r), nil
 }
 
 var rawDoc = &module.Doc{

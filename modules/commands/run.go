@@ -167,30 +167,6 @@ func expandPath(p string) string {
 	return b.String()
 }
 
-// splitLines is Python's str.splitlines(), which Ansible uses for stdout_lines.
-func splitLines(s string) []any {
-	lines := []any{}
-	start := 0
-	rs := []rune(s)
-	for i := 0; i < len(rs); i++ {
-		switch rs[i] {
-		case '\r':
-			lines = append(lines, string(rs[start:i]))
-			if i+1 < len(rs) && rs[i+1] == '\n' {
-				i++
-			}
-			start = i + 1
-		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
-			lines = append(lines, string(rs[start:i]))
-			start = i + 1
-		}
-	}
-	if start < len(rs) {
-		lines = append(lines, string(rs[start:]))
-	}
-	return lines
-}
-
 // pyTime formats t as Python's str(datetime.datetime.now()).
 func pyTime(t time.Time) string {
 	return t.Format("2006-01-02 15:04:05.000000")

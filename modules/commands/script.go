@@ -12,6 +12,7 @@ import (
 	"gorun/engine/connection"
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // script is ansible.builtin.script: a controller-side script is copied to a
@@ -134,7 +135,7 @@ func (script) Run(ctx context.Context, call *module.Call) (module.Result, error)
 	if res.ExitCode != 0 {
 		r["failed"], r["msg"] = true, "non-zero return code"
 	}
-	return withLines(r), nil
+	return remotecmd.WithLines(r), nil
 }
 
 var scriptDoc = &module.Doc{

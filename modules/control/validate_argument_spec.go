@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -57,7 +58,7 @@ func (validateArgumentSpec) Run(ctx context.Context, c *module.Call) (module.Res
 	spec := c.Args["argument_spec"]
 	if _, ok := spec.(*value.Dict); !ok {
 		if _, ok := spec.(map[string]any); !ok {
-			return module.Failed("Incorrect type for argument_spec, expected dict and got " + pyTypeName(spec)), nil
+			return module.Failed("Incorrect type for argument_spec, expected dict and got " + pytext.Class(spec)), nil
 		}
 	}
 	provided := c.Args["provided_arguments"]
@@ -65,7 +66,7 @@ func (validateArgumentSpec) Run(ctx context.Context, c *module.Call) (module.Res
 		provided = map[string]any{}
 	}
 	if value.ToDict(provided) == nil {
-		return module.Failed("Incorrect type for provided_arguments, expected dict and got " + pyTypeName(provided)), nil
+		return module.Failed("Incorrect type for provided_arguments, expected dict and got " + pytext.Class(provided)), nil
 	}
 	opts, err := module.OptionsFromSpec(spec)
 	if err != nil {
@@ -101,23 +102,4 @@ func (validateArgumentSpec) Run(ctx context.Context, c *module.Call) (module.Res
 	res["changed"] = false
 	res["msg"] = "The arg spec validation passed"
 	return res, nil
-}
-
-// pyTypeName names a value's type as Python's type() prints it.
-func pyTypeName(v any) string {
-	switch v.(type) {
-	case string, value.Unsafe:
-		return "<class 'str'>"
-	case bool:
-		return "<class 'bool'>"
-	case int:
-		return "<class 'int'>"
-	case float64:
-		return "<class 'float'>"
-	case []any:
-		return "<class 'list'>"
-	case nil:
-		return "<class 'NoneType'>"
-	}
-	return "<class 'dict'>"
 }

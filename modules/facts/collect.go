@@ -14,6 +14,7 @@ import (
 
 	"gorun/engine/connection"
 	"gorun/engine/shell"
+	"gorun/engine/value"
 )
 
 // script is the remote half of fact gathering: POSIX sh that prints raw data.
@@ -140,7 +141,7 @@ func build(r *raw, collectors map[string]bool, o Options) map[string]any {
 			}
 		}
 	}
-	meta := map[string]any{"gather_subset": toAny(o.Subset), "module_setup": true}
+	meta := map[string]any{"gather_subset": value.FromStrings(o.Subset), "module_setup": true}
 	for k, v := range meta {
 		if matches(k, o.Filter) {
 			out[k] = v
@@ -176,12 +177,4 @@ func newMarker() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return "@@gorun-" + hex.EncodeToString(b) + "@@"
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"fmt"
+	"gorun/engine/value"
 	"path"
 	"regexp"
 	"sort"
@@ -27,7 +28,7 @@ func deviceFacts(r *raw, f map[string]any) {
 	for kind, m := range links {
 		d := map[string]any{}
 		for target, entries := range m {
-			d[target] = toAny(entries)
+			d[target] = value.FromStrings(entries)
 		}
 		devLinks[kind] = d
 	}
@@ -35,7 +36,7 @@ func deviceFacts(r *raw, f map[string]any) {
 	linksOf := func(name string) map[string]any {
 		out := map[string]any{}
 		for kind, m := range links {
-			out[kind] = toAny(m[name])
+			out[kind] = value.FromStrings(m[name])
 			if m[name] == nil {
 				out[kind] = []any{}
 			}

@@ -264,22 +264,6 @@ func asUnreachable(err error, target **connection.UnreachableError) bool {
 	return errors.As(err, target)
 }
 
-// pyStr is Python's str() of a YAML scalar, as to_bytes turns attribute values into bytes.
-func pyStr(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case nil:
-		return "None"
-	}
-	return fmt.Sprint(v)
-}
-
 // attributeList is the attributes option in the task's order: the option is
 // declared raw (not dict, whose conversion loses the order) so that new
 // entries and modlists list the attributes as Ansible does. A mapping that

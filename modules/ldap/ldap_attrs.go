@@ -8,6 +8,7 @@ import (
 	goldap "github.com/go-ldap/ldap/v3"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 )
 
 // attrsModule is community.general.ldap_attrs: attribute values of an
@@ -95,15 +96,16 @@ func (attrsModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 var xorderedIndex = regexp.MustCompile(`^\{\d+\}`)
 
 // normalizeValues is _normalize_values: a list's values (renumbered
-// "{0}", "{1}", ... when ordered), or the value alone.
+// "{0}", "{1}", ... when ordered), or the value alone, each as Python's
+// str(). ldap_entry reads its attribute values with it too (unordered).
 func normalizeValues(v any, ordered bool) []string {
 	l, ok := v.([]any)
 	if !ok {
-		return []string{pyStr(v)}
+		return []string{pytext.Str(v)}
 	}
 	out := make([]string, len(l))
 	for i, x := range l {
-		out[i] = pyStr(x)
+		out[i] = pytext.Str(x)
 		if ordered {
 			out[i] = "{" + strconv.Itoa(i) + "}" + xorderedIndex.ReplaceAllString(out[i], "")
 		}

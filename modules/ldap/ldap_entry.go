@@ -72,25 +72,11 @@ func entryAttributes(a module.Args) ([]goldap.Attribute, error) {
 	vals["objectClass"] = oc
 	var out []goldap.Attribute
 	for _, n := range names {
-		if v := values(vals[n]); len(v) > 0 {
+		if v := normalizeValues(vals[n], false); len(v) > 0 {
 			out = append(out, goldap.Attribute{Type: n, Vals: v})
 		}
 	}
 	return out, nil
-}
-
-// values turns an attribute's value into a list of strings: a list's
-// items, or the value alone.
-func values(v any) []string {
-	l, ok := v.([]any)
-	if !ok {
-		return []string{pyStr(v)}
-	}
-	out := make([]string, len(l))
-	for i, x := range l {
-		out[i] = pyStr(x)
-	}
-	return out
 }
 
 // deleteTree deletes the entry and everything below it, with the subtree

@@ -9,6 +9,8 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/engine/value"
+	"gorun/modules/internal/remotecmd"
 )
 
 // pipModule is ansible.builtin.pip: Python packages installed with pip on
@@ -46,7 +48,7 @@ func (pipModule) Run(ctx context.Context, call *module.Call) (module.Result, err
 	if err != nil {
 		return nil, err
 	}
-	return withLines(res), nil
+	return remotecmd.WithLines(res), nil
 }
 
 func (p *pipRun) run() (module.Result, error) {
@@ -83,7 +85,7 @@ func (p *pipRun) run() (module.Result, error) {
 
 	venvCreated := false
 	if p.env != "" {
-		ok, err := p.t.exists(path.Join(p.env, "bin", "activate"))
+		ok, err := p.t.Exists(path.Join(p.env, "bin", "activate"))
 		if err != nil {
 			return nil, err
 		}
@@ -168,16 +170,16 @@ func (p *pipRun) run() (module.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.out += o.stdout
-	p.err += o.stderr
-	notInstalled := strings.Contains(o.stdout, "not installed") || strings.Contains(o.stderr, "not installed")
-	if o.rc != 0 && !(o.rc == 1 && state == "absent" && notInstalled) {
+	p.out += o.Stdout
+	p.err += o.Stderr
+	notInstalled := strings.Contains(o.Stdout, "not installed") || strings.Contains(o.Stderr, "not installed")
+	if o.RC != 0 && !(o.RC == 1 && state == "absent" && notInstalled) {
 		return p.fail(cmd), nil
 	}
 	var changed bool
 	switch {
 	case state == "absent":
-		changed = strings.Contains(o.stdout, "Successfully uninstalled")
+		changed = strings.Contains(o.Stdout, "Successfully uninstalled")
 	case requirements != "" || hasVCS:
 		_, after, res, err := p.listPackages(pip)
 		if res != nil || err != nil {
@@ -185,11 +187,11 @@ func (p *pipRun) run() (module.Result, error) {
 		}
 		changed = before != after
 	default:
-		changed = strings.Contains(o.stdout, "Successfully installed")
+		changed = strings.Contains(o.Stdout, "Successfully installed")
 	}
 	return module.Result{
 		"changed":      changed || venvCreated,
-		"cmd":          toAny(cmd),
+		"cmd":          value.FromStrings(cmd),
 		"name":         orNil(names),
 		"version":      optional(a, "version"),
 		"state":        state,
@@ -251,18 +253,18 @@ func (p *pipRun) listPackages(pip []string) (string, string, module.Result, erro
 	if err != nil {
 		return "", "", nil, err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		cmd = append(append([]string{}, pip...), "freeze")
 		if o, err = p.runIn(false, cmd); err != nil {
 			return "", "", nil, err
 		}
-		if o.rc != 0 {
-			p.out, p.err = o.stdout, o.stderr
+		if o.RC != 0 {
+			p.out, p.err = o.Stdout, o.Stderr
 			return "", "", p.fail(cmd), nil
 		}
 	}
-	p.err += o.stderr
-	return strings.Join(cmd, " "), o.stdout, nil, nil
+	p.err += o.Stderr
+	return strings.Join(cmd, " "), o.Stdout, nil, nil
 }
 
 // setupVirtualenv creates the virtualenv with virtualenv_command, as
@@ -275,7 +277,7 @@ func (p *pipRun) setupVirtualenv() (module.Result, error) {
 		return fail("virtualenv_command: cannot split " + strconv.Quote(command)), nil
 	}
 	if path.Base(cmd[0]) == cmd[0] {
-		bin, err := p.t.which(cmd[0])
+		bin, err := p.t.Which(cmd[0])
 		if err != nil {
 			return nil, err
 		}
@@ -288,14 +290,14 @@ func (p *pipRun) setupVirtualenv() (module.Result, error) {
 		cmd = append(cmd, "--system-site-packages")
 	} else {
 		help := []string{cmd[0], "--help"}
-		o, err := p.t.run(nil, help...)
+		o, err := p.t.Run(nil, help...)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return fail(fmt.Sprintf("Could not get output from %s: %s", strings.Join(help, " "), o.stdout+o.stderr)), nil
+		if o.RC != 0 {
+			return fail(fmt.Sprintf("Could not get output from %s: %s", strings.Join(help, " "), o.Stdout+o.Stderr)), nil
 		}
-		for _, w := range strings.Fields(o.stdout) {
+		for _, w := range strings.Fields(o.Stdout) {
 			if w == "--no-site-packages" {
 				cmd = append(cmd, w)
 				break
@@ -317,9 +319,9 @@ func (p *pipRun) setupVirtualenv() (module.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.out += o.stdout
-	p.err += o.stderr
-	if o.rc != 0 {
+	p.out += o.Stdout
+	p.err += o.Stderr
+	if o.RC != 0 {
 		return p.fail(cmd), nil
 	}
 	return nil, nil
@@ -339,11 +341,11 @@ func (p *pipRun) pipCommand() ([]string, module.Result, error) {
 	case executable != "":
 		candidates = []string{executable}
 	case p.env == "":
-		o, err := p.t.run(nil, p.python, "-c", "import importlib.util,sys; sys.exit(0 if importlib.util.find_spec('pip') else 1)")
+		o, err := p.t.Run(nil, p.python, "-c", "import importlib.util,sys; sys.exit(0 if importlib.util.find_spec('pip') else 1)")
 		if err != nil {
 			return nil, nil, err
 		}
-		if o.rc == 0 {
+		if o.RC == 0 {
 			return []string{p.python, "-m", "pip.__main__"}, nil, nil
 		}
 	}
@@ -351,11 +353,11 @@ func (p *pipRun) pipCommand() ([]string, module.Result, error) {
 		names := []string{"pip3", "pip"}
 		for _, n := range names {
 			c := path.Join(p.env, "bin", n)
-			o, err := p.t.sh(nil, "test -f "+shell.Quote(c)+" && test -x "+shell.Quote(c))
+			o, err := p.t.Sh(nil, "test -f "+shell.Quote(c)+" && test -x "+shell.Quote(c))
 			if err != nil {
 				return nil, nil, err
 			}
-			if o.rc == 0 {
+			if o.RC == 0 {
 				return []string{c}, nil, nil
 			}
 		}
@@ -363,7 +365,7 @@ func (p *pipRun) pipCommand() ([]string, module.Result, error) {
 			p.env, strings.Join(names, ", "))), nil
 	}
 	for _, n := range candidates {
-		bin, err := p.t.which(n)
+		bin, err := p.t.Which(n)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -376,7 +378,7 @@ func (p *pipRun) pipCommand() ([]string, module.Result, error) {
 
 // runIn runs argv in chdir with the task's umask and, with venvPath, the
 // virtualenv's bin first on the PATH (Ansible's path_prefix).
-func (p *pipRun) runIn(venvPath bool, argv []string, env ...string) (output, error) {
+func (p *pipRun) runIn(venvPath bool, argv []string, env ...string) (remotecmd.Output, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cd %s && ", shell.Quote(p.chdir))
 	if p.umask != "" {
@@ -390,7 +392,7 @@ func (p *pipRun) runIn(venvPath bool, argv []string, env ...string) (output, err
 		fmt.Fprintf(&b, "%s=%s ", k, shell.Quote(v))
 	}
 	b.WriteString("exec " + shell.Join(argv))
-	return p.t.sh(nil, b.String())
+	return p.t.Sh(nil, b.String())
 }
 
 // fail is Ansible's _fail: the command and what it printed.
@@ -402,7 +404,7 @@ func (p *pipRun) fail(cmd []string) module.Result {
 	if p.err != "" {
 		msg += "\n:stderr: " + p.err
 	}
-	return module.Result{"failed": true, "cmd": toAny(cmd), "msg": msg}
+	return module.Result{"failed": true, "cmd": value.FromStrings(cmd), "msg": msg}
 }
 
 func fail(msg string) module.Result { return module.Result{"failed": true, "msg": msg} }
@@ -426,15 +428,7 @@ func orNil(list []string) any {
 	if len(list) == 0 {
 		return nil
 	}
-	return toAny(list)
-}
-
-func toAny(list []string) []any {
-	out := make([]any, len(list))
-	for i, s := range list {
-		out[i] = s
-	}
-	return out
+	return value.FromStrings(list)
 }
 
 func contains(list []string, s string) bool {

@@ -2,6 +2,7 @@ package rhel
 
 import (
 	"fmt"
+	"gorun/engine/pytext"
 	"regexp"
 	"sort"
 	"strings"
@@ -60,7 +61,7 @@ func parseConfig(path, text string) (*configFile, error) {
 		}
 	}
 	seen := map[string]bool{}
-	for n, line := range pyLines(text) {
+	for n, line := range pytext.SplitLines(text) {
 		trimmed := strings.TrimFunc(line, isPySpace)
 		comment := strings.HasPrefix(trimmed, "#") || strings.HasPrefix(trimmed, ";")
 		if comment || trimmed == "" {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/modules/internal/remotecmd"
 )
 
 // firewalldModule is ansible.posix.firewalld: one setting of a firewalld
@@ -23,7 +24,7 @@ func (firewalldModule) Doc() *module.Doc { return firewalldDoc }
 
 func (firewalldModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	a := call.Args
-	r, fail, err := newFwRunner(newTarget(ctx, call))
+	r, fail, err := newFwRunner(remotecmd.New(ctx, call))
 	if fail != nil || err != nil {
 		return fail, err
 	}

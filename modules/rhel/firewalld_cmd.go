@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/modules/internal/remotecmd"
 )
 
 // fwSetting is one kind of zone setting (a transaction of Ansible's
@@ -53,7 +54,7 @@ func (s *fwSetting) fillMessages(zone string) {
 
 // fwRunner runs firewall-cmd (online) or firewall-offline-cmd (offline) on the target.
 type fwRunner struct {
-	t       *target
+	t       *remotecmd.Target
 	offline bool
 	cmd     string
 }
@@ -68,12 +69,12 @@ else echo none; fi`
 
 // newFwRunner finds out in one round trip whether firewalld runs; without
 // the daemon it works offline with firewall-offline-cmd.
-func newFwRunner(t *target) (*fwRunner, module.Result, error) {
-	o, err := t.sh(fwProbe, nil)
+func newFwRunner(t *remotecmd.Target) (*fwRunner, module.Result, error) {
+	o, err := t.Sh(nil, fwProbe)
 	if err != nil {
 		return nil, nil, err
 	}
-	mode, path, _ := strings.Cut(strings.TrimSpace(o.stdout), " ")
+	mode, path, _ := strings.Cut(strings.TrimSpace(o.Stdout), " ")
 	switch mode {
 	case "online":
 		return &fwRunner{t: t, cmd: path}, nil, nil
@@ -156,23 +157,23 @@ func targetName(printed string) string {
 // call runs argv and returns its trimmed stdout and exit status; an exit
 // status other than 0 and okCodes is a *fwError with the tool's message.
 func (r *fwRunner) call(argv []string, okCodes ...int) (string, int, error) {
-	o, err := r.t.run(argv...)
+	o, err := r.t.Run(nil, argv...)
 	if err != nil {
 		return "", 0, err
 	}
-	ok := o.rc == 0
+	ok := o.RC == 0
 	for _, c := range okCodes {
-		ok = ok || o.rc == c
+		ok = ok || o.RC == c
 	}
 	if !ok {
-		text := strings.TrimPrefix(strings.TrimSpace(o.stderr+o.stdout), "Error: ")
+		text := strings.TrimPrefix(strings.TrimSpace(o.Stderr+o.Stdout), "Error: ")
 		if !r.offline && firewalldErrorRE.MatchString(text) {
 			// Ansible's module gets firewalld's errors as D-Bus exceptions.
 			text = "org.fedoraproject.FirewallD1.Exception: " + text
 		}
-		return "", o.rc, &fwError{text}
+		return "", o.RC, &fwError{text}
 	}
-	return strings.TrimSpace(o.stdout), o.rc, nil
+	return strings.TrimSpace(o.Stdout), o.RC, nil
 }
 
 // firewalldErrorRE is firewalld's error text: a code such as INVALID_SERVICE and a colon.

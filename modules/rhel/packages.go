@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // pkgRun is one run of the dnf or yum module: the package manager's
@@ -16,7 +18,7 @@ import (
 // with the options the task gave, reporting what Ansible's dnf module
 // reports (msg, results, rc, failures).
 type pkgRun struct {
-	t     *target
+	t     *remotecmd.Target
 	a     module.Args
 	check bool
 	// bin is the package manager's path on the target.
@@ -64,7 +66,7 @@ func runPackages(ctx context.Context, call *module.Call, tool string) (module.Re
 	if a.Bool("allow_downgrade") {
 		return module.Failed(fmt.Sprintf("gorun's %s module does not support allow_downgrade yet", call.Module)), nil
 	}
-	t := newTarget(ctx, call)
+	t := remotecmd.New(ctx, call)
 	r := &pkgRun{t: t, a: a, check: call.Check}
 	if fail, err := r.findTool(tool); fail != nil || err != nil {
 		return fail, err
@@ -75,12 +77,12 @@ func runPackages(ctx context.Context, call *module.Call, tool string) (module.Re
 		state = "installed"
 	}
 	if a.Bool("update_cache") {
-		o, err := t.sh(shell.Join(append(r.baseArgs(), "makecache")), nil)
+		o, err := t.Sh(nil, shell.Join(append(r.baseArgs(), "makecache")))
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return module.Result{"failed": true, "msg": "Failed to synchronize repodata: " + strings.TrimSpace(o.stderr), "rc": o.rc, "results": []any{}}, nil
+		if o.RC != 0 {
+			return module.Result{"failed": true, "msg": "Failed to synchronize repodata: " + strings.TrimSpace(o.Stderr), "rc": o.RC, "results": []any{}}, nil
 		}
 		if len(names) == 0 {
 			return module.Result{"changed": false, "msg": "Cache updated", "results": []any{}, "rc": 0}, nil
@@ -134,7 +136,7 @@ func (r *pkgRun) findTool(tool string) (module.Result, error) {
 		}
 	}
 	for _, c := range candidates {
-		p, err := r.t.binPath(c)
+		p, err := r.t.Which(c)
 		if err != nil {
 			return nil, err
 		}
@@ -143,14 +145,14 @@ func (r *pkgRun) findTool(tool string) (module.Result, error) {
 		}
 		r.bin = p
 		// yum 4 is dnf under another name: it understands dnf's options.
-		o, err := r.t.sh(shell.Quote(p)+" --version 2>/dev/null | head -n 1", nil)
+		o, err := r.t.Sh(nil, shell.Quote(p)+" --version 2>/dev/null | head -n 1")
 		if err != nil {
 			return nil, err
 		}
-		r.dnf = c == "dnf" || strings.HasPrefix(strings.TrimSpace(o.stdout), "4.") || strings.HasPrefix(strings.TrimSpace(o.stdout), "5.")
+		r.dnf = c == "dnf" || strings.HasPrefix(strings.TrimSpace(o.Stdout), "4.") || strings.HasPrefix(strings.TrimSpace(o.Stdout), "5.")
 		return nil, nil
 	}
-	return missingBin(candidates[0]), nil
+	return remotecmd.MissingBin(candidates[0], binSearchPath), nil
 }
 
 // baseArgs is the tool with the options every command of the task takes,
@@ -279,11 +281,11 @@ func (r *pkgRun) installedSpecs(specs []string) (map[string]bool, error) {
 		q := shell.Quote(s)
 		fmt.Fprintf(&script, "if %[1]s -q %[2]s >/dev/null 2>&1 || %[1]s -q --whatprovides %[2]s >/dev/null 2>&1; then echo y; else echo n; fi\n", r.rpmArgs(), q)
 	}
-	o, err := r.t.sh(script.String(), nil)
+	o, err := r.t.Sh(nil, script.String())
 	if err != nil {
 		return nil, err
 	}
-	answers := strings.Fields(o.stdout)
+	answers := strings.Fields(o.Stdout)
 	for i, s := range specs {
 		out[s] = i < len(answers) && answers[i] == "y"
 	}
@@ -347,15 +349,15 @@ echo --gorun-out--; cat "$f/out" 2>/dev/null
 echo --gorun-err--; cat "$f/err" 2>/dev/null
 rm -rf "$f"
 `)
-	o, err := r.t.sh(b.String(), nil)
+	o, err := r.t.Sh(nil, b.String())
 	if err != nil {
 		return nil, err
 	}
-	head, rest, _ := strings.Cut(o.stdout, "--gorun-out--\n")
+	head, rest, _ := strings.Cut(o.Stdout, "--gorun-out--\n")
 	out, errText, _ := strings.Cut(rest, "--gorun-err--\n")
-	lines := pyLines(head)
+	lines := pytext.SplitLines(head)
 	if len(lines) == 0 {
-		return module.Failed("running the package manager: " + strings.TrimSpace(o.stderr)), nil
+		return module.Failed("running the package manager: " + strings.TrimSpace(o.Stderr)), nil
 	}
 	rc := 0
 	fmt.Sscanf(lines[0], "%d", &rc)
@@ -402,11 +404,11 @@ func (r *pkgRun) checkResult(rc int, out, errText string, results []any) (module
 	if len(replaced) > 0 {
 		// The versions an upgrade or downgrade replaces are removed, as
 		// Ansible's results list them.
-		o, err := r.t.sh(r.rpmArgs()+" -q --qf "+shell.Quote(pkgQueryFormat)+" "+shell.Join(replaced), nil)
+		o, err := r.t.Sh(nil, r.rpmArgs()+" -q --qf "+shell.Quote(pkgQueryFormat)+" "+shell.Join(replaced))
 		if err != nil {
 			return nil, err
 		}
-		for _, nevra := range pyLines(o.stdout) {
+		for _, nevra := range pytext.SplitLines(o.Stdout) {
 			changes = append(changes, "Removed: "+nevra)
 		}
 		sort.Strings(changes)
@@ -433,7 +435,7 @@ var tableLineRE = regexp.MustCompile(`^ (\S+)\s+(\S+)\s+(\S+)\s+\S+\s+\S+`)
 // of the packages that an upgrade or downgrade replaces.
 func transactionTable(out string) (changes, replaced []string) {
 	action, replacing := "", false
-	for _, line := range pyLines(out) {
+	for _, line := range pytext.SplitLines(out) {
 		switch {
 		case strings.HasPrefix(line, "Upgrading") || strings.HasPrefix(line, "Downgrading"):
 			action, replacing = "Installed", true

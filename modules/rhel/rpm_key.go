@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // rpmKeyModule is ansible.builtin.rpm_key: a GPG key in the rpm database,
@@ -27,24 +29,24 @@ var (
 
 // rpmKey is one run of the module: the tools found on the target.
 type rpmKey struct {
-	t        *target
+	t        *remotecmd.Target
 	rpm, gpg string
 }
 
 func (rpmKeyModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	a := call.Args
-	t := newTarget(ctx, call)
+	t := remotecmd.New(ctx, call)
 	k := &rpmKey{t: t}
 	var err error
-	if k.rpm, err = t.binPath("rpm"); err != nil || k.rpm == "" {
-		return missingBin("rpm"), err
+	if k.rpm, err = t.Which("rpm"); err != nil || k.rpm == "" {
+		return remotecmd.MissingBin("rpm", binSearchPath), err
 	}
-	if k.gpg, err = t.binPath("gpg"); err != nil {
+	if k.gpg, err = t.Which("gpg"); err != nil {
 		return nil, err
 	}
 	if k.gpg == "" {
-		if k.gpg, err = t.binPath("gpg2"); err != nil || k.gpg == "" {
-			return missingBin("gpg2"), err
+		if k.gpg, err = t.Which("gpg2"); err != nil || k.gpg == "" {
+			return remotecmd.MissingBin("gpg2", binSearchPath), err
 		}
 	}
 	key := a.String("key")
@@ -57,18 +59,18 @@ func (rpmKeyModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 		if keyfile, fail, err = k.fetch(key, a.Bool("validate_certs")); fail != nil || err != nil {
 			return fail, err
 		}
-		defer t.run("rm", "-f", "--", keyfile)
+		defer t.Run(nil, "rm", "-f", "--", keyfile)
 		if keyid, fail, err = k.keyField(keyfile, "pub:", 4); fail != nil || err != nil {
 			return fail, err
 		}
 	case keyIDRE.MatchString(key):
 		keyid = key
 	default:
-		o, err := t.run("test", "-f", key)
+		o, err := t.Run(nil, "test", "-f", key)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return module.Failed("Not a valid key " + key), nil
 		}
 		keyfile = key
@@ -138,12 +140,12 @@ func (k *rpmKey) gpgList(extra ...string) []string {
 
 // exec runs argv and fails with its stderr as execute_command does.
 func (k *rpmKey) exec(argv ...string) (module.Result, error) {
-	o, err := k.t.run(argv...)
+	o, err := k.t.Run(nil, argv...)
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return module.Failed(o.stderr), nil
+	if o.RC != 0 {
+		return module.Failed(o.Stderr), nil
 	}
 	return nil, nil
 }
@@ -152,14 +154,14 @@ func (k *rpmKey) exec(argv ...string) (module.Result, error) {
 // that starts with prefix: the key id of "pub:" (getkeyid) or the
 // fingerprint of "fpr:" (getfingerprint).
 func (k *rpmKey) keyField(keyfile, prefix string, n int, extra ...string) (string, module.Result, error) {
-	o, err := k.t.run(append(k.gpgList(extra...), keyfile)...)
+	o, err := k.t.Run(nil, append(k.gpgList(extra...), keyfile)...)
 	if err != nil {
 		return "", nil, err
 	}
-	if o.rc != 0 {
-		return "", module.Failed(o.stderr), nil
+	if o.RC != 0 {
+		return "", module.Failed(o.Stderr), nil
 	}
-	for _, line := range pyLines(o.stdout) {
+	for _, line := range pytext.SplitLines(o.Stdout) {
 		line = strings.TrimSpace(line)
 		if f := strings.Split(line, ":"); strings.HasPrefix(line, prefix) && len(f) > n {
 			return f[n], nil, nil
@@ -172,18 +174,18 @@ func (k *rpmKey) keyField(keyfile, prefix string, n int, extra ...string) (strin
 // database holds keyid, by feeding the packages' descriptions to gpg.
 func (k *rpmKey) imported(keyid string) (bool, module.Result, error) {
 	cmd := k.rpm + " -q  gpg-pubkey"
-	o, err := k.t.sh(cmd, nil)
-	if err != nil || o.rc != 0 {
+	o, err := k.t.Sh(nil, cmd)
+	if err != nil || o.RC != 0 {
 		return false, nil, err
 	}
-	o, err = k.t.sh(cmd+` --qf "%{description}" | `+shell.Join(k.gpgList("-")), nil)
+	o, err = k.t.Sh(nil, cmd+` --qf "%{description}" | `+shell.Join(k.gpgList("-")))
 	if err != nil {
 		return false, nil, err
 	}
-	if o.rc != 0 {
-		return false, module.Failed(o.stderr), nil
+	if o.RC != 0 {
+		return false, module.Failed(o.Stderr), nil
 	}
-	for _, line := range pyLines(o.stdout) {
+	for _, line := range pytext.SplitLines(o.Stdout) {
 		if f := strings.Split(line, ":"); len(f) > 4 && strings.Contains(f[4], keyid) {
 			return true, nil, nil
 		}
@@ -204,16 +206,16 @@ if command -v curl >/dev/null; then curl -fsSL` + insecureCurl + ` -o "$f" ` + u
 elif command -v wget >/dev/null; then wget -q` + insecureWget + ` -O "$f" ` + u + ` || { rm -f "$f"; exit 2; }
 else rm -f "$f"; echo "neither curl nor wget is installed on the target" >&2; exit 2; fi
 echo "$f"; cat "$f"`
-	o, err := k.t.sh(script, nil)
+	o, err := k.t.Sh(nil, script)
 	if err != nil {
 		return "", nil, err
 	}
-	if o.rc != 0 {
-		return "", module.Failed(fmt.Sprintf("failed to fetch key at %s , error was: %s", url, strings.TrimSpace(o.stderr))), nil
+	if o.RC != 0 {
+		return "", module.Failed(fmt.Sprintf("failed to fetch key at %s , error was: %s", url, strings.TrimSpace(o.Stderr))), nil
 	}
-	path, body, _ := strings.Cut(o.stdout, "\n")
+	path, body, _ := strings.Cut(o.Stdout, "\n")
 	if !pubkeyRE.MatchString(body) {
-		k.t.run("rm", "-f", "--", path)
+		k.t.Run(nil, "rm", "-f", "--", path)
 		return "", module.Failed("Not a public key: " + url), nil
 	}
 	return path, nil, nil

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
+	"gorun/modules/internal/remotecmd"
 )
 
 // sebooleanModule is ansible.posix.seboolean: an SELinux boolean, in the
@@ -30,26 +32,26 @@ var semanageBooleanRE = regexp.MustCompile(`^(\S+)\s+\(\s*(on|off)\s*,\s*(on|off
 func (sebooleanModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	a := call.Args
 	name, persistent, state := a.String("name"), a.Bool("persistent"), a.Bool("state")
-	t := newTarget(ctx, call)
+	t := remotecmd.New(ctx, call)
 	if !a.Bool("ignore_selinux_state") {
-		o, err := t.sh("selinuxenabled", nil)
+		o, err := t.Sh(nil, "selinuxenabled")
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return module.Failed("SELinux is disabled on this host."), nil
 		}
 	}
 	res := module.Result{"name": name, "persistent": persistent, "state": state}
-	o, err := t.run("getsebool", "-a")
+	o, err := t.Run(nil, "getsebool", "-a")
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		return module.Failed("Failed to get list of boolean names"), nil
 	}
 	running := map[string]bool{}
-	for _, line := range pyLines(o.stdout) {
+	for _, line := range pytext.SplitLines(o.Stdout) {
 		if m := sebooleanLineRE.FindStringSubmatch(line); m != nil {
 			running[m[1]] = m[2] == "on"
 		}
@@ -75,15 +77,15 @@ func (sebooleanModule) Run(ctx context.Context, call *module.Call) (module.Resul
 
 // persistentBoolean is semanage_get_boolean_value: the value of the
 // boolean in the persistent policy.
-func persistentBoolean(t *target, name string) (bool, module.Result, error) {
-	o, err := t.run("semanage", "boolean", "-l", "-n")
+func persistentBoolean(t *remotecmd.Target, name string) (bool, module.Result, error) {
+	o, err := t.Run(nil, "semanage", "boolean", "-l", "-n")
 	if err != nil {
 		return false, nil, err
 	}
-	if o.rc != 0 {
-		return false, module.Failed(fmt.Sprintf("Failed to manage policy for boolean %s: %s", name, strings.TrimSpace(o.stderr))), nil
+	if o.RC != 0 {
+		return false, module.Failed(fmt.Sprintf("Failed to manage policy for boolean %s: %s", name, strings.TrimSpace(o.Stderr))), nil
 	}
-	for _, line := range pyLines(o.stdout) {
+	for _, line := range pytext.SplitLines(o.Stdout) {
 		if m := semanageBooleanRE.FindStringSubmatch(line); m != nil && m[1] == name {
 			return m[3] == "on", nil, nil
 		}
@@ -106,26 +108,18 @@ func setseboolArgs(name string, state, persistent bool) []string {
 }
 
 // setsebool runs setseboolArgs and fails as Ansible's module does.
-func setsebool(t *target, name string, state, persistent bool) (module.Result, error) {
-	o, err := t.run(setseboolArgs(name, state, persistent)...)
+func setsebool(t *remotecmd.Target, name string, state, persistent bool) (module.Result, error) {
+	o, err := t.Run(nil, setseboolArgs(name, state, persistent)...)
 	if err != nil {
 		return nil, err
 	}
-	if o.rc == 0 {
+	if o.RC == 0 {
 		return nil, nil
 	}
 	if persistent {
-		return module.Failed(fmt.Sprintf("Failed to manage policy for boolean %s: %s", name, strings.TrimSpace(o.stderr))), nil
+		return module.Failed(fmt.Sprintf("Failed to manage policy for boolean %s: %s", name, strings.TrimSpace(o.Stderr))), nil
 	}
-	return module.Failed(fmt.Sprintf("Failed to set boolean %s to %s", name, pyBool(state))), nil
-}
-
-// pyBool is Python's str() of a bool.
-func pyBool(b bool) string {
-	if b {
-		return "True"
-	}
-	return "False"
+	return module.Failed(fmt.Sprintf("Failed to set boolean %s to %s", name, pytext.Str(state))), nil
 }
 
 var sebooleanDoc = &module.Doc{

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
+	"gorun/modules/internal/remotecmd"
 )
 
 // sefcontextModule is community.general.sefcontext: an SELinux file
@@ -55,7 +57,7 @@ func parseFcontextList(out string) *fcontextRecords {
 	r := &fcontextRecords{mappings: map[[2]string]*fcontext{}, equivDist: map[string]string{}, equiv: map[string]string{}}
 	section := r.mappings
 	var equiv map[string]string
-	for _, line := range pyLines(out) {
+	for _, line := range pytext.SplitLines(out) {
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case trimmed == "" || strings.HasPrefix(trimmed, "SELinux fcontext "):
@@ -102,7 +104,7 @@ func parseFcontextList(out string) *fcontextRecords {
 
 // sefcontextRun is one sefcontext task.
 type sefcontextRun struct {
-	t                                   *target
+	t                                   *remotecmd.Target
 	check, diff, reload                 bool
 	target, ftype, state                string
 	setype, substitute, seuser, serange any // nil when not given
@@ -120,10 +122,10 @@ func (r *sefcontextRun) semanage(args ...string) []string {
 
 func (sefcontextModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	a := call.Args
-	r := &sefcontextRun{t: newTarget(ctx, call), check: call.Check, diff: call.Diff, reload: a.Bool("reload"),
+	r := &sefcontextRun{t: remotecmd.New(ctx, call), check: call.Check, diff: call.Diff, reload: a.Bool("reload"),
 		target: a.String("target"), ftype: a.String("ftype"), state: a.String("state"),
 		setype: a["setype"], substitute: a["substitute"], seuser: a["seuser"], serange: a["selevel"]}
-	bin, err := r.t.binPath("semanage")
+	bin, err := r.t.Which("semanage")
 	if err != nil {
 		return nil, err
 	}
@@ -131,22 +133,22 @@ func (sefcontextModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		return module.Failed("Failed to find required executable \"semanage\" (policycoreutils-python-utils, the package of seobject, the library Ansible's module imports)"), nil
 	}
 	if !a.Bool("ignore_selinux_state") {
-		o, err := r.t.sh("selinuxenabled", nil)
+		o, err := r.t.Sh(nil, "selinuxenabled")
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return module.Failed("SELinux is disabled on this host."), nil
 		}
 	}
-	o, err := r.t.run("semanage", "fcontext", "-l")
+	o, err := r.t.Run(nil, "semanage", "fcontext", "-l")
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		return semanageFailed(o), nil
 	}
-	records := parseFcontextList(o.stdout)
+	records := parseFcontextList(o.Stdout)
 	var cmds [][]string
 	var res module.Result
 	if r.state == "present" {
@@ -155,11 +157,11 @@ func (sefcontextModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		cmds, res = r.absent(records)
 	}
 	for _, argv := range cmds {
-		o, err := r.t.run(argv...)
+		o, err := r.t.Run(nil, argv...)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return semanageFailed(o), nil
 		}
 	}
@@ -169,10 +171,10 @@ func (sefcontextModule) Run(ctx context.Context, call *module.Call) (module.Resu
 
 // semanageFailed is the module's failure for an exception out of
 // seobject: semanage prints it as the module words it, "Class: message".
-func semanageFailed(o output) module.Result {
-	msg := o.stderr
+func semanageFailed(o remotecmd.Output) module.Result {
+	msg := o.Stderr
 	if msg == "" {
-		msg = o.stdout
+		msg = o.Stdout
 	}
 	return module.Failed(msg)
 }
@@ -184,7 +186,7 @@ func (r *sefcontextRun) present(records *fcontextRecords) ([][]string, module.Re
 	changed := false
 	seuser, serange := r.seuser, r.serange
 	if r.substitute == nil {
-		setype := pyStr(r.setype)
+		setype := pytext.Str(r.setype)
 		if cur := records.mappings[[2]string{r.target, fileTypeNames[r.ftype]}]; cur != nil {
 			if seuser == nil {
 				seuser = cur.user
@@ -193,11 +195,11 @@ func (r *sefcontextRun) present(records *fcontextRecords) ([][]string, module.Re
 				serange = cur.rng
 			}
 			if setype != cur.typ || seuser != cur.user || serange != cur.rng {
-				cmds = append(cmds, r.semanage("-m", "-t", setype, "-f", r.ftype, "-r", pyStr(serange), "-s", pyStr(seuser), r.target))
+				cmds = append(cmds, r.semanage("-m", "-t", setype, "-f", r.ftype, "-r", pytext.Str(serange), "-s", pytext.Str(seuser), r.target))
 				changed = true
 				diff.WriteString("# Change to semanage file context mappings\n")
 				fmt.Fprintf(&diff, "-%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, cur.user, cur.role, cur.typ, cur.rng)
-				fmt.Fprintf(&diff, "+%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, pyStr(seuser), cur.role, setype, pyStr(serange))
+				fmt.Fprintf(&diff, "+%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, pytext.Str(seuser), cur.role, setype, pytext.Str(serange))
 			}
 		} else {
 			if seuser == nil {
@@ -206,13 +208,13 @@ func (r *sefcontextRun) present(records *fcontextRecords) ([][]string, module.Re
 			if serange == nil {
 				serange = "s0"
 			}
-			cmds = append(cmds, r.semanage("-a", "-t", setype, "-f", r.ftype, "-r", pyStr(serange), "-s", pyStr(seuser), r.target))
+			cmds = append(cmds, r.semanage("-a", "-t", setype, "-f", r.ftype, "-r", pytext.Str(serange), "-s", pytext.Str(seuser), r.target))
 			changed = true
 			diff.WriteString("# Addition to semanage file context mappings\n")
-			fmt.Fprintf(&diff, "+%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, pyStr(seuser), "object_r", setype, pyStr(serange))
+			fmt.Fprintf(&diff, "+%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, pytext.Str(seuser), "object_r", setype, pytext.Str(serange))
 		}
 	} else {
-		sub := pyStr(r.substitute)
+		sub := pytext.Str(r.substitute)
 		if cur, ok := records.substitute(r.target); ok {
 			if sub != cur {
 				// semanage's -m -e adds rather than modifies (and fails on an
@@ -246,7 +248,7 @@ func (r *sefcontextRun) absent(records *fcontextRecords) ([][]string, module.Res
 		fmt.Fprintf(&diff, "-%s      %s      %s:%s:%s:%s\n", r.target, r.ftype, cur.user, cur.role, cur.typ, cur.rng)
 	}
 	sub, ok := records.substitute(r.target)
-	if ok && sub != "" && r.setype == nil && (r.substitute == nil || pyStr(r.substitute) == sub) {
+	if ok && sub != "" && r.setype == nil && (r.substitute == nil || pytext.Str(r.substitute) == sub) {
 		cmds = append(cmds, r.semanage("-d", "-e", sub, r.target))
 		changed = true
 		diff.WriteString("# Deletion to semanage file context path substitutions\n")
@@ -264,14 +266,6 @@ func (r *sefcontextRun) finish(cmds [][]string, res module.Result, diff string) 
 		cmds = nil
 	}
 	return cmds, res
-}
-
-// pyStr is Python's str() of an optional string parameter.
-func pyStr(v any) string {
-	if v == nil {
-		return "None"
-	}
-	return fmt.Sprint(v)
 }
 
 var sefcontextDoc = &module.Doc{

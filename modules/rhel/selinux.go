@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // selinuxModule is ansible.posix.selinux: the SELinux mode and policy, in
@@ -41,14 +43,14 @@ getenforce 2>/dev/null || echo Disabled
 grep '^[[:space:]]*SELINUXTYPE[[:space:]]*=' /etc/selinux/config 2>/dev/null | tail -n 1; echo
 if test -f "$1"; then echo y; cat "$1"; else echo n; fi`
 
-func readSELinux(t *target, configfile string) (*selinuxState, error) {
-	o, err := t.sh("sh -c "+shell.Quote(selinuxProbe)+" sh "+shell.Quote(configfile), nil)
+func readSELinux(t *remotecmd.Target, configfile string) (*selinuxState, error) {
+	o, err := t.Sh(nil, "sh -c "+shell.Quote(selinuxProbe)+" sh "+shell.Quote(configfile))
 	if err != nil {
 		return nil, err
 	}
-	parts := strings.SplitN(o.stdout, "\n", 5)
+	parts := strings.SplitN(o.Stdout, "\n", 5)
 	if len(parts) < 5 {
-		return nil, fmt.Errorf("reading SELinux state: unexpected output %q %s", o.stdout, o.stderr)
+		return nil, fmt.Errorf("reading SELinux state: unexpected output %q %s", o.Stdout, o.Stderr)
 	}
 	s := &selinuxState{runtimeEnabled: parts[0] == "enabled", runtimeState: "disabled", runtimePolicy: "targeted"}
 	if s.runtimeEnabled {
@@ -76,7 +78,7 @@ var (
 // configValue is get_config_state and get_config_policy: the value of the
 // first line the pattern matches, or "" (Python's None) without one.
 func configValue(text string, re *regexp.Regexp) (string, bool) {
-	for _, line := range pyLines(text) {
+	for _, line := range pytext.SplitLines(text) {
 		if re.MatchString(line) {
 			return strings.TrimSpace(strings.Split(line, "=")[1]), true
 		}
@@ -90,7 +92,7 @@ func configValue(text string, re *regexp.Regexp) (string, bool) {
 func setConfigLine(text string, re *regexp.Regexp, key, value string) string {
 	var b strings.Builder
 	found := false
-	for _, line := range pyLines(text) {
+	for _, line := range pytext.SplitLines(text) {
 		if re.MatchString(line) {
 			found = true
 			line = key + "=" + value
@@ -117,7 +119,7 @@ func (selinuxModule) Run(ctx context.Context, call *module.Call) (module.Result,
 		return module.Failed("gorun's selinux module does not support update_kernel_param (grubby) yet"), nil
 	}
 	configfile, policy, state := a.String("configfile"), a.String("policy"), a.String("state")
-	t := newTarget(ctx, call)
+	t := remotecmd.New(ctx, call)
 	cur, err := readSELinux(t, configfile)
 	if err != nil {
 		return nil, err
@@ -151,11 +153,11 @@ func (selinuxModule) Run(ctx context.Context, call *module.Call) (module.Result,
 		if call.Check {
 			return module.Result{"changed": true}, nil
 		}
-		o, err := t.run("test", "-e", "/etc/selinux/"+policy+"/policy")
+		o, err := t.Run(nil, "test", "-e", "/etc/selinux/"+policy+"/policy")
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return module.Failed(fmt.Sprintf("Policy %s does not exist in /etc/selinux/", policy)), nil
 		}
 		text = setConfigLine(text, selinuxTypeLineRE, "SELINUXTYPE", policy)
@@ -212,32 +214,32 @@ func (selinuxModule) Run(ctx context.Context, call *module.Call) (module.Result,
 }
 
 // setenforce is set_state: the running mode through setenforce.
-func setenforce(t *target, state string) (module.Result, error) {
+func setenforce(t *remotecmd.Target, state string) (module.Result, error) {
 	mode := map[string]string{"enforcing": "1", "permissive": "0"}[state]
-	o, err := t.run("setenforce", mode)
+	o, err := t.Run(nil, "setenforce", mode)
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return failRun("setenforce "+mode+" failed: "+strings.TrimSpace(o.stderr), o), nil
+	if o.RC != 0 {
+		return remotecmd.FailRun("setenforce "+mode+" failed: "+strings.TrimSpace(o.Stderr), o), nil
 	}
 	return nil, nil
 }
 
 // writeConfig replaces the configuration file atomically, keeping its
 // owner and mode as Ansible's atomic_move does.
-func writeConfig(ctx context.Context, t *target, path, text string) error {
+func writeConfig(ctx context.Context, t *remotecmd.Target, path, text string) error {
 	script := `set -e
 d=$(dirname -- "$1"); tmp=$(mktemp -- "$d/.gorun_tmp.XXXXXXXX")
 cat > "$tmp"
 chmod --reference="$1" -- "$tmp"; chown --reference="$1" -- "$tmp" 2>/dev/null || true
 mv -f -- "$tmp" "$1"`
-	o, err := t.sh("sh -c "+shell.Quote(script)+" sh "+shell.Quote(path), []byte(text))
+	o, err := t.ShIn("sh -c "+shell.Quote(script)+" sh "+shell.Quote(path), []byte(text))
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
-		return fmt.Errorf("writing %s: %s", path, strings.TrimSpace(o.stderr))
+	if o.RC != 0 {
+		return fmt.Errorf("writing %s: %s", path, strings.TrimSpace(o.Stderr))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 	"gorun/modules/internal/remotefile"
 )
 
@@ -59,7 +60,7 @@ func (yumRepositoryModule) Run(ctx context.Context, call *module.Call) (module.R
 	reposdir := a.String("reposdir")
 	dest := path.Join(reposdir, file+".repo")
 
-	t := newTarget(ctx, call)
+	t := remotecmd.New(ctx, call)
 	text, exists, err := readRepoFile(t, reposdir, dest)
 	if err != nil {
 		if _, ok := err.(noRepoDir); ok {
@@ -140,40 +141,40 @@ func (e noRepoDir) Error() string {
 
 // readRepoFile checks reposdir and returns dest's text and whether it is a
 // regular file, in one round trip.
-func readRepoFile(t *target, reposdir, dest string) (string, bool, error) {
-	o, err := t.sh(fmt.Sprintf("test -d %s || exit 3; if test -f %s; then echo y; cat %[2]s; else echo n; fi",
-		shell.Quote(reposdir), shell.Quote(dest)), nil)
+func readRepoFile(t *remotecmd.Target, reposdir, dest string) (string, bool, error) {
+	o, err := t.Sh(nil, fmt.Sprintf("test -d %s || exit 3; if test -f %s; then echo y; cat %[2]s; else echo n; fi",
+		shell.Quote(reposdir), shell.Quote(dest)))
 	if err != nil {
 		return "", false, err
 	}
 	switch {
-	case o.rc == 3:
+	case o.RC == 3:
 		return "", false, noRepoDir(reposdir)
-	case o.rc != 0:
-		return "", false, fmt.Errorf("reading %s: %s", dest, strings.TrimSpace(o.stderr))
+	case o.RC != 0:
+		return "", false, fmt.Errorf("reading %s: %s", dest, strings.TrimSpace(o.Stderr))
 	}
-	flag, text, _ := strings.Cut(o.stdout, "\n")
+	flag, text, _ := strings.Cut(o.Stdout, "\n")
 	return text, flag == "y", nil
 }
 
 // saveRepoFile is YumRepo.save: the file rewritten, or removed when it has
 // no section left.
-func saveRepoFile(ctx context.Context, t *target, conf *configFile, dest string) error {
+func saveRepoFile(ctx context.Context, t *remotecmd.Target, conf *configFile, dest string) error {
 	if len(conf.sections) == 0 {
-		o, err := t.run("rm", "--", dest)
+		o, err := t.Run(nil, "rm", "--", dest)
 		if err != nil {
 			return err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return fmt.Errorf("Cannot remove empty repo file %s.", dest)
 		}
 		return nil
 	}
-	info, err := remotefile.Stat(ctx, t.conn, dest, remotefile.StatOptions{})
+	info, err := remotefile.Stat(ctx, t.Conn, dest, remotefile.StatOptions{})
 	if err != nil {
 		return err
 	}
-	_, err = remotefile.Write(ctx, t.conn, remotefile.WriteRequest{Dest: dest, Content: strings.NewReader(conf.write()), Existing: info})
+	_, err = remotefile.Write(ctx, t.Conn, remotefile.WriteRequest{Dest: dest, Content: strings.NewReader(conf.write()), Existing: info})
 	if err != nil {
 		return fmt.Errorf("Problems handling file %s.", dest)
 	}

@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // filesystemModule is community.general.filesystem for Linux, a port of
@@ -75,7 +77,7 @@ type fsRun struct {
 
 func (filesystemModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	t := newTarget(ctx, call, nil)
-	return finish(nil, filesystem(t, call))
+	return remotecmd.Finish(nil, filesystem(t, call))
 }
 
 // filesystem is filesystem.py's main.
@@ -90,12 +92,12 @@ func filesystem(t *target, call *module.Call) error {
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		msg := fmt.Sprintf("Device %s not found.", dev)
 		if state == "present" {
-			return fail(msg)
+			return remotecmd.Fail(msg)
 		}
-		return done(module.Result{"changed": false, "msg": msg})
+		return remotecmd.Done(module.Result{"changed": false, "msg": msg})
 	}
 
 	// A file system blkid does not know is overwritten even without force.
@@ -107,11 +109,11 @@ func filesystem(t *target, call *module.Call) error {
 	if err != nil {
 		return err
 	}
-	fs := strings.TrimSpace(probe.stdout)
+	fs := strings.TrimSpace(probe.Stdout)
 
 	if state != "present" {
 		if fs == "" {
-			return done(module.Result{"changed": false})
+			return remotecmd.Done(module.Result{"changed": false})
 		}
 		if !call.Check {
 			wipefs, err := t.bin("wipefs")
@@ -122,7 +124,7 @@ func filesystem(t *target, call *module.Call) error {
 				return err
 			}
 		}
-		return done(module.Result{"changed": true})
+		return remotecmd.Done(module.Result{"changed": true})
 	}
 
 	if fstype == "lvm" {
@@ -130,7 +132,7 @@ func filesystem(t *target, call *module.Call) error {
 	}
 	kind := fsKinds[fstype]
 	if kind == nil {
-		return fail(fmt.Sprintf("module does not support this filesystem (%s) yet.", fstype), "changed", false)
+		return remotecmd.Fail(fmt.Sprintf("module does not support this filesystem (%s) yet.", fstype), "changed", false)
 	}
 	r := &fsRun{t: t, check: call.Check, dev: dev, kind: kind, forceFlags: kind.forceFlags, warn: call.Warn}
 	if err := r.init(); err != nil {
@@ -140,18 +142,18 @@ func filesystem(t *target, call *module.Call) error {
 	same := fs != "" && fsKinds[fs] == kind
 	switch {
 	case same && !resizefs && !force:
-		return done(module.Result{"changed": false})
+		return remotecmd.Done(module.Result{"changed": false})
 	case same && resizefs:
 		if kind.grow == "" {
-			return fail(fmt.Sprintf("module does not support resizing %s filesystem yet.", fstype), "changed", false)
+			return remotecmd.Fail(fmt.Sprintf("module does not support resizing %s filesystem yet.", fstype), "changed", false)
 		}
 		out, err := r.growFS()
 		if err != nil {
 			return err
 		}
-		return done(module.Result{"changed": true, "msg": out})
+		return remotecmd.Done(module.Result{"changed": true, "msg": out})
 	case fs != "" && !force:
-		return fail(fmt.Sprintf("'%s' is already used as %s, use force=true to overwrite", dev, fs), "rc", probe.rc, "err", probe.stderr)
+		return remotecmd.Fail(fmt.Sprintf("'%s' is already used as %s, use force=true to overwrite", dev, fs), "rc", probe.RC, "err", probe.Stderr)
 	}
 
 	if !call.Check {
@@ -164,7 +166,7 @@ func filesystem(t *target, call *module.Call) error {
 			return err
 		}
 	}
-	return done(module.Result{"changed": true})
+	return remotecmd.Done(module.Result{"changed": true})
 }
 
 var (
@@ -185,13 +187,13 @@ func (r *fsRun) init() error {
 		if err != nil {
 			return err
 		}
-		m := btrfsVersionRE.FindStringSubmatch(o.stdout)
+		m := btrfsVersionRE.FindStringSubmatch(o.Stdout)
 		if m == nil {
-			m = btrfsVersionRE.FindStringSubmatch(o.stderr)
+			m = btrfsVersionRE.FindStringSubmatch(o.Stderr)
 		}
 		if m == nil {
 			r.forceFlags = []string{"-f"}
-			r.warn(fmt.Sprintf("Unable to identify mkfs.btrfs version (%s, %s)", pyStrRepr(o.stdout), pyStrRepr(o.stderr)))
+			r.warn(fmt.Sprintf("Unable to identify mkfs.btrfs version (%s, %s)", pytext.ReprString(o.Stdout), pytext.ReprString(o.Stderr)))
 		} else if versionAtLeast(m[1], "3.12") {
 			r.forceFlags = []string{"-f"}
 		}
@@ -204,7 +206,7 @@ func (r *fsRun) init() error {
 		if err != nil {
 			return err
 		}
-		if m := f2fsVersionRE.FindStringSubmatch(o.stdout); m != nil && versionAtLeast(m[1], "1.9.0") {
+		if m := f2fsVersionRE.FindStringSubmatch(o.Stdout); m != nil && versionAtLeast(m[1], "1.9.0") {
 			r.forceFlags = []string{"-f"}
 		}
 	}
@@ -223,10 +225,10 @@ func (r *fsRun) growFS() (string, error) {
 		return "", err
 	}
 	if fsSize >= devSize {
-		return "", done(module.Result{"changed": false, "msg": fmt.Sprintf("%s filesystem is using the whole device %s", r.kind.class, r.dev)})
+		return "", remotecmd.Done(module.Result{"changed": false, "msg": fmt.Sprintf("%s filesystem is using the whole device %s", r.kind.class, r.dev)})
 	}
 	if r.check {
-		return "", done(module.Result{"changed": true, "msg": fmt.Sprintf("resizing filesystem %s on device %s", r.kind.class, r.dev)})
+		return "", remotecmd.Done(module.Result{"changed": true, "msg": fmt.Sprintf("resizing filesystem %s on device %s", r.kind.class, r.dev)})
 	}
 	target := r.dev
 	if r.kind.mountOnly {
@@ -235,7 +237,7 @@ func (r *fsRun) growFS() (string, error) {
 			return "", err
 		}
 		if mp == "" {
-			return "", fail(fmt.Sprintf("%s needs to be mounted for %s operations", r.dev, r.kind.class))
+			return "", remotecmd.Fail(fmt.Sprintf("%s needs to be mounted for %s operations", r.dev, r.kind.class))
 		}
 		target = mp
 	}
@@ -244,7 +246,7 @@ func (r *fsRun) growFS() (string, error) {
 		return "", err
 	}
 	o, err := r.t.runCheck(append(append([]string{grow}, r.kind.growFlags...), target)...)
-	return o.stdout, err
+	return o.Stdout, err
 }
 
 // deviceSize is Device.size: blockdev for a block device, the size of a
@@ -255,7 +257,7 @@ func (r *fsRun) deviceSize() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	switch out := strings.TrimSpace(o.stdout); out {
+	switch out := strings.TrimSpace(o.Stdout); out {
 	case "block":
 		blockdev, err := r.t.bin("blockdev")
 		if err != nil {
@@ -265,9 +267,9 @@ func (r *fsRun) deviceSize() (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		return pyInt(o.stdout)
+		return pyInt(o.Stdout)
 	case "other":
-		return 0, fail(fmt.Sprintf("Target device not supported: %s", r.dev), "changed", false)
+		return 0, remotecmd.Fail(fmt.Sprintf("Target device not supported: %s", r.dev), "changed", false)
 	default:
 		return pyInt(out)
 	}
@@ -281,10 +283,10 @@ func (r *fsRun) mountpoint() (string, error) {
 		return "", err
 	}
 	o, err := r.t.run(findmnt, "--mtab", "--noheadings", "--output", "TARGET", "--source", r.dev)
-	if err != nil || o.rc != 0 {
+	if err != nil || o.RC != 0 {
 		return "", err
 	}
-	mp, _, _ := strings.Cut(o.stdout, "\n")
+	mp, _, _ := strings.Cut(o.Stdout, "\n")
 	return mp, nil
 }
 
@@ -305,7 +307,7 @@ func (r *fsRun) fsSize() (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		out = o.stdout
+		out = o.Stdout
 		size, ok = extSize(out)
 	case fsXFS:
 		target := r.dev
@@ -320,7 +322,7 @@ func (r *fsRun) fsSize() (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		out = o.stdout
+		out = o.Stdout
 		size, ok = xfsSize(out)
 	case fsBtrfs:
 		mp, err := r.mountpoint()
@@ -328,34 +330,34 @@ func (r *fsRun) fsSize() (int64, error) {
 			return 0, err
 		}
 		if mp == "" {
-			return 0, fail(fmt.Sprintf("%s needs to be mounted for %s operations", r.dev, r.kind.class))
+			return 0, remotecmd.Fail(fmt.Sprintf("%s needs to be mounted for %s operations", r.dev, r.kind.class))
 		}
 		o, err := r.t.runCheck(info, "filesystem", "usage", "-b", mp)
 		if err != nil {
 			return 0, err
 		}
-		out = o.stdout
+		out = o.Stdout
 		size, ok = lastFieldOf(out, "Device size")
 	case fsF2fs:
 		o, err := lang.runCheck(info, r.dev)
 		if err != nil {
 			return 0, err
 		}
-		out = o.stdout
+		out = o.Stdout
 		size, ok = f2fsSize(out)
 	case fsVFAT:
 		o, err := lang.runCheck(info, "--info", r.dev)
 		if err != nil {
 			return 0, err
 		}
-		out = o.stdout
+		out = o.Stdout
 		size, ok = vfatSize(out)
 	case fsLVM:
 		o, err := r.t.runCheck(info, "--noheadings", "-o", "pv_size", "--units", "b", "--nosuffix", r.dev)
 		if err != nil {
 			return 0, err
 		}
-		out = o.stdout
+		out = o.Stdout
 		size, err = pyInt(out)
 		if err != nil {
 			return 0, err
@@ -366,14 +368,14 @@ func (r *fsRun) fsSize() (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		out = o.stdout
+		out = o.Stdout
 		size, ok = ufsSize(out)
 	default:
-		return 0, fail(fmt.Sprintf("module does not support resizing %s filesystem yet", r.kind.class))
+		return 0, remotecmd.Fail(fmt.Sprintf("module does not support resizing %s filesystem yet", r.kind.class))
 	}
 	if !ok {
-		r.warn(fmt.Sprintf("unable to process %s output '%s'", r.kind.info, pyStrRepr(out)))
-		return 0, fail(fmt.Sprintf("unable to process %s output for %s", r.kind.info, r.dev))
+		r.warn(fmt.Sprintf("unable to process %s output '%s'", r.kind.info, pytext.ReprString(out)))
+		return 0, remotecmd.Fail(fmt.Sprintf("unable to process %s output for %s", r.kind.info, r.dev))
 	}
 	return size, nil
 }
@@ -487,18 +489,9 @@ func atoi64(s string) int64 {
 func pyInt(s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil {
-		return 0, fail(fmt.Sprintf("invalid literal for int() with base 10: %s", pyStrRepr(s)))
+		return 0, remotecmd.Fail(fmt.Sprintf("invalid literal for int() with base 10: %s", pytext.ReprString(s)))
 	}
 	return n, nil
-}
-
-// pyStrRepr is Python's repr of a str, for the messages that show one.
-func pyStrRepr(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\t", `\t`, "\r", `\r`)
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		return `"` + r.Replace(s) + `"`
-	}
-	return "'" + strings.ReplaceAll(r.Replace(s), "'", `\'`) + "'"
 }
 
 // versionAtLeast compares dotted versions as LooseVersion does for numbers.

@@ -8,6 +8,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // lvgModule is community.general.lvg, a port of lvg.py: it creates,
@@ -30,7 +31,7 @@ type pvInfo struct{ name, vgName string }
 
 func (lvgModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	t := newTarget(ctx, call, nil)
-	return finish(nil, lvg(t, call))
+	return remotecmd.Finish(nil, lvg(t, call))
 }
 
 // lvg is lvg.py's main.
@@ -44,7 +45,7 @@ func lvg(t *target, call *module.Call) error {
 
 	given := a.Strings("pvs")
 	if len(given) == 0 && state == "present" {
-		return fail("No physical volumes given.")
+		return remotecmd.Fail("No physical volumes given.")
 	}
 	if err := t.lookup("pvs", "vgs", "pvcreate", "vgcreate", "vgremove", "vgextend", "vgreduce", "pvresize", "pvdisplay", "dmsetup"); err != nil {
 		return err
@@ -59,7 +60,7 @@ func lvg(t *target, call *module.Call) error {
 	if state == "present" {
 		for i, d := range devs {
 			if !exist[i] {
-				return fail(fmt.Sprintf("Device %s not found.", d))
+				return remotecmd.Fail(fmt.Sprintf("Device %s not found.", d))
 			}
 		}
 		pvsCmd, err := t.bin("pvs")
@@ -78,15 +79,15 @@ func lvg(t *target, call *module.Call) error {
 		if err != nil {
 			return err
 		}
-		if o.rc != 0 {
-			return fail("Failed executing pvs command.", "rc", o.rc, "err", o.stderr)
+		if o.RC != 0 {
+			return remotecmd.Fail("Failed executing pvs command.", "rc", o.RC, "err", o.Stderr)
 		}
-		if pvs, err = parsePVs(t, o.stdout); err != nil {
+		if pvs, err = parsePVs(t, o.Stdout); err != nil {
 			return err
 		}
 		for _, pv := range pvs {
 			if contains(devs, pv.name) && pv.vgName != "" && pv.vgName != vg {
-				return fail(fmt.Sprintf("Device %s is already in %s volume group.", pv.name, pv.vgName))
+				return remotecmd.Fail(fmt.Sprintf("Device %s is already in %s volume group.", pv.name, pv.vgName))
 			}
 		}
 	}
@@ -99,10 +100,10 @@ func lvg(t *target, call *module.Call) error {
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
-		return fail("Failed executing vgs command.", "rc", o.rc, "err", o.stderr)
+	if o.RC != 0 {
+		return remotecmd.Fail("Failed executing vgs command.", "rc", o.RC, "err", o.Stderr)
 	}
-	vgs, err := parseVGs(o.stdout)
+	vgs, err := parseVGs(o.Stdout)
 	if err != nil {
 		return err
 	}
@@ -129,21 +130,21 @@ func lvg(t *target, call *module.Call) error {
 				if err != nil {
 					return err
 				}
-				if o.rc != 0 {
-					return fail(fmt.Sprintf("Creating volume group '%s' failed", vg), "rc", o.rc, "err", o.stderr)
+				if o.RC != 0 {
+					return remotecmd.Fail(fmt.Sprintf("Creating volume group '%s' failed", vg), "rc", o.RC, "err", o.Stderr)
 				}
 				changed = true
 			}
 		}
-		return done(module.Result{"changed": changed})
+		return remotecmd.Done(module.Result{"changed": changed})
 	}
 
 	if state == "absent" {
 		if call.Check {
-			return done(module.Result{"changed": true})
+			return remotecmd.Done(module.Result{"changed": true})
 		}
 		if this.lvCount != 0 && !force {
-			return fail(fmt.Sprintf("Refuse to remove non-empty volume group %s without force=true", vg))
+			return remotecmd.Fail(fmt.Sprintf("Refuse to remove non-empty volume group %s without force=true", vg))
 		}
 		vgremove, err := t.bin("vgremove")
 		if err != nil {
@@ -153,10 +154,10 @@ func lvg(t *target, call *module.Call) error {
 		if err != nil {
 			return err
 		}
-		if o.rc != 0 {
-			return fail(fmt.Sprintf("Failed to remove volume group %s", vg), "rc", o.rc, "err", o.stderr)
+		if o.RC != 0 {
+			return remotecmd.Fail(fmt.Sprintf("Failed to remove volume group %s", vg), "rc", o.RC, "err", o.Stderr)
 		}
-		return done(module.Result{"changed": true})
+		return remotecmd.Done(module.Result{"changed": true})
 	}
 
 	// Resize the VG to the given PVs.
@@ -193,17 +194,17 @@ func lvg(t *target, call *module.Call) error {
 			if err != nil {
 				return err
 			}
-			if o.rc != 0 {
-				return fail("Failed executing pvresize command.", "rc", o.rc, "err", o.stderr)
+			if o.RC != 0 {
+				return remotecmd.Fail("Failed executing pvresize command.", "rc", o.RC, "err", o.Stderr)
 			}
 		}
 	}
 
 	if len(toAdd) == 0 && len(toRemove) == 0 {
-		return done(module.Result{"changed": changed})
+		return remotecmd.Done(module.Result{"changed": changed})
 	}
 	if call.Check {
-		return done(module.Result{"changed": true})
+		return remotecmd.Done(module.Result{"changed": true})
 	}
 	if len(toAdd) > 0 {
 		if err := createPVs(t, pvOptions, toAdd); err != nil {
@@ -218,8 +219,8 @@ func lvg(t *target, call *module.Call) error {
 		if err != nil {
 			return err
 		}
-		if o.rc != 0 {
-			return fail(fmt.Sprintf("Unable to extend %s by %s.", vg, list), "rc", o.rc, "err", o.stderr)
+		if o.RC != 0 {
+			return remotecmd.Fail(fmt.Sprintf("Unable to extend %s by %s.", vg, list), "rc", o.RC, "err", o.Stderr)
 		}
 	}
 	if len(toRemove) > 0 {
@@ -232,11 +233,11 @@ func lvg(t *target, call *module.Call) error {
 		if err != nil {
 			return err
 		}
-		if o.rc != 0 {
-			return fail(fmt.Sprintf("Unable to reduce %s by %s.", vg, list), "rc", o.rc, "err", o.stderr)
+		if o.RC != 0 {
+			return remotecmd.Fail(fmt.Sprintf("Unable to reduce %s by %s.", vg, list), "rc", o.RC, "err", o.Stderr)
 		}
 	}
-	return done(module.Result{"changed": true})
+	return remotecmd.Done(module.Result{"changed": true})
 }
 
 // createPVs runs pvcreate on each device, as lvg.py before vgcreate and
@@ -252,8 +253,8 @@ func createPVs(t *target, options, devs []string) error {
 		if err != nil {
 			return err
 		}
-		if o.rc != 0 {
-			return fail(fmt.Sprintf("Creating physical volume '%s' failed", dev), "rc", o.rc, "err", o.stderr)
+		if o.RC != 0 {
+			return remotecmd.Fail(fmt.Sprintf("Creating physical volume '%s' failed", dev), "rc", o.RC, "err", o.Stderr)
 		}
 	}
 	return nil
@@ -271,14 +272,14 @@ func pvNeedsResize(t *target, dev string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	f := strings.Split(strings.TrimSpace(o.stdout), ";")
+	f := strings.Split(strings.TrimSpace(o.Stdout), ";")
 	if len(f) != 4 {
-		return false, fail(fmt.Sprintf("invalid literal for int() with base 10: %q", o.stdout))
+		return false, remotecmd.Fail(fmt.Sprintf("invalid literal for int() with base 10: %q", o.Stdout))
 	}
 	var n [4]int64
 	for i, s := range f {
 		if n[i], err = strconv.ParseInt(strings.ReplaceAll(s, " ", ""), 10, 64); err != nil {
-			return false, fail(fmt.Sprintf("invalid literal for int() with base 10: %q", s))
+			return false, remotecmd.Fail(fmt.Sprintf("invalid literal for int() with base 10: %q", s))
 		}
 	}
 	devSize, pvSize, peStart, extent := n[0], n[1], n[2], n[3]
@@ -321,10 +322,10 @@ func parsePVs(t *target, data string) ([]pvInfo, error) {
 			if err != nil {
 				return nil, err
 			}
-			if o.rc != 0 {
-				return nil, fail("Failed executing dmsetup command.", "rc", o.rc, "err", o.stderr)
+			if o.RC != 0 {
+				return nil, remotecmd.Fail("Failed executing dmsetup command.", "rc", o.RC, "err", o.Stderr)
 			}
-			p[0] = "/dev/mapper/" + strings.TrimRight(o.stdout, " \t\r\n")
+			p[0] = "/dev/mapper/" + strings.TrimRight(o.Stdout, " \t\r\n")
 		}
 		pvs = append(pvs, pvInfo{name: p[0], vgName: p[1]})
 	}

@@ -10,6 +10,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/pytext"
+	"gorun/modules/internal/remotecmd"
 )
 
 // lvolModule is community.general.lvol, a port of lvol.py: it creates,
@@ -68,30 +69,30 @@ func parseLvolSize(size string) (lvolSize, error) {
 	if pct, whole, ok := strings.Cut(size, "%"); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(pct))
 		if err != nil {
-			return s, fail(fmt.Sprintf("invalid literal for int() with base 10: '%s'", pct))
+			return s, remotecmd.Fail(fmt.Sprintf("invalid literal for int() with base 10: '%s'", pct))
 		}
 		if n > 100 {
-			return s, fail("Size percentage cannot be larger than 100%")
+			return s, remotecmd.Fail("Size percentage cannot be larger than 100%")
 		}
 		switch whole {
 		case "ORIGIN":
-			return s, fail("Snapshot Volumes are not supported")
+			return s, remotecmd.Fail("Snapshot Volumes are not supported")
 		case "VG", "PVS", "FREE":
 		default:
-			return s, fail("Specify extents as a percentage of VG|PVS|FREE")
+			return s, remotecmd.Fail("Specify extents as a percentage of VG|PVS|FREE")
 		}
 		s.percent, s.whole, s.opt, s.unit = n, whole, "l", ""
 		s.value = size
 		return s, nil
 	}
 	if size == "" {
-		return s, fail("Bad size specification of ''")
+		return s, remotecmd.Fail("Bad size specification of ''")
 	}
 	if last := size[len(size)-1:]; strings.Contains("bskmgtpe", strings.ToLower(last)) {
 		s.unit, size = last, size[:len(size)-1]
 	}
 	if _, ok := pyFloat(size); !ok || size == "" || size[0] < '0' || size[0] > '9' {
-		return s, fail(fmt.Sprintf("Bad size specification of '%s'", size))
+		return s, remotecmd.Fail(fmt.Sprintf("Bad size specification of '%s'", size))
 	}
 	s.value = size
 	return s, nil
@@ -108,7 +109,7 @@ func pyFloat(s string) (float64, bool) {
 
 func (lvolModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	t := newTarget(ctx, call, lvolEnv)
-	return finish(nil, lvol(t, call))
+	return remotecmd.Finish(nil, lvol(t, call))
 }
 
 // lvol is lvol.py's main.
@@ -136,9 +137,9 @@ func lvol(t *target, call *module.Call) error {
 	if err != nil {
 		return err
 	}
-	m := lvmVersionRE.FindStringSubmatch(o.stdout)
-	if o.rc != 0 || m == nil {
-		return fail("Failed to get LVM version number")
+	m := lvmVersionRE.FindStringSubmatch(o.Stdout)
+	if o.RC != 0 || m == nil {
+		return remotecmd.Fail("Failed to get LVM version number")
 	}
 	// --yes came with LVM 2.2.99.
 	yes := ""
@@ -170,13 +171,13 @@ func lvol(t *target, call *module.Call) error {
 		if err != nil {
 			return "", err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			if state == "absent" {
-				return "", done(module.Result{"changed": false, "stdout": fmt.Sprintf("Volume group %s does not exist.", vg)})
+				return "", remotecmd.Done(module.Result{"changed": false, "stdout": fmt.Sprintf("Volume group %s does not exist.", vg)})
 			}
-			return "", fail(fmt.Sprintf("Volume group %s does not exist.", vg), "rc", o.rc, "err", o.stderr)
+			return "", remotecmd.Fail(fmt.Sprintf("Volume group %s does not exist.", vg), "rc", o.RC, "err", o.Stderr)
 		}
-		return o.stdout, nil
+		return o.Stdout, nil
 	}
 
 	vgsOut, err := listVG("vgs", "--noheadings --nosuffix -o vg_name,size,free,vg_extent_size")
@@ -208,16 +209,16 @@ func lvol(t *target, call *module.Call) error {
 					found = true
 					break
 				}
-				return fail("Snapshots of thin pool LVs are not supported.")
+				return remotecmd.Fail("Snapshots of thin pool LVs are not supported.")
 			}
 		}
 		if !found {
-			return fail(fmt.Sprintf("Snapshot origin LV %s does not exist in volume group %s.", lvName, vg))
+			return remotecmd.Fail(fmt.Sprintf("Snapshot origin LV %s does not exist in volume group %s.", lvName, vg))
 		}
 		checkLV = snapshot
 	case thinpool != "" && lv != "":
 		if findLV(lvs, thinpool) == nil {
-			return fail(fmt.Sprintf("Thin pool LV %s does not exist in volume group %s.", thinpool, vg))
+			return remotecmd.Fail(fmt.Sprintf("Thin pool LV %s does not exist in volume group %s.", thinpool, vg))
 		}
 	case thinpool != "":
 		checkLV = thinpool
@@ -234,13 +235,13 @@ func lvol(t *target, call *module.Call) error {
 	changed := false
 	if this == nil {
 		if state != "present" {
-			return done(module.Result{"changed": false, "msg": ""})
+			return remotecmd.Done(module.Result{"changed": false, "msg": ""})
 		}
 		// lvol.py means to refuse - and relative sizes other than
 		// percentages here, but reads an unset variable for plain sizes
 		// and stops with a NameError; gorun takes +SIZE as SIZE.
 		if size.operator == "-" {
-			return fail(fmt.Sprintf("Bad size specification of '%s%s' for creating LV", size.operator, size.value))
+			return remotecmd.Fail(fmt.Sprintf("Bad size specification of '%s%s' for creating LV", size.operator, size.value))
 		}
 		// A size is required except for snapshots of thin volumes.
 		if size.value == "" {
@@ -252,7 +253,7 @@ func lvol(t *target, call *module.Call) error {
 				}
 			}
 			if !thinSnap {
-				return fail("No size given.")
+				return remotecmd.Fail("No size given.")
 			}
 		}
 		lvcreate, err := t.bin("lvcreate")
@@ -267,7 +268,7 @@ func lvol(t *target, call *module.Call) error {
 			cmd = fmt.Sprintf("%s %s %s -s -n %s %s %s/%s", lvcreate, test, yes, snapshot, opts, vg, lv)
 		case thinpool != "" && lv != "":
 			if size.opt == "l" {
-				return fail("Thin volume sizing with percentage not supported.", "changed", false)
+				return remotecmd.Fail("Thin volume sizing with percentage not supported.", "changed", false)
 			}
 			cmd = fmt.Sprintf("%s %s %s -n %s -V %s%s %s -T %s/%s", lvcreate, test, yes, lv, size.value, size.unit, opts, vg, thinpool)
 		case thinpool != "":
@@ -279,15 +280,15 @@ func lvol(t *target, call *module.Call) error {
 		if err != nil {
 			return err
 		}
-		if o.rc != 0 {
-			return fail(fmt.Sprintf("Creating logical volume '%s' failed", lvName), "rc", o.rc, "err", o.stderr)
+		if o.RC != 0 {
+			return remotecmd.Fail(fmt.Sprintf("Creating logical volume '%s' failed", lvName), "rc", o.RC, "err", o.Stderr)
 		}
-		return done(module.Result{"changed": true, "msg": ""})
+		return remotecmd.Done(module.Result{"changed": true, "msg": ""})
 	}
 
 	if state == "absent" {
 		if !force {
-			return fail(fmt.Sprintf("Sorry, no removal of logical volume %s without force=true.", this.name))
+			return remotecmd.Fail(fmt.Sprintf("Sorry, no removal of logical volume %s without force=true.", this.name))
 		}
 		lvremove, err := t.bin("lvremove")
 		if err != nil {
@@ -297,10 +298,10 @@ func lvol(t *target, call *module.Call) error {
 		if err != nil {
 			return err
 		}
-		if o.rc != 0 {
-			return fail(fmt.Sprintf("Failed to remove logical volume %s", lvName), "rc", o.rc, "err", o.stderr)
+		if o.RC != 0 {
+			return remotecmd.Fail(fmt.Sprintf("Failed to remove logical volume %s", lvName), "rc", o.RC, "err", o.Stderr)
 		}
-		return done(module.Result{"changed": true})
+		return remotecmd.Done(module.Result{"changed": true})
 	}
 
 	if size.value != "" {
@@ -318,16 +319,16 @@ func lvol(t *target, call *module.Call) error {
 				return err
 			}
 			switch {
-			case strings.Contains(o.stdout, "Reached maximum COW size"):
-				return fail(fmt.Sprintf("Unable to resize %s to %s%s", lvName, size.value, size.unit), "rc", o.rc, "err", o.stderr, "out", o.stdout)
-			case o.rc == 0:
+			case strings.Contains(o.Stdout, "Reached maximum COW size"):
+				return remotecmd.Fail(fmt.Sprintf("Unable to resize %s to %s%s", lvName, size.value, size.unit), "rc", o.RC, "err", o.Stderr, "out", o.Stdout)
+			case o.RC == 0:
 				changed = true
-			case strings.Contains(o.stderr, "matches existing size"):
-				return done(module.Result{"changed": false, "vg": vg, "lv": this.name, "size": this.size})
-			case strings.Contains(o.stderr, "not larger than existing size"):
-				return done(module.Result{"changed": false, "vg": vg, "lv": this.name, "size": this.size, "msg": "Original size is larger than requested size", "err": o.stderr})
+			case strings.Contains(o.Stderr, "matches existing size"):
+				return remotecmd.Done(module.Result{"changed": false, "vg": vg, "lv": this.name, "size": this.size})
+			case strings.Contains(o.Stderr, "not larger than existing size"):
+				return remotecmd.Done(module.Result{"changed": false, "vg": vg, "lv": this.name, "size": this.size, "msg": "Original size is larger than requested size", "err": o.Stderr})
 			default:
-				return fail(fmt.Sprintf("Unable to resize %s to %s%s", lvName, size.value, size.unit), "rc", o.rc, "err", o.stderr)
+				return remotecmd.Fail(fmt.Sprintf("Unable to resize %s to %s%s", lvName, size.value, size.unit), "rc", o.RC, "err", o.Stderr)
 			}
 		}
 	}
@@ -345,10 +346,10 @@ func lvol(t *target, call *module.Call) error {
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
-		return fail(fmt.Sprintf("Failed to %s logical volume %s", verb, lvName), "rc", o.rc, "err", o.stderr)
+	if o.RC != 0 {
+		return remotecmd.Fail(fmt.Sprintf("Failed to %s logical volume %s", verb, lvName), "rc", o.RC, "err", o.Stderr)
 	}
-	return done(module.Result{"changed": was || changed, "vg": vg, "lv": this.name, "size": this.size})
+	return remotecmd.Done(module.Result{"changed": was || changed, "vg": vg, "lv": this.name, "size": this.size})
 }
 
 // resizeTool decides as lvol.py whether the LV grows (lvextend), shrinks
@@ -373,15 +374,15 @@ func resizeTool(t *target, size lvolSize, this *lvInfo, vg vgSizes, unit string,
 			if vg.free > 0 && vg.free >= requested-this.size {
 				grow = true
 			} else {
-				return "", fail(fmt.Sprintf("Logical Volume %s could not be extended. Not enough free space left (%s%s required / %s%s available)",
+				return "", remotecmd.Fail(fmt.Sprintf("Logical Volume %s could not be extended. Not enough free space left (%s%s required / %s%s available)",
 					this.name, pytext.FloatRepr(requested-this.size), unit, pytext.FloatRepr(vg.free), unit))
 			}
 		case shrink && this.size > requested+vg.extSize:
 			switch {
 			case requested < 1:
-				return "", fail(fmt.Sprintf("Sorry, no shrinking of %s to 0 permitted.", this.name))
+				return "", remotecmd.Fail(fmt.Sprintf("Sorry, no shrinking of %s to 0 permitted.", this.name))
 			case !force:
-				return "", fail(fmt.Sprintf("Sorry, no shrinking of %s without force=true", this.name))
+				return "", remotecmd.Fail(fmt.Sprintf("Sorry, no shrinking of %s without force=true", this.name))
 			}
 			reduce = true
 		}
@@ -392,10 +393,10 @@ func resizeTool(t *target, size lvolSize, this *lvInfo, vg vgSizes, unit string,
 			grow = true
 		case shrink && want < this.size || size.operator == "-":
 			if want == 0 {
-				return "", fail(fmt.Sprintf("Sorry, no shrinking of %s to 0 permitted.", this.name))
+				return "", remotecmd.Fail(fmt.Sprintf("Sorry, no shrinking of %s to 0 permitted.", this.name))
 			}
 			if !force {
-				return "", fail(fmt.Sprintf("Sorry, no shrinking of %s without force=true.", this.name))
+				return "", remotecmd.Fail(fmt.Sprintf("Sorry, no shrinking of %s without force=true.", this.name))
 			}
 			reduce = true
 		}
@@ -441,11 +442,11 @@ func parseLVs(data string) ([]lvInfo, error) {
 	for _, line := range nonEmptyLines(data) {
 		p := strings.Split(strings.TrimSpace(line), ";")
 		if len(p) < 3 || len(p[2]) < 5 {
-			return nil, fail(fmt.Sprintf("lvs printed %q", line))
+			return nil, remotecmd.Fail(fmt.Sprintf("lvs printed %q", line))
 		}
 		size, ok := pyFloat(p[1])
 		if !ok {
-			return nil, fail(fmt.Sprintf("could not convert string to float: '%s'", p[1]))
+			return nil, remotecmd.Fail(fmt.Sprintf("could not convert string to float: '%s'", p[1]))
 		}
 		lvs = append(lvs, lvInfo{
 			name:     strings.NewReplacer("[", "", "]", "").Replace(p[0]),
@@ -464,20 +465,20 @@ func parseVGSizes(data string) ([]vgSizes, error) {
 	for _, line := range nonEmptyLines(data) {
 		p := strings.Split(strings.TrimSpace(line), ";")
 		if len(p) < 4 {
-			return nil, fail(fmt.Sprintf("vgs printed %q", line))
+			return nil, remotecmd.Fail(fmt.Sprintf("vgs printed %q", line))
 		}
 		var n [3]float64
 		for i := range n {
 			f, ok := pyFloat(p[i+1])
 			if !ok {
-				return nil, fail(fmt.Sprintf("could not convert string to float: '%s'", p[i+1]))
+				return nil, remotecmd.Fail(fmt.Sprintf("could not convert string to float: '%s'", p[i+1]))
 			}
 			n[i] = f
 		}
 		vgs = append(vgs, vgSizes{name: p[0], size: n[0], free: n[1], extSize: n[2]})
 	}
 	if len(vgs) == 0 {
-		return nil, fail("vgs printed no volume group")
+		return nil, remotecmd.Fail("vgs printed no volume group")
 	}
 	return vgs, nil
 }

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // partedModule is community.general.parted, a port of parted.py: it reads
@@ -47,7 +49,7 @@ type partedRun struct {
 
 func (partedModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	t := newTarget(ctx, call, partedEnv)
-	return finish(nil, partedMain(t, call))
+	return remotecmd.Finish(nil, partedMain(t, call))
 }
 
 // parseUnit is parse_unit: a number with an optional unit (the given one
@@ -59,13 +61,13 @@ func parseUnit(s, unit string) (any, string, error) {
 		}
 		f, ok := pyFloat(m[1])
 		if !ok {
-			return nil, "", fail(fmt.Sprintf("could not convert string to float: '%s'", m[1]))
+			return nil, "", remotecmd.Fail(fmt.Sprintf("could not convert string to float: '%s'", m[1]))
 		}
 		return f, unit, nil
 	}
 	m := chsRE.FindStringSubmatch(s)
 	if m == nil {
-		return nil, "", fail(fmt.Sprintf("Error interpreting parted size output: '%s'", s))
+		return nil, "", remotecmd.Fail(fmt.Sprintf("Error interpreting parted size output: '%s'", s))
 	}
 	c, _ := strconv.Atoi(m[1])
 	h, _ := strconv.Atoi(m[2])
@@ -88,7 +90,7 @@ func partedMain(t *target, call *module.Call) error {
 	r := &partedRun{t: t, check: call.Check, parted: exe}
 
 	if hasNumber && number < 1 {
-		return fail("The partition number must be greater then 0.")
+		return remotecmd.Fail("The partition number must be greater then 0.")
 	}
 	for _, opt := range []struct{ name, value string }{{"part_start", partStart}, {"part_end", partEnd}} {
 		size, u, err := parseUnit(opt.value, "")
@@ -96,7 +98,7 @@ func partedMain(t *target, call *module.Call) error {
 			return err
 		}
 		if !contains(partedUnits, u) {
-			return fail(fmt.Sprintf("The argument '%s' doesn't respect required format.The size unit is case sensitive.", opt.name), "err", []any{size, u})
+			return remotecmd.Fail(fmt.Sprintf("The argument '%s' doesn't respect required format.The size unit is case sensitive.", opt.name), "err", []any{size, u})
 		}
 	}
 
@@ -162,7 +164,7 @@ func partedMain(t *target, call *module.Call) error {
 			if !(changed && call.Check) {
 				partition = findPart(parts, number)
 				if partition == nil {
-					return fail("list index out of range")
+					return remotecmd.Fail("list index out of range")
 				}
 			}
 			if a.Has("name") {
@@ -224,7 +226,7 @@ func partedMain(t *target, call *module.Call) error {
 	for i, p := range parts {
 		list[i] = p
 	}
-	return done(module.Result{"changed": changed, "disk": final.generic, "partitions": list, "script": strings.TrimSpace(outputScript)})
+	return remotecmd.Done(module.Result{"changed": changed, "disk": final.generic, "partitions": list, "script": strings.TrimSpace(outputScript)})
 }
 
 // deviceInfo is get_device_info's result: the disk and its partitions.
@@ -248,10 +250,10 @@ func (r *partedRun) deviceInfo(device, unit string) (*deviceInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 && !strings.Contains(o.stderr, "unrecognised disk label") {
-		return nil, fail(fmt.Sprintf("Error while getting device information with parted script: '%s'", cmd), "rc", o.rc, "out", o.stdout, "err", o.stderr)
+	if o.RC != 0 && !strings.Contains(o.Stderr, "unrecognised disk label") {
+		return nil, remotecmd.Fail(fmt.Sprintf("Error while getting device information with parted script: '%s'", cmd), "rc", o.RC, "out", o.Stdout, "err", o.Stderr)
 	}
-	return parsePartitionInfo(o.stdout, unit)
+	return parsePartitionInfo(o.Stdout, unit)
 }
 
 // parsePartitionInfo is parse_partition_info: parted's machine-readable
@@ -265,11 +267,11 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 		}
 	}
 	if len(lines) < 2 {
-		return nil, fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(out)))
+		return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(out)))
 	}
 	g := strings.Split(strings.TrimRight(lines[1], ";"), ":")
 	if len(g) < 7 {
-		return nil, fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(lines[1])))
+		return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(lines[1])))
 	}
 	size, unit, err := parseUnit(g[1], unit)
 	if err != nil {
@@ -278,7 +280,7 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 	logical, err1 := strconv.Atoi(g[3])
 	physical, err2 := strconv.Atoi(g[4])
 	if err1 != nil || err2 != nil {
-		return nil, fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(lines[1])))
+		return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(lines[1])))
 	}
 	generic := map[string]any{
 		"dev": g[0], "size": size, "unit": strings.ToLower(unit), "table": g[5], "model": g[6],
@@ -286,11 +288,11 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 	}
 	if unit == "cyl" || unit == "chs" {
 		if len(lines) < 3 {
-			return nil, fail("Error interpreting parted output: no geometry line")
+			return nil, remotecmd.Fail("Error interpreting parted output: no geometry line")
 		}
 		c := strings.Split(strings.TrimRight(lines[2], ";"), ":")
 		if len(c) < 4 {
-			return nil, fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(lines[2])))
+			return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(lines[2])))
 		}
 		cylSize, cylUnit, err := parseUnit(c[3], "")
 		if err != nil {
@@ -309,7 +311,7 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 		var fstype, name, flags string
 		if unit != "chs" {
 			if len(p) < 7 {
-				return nil, fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(line)))
+				return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(line)))
 			}
 			if size, _, err = parseUnit(p[3], ""); err != nil {
 				return nil, err
@@ -317,13 +319,13 @@ func parsePartitionInfo(out, unit string) (*deviceInfo, error) {
 			fstype, name, flags = p[4], p[5], p[6]
 		} else {
 			if len(p) < 6 {
-				return nil, fail(fmt.Sprintf("Error interpreting parted output: %s", pyStrRepr(line)))
+				return nil, remotecmd.Fail(fmt.Sprintf("Error interpreting parted output: %s", pytext.ReprString(line)))
 			}
 			fstype, name, flags = p[3], p[4], p[5]
 		}
 		num, err := strconv.Atoi(p[0])
 		if err != nil {
-			return nil, fail(fmt.Sprintf("invalid literal for int() with base 10: '%s'", p[0]))
+			return nil, remotecmd.Fail(fmt.Sprintf("invalid literal for int() with base 10: '%s'", p[0]))
 		}
 		begin, _, err := parseUnit(p[1], "")
 		if err != nil {
@@ -355,11 +357,11 @@ func (r *partedRun) needsLabel(device string) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if o.rc != 0 {
-			return false, fail("Failed to get parted version.", "rc", o.rc, "out", o.stdout, "err", o.stderr)
+		if o.RC != 0 {
+			return false, remotecmd.Fail("Failed to get parted version.", "rc", o.RC, "out", o.Stdout, "err", o.Stderr)
 		}
 		first := ""
-		for _, l := range strings.Split(o.stdout, "\n") {
+		for _, l := range strings.Split(o.Stdout, "\n") {
 			if strings.TrimSpace(l) != "" {
 				first = strings.TrimSpace(l)
 				break
@@ -367,7 +369,7 @@ func (r *partedRun) needsLabel(device string) (bool, error) {
 		}
 		m := partedVersionRE.FindStringSubmatch(first)
 		if m == nil {
-			return false, fail("Failed to get parted version.", "rc", 0, "out", o.stdout)
+			return false, remotecmd.Fail("Failed to get parted version.", "rc", 0, "out", o.Stdout)
 		}
 		major, _ := strconv.Atoi(m[1])
 		minor, _ := strconv.Atoi(m[2])
@@ -380,7 +382,7 @@ func (r *partedRun) needsLabel(device string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return o.rc != 0 && strings.Contains(strings.ToLower(o.stdout), "unrecognised disk label"), nil
+	return o.RC != 0 && strings.Contains(strings.ToLower(o.Stdout), "unrecognised disk label"), nil
 }
 
 // unlabeledInfo is get_unlabeled_device_info: the disk as /sys/block tells
@@ -396,7 +398,7 @@ func (r *partedRun) unlabeledInfo(device, unit string) (*deviceInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := strings.Split(o.stdout, "\n")
+	lines := strings.Split(o.Stdout, "\n")
 	record := func(i int, def string) string {
 		if 2*i+1 < len(lines) && lines[2*i] == "y" {
 			return strings.TrimSpace(lines[2*i+1])
@@ -481,8 +483,8 @@ func (r *partedRun) run(script, device, align string) error {
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
-		return fail("Error while running parted script: "+strings.TrimSpace(cmd), "rc", o.rc, "out", o.stdout, "err", o.stderr)
+	if o.RC != 0 {
+		return remotecmd.Fail("Error while running parted script: "+strings.TrimSpace(cmd), "rc", o.RC, "out", o.Stdout, "err", o.Stderr)
 	}
 	return nil
 }

@@ -5,15 +5,14 @@ import (
 	"fmt"
 	"strings"
 
-	"gorun/engine/connection"
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // target runs the commands of one module call on its host.
 type target struct {
-	ctx  context.Context
-	conn connection.Conn
+	host *remotecmd.Target
 	// env is the module's run_command_environ_update (LANG=C and friends).
 	env map[string]string
 	// bins are the paths of programs looked up with lookup; "" when missing.
@@ -23,40 +22,7 @@ type target struct {
 }
 
 func newTarget(ctx context.Context, call *module.Call, env map[string]string) *target {
-	return &target{ctx: ctx, conn: call.Conn, env: env, bins: map[string]string{}}
-}
-
-// cmdOutput is a finished command.
-type cmdOutput struct {
-	rc             int
-	stdout, stderr string
-}
-
-// exit ends a module run early with a result, as exit_json and fail_json
-// end the Python module wherever they are called.
-type exit struct{ res module.Result }
-
-func (e *exit) Error() string { return fmt.Sprint(e.res["msg"]) }
-
-// fail is fail_json(msg=msg, **extra).
-func fail(msg string, extra ...any) error {
-	r := module.Result{"failed": true, "msg": msg}
-	for i := 0; i+1 < len(extra); i += 2 {
-		r[extra[i].(string)] = extra[i+1]
-	}
-	return &exit{r}
-}
-
-// done is exit_json(**res).
-func done(res module.Result) error { return &exit{res} }
-
-// finish turns the error of a module's body into its result: an exit
-// carries the result, any other error is a fault of the connection.
-func finish(res module.Result, err error) (module.Result, error) {
-	if e, ok := err.(*exit); ok {
-		return e.res, nil
-	}
-	return res, err
+	return &target{host: remotecmd.New(ctx, call), env: env, bins: map[string]string{}}
 }
 
 // lookup finds the programs on the target in one round trip, as
@@ -73,9 +39,9 @@ func (t *target) lookup(names ...string) error {
 	if err != nil {
 		return err
 	}
-	lines := strings.Split(strings.TrimSuffix(o.stdout, "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(o.Stdout, "\n"), "\n")
 	if len(lines) != len(names)+1 {
-		return fmt.Errorf("looking up %s: unexpected output %q", strings.Join(names, ", "), o.stdout)
+		return fmt.Errorf("looking up %s: unexpected output %q", strings.Join(names, ", "), o.Stdout)
 	}
 	t.path = lines[0]
 	for i, n := range names {
@@ -99,43 +65,39 @@ func (t *target) bin(name string) (string, error) {
 	if p := t.bins[name]; p != "" {
 		return p, nil
 	}
-	return "", fail(fmt.Sprintf("Failed to find required executable \"%s\" in paths: %s", name, t.path))
+	return "", &remotecmd.Exit{Result: remotecmd.MissingBin(name, t.path)}
 }
 
 // sh runs a shell command line with the module's environment.
-func (t *target) sh(line string) (cmdOutput, error) {
-	res, err := t.conn.Exec(t.ctx, line, connection.ExecOptions{Env: t.env})
-	if err != nil {
-		return cmdOutput{}, err
-	}
-	return cmdOutput{rc: res.ExitCode, stdout: string(res.Stdout), stderr: string(res.Stderr)}, nil
+func (t *target) sh(line string) (remotecmd.Output, error) {
+	return t.host.Sh(t.env, line)
 }
 
 // run is run_command(argv): the program without a shell (the shell that
 // starts it execs it, so that it reports no signal a program dies of).
-func (t *target) run(argv ...string) (cmdOutput, error) {
+func (t *target) run(argv ...string) (remotecmd.Output, error) {
 	return t.sh("exec " + shell.Join(argv))
 }
 
 // runLine is run_command(line) for a command given as a string, which
 // Python splits with shlex and runs without a shell.
-func (t *target) runLine(line string) (cmdOutput, error) {
+func (t *target) runLine(line string) (remotecmd.Output, error) {
 	argv, err := shell.Split(line)
 	if err != nil {
-		return cmdOutput{}, fail(fmt.Sprintf("splitting %q: %v", line, err))
+		return remotecmd.Output{}, remotecmd.Fail(fmt.Sprintf("splitting %q: %v", line, err))
 	}
 	return t.run(argv...)
 }
 
 // runCheck is run_command(argv, check_rc=True): a failing command fails
 // the module with its command line, rc, stdout and stderr.
-func (t *target) runCheck(argv ...string) (cmdOutput, error) {
+func (t *target) runCheck(argv ...string) (remotecmd.Output, error) {
 	o, err := t.run(argv...)
 	if err != nil {
 		return o, err
 	}
-	if o.rc != 0 {
-		return o, fail(strings.TrimRight(o.stderr, " \t\r\n"), "cmd", shell.Join(argv), "rc", o.rc, "stdout", o.stdout, "stderr", o.stderr)
+	if o.RC != 0 {
+		return o, remotecmd.CommandFailed(shell.Join(argv), o)
 	}
 	return o, nil
 }
@@ -155,9 +117,9 @@ func (t *target) realpaths(paths []string) (real []string, exists []bool, err er
 	if err != nil {
 		return nil, nil, err
 	}
-	lines := strings.Split(strings.TrimSuffix(o.stdout, "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(o.Stdout, "\n"), "\n")
 	if len(lines) != 2*len(paths) {
-		return nil, nil, fmt.Errorf("resolving %s: unexpected output %q %q", strings.Join(paths, ", "), o.stdout, o.stderr)
+		return nil, nil, fmt.Errorf("resolving %s: unexpected output %q %q", strings.Join(paths, ", "), o.Stdout, o.Stderr)
 	}
 	for i := range paths {
 		real = append(real, lines[2*i])

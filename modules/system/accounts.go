@@ -31,12 +31,12 @@ type accounts struct {
 // group database.
 func readAccounts(t *target, name string) (*accounts, error) {
 	q := "'" + strings.ReplaceAll(name, "'", `'"'"'`) + "'"
-	o, err := t.sh(nil, "getent passwd -- "+q+" | sed 's/^/P:/'; getent shadow -- "+q+" 2>/dev/null | sed 's/^/S:/'; getent group | sed 's/^/G:/'")
+	o, err := t.Sh(nil, "getent passwd -- "+q+" | sed 's/^/P:/'; getent shadow -- "+q+" 2>/dev/null | sed 's/^/S:/'; getent group | sed 's/^/G:/'")
 	if err != nil {
 		return nil, err
 	}
 	a := &accounts{}
-	for _, line := range strings.Split(o.stdout, "\n") {
+	for _, line := range strings.Split(o.Stdout, "\n") {
 		kind, rest, ok := strings.Cut(line, ":")
 		if !ok {
 			continue

@@ -9,6 +9,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // alternativesModule is community.general.alternatives: update-alternatives
@@ -114,7 +115,7 @@ func (alternativesModule) Run(ctx context.Context, call *module.Call) (module.Re
 	t := newTarget(ctx, call)
 	a := call.Args
 	name, path, state := a.String("name"), a.String("path"), a.String("state")
-	ua, err := t.which("update-alternatives")
+	ua, err := t.Which("update-alternatives")
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +123,7 @@ func (alternativesModule) Run(ctx context.Context, call *module.Call) (module.Re
 		return module.Failed("Failed to find required executable \"update-alternatives\" in paths: /sbin:/usr/sbin:/usr/local/sbin"), nil
 	}
 	env := map[string]string{"LC_ALL": "C"}
-	o, err := t.sh(env, shell.Join([]string{ua, "--display", name}))
+	o, err := t.Sh(env, shell.Join([]string{ua, "--display", name}))
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +135,8 @@ func (alternativesModule) Run(ctx context.Context, call *module.Call) (module.Re
 		}
 	}
 	cur := alternativesState{choices: map[string]alternative{}}
-	if o.rc == 0 {
-		cur = parseAlternatives(o.stdout, params)
+	if o.RC == 0 {
+		cur = parseAlternatives(o.Stdout, params)
 	}
 	choice, installed := cur.choices[path]
 	subcommands := func() []any {
@@ -179,15 +180,15 @@ func (alternativesModule) Run(ctx context.Context, call *module.Call) (module.Re
 		if call.Check {
 			return nil
 		}
-		o, err := t.sh(env, shell.Join(append([]string{ua}, args...)))
-		if err == nil && o.rc != 0 {
-			err = commandFailed(shell.Join(append([]string{ua}, args...)), o)
+		o, err := t.Sh(env, shell.Join(append([]string{ua}, args...)))
+		if err == nil && o.RC != 0 {
+			err = remotecmd.CommandFailed(shell.Join(append([]string{ua}, args...)), o)
 		}
 		return err
 	}
 	fail := func(err error) (module.Result, error) {
-		if f, ok := err.(*moduleFailure); ok {
-			return f.res, nil
+		if f, ok := err.(*remotecmd.Exit); ok {
+			return f.Result, nil
 		}
 		return nil, err
 	}
@@ -195,7 +196,7 @@ func (alternativesModule) Run(ctx context.Context, call *module.Call) (module.Re
 		needInstall := !installed || (a.Has("priority") && choice.priority != a.Int("priority")) ||
 			(params != nil && (!containsAll(choice.subcommands, params) || !containsAll(params, choice.subcommands)))
 		if needInstall {
-			if ok, err := t.exists(path); err != nil {
+			if ok, err := t.Exists(path); err != nil {
 				return nil, err
 			} else if !ok {
 				return module.Failed(fmt.Sprintf("Specified path %s does not exist", path)), nil

@@ -11,6 +11,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // aptModule is ansible.builtin.apt. Package state comes from apt-cache policy
@@ -48,7 +49,7 @@ func (aptModule) Run(ctx context.Context, call *module.Call) (module.Result, err
 	for _, o := range strings.Split(a.String("dpkg_options"), ",") {
 		r.dpkgOpts = append(r.dpkgOpts, "-o", "Dpkg::Options::=--"+strings.TrimSpace(o))
 	}
-	if p, err := r.t.which("apt-get"); err != nil {
+	if p, err := r.t.Which("apt-get"); err != nil {
 		return nil, err
 	} else if p == "" {
 		return module.Failed("Failed to find required executable \"apt-get\" in paths: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), nil
@@ -57,21 +58,21 @@ func (aptModule) Run(ctx context.Context, call *module.Call) (module.Result, err
 	if err != nil {
 		return nil, err
 	}
-	return withLines(res), nil
+	return remotecmd.WithLines(res), nil
 }
 
 func (r *aptRun) main() (module.Result, error) {
 	a := r.a
 	if a.Bool("clean") {
-		o, err := r.t.run(aptEnv, "apt-get", "clean")
+		o, err := r.t.Run(aptEnv, "apt-get", "clean")
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return module.Result{"failed": true, "msg": "apt-get clean failed: " + o.stderr, "stdout": o.stdout, "rc": o.rc}, nil
+		if o.RC != 0 {
+			return module.Result{"failed": true, "msg": "apt-get clean failed: " + o.Stderr, "stdout": o.Stdout, "rc": o.RC}, nil
 		}
 		if !a.Has("name") && a.String("upgrade") == "no" && !a.Has("deb") {
-			return module.Result{"changed": true, "msg": o.stdout, "stdout": o.stdout, "stderr": o.stderr}, nil
+			return module.Result{"changed": true, "msg": o.Stdout, "stdout": o.Stdout, "stderr": o.Stderr}, nil
 		}
 	}
 
@@ -143,11 +144,11 @@ func (r *aptRun) main() (module.Result, error) {
 // cacheTime is Ansible's get_cache_mtime: the update-success stamp's mtime, or
 // the lists directory's.
 func (r *aptRun) cacheTime() (int64, error) {
-	o, err := r.t.sh(nil, "stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0")
+	o, err := r.t.Sh(nil, "stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0")
 	if err != nil {
 		return 0, err
 	}
-	return strconv.ParseInt(strings.TrimSpace(o.stdout), 10, 64)
+	return strconv.ParseInt(strings.TrimSpace(o.Stdout), 10, 64)
 }
 
 // updateCache runs apt-get update when update_cache or cache_valid_time ask
@@ -167,19 +168,19 @@ func (r *aptRun) updateCache() (bool, int64, module.Result, error) {
 	if r.check {
 		return true, before, nil, nil
 	}
-	var o output
+	var o remotecmd.Output
 	for try := 0; try < max(a.Int("update_cache_retries"), 1); try++ {
-		o, err = r.t.run(aptEnv, "apt-get", "update", "-o", fmt.Sprintf("DPkg::Lock::Timeout=%d", a.Int("lock_timeout")))
+		o, err = r.t.Run(aptEnv, "apt-get", "update", "-o", fmt.Sprintf("DPkg::Lock::Timeout=%d", a.Int("lock_timeout")))
 		if err != nil {
 			return false, 0, nil, err
 		}
-		if o.rc == 0 && !strings.Contains(o.stderr, "\nE: ") && !strings.HasPrefix(o.stderr, "E: ") {
+		if o.RC == 0 && !strings.Contains(o.Stderr, "\nE: ") && !strings.HasPrefix(o.Stderr, "E: ") {
 			break
 		}
 		delay := min(1<<try, a.Int("update_cache_retry_max_delay"))
 		time.Sleep(time.Duration(delay) * time.Second)
 		if try == max(a.Int("update_cache_retries"), 1)-1 {
-			msg := strings.TrimSpace(o.stderr)
+			msg := strings.TrimSpace(o.Stderr)
 			if msg == "" {
 				msg = "unknown reason"
 			}
@@ -213,11 +214,11 @@ func (r *aptRun) status(name, version string) (pkgStatus, error) {
 	spec := name
 	argv = append(argv, "policy", "--", spec)
 	script := shell.Join(argv) + "; echo '--dpkg--'; dpkg-query -W -f='${db:Status-Abbrev} ${Version}\\n' -- " + shell.Quote(name) + " 2>/dev/null"
-	o, err := r.t.sh(aptEnv, script)
+	o, err := r.t.Sh(aptEnv, script)
 	if err != nil {
 		return pkgStatus{}, err
 	}
-	policy, dpkg, _ := strings.Cut(o.stdout, "--dpkg--\n")
+	policy, dpkg, _ := strings.Cut(o.Stdout, "--dpkg--\n")
 	var s pkgStatus
 	for _, m := range policyLine.FindAllStringSubmatch(policy, -1) {
 		s.known = true
@@ -249,8 +250,8 @@ func splitSpec(spec string) (name, cmp, version string) {
 
 // versionGE compares Debian versions with dpkg --compare-versions.
 func (r *aptRun) versionGE(a, b string) (bool, error) {
-	o, err := r.t.run(nil, "dpkg", "--compare-versions", a, "ge", b)
-	return err == nil && o.rc == 0, err
+	o, err := r.t.Run(nil, "dpkg", "--compare-versions", a, "ge", b)
+	return err == nil && o.RC == 0, err
 }
 
 // install is Ansible's install(): decide per package from its status, then
@@ -355,14 +356,14 @@ func (r *aptRun) install(pkgs []string, state string) (module.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return module.Result{"failed": true, "msg": fmt.Sprintf("'%s' failed: %s", shell.Join(argv), o.stderr), "stdout": o.stdout, "stderr": o.stderr, "rc": o.rc}, nil
+	if o.RC != 0 {
+		return module.Result{"failed": true, "msg": fmt.Sprintf("'%s' failed: %s", shell.Join(argv), o.Stderr), "stdout": o.Stdout, "stderr": o.Stderr, "rc": o.RC}, nil
 	}
 	changed := true
 	if buildDep {
-		changed = !strings.Contains(o.stdout, aptGetZero)
+		changed = !strings.Contains(o.Stdout, aptGetZero)
 	}
-	res := module.Result{"changed": changed, "stdout": o.stdout, "stderr": o.stderr, "diff": r.parseDiff(o.stdout)}
+	res := module.Result{"changed": changed, "stdout": o.Stdout, "stderr": o.Stderr, "diff": r.parseDiff(o.Stdout)}
 	if !buildDep && !r.check {
 		if fail, err := r.markManual(names); fail != nil || err != nil {
 			return fail, err
@@ -399,11 +400,11 @@ func (r *aptRun) tail(argv []string) []string {
 // matchingVersion returns the newest version apt offers that matches the
 // version pattern (fnmatch, as Ansible's package_best_match checks), or "".
 func (r *aptRun) matchingVersion(name, pattern string) string {
-	o, err := r.t.run(aptEnv, "apt-cache", "madison", name)
+	o, err := r.t.Run(aptEnv, "apt-cache", "madison", name)
 	if err != nil {
 		return ""
 	}
-	for _, line := range strings.Split(o.stdout, "\n") {
+	for _, line := range strings.Split(o.Stdout, "\n") {
 		f := strings.Split(line, "|")
 		if len(f) < 2 {
 			continue
@@ -418,19 +419,19 @@ func (r *aptRun) matchingVersion(name, pattern string) string {
 
 // markManual is Ansible's mark_installed_manually.
 func (r *aptRun) markManual(names []string) (module.Result, error) {
-	if p, err := r.t.which("apt-mark"); err != nil || p == "" {
+	if p, err := r.t.Which("apt-mark"); err != nil || p == "" {
 		if err == nil && r.call.Warn != nil {
 			r.call.Warn("Could not find apt-mark binary, not marking package(s) as manually installed.")
 		}
 		return nil, err
 	}
 	argv := append([]string{"apt-mark", "manual"}, names...)
-	o, err := r.t.run(aptEnv, argv...)
+	o, err := r.t.Run(aptEnv, argv...)
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return failRun(fmt.Sprintf("'%s' failed: %s", strings.Join(argv, " "), o.stderr), o), nil
+	if o.RC != 0 {
+		return remotecmd.FailRun(fmt.Sprintf("'%s' failed: %s", strings.Join(argv, " "), o.Stderr), o), nil
 	}
 	return nil, nil
 }
@@ -467,10 +468,10 @@ func (r *aptRun) remove(pkgs []string) (module.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return module.Result{"failed": true, "msg": fmt.Sprintf("'apt-get remove %s' failed: %s", strings.Join(quoteEach(list), " "), o.stderr), "stdout": o.stdout, "stderr": o.stderr, "rc": o.rc}, nil
+	if o.RC != 0 {
+		return module.Result{"failed": true, "msg": fmt.Sprintf("'apt-get remove %s' failed: %s", strings.Join(quoteEach(list), " "), o.Stderr), "stdout": o.Stdout, "stderr": o.Stderr, "rc": o.RC}, nil
 	}
-	return module.Result{"changed": true, "stdout": o.stdout, "stderr": o.stderr, "diff": r.parseDiff(o.stdout)}, nil
+	return module.Result{"changed": true, "stdout": o.Stdout, "stderr": o.Stderr, "diff": r.parseDiff(o.Stdout)}, nil
 }
 
 func quoteEach(ss []string) []string {
@@ -498,12 +499,12 @@ func (r *aptRun) cleanup(op string) (module.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return module.Result{"failed": true, "msg": fmt.Sprintf("'apt-get %s' failed: %s", op, o.stderr), "stdout": o.stdout, "stderr": o.stderr, "rc": o.rc}, nil
+	if o.RC != 0 {
+		return module.Result{"failed": true, "msg": fmt.Sprintf("'apt-get %s' failed: %s", op, o.Stderr), "stdout": o.Stdout, "stderr": o.Stderr, "rc": o.RC}, nil
 	}
 	marker := map[string]string{"autoremove": "The following packages will be REMOVED", "autoclean": "Del "}[op]
-	changed := strings.Contains(o.stdout, marker)
-	return module.Result{"changed": changed, "stdout": o.stdout, "stderr": o.stderr, "diff": r.parseDiff(o.stdout)}, nil
+	changed := strings.Contains(o.Stdout, marker)
+	return module.Result{"changed": changed, "stdout": o.Stdout, "stderr": o.Stderr, "diff": r.parseDiff(o.Stdout)}, nil
 }
 
 // upgrade is Ansible's upgrade() on its apt-get path (force_apt_get, or no
@@ -511,7 +512,7 @@ func (r *aptRun) cleanup(op string) (module.Result, error) {
 func (r *aptRun) upgrade(mode string) (module.Result, error) {
 	a := r.a
 	if !a.Bool("force_apt_get") {
-		if p, err := r.t.which("aptitude"); err != nil {
+		if p, err := r.t.Which("aptitude"); err != nil {
 			return nil, err
 		} else if p != "" {
 			return module.Failed("gorun's apt module does not drive aptitude yet; set force_apt_get: true to upgrade with apt-get"), nil
@@ -541,13 +542,13 @@ func (r *aptRun) upgrade(mode string) (module.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return module.Result{"failed": true, "msg": fmt.Sprintf("'apt-get %s' failed: %s", argv[len(argv)-1], o.stderr), "stdout": o.stdout, "rc": o.rc}, nil
+	if o.RC != 0 {
+		return module.Result{"failed": true, "msg": fmt.Sprintf("'apt-get %s' failed: %s", argv[len(argv)-1], o.Stderr), "stdout": o.Stdout, "rc": o.RC}, nil
 	}
-	if strings.Contains(o.stdout, aptGetZero) {
-		return module.Result{"changed": false, "msg": o.stdout, "stdout": o.stdout, "stderr": o.stderr}, nil
+	if strings.Contains(o.Stdout, aptGetZero) {
+		return module.Result{"changed": false, "msg": o.Stdout, "stdout": o.Stdout, "stderr": o.Stderr}, nil
 	}
-	return module.Result{"changed": true, "msg": o.stdout, "stdout": o.stdout, "stderr": o.stderr, "diff": r.parseDiff(o.stdout)}, nil
+	return module.Result{"changed": true, "msg": o.Stdout, "stdout": o.Stdout, "stderr": o.Stderr, "diff": r.parseDiff(o.Stdout)}, nil
 }
 
 // installDeb is Ansible's install_deb for a .deb already on the target: it is
@@ -557,15 +558,15 @@ func (r *aptRun) installDeb(deb string) (module.Result, error) {
 	if strings.Contains(deb, "://") {
 		return module.Failed("gorun's apt module does not download deb URLs yet: " + deb), nil
 	}
-	o, err := r.t.run(nil, "dpkg", "--field", deb, "Package", "Version")
+	o, err := r.t.Run(nil, "dpkg", "--field", deb, "Package", "Version")
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return module.Result{"failed": true, "msg": fmt.Sprintf("dpkg --field %s Package failed", deb), "stdout": o.stdout, "stderr": o.stderr}, nil
+	if o.RC != 0 {
+		return module.Result{"failed": true, "msg": fmt.Sprintf("dpkg --field %s Package failed", deb), "stdout": o.Stdout, "stderr": o.Stderr}, nil
 	}
 	fields := map[string]string{}
-	for _, l := range strings.Split(o.stdout, "\n") {
+	for _, l := range strings.Split(o.Stdout, "\n") {
 		if k, v, ok := strings.Cut(l, ": "); ok {
 			fields[k] = strings.TrimSpace(v)
 		}
@@ -594,25 +595,25 @@ func (r *aptRun) installDeb(deb string) (module.Result, error) {
 	}
 	diff := any("")
 	if r.diff {
-		diff = r.parseDiff(o.stdout)
+		diff = r.parseDiff(o.Stdout)
 	}
-	if o.rc != 0 {
-		return module.Result{"failed": true, "msg": fmt.Sprintf("%s failed", strings.Join(argv, " ")), "stdout": o.stdout, "stderr": o.stderr}, nil
+	if o.RC != 0 {
+		return module.Result{"failed": true, "msg": fmt.Sprintf("%s failed", strings.Join(argv, " ")), "stdout": o.Stdout, "stderr": o.Stderr}, nil
 	}
-	return module.Result{"changed": true, "stdout": o.stdout, "stderr": o.stderr, "diff": diff}, nil
+	return module.Result{"changed": true, "stdout": o.Stdout, "stderr": o.Stderr, "diff": diff}, nil
 }
 
 // withPolicyRcD runs argv, with /usr/sbin/policy-rc.d forcing policy_rc_d's
 // exit code for the duration when the option is set (an existing one is
 // moved aside and restored, as Ansible's PolicyRcD does).
-func (r *aptRun) withPolicyRcD(argv []string) (output, error) {
+func (r *aptRun) withPolicyRcD(argv []string) (remotecmd.Output, error) {
 	if r.check && len(argv) > 0 && argv[0] == "apt-get" {
 		// A simulation still writes the solver's log,
 		// /var/log/apt/eipp.log.xz; check mode must leave the host as it was.
 		argv = append([]string{"apt-get", "-o", "Dir::Log::Planner=/dev/null"}, argv[1:]...)
 	}
 	if !r.a.Has("policy_rc_d") {
-		return r.t.run(aptEnv, argv...)
+		return r.t.Run(aptEnv, argv...)
 	}
 	script := fmt.Sprintf(`p=/usr/sbin/policy-rc.d
 b=$(mktemp -d)
@@ -624,7 +625,7 @@ rm -f $p
 test -e "$b/policy-rc.d" && mv "$b/policy-rc.d" $p
 rmdir "$b"
 exit $rc`, r.a.Int("policy_rc_d"), shell.Join(argv))
-	return r.t.sh(aptEnv, script)
+	return r.t.Sh(aptEnv, script)
 }
 
 // parseDiff is Ansible's parse_diff: apt-get's plan between "Reading state

@@ -3,6 +3,7 @@ package system
 import (
 	"context"
 	"fmt"
+	"gorun/modules/internal/remotecmd"
 	"gorun/modules/internal/urlerr"
 	"strings"
 
@@ -92,20 +93,20 @@ func (r *aptKeyRun) base() string {
 // keys is all_keys.
 func (r *aptKeyRun) keys(short bool) ([]any, module.Result, error) {
 	cmd := r.base() + " adv --list-public-keys --keyid-format=long"
-	o, err := r.t.sh(nil, cmd)
+	o, err := r.t.Sh(nil, cmd)
 	if err != nil {
 		return nil, nil, err
 	}
-	if o.rc != 0 {
-		return nil, module.Result{"failed": true, "msg": "Unable to list public keys", "cmd": cmd, "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr}, nil
+	if o.RC != 0 {
+		return nil, module.Result{"failed": true, "msg": "Unable to list public keys", "cmd": cmd, "rc": o.RC, "stdout": o.Stdout, "stderr": o.Stderr}, nil
 	}
-	return parseKeyListing(o.stdout, short), nil, nil
+	return parseKeyListing(o.Stdout, short), nil, nil
 }
 
 // keyIDFrom is get_key_id_from_file: the first key id gpg finds in file
 // ("-" reads data).
 func (r *aptKeyRun) keyIDFrom(file string, data []byte) (any, module.Result, error) {
-	res, err := r.t.execRaw(aptKeyLang, shell.Join([]string{r.gpg, "--with-colons", file}), data)
+	res, err := r.t.Exec(aptKeyLang, shell.Join([]string{r.gpg, "--with-colons", file}), data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -130,7 +131,7 @@ func (r *aptKeyRun) download(url string, validate bool) ([]byte, module.Result, 
 	}
 	script := fmt.Sprintf(`if command -v curl >/dev/null; then exec curl -fsSL%s %[2]s; elif command -v wget >/dev/null; then exec wget -qO- %[3]s %[2]s; else echo "neither curl nor wget is installed" >&2; exit 127; fi`,
 		insecure, shell.Quote(url), map[bool]string{true: "", false: "--no-check-certificate"}[validate])
-	res, err := r.t.execRaw(nil, script, nil)
+	res, err := r.t.Exec(nil, script, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -147,18 +148,18 @@ func (r *aptKeyRun) download(url string, validate bool) ([]byte, module.Result, 
 // add is add_key: from a file on the target, or data on stdin.
 func (r *aptKeyRun) add(file string, data []byte) (module.Result, error) {
 	cmd := r.base() + " add " + shell.Quote(file)
-	var o output
+	var o remotecmd.Output
 	var err error
 	if data != nil {
 		cmd = r.base() + " add -"
-		o, err = r.t.shIn(cmd, data)
+		o, err = r.t.ShIn(cmd, data)
 	} else {
-		o, err = r.t.sh(nil, cmd)
+		o, err = r.t.Sh(nil, cmd)
 	}
-	if err != nil || o.rc == 0 {
+	if err != nil || o.RC == 0 {
 		return nil, err
 	}
-	res := module.Result{"failed": true, "cmd": cmd, "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr, "msg": "Unable to add a key from binary data"}
+	res := module.Result{"failed": true, "cmd": cmd, "rc": o.RC, "stdout": o.Stdout, "stderr": o.Stderr, "msg": "Unable to add a key from binary data"}
 	if data == nil {
 		res["msg"], res["keyfile"] = "Unable to add a key from file "+file, file
 	}
@@ -168,13 +169,13 @@ func (r *aptKeyRun) add(file string, data []byte) (module.Result, error) {
 // recv is import_key: apt-key adv --recv from a keyserver, five tries.
 func (r *aptKeyRun) recv(keyserver, id string) (module.Result, error) {
 	cmd := r.base() + " adv --no-tty --keyserver " + shell.Quote(keyserver) + " --recv " + shell.Quote(id)
-	var o output
+	var o remotecmd.Output
 	var err error
 	for try := 0; try < 5; try++ {
-		if o, err = r.t.sh(aptKeyLang, cmd); err != nil {
+		if o, err = r.t.Sh(aptKeyLang, cmd); err != nil {
 			return nil, err
 		}
-		if o.rc == 0 {
+		if o.RC == 0 {
 			return nil, nil
 		}
 	}
@@ -182,17 +183,17 @@ func (r *aptKeyRun) recv(keyserver, id string) (module.Result, error) {
 	for k, v := range aptKeyLang {
 		env[k] = v
 	}
-	if o.rc == 2 && strings.Contains(o.stdout, "not found on keyserver") {
+	if o.RC == 2 && strings.Contains(o.Stdout, "not found on keyserver") {
 		return module.Result{"failed": true, "cmd": cmd, "msg": fmt.Sprintf("Key %s not found on keyserver %s", id, keyserver), "forced_environment": env}, nil
 	}
-	return module.Result{"failed": true, "cmd": cmd, "msg": fmt.Sprintf("Error fetching key %s from keyserver: %s", id, keyserver), "forced_environment": env, "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr}, nil
+	return module.Result{"failed": true, "cmd": cmd, "msg": fmt.Sprintf("Error fetching key %s from keyserver: %s", id, keyserver), "forced_environment": env, "rc": o.RC, "stdout": o.Stdout, "stderr": o.Stderr}, nil
 }
 
 func (aptKeyModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	t := newTarget(ctx, call)
 	r := &aptKeyRun{t: t, keyring: call.Args.String("keyring")}
 	for _, bin := range []struct{ name string }{{"apt-key"}, {"gpg"}} {
-		p, err := t.which(bin.name)
+		p, err := t.Which(bin.name)
 		if err != nil {
 			return nil, err
 		}
@@ -303,12 +304,12 @@ func (aptKeyModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 			return res, nil
 		}
 		cmd := r.base() + " del " + short
-		o, err := t.sh(nil, cmd)
+		o, err := t.Sh(nil, cmd)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return module.Result{"failed": true, "msg": "Unable to remove a key with id " + short, "cmd": cmd, "rc": o.rc, "key_id": short, "stdout": o.stdout, "stderr": o.stderr}, nil
+		if o.RC != 0 {
+			return module.Result{"failed": true, "msg": "Unable to remove a key with id " + short, "cmd": cmd, "rc": o.RC, "key_id": short, "stdout": o.Stdout, "stderr": o.Stderr}, nil
 		}
 		after, fail, err := r.keys(shortFormat)
 		if err != nil || fail != nil {

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // aptRepositoryModule is ansible.builtin.apt_repository, a port of its
@@ -75,20 +77,20 @@ type sourcesList struct {
 
 // readSourcesList loads sources.list and sources.list.d/*.list in one round trip.
 func readSourcesList(t *target) (*sourcesList, module.Result, error) {
-	o, err := t.sh(nil, `command -v apt-config >/dev/null || exit 3
+	o, err := t.Sh(nil, `command -v apt-config >/dev/null || exit 3
 eval "$(apt-config shell L Dir::Etc::sourcelist/f P Dir::Etc::sourceparts/d)"
 printf '%s\n%s\n' "$L" "$P"
 for f in "$L" "${P%/}"/*.list; do test -f "$f" || continue; printf '\000%s\000' "$f"; cat "$f" || exit 4; done`)
 	if err != nil {
 		return nil, nil, err
 	}
-	if o.rc == 3 {
+	if o.RC == 3 {
 		return nil, module.Failed("Module apt_repository is not supported on target."), nil
 	}
-	if o.rc != 0 {
-		return nil, failRun("reading the apt sources failed: "+strings.TrimSpace(o.stderr), o), nil
+	if o.RC != 0 {
+		return nil, remotecmd.FailRun("reading the apt sources failed: "+strings.TrimSpace(o.Stderr), o), nil
 	}
-	head, files, _ := strings.Cut(o.stdout, "\x00")
+	head, files, _ := strings.Cut(o.Stdout, "\x00")
 	paths := strings.Split(strings.TrimSpace(head), "\n")
 	if len(paths) != 2 {
 		return nil, nil, fmt.Errorf("apt-config: unexpected output %q", head)
@@ -98,7 +100,7 @@ for f in "$L" "${P%/}"/*.list; do test -f "$f" || continue; printf '\000%s\000' 
 	for i := 0; i+1 < len(parts); i += 2 {
 		name, content := parts[i], parts[i+1]
 		var group []aptSource
-		for n, line := range pyLines(content) {
+		for n, line := range pytext.SplitLines(content) {
 			s := parseAptSource(line)
 			s.n = n
 			group = append(group, s)
@@ -209,22 +211,22 @@ func (sl *sourcesList) save(t *target, mode any) error {
 	after := sl.dump()
 	for _, f := range sl.order {
 		if len(sl.files[f]) == 0 {
-			if o, err := t.run(nil, "rm", "-f", f); err != nil || o.rc != 0 {
-				return fmt.Errorf("removing %s: %v %s", f, err, o.stderr)
+			if o, err := t.Run(nil, "rm", "-f", f); err != nil || o.RC != 0 {
+				return fmt.Errorf("removing %s: %v %s", f, err, o.Stderr)
 			}
 			continue
 		}
 		if raw, ok := sl.raw[f]; !ok || raw != after[f] {
-			if o, err := t.run(nil, "mkdir", "-p", parentDir(f)); err != nil || o.rc != 0 {
-				return fmt.Errorf("Failed to create directory %s: %v %s", parentDir(f), err, o.stderr)
+			if o, err := t.Run(nil, "mkdir", "-p", parentDir(f)); err != nil || o.RC != 0 {
+				return fmt.Errorf("Failed to create directory %s: %v %s", parentDir(f), err, o.Stderr)
 			}
 			if err := t.writeFile(f, after[f], "0644"); err != nil {
 				return err
 			}
 		}
 		if m := modeArg(mode); m != "" && sl.newRepos[f] {
-			if o, err := t.run(nil, "chmod", m, f); err != nil || o.rc != 0 {
-				return fmt.Errorf("chmod %s %s: %v %s", m, f, err, o.stderr)
+			if o, err := t.Run(nil, "chmod", m, f); err != nil || o.RC != 0 {
+				return fmt.Errorf("chmod %s %s: %v %s", m, f, err, o.Stderr)
 			}
 		}
 	}
@@ -236,7 +238,7 @@ func (sl *sourcesList) save(t *target, mode any) error {
 func (sl *sourcesList) restore(t *target) {
 	for _, f := range sl.order {
 		if raw, ok := sl.raw[f]; !ok {
-			t.run(nil, "rm", "-f", f)
+			t.Run(nil, "rm", "-f", f)
 		} else {
 			t.writeFile(f, raw, "0644")
 		}
@@ -353,21 +355,21 @@ func aptUpdateWithRetries(t *target, retries, maxDelay int) string {
 	errText := "unknown reason"
 	randomize := float64(rand.Intn(1001)) / 1000
 	for retry := 0; retry < retries; retry++ {
-		o, err := t.sh(map[string]string{"DEBIAN_FRONTEND": "noninteractive"}, shell.Join([]string{"apt-get", "update", "-q"}))
+		o, err := t.Sh(map[string]string{"DEBIAN_FRONTEND": "noninteractive"}, shell.Join([]string{"apt-get", "update", "-q"}))
 		if err != nil {
 			return err.Error()
 		}
-		if o.rc == 0 {
+		if o.RC == 0 {
 			return ""
 		}
-		errText = strings.TrimSpace(o.stderr)
+		errText = strings.TrimSpace(o.Stderr)
 		delay := float64(int(1)<<retry) + randomize
 		if delay > float64(maxDelay) {
 			delay = float64(maxDelay) + randomize
 		}
 		select {
-		case <-t.ctx.Done():
-			return t.ctx.Err().Error()
+		case <-t.Ctx.Done():
+			return t.Ctx.Err().Error()
 		case <-time.After(time.Duration(delay * float64(time.Second))):
 		}
 	}

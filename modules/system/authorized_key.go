@@ -266,11 +266,11 @@ func (authorizedKeyModule) Run(ctx context.Context, call *module.Call) (module.R
 	}
 	target := keyfile
 	if a.Bool("follow") {
-		o, err := t.run(nil, "realpath", "-m", keyfile)
+		o, err := t.Run(nil, "realpath", "-m", keyfile)
 		if err != nil {
 			return nil, err
 		}
-		target = strings.TrimSpace(o.stdout)
+		target = strings.TrimSpace(o.Stdout)
 	}
 	content := keys.serialize()
 	if call.Diff {
@@ -300,12 +300,12 @@ func prepareKeyfile(t *target, u *passwdEntry, keyfile string, manageDir bool) e
 		script = fmt.Sprintf("test -e %[1]s || mkdir -m 0700 %[1]s || exit 1; chown %[2]s %[1]s && chmod 0700 %[1]s || exit 1\n", dir, owner)
 	}
 	script += fmt.Sprintf("if ! test -e %[1]s; then mkdir -p %[3]s && : > %[1]s || exit 1; fi; chown %[2]s %[1]s 2>/dev/null; chmod 0600 %[1]s 2>/dev/null; exit 0", f, owner, dir)
-	o, err := t.sh(nil, script)
+	o, err := t.Sh(nil, script)
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
-		return fmt.Errorf("Failed to create directory %s : %s", path.Dir(keyfile), strings.TrimSpace(o.stderr))
+	if o.RC != 0 {
+		return fmt.Errorf("Failed to create directory %s : %s", path.Dir(keyfile), strings.TrimSpace(o.Stderr))
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
 )
 
@@ -50,27 +51,27 @@ func readCrontab(t *target, user, cronFile string) (*crontab, error) {
 			return nil, err
 		}
 		c.existing = content
-		c.lines = pyLines(content)
+		c.lines = pytext.SplitLines(content)
 		return c, nil
 	}
 	if user != "" {
-		me, err := t.sh(nil, "id -un")
+		me, err := t.Sh(nil, "id -un")
 		if err != nil {
 			return nil, err
 		}
-		if strings.TrimSpace(me.stdout) != user {
+		if strings.TrimSpace(me.Stdout) != user {
 			c.user = user
 		}
 	}
-	o, err := t.sh(nil, c.command("-l"))
+	o, err := t.Sh(nil, c.command("-l"))
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 && o.rc != 1 {
+	if o.RC != 0 && o.RC != 1 {
 		return nil, fmt.Errorf("Unable to read crontab")
 	}
-	c.existing = o.stdout
-	for i, l := range pyLines(o.stdout) {
+	c.existing = o.Stdout
+	for i, l := range pytext.SplitLines(o.Stdout) {
 		header := false
 		for _, re := range cronHeader {
 			header = header || re.MatchString(l)
@@ -87,18 +88,6 @@ func readCrontab(t *target, user, cronFile string) (*crontab, error) {
 		}
 	}
 	return c, nil
-}
-
-// pyLines is Python's str.splitlines for \n and \r\n.
-func pyLines(s string) []string {
-	if s == "" {
-		return nil
-	}
-	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
-	}
-	return lines
 }
 
 // command is a crontab command line with -u when managing another user.
@@ -126,12 +115,12 @@ func (c *crontab) write(dest string) error {
 		}
 		return c.t.writeFile(dest, content, "0644")
 	}
-	o, err := c.t.shIn(`f=$(mktemp /tmp/crontabXXXXXXXX) || exit 1; cat > "$f"; chmod 0644 "$f"; `+c.command(`"$f"`)+`; rc=$?; rm -f "$f"; exit $rc`, []byte(content))
+	o, err := c.t.ShIn(`f=$(mktemp /tmp/crontabXXXXXXXX) || exit 1; cat > "$f"; chmod 0644 "$f"; `+c.command(`"$f"`)+`; rc=$?; rm -f "$f"; exit $rc`, []byte(content))
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
-		return fmt.Errorf("%s", o.stderr)
+	if o.RC != 0 {
+		return fmt.Errorf("%s", o.Stderr)
 	}
 	return nil
 }
@@ -278,7 +267,7 @@ func (cronModule) Run(ctx context.Context, call *module.Call) (module.Result, er
 			warn(fmt.Sprintf(`Filename portion of cron_file ("%s") should consist solely of upper- and lower-case letters, digits, underscores, and hyphens`, base))
 		}
 	}
-	if p, err := t.which("crontab"); err != nil {
+	if p, err := t.Which("crontab"); err != nil {
 		return nil, err
 	} else if p == "" {
 		return module.Failed("Failed to find required executable \"crontab\" in paths: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), nil
@@ -311,11 +300,11 @@ func (cronModule) Run(ctx context.Context, call *module.Call) (module.Result, er
 	}
 	backupFile := ""
 	if a.Bool("backup") && !call.Check {
-		o, err := t.sh(nil, "mktemp /tmp/crontabXXXXXXXX")
+		o, err := t.Sh(nil, "mktemp /tmp/crontabXXXXXXXX")
 		if err != nil {
 			return nil, err
 		}
-		backupFile = strings.TrimSpace(o.stdout)
+		backupFile = strings.TrimSpace(o.Stdout)
 		if err := c.write(backupFile); err != nil {
 			return nil, err
 		}
@@ -376,12 +365,12 @@ func (cronModule) Run(ctx context.Context, call *module.Call) (module.Result, er
 			} else {
 				res["diff"] = map[string]any{}
 			}
-			exists, err := t.exists(c.file)
+			exists, err := t.Exists(c.file)
 			if err != nil {
 				return nil, err
 			}
 			if !call.Check && exists {
-				if _, err := t.run(nil, "rm", "-f", c.file); err != nil {
+				if _, err := t.Run(nil, "rm", "-f", c.file); err != nil {
 					return nil, err
 				}
 			}
@@ -408,7 +397,7 @@ func (cronModule) Run(ctx context.Context, call *module.Call) (module.Result, er
 	if backupFile != "" {
 		if changed {
 			res["backup_file"] = backupFile
-		} else if _, err := t.run(nil, "rm", "-f", backupFile); err != nil {
+		} else if _, err := t.Run(nil, "rm", "-f", backupFile); err != nil {
 			return nil, err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
 )
 
@@ -21,15 +22,15 @@ func (debconfModule) Run(ctx context.Context, call *module.Call) (module.Result,
 	t := newTarget(ctx, call)
 	pkg, question, vtype, value := a.String("name"), a.String("question"), a.String("vtype"), a.String("value")
 	// debconf-show gets its command as one string, as Ansible runs it.
-	o, err := t.sh(nil, "debconf-show "+pkg)
+	o, err := t.Sh(nil, "debconf-show "+pkg)
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return module.Failed(o.stderr), nil
+	if o.RC != 0 {
+		return module.Failed(o.Stderr), nil
 	}
 	prev := map[string]any{}
-	for _, line := range pyLines(o.stdout) {
+	for _, line := range pytext.SplitLines(o.Stdout) {
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
 			return module.Failed("cannot parse debconf-show output line: " + line), nil
@@ -66,14 +67,14 @@ func (debconfModule) Run(ctx context.Context, call *module.Call) (module.Result,
 				v = a.String("value")
 			}
 		}
-		o, err := t.shIn(shell.Join(argv), []byte(strings.Join([]string{pkg, question, vtype, v}, " ")))
+		o, err := t.ShIn(shell.Join(argv), []byte(strings.Join([]string{pkg, question, vtype, v}, " ")))
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return module.Failed(o.stderr), nil
+		if o.RC != 0 {
+			return module.Failed(o.Stderr), nil
 		}
-		msg = o.stdout
+		msg = o.Stdout
 	}
 	cur := map[string]any{question: value}
 	if old, ok := prev[question]; ok {

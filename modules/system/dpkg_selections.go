@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/modules/internal/remotecmd"
 )
 
 // dpkgSelectionsModule is ansible.builtin.dpkg_selections: a package's dpkg
@@ -18,15 +19,15 @@ func (dpkgSelectionsModule) Doc() *module.Doc { return dpkgSelDoc }
 func (dpkgSelectionsModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	t := newTarget(ctx, call)
 	name, selection := call.Args.String("name"), call.Args.String("selection")
-	o, err := t.run(nil, "dpkg", "--get-selections", name)
+	o, err := t.Run(nil, "dpkg", "--get-selections", name)
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return failRun(strings.TrimSpace(o.stderr), o), nil
+	if o.RC != 0 {
+		return remotecmd.FailRun(strings.TrimSpace(o.Stderr), o), nil
 	}
 	current := "not present"
-	if f := strings.Fields(o.stdout); len(f) >= 2 {
+	if f := strings.Fields(o.Stdout); len(f) >= 2 {
 		current = f[1]
 	}
 	changed := current != selection
@@ -34,12 +35,12 @@ func (dpkgSelectionsModule) Run(ctx context.Context, call *module.Call) (module.
 	if call.Check || !changed {
 		return res, nil
 	}
-	o, err = t.shIn("dpkg --set-selections", []byte(name+" "+selection))
+	o, err = t.ShIn("dpkg --set-selections", []byte(name+" "+selection))
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return failRun(strings.TrimSpace(o.stderr), o), nil
+	if o.RC != 0 {
+		return remotecmd.FailRun(strings.TrimSpace(o.Stderr), o), nil
 	}
 	return res, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/value"
 )
 
 // getentModule is ansible.builtin.getent: it runs getent on the target and
@@ -32,16 +33,16 @@ func (getentModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 	if !a.Has("split") && colonDatabases[db] {
 		split = ":"
 	}
-	o, err := newTarget(ctx, call).run(nil, argv...)
+	o, err := newTarget(ctx, call).Run(nil, argv...)
 	if err != nil {
 		return nil, err
 	}
 	tree := map[string]any{}
 	facts := map[string]any{"getent_" + db: tree}
-	switch o.rc {
+	switch o.RC {
 	case 0:
 		seen := map[string]int{}
-		for _, line := range strings.Split(strings.TrimRight(o.stdout, "\n"), "\n") {
+		for _, line := range strings.Split(strings.TrimRight(o.Stdout, "\n"), "\n") {
 			if line == "" {
 				continue
 			}
@@ -54,7 +55,7 @@ func (getentModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 			if len(record) == 0 {
 				continue
 			}
-			rest := toAnyList(record[1:])
+			rest := value.FromStrings(record[1:])
 			switch seen[record[0]] {
 			case 0:
 				tree[record[0]] = rest
@@ -79,14 +80,6 @@ func (getentModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 		return module.Failed("Enumeration not supported on this database."), nil
 	}
 	return module.Failed("Unexpected failure!"), nil
-}
-
-func toAnyList(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 var getentDoc = &module.Doc{

@@ -11,7 +11,10 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
+	"gorun/engine/value"
+	"gorun/modules/internal/remotecmd"
 )
 
 // gitModule is ansible.builtin.git, a port of git.py that runs the target's
@@ -38,7 +41,7 @@ type gitRun struct {
 
 // run runs git with args in cwd (or the login directory when cwd is not a
 // directory, as run_command ignores an invalid cwd).
-func (g *gitRun) run(cwd string, args ...string) (output, error) {
+func (g *gitRun) run(cwd string, args ...string) (remotecmd.Output, error) {
 	line := shell.Join(append([]string{g.git}, args...))
 	if cwd != "" {
 		line = "cd " + shell.Quote(cwd) + " 2>/dev/null; " + line
@@ -46,33 +49,33 @@ func (g *gitRun) run(cwd string, args ...string) (output, error) {
 	if g.umask != "" {
 		line = "umask " + g.umask + "; " + line
 	}
-	return g.t.sh(g.env, line)
+	return g.t.Sh(g.env, line)
 }
 
 // must is run with check_rc: a failing command fails the module with its output.
-func (g *gitRun) must(cwd string, args ...string) (output, error) {
+func (g *gitRun) must(cwd string, args ...string) (remotecmd.Output, error) {
 	o, err := g.run(cwd, args...)
-	if err == nil && o.rc != 0 {
-		err = commandFailed(shell.Join(append([]string{g.git}, args...)), o)
+	if err == nil && o.RC != 0 {
+		err = remotecmd.CommandFailed(shell.Join(append([]string{g.git}, args...)), o)
 	}
 	return o, err
 }
 
-func gitFail(msg string, o *output, extra ...any) error {
+func gitFail(msg string, o *remotecmd.Output, extra ...any) error {
 	r := module.Result{"failed": true, "msg": msg}
 	if o != nil {
-		r["stdout"], r["stderr"], r["rc"] = o.stdout, o.stderr, o.rc
+		r["stdout"], r["stderr"], r["rc"] = o.Stdout, o.Stderr, o.RC
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		r[extra[i].(string)] = extra[i+1]
 	}
-	return &moduleFailure{r}
+	return &remotecmd.Exit{Result: r}
 }
 
 // version is get_version: git rev-parse REF in dest.
 func (g *gitRun) version(dest, ref string) (string, error) {
 	o, err := g.run(dest, "rev-parse", ref)
-	return strings.TrimRight(o.stdout, "\n"), err
+	return strings.TrimRight(o.Stdout, "\n"), err
 }
 
 // repoPath is get_repo_path: dest/.git, or where a .git file points.
@@ -81,18 +84,18 @@ func (g *gitRun) repoPath(dest string, bare bool) (string, error) {
 	if !bare {
 		p = path.Join(dest, ".git")
 	}
-	o, err := g.t.sh(nil, "test -f "+shell.Quote(p)+" && cat "+shell.Quote(p))
-	if err != nil || o.rc != 0 {
+	o, err := g.t.Sh(nil, "test -f "+shell.Quote(p)+" && cat "+shell.Quote(p))
+	if err != nil || o.RC != 0 {
 		return p, err
 	}
-	prefix, dir, ok := strings.Cut(strings.TrimRight(o.stdout, " \t\r\n"), "gitdir: ")
+	prefix, dir, ok := strings.Cut(strings.TrimRight(o.Stdout, " \t\r\n"), "gitdir: ")
 	if !ok || prefix != "" {
 		return "", gitFail("Current repo does not have a valid reference to a separate Git dir or it refers to the invalid path", nil, "details", ".git file has invalid git dir reference format")
 	}
 	if !path.IsAbs(dir) {
 		dir = path.Join(dest, dir)
 	}
-	if o, err := g.t.sh(nil, "test -d "+shell.Quote(dir)); err != nil || o.rc != 0 {
+	if o, err := g.t.Sh(nil, "test -d "+shell.Quote(dir)); err != nil || o.RC != 0 {
 		return "", errors.Join(err, gitFail("Current repo does not have a valid reference to a separate Git dir or it refers to the invalid path", nil, "details", dir+" is not a directory"))
 	}
 	return dir, nil
@@ -104,11 +107,11 @@ func (g *gitRun) branches(dest string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return nil, gitFail("Could not determine branch data - received "+o.stdout, &o)
+	if o.RC != 0 {
+		return nil, gitFail("Could not determine branch data - received "+o.Stdout, &o)
 	}
 	var out []string
-	for _, l := range strings.Split(o.stdout, "\n") {
+	for _, l := range strings.Split(o.Stdout, "\n") {
 		if s := strings.TrimSpace(l); s != "" {
 			out = append(out, s)
 		}
@@ -152,7 +155,7 @@ func (g *gitRun) isRemote(dest, remote, kind, version string) (bool, error) {
 		ref = "refs/tags/" + version
 	}
 	o, err := g.must(dest, "ls-remote", remote, kind, ref)
-	return err == nil && strings.Contains(o.stdout, version), err
+	return err == nil && strings.Contains(o.Stdout, version), err
 }
 
 // remoteHead is get_remote_head: the commit version names on remote.
@@ -196,7 +199,7 @@ func (g *gitRun) remoteHead(dest, version, remote string, bare bool) (string, er
 	if err != nil {
 		return "", err
 	}
-	out := o.stdout
+	out := o.Stdout
 	if out == "" {
 		return "", gitFail("Could not determine remote revision for "+version, &o)
 	}
@@ -216,10 +219,10 @@ func (g *gitRun) remoteHead(dest, version, remote string, bare bool) (string, er
 // remoteURL is get_remote_url ("" when git cannot say).
 func (g *gitRun) remoteURL(dest string) (string, bool, error) {
 	o, err := g.run(dest, "ls-remote", "--get-url", g.remote)
-	if err != nil || o.rc != 0 {
+	if err != nil || o.RC != 0 {
 		return "", false, err
 	}
-	return strings.TrimRight(o.stdout, "\n"), true, nil
+	return strings.TrimRight(o.Stdout, "\n"), true, nil
 }
 
 // unfrack is unfrackgitpath for the URLs git reports (no symlinks resolved).
@@ -243,8 +246,8 @@ func (g *gitRun) setRemoteURL(dest string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if o.rc != 0 {
-		return false, gitFail(fmt.Sprintf("Failed to set a new url %s for %s: %s %s", g.repo, g.remote, o.stdout, o.stderr), nil)
+	if o.RC != 0 {
+		return false, gitFail(fmt.Sprintf("Failed to set a new url %s for %s: %s %s", g.repo, g.remote, o.Stdout, o.Stderr), nil)
 	}
 	return ok, nil
 }
@@ -252,7 +255,7 @@ func (g *gitRun) setRemoteURL(dest string) (bool, error) {
 // clone is clone.
 func (g *gitRun) clone(dest, version string, bare bool) error {
 	parent := path.Dir(dest)
-	g.t.run(nil, "mkdir", "-p", parent)
+	g.t.Run(nil, "mkdir", "-p", parent)
 	args := []string{"clone"}
 	if bare {
 		args = append(args, "--bare")
@@ -372,18 +375,10 @@ func (g *gitRun) fetch(dest, version string, bare bool, refspec string, force bo
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
-		return gitFail(fmt.Sprintf("Failed to download remote objects and refs: %s %s", o.stdout, o.stderr), nil, "cmd", append([]any{g.git}, toAnys(args)...))
+	if o.RC != 0 {
+		return gitFail(fmt.Sprintf("Failed to download remote objects and refs: %s %s", o.Stdout, o.Stderr), nil, "cmd", append([]any{g.git}, value.FromStrings(args)...))
 	}
 	return nil
-}
-
-func toAnys(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
 }
 
 // localMods is has_local_mods: changes to tracked files.
@@ -395,7 +390,7 @@ func (g *gitRun) localMods(dest string, bare bool) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for _, l := range pyLines(o.stdout) {
+	for _, l := range pytext.SplitLines(o.Stdout) {
 		if !strings.HasPrefix(l, "??") {
 			return true, nil
 		}
@@ -416,7 +411,7 @@ func (g *gitRun) switchVersion(dest, version string) error {
 		if err != nil {
 			return err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return gitFail("Failed to checkout branch "+branch, &o)
 		}
 		args = []string{"reset", "--hard", g.remote + "/" + branch, "--"}
@@ -431,12 +426,12 @@ func (g *gitRun) switchVersion(dest, version string) error {
 				return err
 			}
 			if g.depth > 0 && !local {
-				o, err := g.t.sh(g.env, fmt.Sprintf("cd %s && %s fetch --depth=%d %s +refs/heads/%s:refs/heads/%s +refs/heads/%s:refs/remotes/%s/%s",
+				o, err := g.t.Sh(g.env, fmt.Sprintf("cd %s && %s fetch --depth=%d %s +refs/heads/%s:refs/heads/%s +refs/heads/%s:refs/remotes/%s/%s",
 					shell.Quote(dest), shell.Quote(g.git), g.depth, shell.Quote(g.remote), version, version, version, g.remote, version))
 				if err != nil {
 					return err
 				}
-				if o.rc != 0 {
+				if o.RC != 0 {
 					return gitFail("Failed to fetch branch from remote: "+version, &o)
 				}
 				if local, err = g.isLocalBranch(dest, version); err != nil {
@@ -450,7 +445,7 @@ func (g *gitRun) switchVersion(dest, version string) error {
 				if err != nil {
 					return err
 				}
-				if o.rc != 0 {
+				if o.RC != 0 {
 					return gitFail("Failed to checkout branch "+version, &o)
 				}
 				args = []string{"reset", "--hard", g.remote + "/" + version}
@@ -463,7 +458,7 @@ func (g *gitRun) switchVersion(dest, version string) error {
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		cmd := shell.Join(append([]string{g.git}, args...))
 		if version != "HEAD" {
 			return gitFail("Failed to checkout "+version, &o, "cmd", cmd)
@@ -488,11 +483,11 @@ func (g *gitRun) verifyCommit(dest, version string) error {
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
-		return gitFail("Could not determine tag data - received "+o.stdout, &o)
+	if o.RC != 0 {
+		return gitFail("Could not determine tag data - received "+o.Stdout, &o)
 	}
 	sub := "verify-commit"
-	for _, l := range strings.Split(o.stdout, "\n") {
+	for _, l := range strings.Split(o.Stdout, "\n") {
 		if typ, name, _ := strings.Cut(strings.TrimSpace(l), ":"); typ == "tag" && name == version {
 			sub = "verify-tag"
 		}
@@ -505,12 +500,12 @@ func (g *gitRun) verifyCommit(dest, version string) error {
 	if o, err = g.run(dest, args...); err != nil {
 		return err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		return gitFail(fmt.Sprintf("Failed to verify GPG signature of commit/tag \"%s\"", version), &o)
 	}
 	if len(whitelist) > 0 {
 		fp := ""
-		for _, l := range strings.Split(o.stderr, "\n") {
+		for _, l := range strings.Split(o.Stderr, "\n") {
 			if d := strings.Fields(l); len(d) > 2 && d[1] == "VALIDSIG" {
 				fp = d[2]
 				if len(d) == 11 {
@@ -537,7 +532,7 @@ func (g *gitRun) submodulesFetch(dest string) (bool, error) {
 	for _, l := range strings.Split(content, "\n") {
 		if submodulePathRE.MatchString(l) {
 			_, p, _ := strings.Cut(l, "=")
-			ok, err := g.t.exists(path.Join(dest, strings.TrimSpace(p), ".git"))
+			ok, err := g.t.Exists(path.Join(dest, strings.TrimSpace(p), ".git"))
 			if err != nil {
 				return false, err
 			}
@@ -561,7 +556,7 @@ func (g *gitRun) submodulesFetch(dest string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for _, l := range pyLines(o.stdout) {
+	for _, l := range pytext.SplitLines(o.Stdout) {
 		if l != "" && l[0] != ' ' {
 			return true, nil
 		}
@@ -575,12 +570,12 @@ func (g *gitRun) submoduleVersions(dest, version string) (map[string]string, err
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		return nil, gitFail("Unable to determine hashes of submodules", &o)
 	}
 	out := map[string]string{}
 	name := ""
-	for _, l := range pyLines(o.stdout) {
+	for _, l := range pytext.SplitLines(o.Stdout) {
 		switch {
 		case strings.HasPrefix(l, "Entering '"):
 			name = l[10 : len(l)-1]
@@ -599,7 +594,7 @@ func (g *gitRun) submoduleVersions(dest, version string) (map[string]string, err
 
 // submoduleUpdate is submodule_update.
 func (g *gitRun) submoduleUpdate(dest string, force bool) error {
-	if ok, err := g.t.exists(path.Join(dest, ".gitmodules")); err != nil || !ok {
+	if ok, err := g.t.Exists(path.Join(dest, ".gitmodules")); err != nil || !ok {
 		return err
 	}
 	if _, err := g.must(dest, "submodule", "sync"); err != nil {
@@ -613,8 +608,8 @@ func (g *gitRun) submoduleUpdate(dest string, force bool) error {
 		args = append(args, "--force")
 	}
 	o, err := g.run(dest, args...)
-	if err == nil && o.rc != 0 {
-		err = gitFail("Failed to init/update submodules: "+o.stdout+o.stderr, nil)
+	if err == nil && o.RC != 0 {
+		err = gitFail("Failed to init/update submodules: "+o.Stdout+o.Stderr, nil)
 	}
 	return err
 }
@@ -636,12 +631,12 @@ func (g *gitRun) diff(dest string, bare bool, before any, after string) (map[str
 		return nil, err
 	}
 	switch {
-	case o.rc == 0 && o.stdout != "":
-		return map[string]any{"prepared": o.stdout}, nil
-	case o.rc == 0:
+	case o.RC == 0 && o.Stdout != "":
+		return map[string]any{"prepared": o.Stdout}, nil
+	case o.RC == 0:
 		return map[string]any{"prepared": fmt.Sprintf(">> No visual differences between %s and %s", b, after)}, nil
-	case o.stderr != "":
-		return map[string]any{"prepared": fmt.Sprintf(">> Failed to get proper diff between %s and %s:\n>> %s", b, after, o.stderr)}, nil
+	case o.Stderr != "":
+		return map[string]any{"prepared": fmt.Sprintf(">> Failed to get proper diff between %s and %s:\n>> %s", b, after, o.Stderr)}, nil
 	}
 	return map[string]any{"prepared": fmt.Sprintf(">> Failed to get proper diff between %s and %s", b, after)}, nil
 }
@@ -672,9 +667,9 @@ func sshCommand(a module.Args, sshOpts string, optsSet bool) string {
 
 func (gitModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	res, err := runGit(ctx, call)
-	var f *moduleFailure
+	var f *remotecmd.Exit
 	if errors.As(err, &f) {
-		return f.res, nil
+		return f.Result, nil
 	}
 	return res, err
 }
@@ -693,7 +688,7 @@ func runGit(ctx context.Context, call *module.Call) (module.Result, error) {
 	}
 	g.git = a.String("executable")
 	if g.git == "" {
-		p, err := t.which("git")
+		p, err := t.Which("git")
 		if err != nil {
 			return nil, err
 		}
@@ -764,7 +759,7 @@ func runGit(ctx context.Context, call *module.Call) (module.Result, error) {
 	result["before"] = nil
 	exists := false
 	if gitconfig != "" {
-		if exists, err = t.exists(gitconfig); err != nil {
+		if exists, err = t.Exists(gitconfig); err != nil {
 			return nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
 )
 
@@ -139,12 +140,12 @@ sed -n "/^\[remote \"$2\"\]/,/^\[/s/^[[:space:]]*url[[:space:]]*=[[:space:]]*//p
 
 // readTargetRepo reads the checkout at dest without git.
 func readTargetRepo(g *gitRun, dest string) (targetRepo, error) {
-	o, err := g.t.sh(nil, "sh -c "+shell.Quote(readTargetRepoScript)+" sh "+shell.Quote(dest)+" "+shell.Quote(g.remote))
+	o, err := g.t.Sh(nil, "sh -c "+shell.Quote(readTargetRepoScript)+" sh "+shell.Quote(dest)+" "+shell.Quote(g.remote))
 	if err != nil {
 		return targetRepo{}, err
 	}
-	lines := strings.Split(o.stdout, "\n")
-	if o.rc != 0 || lines[0] != "y" {
+	lines := strings.Split(o.Stdout, "\n")
+	if o.RC != 0 || lines[0] != "y" {
 		return targetRepo{}, nil
 	}
 	st := targetRepo{exists: true}
@@ -170,15 +171,15 @@ func hasLocalMods(g *gitRun, dest string, tracked map[string]string) (bool, erro
 		return false, nil
 	}
 	sort.Strings(names)
-	o, err := g.t.shIn("cd "+shell.Quote(dest)+" && xargs -0 sha1sum --", []byte(strings.Join(names, "\x00")))
+	o, err := g.t.ShIn("cd "+shell.Quote(dest)+" && xargs -0 sha1sum --", []byte(strings.Join(names, "\x00")))
 	if err != nil {
 		return false, err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		return true, nil
 	}
 	seen := 0
-	for _, l := range pyLines(o.stdout) {
+	for _, l := range pytext.SplitLines(o.Stdout) {
 		sum, name, ok := strings.Cut(l, "  ")
 		if !ok || tracked[name] != sum {
 			return true, nil
@@ -238,11 +239,11 @@ rm -rf .git.gorun-old
 	if g.umask != "" {
 		script = "umask " + g.umask + "\n" + script
 	}
-	o, err := g.t.shIn(script, co.tar)
+	o, err := g.t.ShIn(script, co.tar)
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
+	if o.RC != 0 {
 		return gitFail("Failed to write the checkout to "+dest, &o)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"gorun/engine/module"
+	"gorun/modules/internal/remotecmd"
 )
 
 // groupModule is ansible.builtin.group for Linux: groupadd, groupmod and
@@ -39,9 +40,9 @@ func (groupModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 		return nil, err
 	}
 	result := module.Result{"name": name, "state": a.String("state")}
-	var o *output
+	var o *remotecmd.Output
 	run := func(argv ...string) error {
-		out, err := t.run(nil, argv...)
+		out, err := t.Run(nil, argv...)
 		o = &out
 		return err
 	}
@@ -77,20 +78,20 @@ func (groupModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 			argv = append(argv, "-o")
 		}
 		if call.Check {
-			o = &output{}
+			o = &remotecmd.Output{}
 		} else if err := run(append(argv, name)...); err != nil {
 			return nil, err
 		}
 	}
-	if o != nil && o.rc != 0 {
-		return module.Result{"failed": true, "changed": false, "name": name, "msg": o.stderr}, nil
+	if o != nil && o.RC != 0 {
+		return module.Result{"failed": true, "changed": false, "name": name, "msg": o.Stderr}, nil
 	}
 	result["changed"] = o != nil
-	if o != nil && o.stdout != "" {
-		result["stdout"] = o.stdout
+	if o != nil && o.Stdout != "" {
+		result["stdout"] = o.Stdout
 	}
-	if o != nil && o.stderr != "" {
-		result["stderr"] = o.stderr
+	if o != nil && o.Stderr != "" {
+		result["stderr"] = o.Stderr
 	}
 	if g, err = find(); err != nil {
 		return nil, err

@@ -40,9 +40,9 @@ func (s fileStrategy) current() (string, error) { return s.permanent() }
 func (s fileStrategy) setCurrent(string) error  { return nil }
 func (s fileStrategy) permanentFirst() bool     { return false }
 func (s fileStrategy) setPermanent(name string) error {
-	o, err := s.t.shIn("cat > /etc/hostname", []byte(name+"\n"))
-	if err == nil && o.rc != 0 {
-		err = fmt.Errorf("failed to update hostname: %s", strings.TrimSpace(o.stderr))
+	o, err := s.t.ShIn("cat > /etc/hostname", []byte(name+"\n"))
+	if err == nil && o.RC != 0 {
+		err = fmt.Errorf("failed to update hostname: %s", strings.TrimSpace(o.Stderr))
 	}
 	return err
 }
@@ -51,14 +51,14 @@ func (s fileStrategy) setPermanent(name string) error {
 type systemdStrategy struct{ t *target }
 
 func (s systemdStrategy) ctl(args ...string) (string, error) {
-	o, err := s.t.run(nil, append([]string{"hostnamectl"}, args...)...)
+	o, err := s.t.Run(nil, append([]string{"hostnamectl"}, args...)...)
 	if err != nil {
 		return "", err
 	}
-	if o.rc != 0 {
-		return "", fmt.Errorf("Command failed rc=%d, out=%s, err=%s", o.rc, o.stdout, o.stderr)
+	if o.RC != 0 {
+		return "", fmt.Errorf("Command failed rc=%d, out=%s, err=%s", o.RC, o.Stdout, o.Stderr)
 	}
-	return strings.TrimSpace(o.stdout), nil
+	return strings.TrimSpace(o.Stdout), nil
 }
 func (s systemdStrategy) current() (string, error)   { return s.ctl("--transient", "status") }
 func (s systemdStrategy) permanent() (string, error) { return s.ctl("--static", "status") }
@@ -90,7 +90,7 @@ func (hostnameModule) Run(ctx context.Context, call *module.Call) (module.Result
 		if err != nil {
 			return nil, err
 		}
-		debian, err := t.exists("/etc/debian_version")
+		debian, err := t.Exists("/etc/debian_version")
 		if err != nil {
 			return nil, err
 		}
@@ -151,11 +151,11 @@ func (hostnameModule) Run(ctx context.Context, call *module.Call) (module.Result
 	if name != cur {
 		before = cur
 	}
-	fq, err := t.sh(nil, "hostname -f 2>/dev/null || hostname")
+	fq, err := t.Sh(nil, "hostname -f 2>/dev/null || hostname")
 	if err != nil {
 		return nil, err
 	}
-	fqdn := strings.TrimSpace(fq.stdout)
+	fqdn := strings.TrimSpace(fq.Stdout)
 	domain := ""
 	if _, d, ok := strings.Cut(fqdn, "."); ok {
 		domain = d

@@ -8,6 +8,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // iptablesModule is ansible.builtin.iptables: one rule, a chain's policy, a
@@ -202,7 +203,7 @@ func (iptablesModule) Run(ctx context.Context, call *module.Call) (module.Result
 			return module.Failed("Logging options can only be used with the LOG jump target."), nil
 		}
 	}
-	path, err := t.which(bin)
+	path, err := t.Which(bin)
 	if err != nil {
 		return nil, err
 	}
@@ -212,11 +213,11 @@ func (iptablesModule) Run(ctx context.Context, call *module.Call) (module.Result
 	if p.Has("wait") {
 		// -w takes seconds from iptables 1.6.0, no value from 1.4.20, and
 		// does not exist before (CentOS 7 has 1.4.21).
-		o, err := t.run(nil, path, "--version")
+		o, err := t.Run(nil, path, "--version")
 		if err != nil {
 			return nil, err
 		}
-		switch v := strings.TrimSpace(o.stdout[strings.Index(o.stdout, "v")+1:]); {
+		switch v := strings.TrimSpace(o.Stdout[strings.Index(o.Stdout, "v")+1:]); {
 		case versionLess(v, "1.4.20"):
 			delete(p.Args, "wait")
 		case versionLess(v, "1.6.0"):
@@ -240,12 +241,12 @@ func (iptablesModule) Run(ctx context.Context, call *module.Call) (module.Result
 		return append(argv, constructRule(p)...)
 	}
 	mustRun := func(argv []string) (module.Result, bool, error) {
-		o, err := t.run(nil, argv...)
+		o, err := t.Run(nil, argv...)
 		if err != nil {
 			return nil, false, err
 		}
-		if o.rc != 0 {
-			r := failRun(o.stderr, o)
+		if o.RC != 0 {
+			r := remotecmd.FailRun(o.Stderr, o)
 			r["cmd"] = shell.Join(argv)
 			return r, false, nil
 		}
@@ -261,14 +262,14 @@ func (iptablesModule) Run(ctx context.Context, call *module.Call) (module.Result
 			}
 		}
 	case p.Has("policy"):
-		o, err := t.run(nil, base("-L")...)
+		o, err := t.Run(nil, base("-L")...)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return failRun(o.stderr, o), nil
+		if o.RC != 0 {
+			return remotecmd.FailRun(o.Stderr, o), nil
 		}
-		header, _, _ := strings.Cut(o.stdout, "\n")
+		header, _, _ := strings.Cut(o.Stdout, "\n")
 		m := policyHeader.FindStringSubmatch(header)
 		if m == nil {
 			return module.Failed("Can't detect current policy"), nil
@@ -281,11 +282,11 @@ func (iptablesModule) Run(ctx context.Context, call *module.Call) (module.Result
 			}
 		}
 	case p.String("state") == "absent" && result["rule"] == "":
-		o, err := t.run(nil, base("-L")...)
+		o, err := t.Run(nil, base("-L")...)
 		if err != nil {
 			return nil, err
 		}
-		present := o.rc == 0
+		present := o.RC == 0
 		result["changed"] = present
 		if present && p.Bool("chain_management") && !call.Check {
 			if r, ok, err := mustRun(base("-X")); !ok {
@@ -297,12 +298,12 @@ func (iptablesModule) Run(ctx context.Context, call *module.Call) (module.Result
 		// the chain.
 		check := shell.Join(withRule("-C")) + " >/dev/null 2>&1 && echo rule; " +
 			shell.Join(base("-L")) + " >/dev/null 2>&1 && echo chain; true"
-		o, err := t.sh(nil, check)
+		o, err := t.Sh(nil, check)
 		if err != nil {
 			return nil, err
 		}
-		rulePresent := strings.Contains(o.stdout, "rule")
-		chainPresent := rulePresent || strings.Contains(o.stdout, "chain")
+		rulePresent := strings.Contains(o.Stdout, "rule")
+		chainPresent := rulePresent || strings.Contains(o.Stdout, "chain")
 		want := p.String("state") == "present"
 		result["changed"] = rulePresent != want
 		if rulePresent == want || call.Check {

@@ -13,6 +13,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // knownHostsModule is ansible.builtin.known_hosts: host keys added to or
@@ -38,11 +39,11 @@ func expandUser(t *target, p string) (string, error) {
 	if tilde == "" || (len(p) > len(tilde) && p[len(tilde)] != '/') {
 		return p, nil
 	}
-	o, err := t.sh(nil, "printf '%s' "+tilde)
+	o, err := t.Sh(nil, "printf '%s' "+tilde)
 	if err != nil {
 		return "", err
 	}
-	return o.stdout + p[len(tilde):], nil
+	return o.Stdout + p[len(tilde):], nil
 }
 
 // hostKey is normalize_known_hosts_key: a key line's fields.
@@ -84,7 +85,7 @@ func (knownHostsModule) Run(ctx context.Context, call *module.Call) (module.Resu
 	if err != nil {
 		return nil, err
 	}
-	keygen, err := t.which("ssh-keygen")
+	keygen, err := t.Which("ssh-keygen")
 	if err != nil {
 		return nil, err
 	}
@@ -104,11 +105,11 @@ func (knownHostsModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		if commaHostRE.MatchString(host) {
 			return module.Failed("Comma separated list of names is not supported. Please pass a single name to lookup in the known_hosts file."), nil
 		}
-		o, err := t.shIn(`f=$(mktemp) && cat > "$f" && `+shell.Quote(keygen)+` -F `+shell.Quote(host)+` -f "$f"; rc=$?; rm -f "$f"; exit $rc`, []byte(key))
+		o, err := t.ShIn(`f=$(mktemp) && cat > "$f" && `+shell.Quote(keygen)+` -F `+shell.Quote(host)+` -f "$f"; rc=$?; rm -f "$f"; exit $rc`, []byte(key))
 		if err != nil {
 			return nil, err
 		}
-		if o.stdout == "" {
+		if o.Stdout == "" {
 			return module.Failed("Host parameter does not match hashed host field in supplied key"), nil
 		}
 	}
@@ -135,12 +136,12 @@ func (knownHostsModule) Run(ctx context.Context, call *module.Call) (module.Resu
 	}
 	res["changed"] = false
 	if found && key == "" && state == "absent" {
-		o, err := t.run(nil, keygen, "-R", host, "-f", path)
+		o, err := t.Run(nil, keygen, "-R", host, "-f", path)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return failRun(strings.TrimSpace(o.stderr), o), nil
+		if o.RC != 0 {
+			return remotecmd.FailRun(strings.TrimSpace(o.Stderr), o), nil
 		}
 		res["changed"] = true
 	}
@@ -171,25 +172,25 @@ func (knownHostsModule) Run(ctx context.Context, call *module.Call) (module.Resu
 // its key of the same type differs from key, and the line of that key (0
 // for none).
 func searchHostKey(t *target, keygen, host, key, path string) (found, replace bool, foundLine int, fail module.Result, err error) {
-	exists, err := t.exists(path)
+	exists, err := t.Exists(path)
 	if err != nil || !exists {
 		return false, false, 0, nil, err
 	}
-	o, err := t.run(nil, keygen, "-F", host, "-f", path)
+	o, err := t.Run(nil, keygen, "-F", host, "-f", path)
 	if err != nil {
 		return false, false, 0, nil, err
 	}
-	if o.stdout == "" && o.stderr == "" && (o.rc == 0 || o.rc == 1) {
+	if o.Stdout == "" && o.Stderr == "" && (o.RC == 0 || o.RC == 1) {
 		return false, false, 0, nil, nil
 	}
-	if o.rc != 0 {
-		return false, false, 0, module.Failed(fmt.Sprintf("ssh-keygen failed (rc=%d, stdout='%s',stderr='%s')", o.rc, o.stdout, o.stderr)), nil
+	if o.RC != 0 {
+		return false, false, 0, module.Failed(fmt.Sprintf("ssh-keygen failed (rc=%d, stdout='%s',stderr='%s')", o.RC, o.Stdout, o.Stderr)), nil
 	}
 	if key == "" {
 		return true, false, 0, nil, nil
 	}
 	want := normalizeHostKey(key)
-	for _, l := range strings.Split(o.stdout, "\n") {
+	for _, l := range strings.Split(o.Stdout, "\n") {
 		switch {
 		case l == "":
 		case l[0] == '#':

@@ -8,6 +8,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // modprobeModule is community.general.modprobe: load or unload a kernel module
@@ -24,12 +25,12 @@ type confFile struct{ path, content string }
 
 // readConfDir reads every regular file of dir on the target.
 func readConfDir(t *target, dir string) ([]confFile, error) {
-	o, err := t.sh(nil, `for f in `+shell.Quote(dir)+`/*; do test -f "$f" || continue; printf '\001%s\n' "$f"; cat "$f"; done`)
+	o, err := t.Sh(nil, `for f in `+shell.Quote(dir)+`/*; do test -f "$f" || continue; printf '\001%s\n' "$f"; cat "$f"; done`)
 	if err != nil {
 		return nil, err
 	}
 	var files []confFile
-	for _, part := range strings.Split(o.stdout, "\x01")[1:] {
+	for _, part := range strings.Split(o.Stdout, "\x01")[1:] {
 		p, content, _ := strings.Cut(part, "\n")
 		files = append(files, confFile{p, content})
 	}
@@ -40,7 +41,7 @@ func (modprobeModule) Run(ctx context.Context, call *module.Call) (module.Result
 	a := call.Args
 	t := newTarget(ctx, call)
 	name, state, params, persistent := a.String("name"), a.String("state"), a.String("params"), a.String("persistent")
-	if p, err := t.which("modprobe"); err != nil {
+	if p, err := t.Which("modprobe"); err != nil {
 		return nil, err
 	} else if p == "" {
 		return module.Failed("Failed to find required executable \"modprobe\" in paths: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), nil
@@ -49,9 +50,9 @@ func (modprobeModule) Run(ctx context.Context, call *module.Call) (module.Result
 	result := func() module.Result {
 		return module.Result{"changed": changed, "name": name, "params": params, "state": state}
 	}
-	failWith := func(o output) (module.Result, error) {
+	failWith := func(o remotecmd.Output) (module.Result, error) {
 		r := result()
-		r["failed"], r["msg"], r["rc"], r["stdout"], r["stderr"] = true, o.stderr, o.rc, o.stdout, o.stderr
+		r["failed"], r["msg"], r["rc"], r["stdout"], r["stderr"] = true, o.Stderr, o.RC, o.Stdout, o.Stderr
 		return r, nil
 	}
 	paramWords, err := shell.Split(params)
@@ -62,15 +63,15 @@ func (modprobeModule) Run(ctx context.Context, call *module.Call) (module.Result
 	// modules; a missing file fails the task as Python's open() does.
 	var missing string
 	loaded := func() (bool, error) {
-		o, err := t.sh(nil, `test -r /proc/modules || { echo /proc/modules; exit 2; }
+		o, err := t.Sh(nil, `test -r /proc/modules || { echo /proc/modules; exit 2; }
 grep -q `+shell.Quote("^"+strings.ReplaceAll(name, "-", "_")+" ")+` /proc/modules && exit 0
 b="/lib/modules/$(uname -r)/modules.builtin"
 test -r "$b" || { echo "$b"; exit 2; }
 grep -q `+shell.Quote("/"+name+".ko$")+` "$b"`)
-		if err == nil && o.rc == 2 {
-			missing = strings.TrimSpace(o.stdout)
+		if err == nil && o.RC == 2 {
+			missing = strings.TrimSpace(o.Stdout)
 		}
-		return err == nil && o.rc == 0, err
+		return err == nil && o.RC == 0, err
 	}
 	isLoaded, err := loaded()
 	if err != nil {
@@ -87,11 +88,11 @@ grep -q `+shell.Quote("/"+name+".ko$")+` "$b"`)
 		if call.Check {
 			argv = append(argv, "-n")
 		}
-		o, err := t.run(nil, append(append(argv, name), paramWords...)...)
+		o, err := t.Run(nil, append(append(argv, name), paramWords...)...)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return failWith(o)
 		}
 		now, err := loaded()
@@ -100,21 +101,21 @@ grep -q `+shell.Quote("/"+name+".ko$")+` "$b"`)
 		}
 		if call.Check || now {
 			changed = true
-		} else if o, err := t.run(nil, append([]string{"modprobe", "-n", "--first-time", name}, paramWords...)...); err != nil {
+		} else if o, err := t.Run(nil, append([]string{"modprobe", "-n", "--first-time", name}, paramWords...)...); err != nil {
 			return nil, err
-		} else if o.rc != 0 && call.Warn != nil {
-			call.Warn(o.stderr)
+		} else if o.RC != 0 && call.Warn != nil {
+			call.Warn(o.Stderr)
 		}
 	case state == "absent" && isLoaded:
 		argv := []string{"modprobe", "-r", name}
 		if call.Check {
 			argv = append(argv, "-n")
 		}
-		o, err := t.run(nil, argv...)
+		o, err := t.Run(nil, argv...)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
+		if o.RC != 0 {
 			return failWith(o)
 		}
 		changed = true

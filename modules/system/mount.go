@@ -155,14 +155,14 @@ func (r *mountRun) writeFstab(lines []string) error {
 // and fstype when given) in /proc/self/mountinfo.
 func (r *mountRun) mounted(src string) (bool, error) {
 	q := shell.Quote(r.m.name)
-	o, err := r.t.sh(nil, "mountpoint -q "+q+" && echo yes; cat /proc/self/mountinfo")
+	o, err := r.t.Sh(nil, "mountpoint -q "+q+" && echo yes; cat /proc/self/mountinfo")
 	if err != nil {
 		return false, err
 	}
-	if strings.HasPrefix(o.stdout, "yes\n") {
+	if strings.HasPrefix(o.Stdout, "yes\n") {
 		return true, nil
 	}
-	mounts := linuxMounts(o.stdout)
+	mounts := linuxMounts(o.Stdout)
 	mnt, ok := mounts[r.m.name]
 	if !ok {
 		return false, nil
@@ -218,19 +218,19 @@ func (r *mountRun) mountCmd(extra ...string) (int, string, error) {
 		}
 		argv = append(argv, r.m.src)
 	}
-	o, err := r.t.run(nil, append(argv, r.m.name)...)
-	if err != nil || o.rc == 0 {
+	o, err := r.t.Run(nil, append(argv, r.m.name)...)
+	if err != nil || o.RC == 0 {
 		return 0, "", err
 	}
-	return o.rc, o.stdout + o.stderr, nil
+	return o.RC, o.Stdout + o.Stderr, nil
 }
 
 func (r *mountRun) umount() (int, string, error) {
-	o, err := r.t.run(nil, "umount", r.m.name)
-	if err != nil || o.rc == 0 {
+	o, err := r.t.Run(nil, "umount", r.m.name)
+	if err != nil || o.RC == 0 {
 		return 0, "", err
 	}
-	return o.rc, o.stdout + o.stderr, nil
+	return o.RC, o.Stdout + o.Stderr, nil
 }
 
 // remount tries mount -o remount and falls back to umount and mount.
@@ -284,12 +284,12 @@ func (mountModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 	r := &mountRun{t: t, a: a, m: m, check: call.Check}
 	if state != "ephemeral" {
 		q := shell.Quote(m.fstab)
-		o, err := t.sh(nil, "test -e "+q+" && exit 0; mkdir -p "+shell.Quote(path.Dir(m.fstab))+" && : >> "+q)
+		o, err := t.Sh(nil, "test -e "+q+" && exit 0; mkdir -p "+shell.Quote(path.Dir(m.fstab))+" && : >> "+q)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return module.Failed(fmt.Sprintf("Failed to open %s due to %s", m.fstab, strings.TrimSpace(o.stderr))), nil
+		if o.RC != 0 {
+			return module.Failed(fmt.Sprintf("Failed to open %s due to %s", m.fstab, strings.TrimSpace(o.Stderr))), nil
 		}
 	}
 	fail := func(format string, args ...any) (module.Result, error) {
@@ -317,12 +317,12 @@ func (mountModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 						return fail("Error unmounting %s: %s", m.name, msg)
 					}
 				}
-				o, err := t.sh(nil, "test -e "+shell.Quote(m.name)+" || exit 0; rmdir "+shell.Quote(m.name))
+				o, err := t.Sh(nil, "test -e "+shell.Quote(m.name)+" || exit 0; rmdir "+shell.Quote(m.name))
 				if err != nil {
 					return nil, err
 				}
-				if o.rc != 0 {
-					return fail("Error rmdir %s: %s", m.name, strings.TrimSpace(o.stderr))
+				if o.RC != 0 {
+					return fail("Error rmdir %s: %s", m.name, strings.TrimSpace(o.Stderr))
 				}
 			}
 		}
@@ -344,14 +344,14 @@ func (mountModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 	case "mounted", "ephemeral":
 		var created string
 		if !r.check {
-			o, err := t.sh(nil, `p=`+shell.Quote(m.name)+`; test -e "$p" && exit 0; first=$p; while ! test -e "$(dirname "$first")"; do first=$(dirname "$first"); done; mkdir -p "$p" && echo "$first"`)
+			o, err := t.Sh(nil, `p=`+shell.Quote(m.name)+`; test -e "$p" && exit 0; first=$p; while ! test -e "$(dirname "$first")"; do first=$(dirname "$first"); done; mkdir -p "$p" && echo "$first"`)
 			if err != nil {
 				return nil, err
 			}
-			if o.rc != 0 {
-				return fail("Error making dir %s: %s", m.name, strings.TrimSpace(o.stderr))
+			if o.RC != 0 {
+				return fail("Error making dir %s: %s", m.name, strings.TrimSpace(o.Stderr))
 			}
-			created = strings.TrimSpace(o.stdout)
+			created = strings.TrimSpace(o.Stdout)
 		}
 		var newLines, oldLines []string
 		if state != "ephemeral" {
@@ -391,7 +391,7 @@ func (mountModule) Run(ctx context.Context, call *module.Call) (module.Result, e
 				r.t.writeFile(m.fstab, strings.Join(oldLines, ""), "0644")
 			}
 			if created != "" {
-				t.run(nil, "rm", "-r", "--one-file-system", created)
+				t.Run(nil, "rm", "-r", "--one-file-system", created)
 			}
 			return fail("Error mounting %s: %s", m.name, msg)
 		}

@@ -7,8 +7,10 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
 	"gorun/engine/value"
+	"gorun/modules/internal/remotecmd"
 )
 
 // nmcliModule is community.general.nmcli, a port of nmcli.py: it reads a
@@ -45,7 +47,7 @@ func (e *nmcliError) Error() string { return e.msg }
 
 func (nmcliModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
 	n := newNmcli(newTarget(ctx, call), call.Args)
-	bin, err := n.t.which("nmcli")
+	bin, err := n.t.Which("nmcli")
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +150,7 @@ func (n *nmcli) checkParams() module.Result {
 // apply is main's state machine after the checks.
 func (n *nmcli) apply(check, diff bool) (module.Result, error) {
 	res := module.Result{"conn_name": n.conn, "state": n.state}
-	var last *output
+	var last *remotecmd.Output
 	exists, err := n.exists()
 	if err != nil {
 		return nil, err
@@ -168,8 +170,8 @@ func (n *nmcli) apply(check, diff bool) (module.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return module.Result{"failed": true, "name": "No Connection named " + n.conn + " exists", "msg": o.stderr, "rc": o.rc}, nil
+		if o.RC != 0 {
+			return module.Result{"failed": true, "name": "No Connection named " + n.conn + " exists", "msg": o.Stderr, "rc": o.RC}, nil
 		}
 		last = &o
 	case "present":
@@ -201,7 +203,7 @@ func (n *nmcli) apply(check, diff bool) (module.Result, error) {
 			last = &o
 			break
 		}
-		res["Connection"] = fmt.Sprintf("Connection %s of Type %s is being added", n.conn, pyText(n.a["type"]))
+		res["Connection"] = fmt.Sprintf("Connection %s of Type %s is being added", n.conn, pytext.Str(n.a["type"]))
 		if check {
 			res["changed"] = true
 			return res, nil
@@ -212,26 +214,26 @@ func (n *nmcli) apply(check, diff bool) (module.Result, error) {
 		}
 		last = &o
 	}
-	if last != nil && last.rc != 0 {
-		return module.Result{"failed": true, "name": n.conn, "msg": last.stderr, "rc": last.rc}, nil
+	if last != nil && last.RC != 0 {
+		return module.Result{"failed": true, "name": n.conn, "msg": last.Stderr, "rc": last.RC}, nil
 	}
 	res["changed"] = last != nil
-	if last != nil && last.stdout != "" {
-		res["stdout"] = last.stdout
+	if last != nil && last.Stdout != "" {
+		res["stdout"] = last.Stdout
 	}
-	if last != nil && last.stderr != "" {
-		res["stderr"] = last.stderr
+	if last != nil && last.Stderr != "" {
+		res["stderr"] = last.Stderr
 	}
 	return res, nil
 }
 
 // exec runs nmcli with args in the C locale, stdin fed when not nil.
-func (n *nmcli) exec(stdin []byte, args ...string) (output, error) {
+func (n *nmcli) exec(stdin []byte, args ...string) (remotecmd.Output, error) {
 	line := nmcliEnv + shell.Join(append([]string{n.bin}, args...))
 	if stdin != nil {
-		return n.t.shIn(line, stdin)
+		return n.t.ShIn(line, stdin)
 	}
-	return n.t.sh(nil, line)
+	return n.t.Sh(nil, line)
 }
 
 // exists is connection_exists: the name is among `nmcli -t -f name con show`'s lines.
@@ -240,10 +242,10 @@ func (n *nmcli) exists() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if o.rc != 0 {
-		return false, &nmcliError{o.stderr}
+	if o.RC != 0 {
+		return false, &nmcliError{o.Stderr}
 	}
-	return slices.Contains(pyLines(o.stdout), n.conn), nil
+	return slices.Contains(pytext.SplitLines(o.Stdout), n.conn), nil
 }
 
 // show is show_connection: the connection's properties.
@@ -252,10 +254,10 @@ func (n *nmcli) show() (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return nil, &nmcliError{o.stderr}
+	if o.RC != 0 {
+		return nil, &nmcliError{o.Stderr}
 	}
-	return parseConnection(o.stdout), nil
+	return parseConnection(o.Stdout), nil
 }
 
 // changed is is_connection_changed: the wanted properties (the interface
@@ -319,7 +321,7 @@ func (n *nmcli) updateArgs(create bool) ([]string, error) {
 		if s.val == nil {
 			continue
 		}
-		v := pyText(s.val)
+		v := pytext.Str(s.val)
 		switch {
 		case nmSecretSettings[s.key]:
 			n.editCommands = append(n.editCommands, fmt.Sprintf("set %s %s", s.key, v))
@@ -333,13 +335,13 @@ func (n *nmcli) updateArgs(create bool) ([]string, error) {
 }
 
 // update runs updateArgs and then `nmcli con edit` for secrets.
-func (n *nmcli) update(create bool) (output, error) {
+func (n *nmcli) update(create bool) (remotecmd.Output, error) {
 	args, err := n.updateArgs(create)
 	if err != nil {
-		return output{}, err
+		return remotecmd.Output{}, err
 	}
 	o, err := n.exec(nil, args...)
-	if err != nil || o.rc != 0 || len(n.editCommands) == 0 {
+	if err != nil || o.RC != 0 || len(n.editCommands) == 0 {
 		return o, err
 	}
 	cmds := append(n.editCommands, "save", "quit")
@@ -348,7 +350,7 @@ func (n *nmcli) update(create bool) (output, error) {
 
 // create is create_connection: add, edit secrets, and bring the connection
 // up when the module does (an MTU or DNS servers on some types).
-func (n *nmcli) create() (output, error) {
+func (n *nmcli) create() (remotecmd.Output, error) {
 	o, err := n.update(true)
 	if err != nil || !n.upAfterCreate() {
 		return o, err
@@ -357,7 +359,7 @@ func (n *nmcli) create() (output, error) {
 }
 
 // modify is modify_connection.
-func (n *nmcli) modify() (output, error) { return n.update(false) }
+func (n *nmcli) modify() (remotecmd.Output, error) { return n.update(false) }
 
 // upAfterCreate is create_connection_up.
 func (n *nmcli) upAfterCreate() bool {
@@ -420,12 +422,12 @@ func (n *nmcli) supportedProperties(setting string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return nil, &nmcliError{o.stderr}
+	if o.RC != 0 {
+		return nil, &nmcliError{o.Stderr}
 	}
 	var props []string
 	prefix := setting + "."
-	for _, line := range pyLines(o.stdout) {
+	for _, line := range pytext.SplitLines(o.Stdout) {
 		if strings.HasPrefix(line, prefix) {
 			k, _, _ := strings.Cut(line, ":")
 			props = append(props, strings.ReplaceAll(strings.TrimSpace(k), prefix, ""))

@@ -1,6 +1,7 @@
 package system
 
 import (
+	"gorun/engine/pytext"
 	"regexp"
 	"slices"
 	"sort"
@@ -43,7 +44,7 @@ var enumValueRE = regexp.MustCompile(`^(-?\d+) \((\w+)\)$`)
 // their own keys (miimon, mode, ...), as the module's bond options are named.
 func parseConnection(out string) map[string]any {
 	info := map[string]any{}
-	for _, line := range pyLines(out) {
+	for _, line := range pytext.SplitLines(out) {
 		k, raw, found := strings.Cut(line, ":")
 		key := strings.TrimSpace(k)
 		if key == "" || !found {
@@ -110,7 +111,7 @@ func (n *nmcli) compare(info map[string]any, opts nmSettings) (bool, map[string]
 			case (key == "ipv4.routes" || key == "ipv6.routes") && current != nil:
 				current = routeParams(current.([]string))
 			case key == n.macSetting():
-				val = strings.ToUpper(pyText(val))
+				val = strings.ToUpper(pytext.Str(val))
 				if c, ok := current.(string); ok && c != "" {
 					current = strings.ToUpper(c)
 				}
@@ -128,7 +129,7 @@ func (n *nmcli) compare(info map[string]any, opts nmSettings) (bool, map[string]
 					current = parts
 				}
 				var parts []string
-				for _, p := range strings.Split(pyText(val), ",") {
+				for _, p := range strings.Split(pytext.Str(val), ",") {
 					parts = append(parts, strings.TrimSpace(p))
 				}
 				sort.Strings(parts)
@@ -153,7 +154,7 @@ func (n *nmcli) compare(info map[string]any, opts nmSettings) (bool, map[string]
 		case key == nmMTUSetting && n.typ == "dummy" && current == nil && val == "auto" && n.mtu == nil:
 			val = nil
 		default:
-			val = pyText(val)
+			val = pytext.Str(val)
 			if c, ok := current.(string); !ok || c != val {
 				changed = true
 			}

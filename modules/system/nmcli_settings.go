@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"gorun/engine/template"
+	"gorun/engine/pytext"
 	"gorun/engine/value"
 )
 
@@ -99,7 +99,7 @@ func (n *nmcli) opt(name string) any {
 	if l, ok := v.([]any); ok {
 		s := make([]string, len(l))
 		for i, x := range l {
-			s[i] = pyText(x)
+			s[i] = pytext.Str(x)
 		}
 		return s
 	}
@@ -159,22 +159,33 @@ func (n *nmcli) connectionOptions(detect bool) (nmSettings, error) {
 	return o, nil
 }
 
+// nmOptionProperty is a property that takes the value of one option.
+type nmOptionProperty struct{ property, option string }
+
+// nmTypeProperties are the properties of the connection types whose
+// properties each come from one option, in connection_options' order (bond's
+// without a setting name, as the Python module passes them).
+var nmTypeProperties = map[string][]nmOptionProperty{
+	"bond": {{"arp-interval", "arp_interval"}, {"arp-ip-target", "arp_ip_target"}, {"downdelay", "downdelay"},
+		{"miimon", "miimon"}, {"mode", "mode"}, {"primary", "primary"}, {"updelay", "updelay"},
+		{"xmit_hash_policy", "xmit_hash_policy"}},
+	"bridge": {{"bridge.ageing-time", "ageingtime"}, {"bridge.forward-delay", "forwarddelay"},
+		{"bridge.hello-time", "hellotime"}, {"bridge.max-age", "maxage"}, {"bridge.priority", "priority"},
+		{"bridge.stp", "stp"}},
+	"vlan": {{"vlan.id", "vlanid"}, {"vlan.parent", "vlandev"}, {"vlan.flags", "flags"},
+		{"vlan.ingress", "ingress"}, {"vlan.egress", "egress"}},
+	"vxlan":      {{"vxlan.id", "vxlan_id"}, {"vxlan.local", "vxlan_local"}, {"vxlan.remote", "vxlan_remote"}},
+	"infiniband": {{"infiniband.transport-mode", "transport_mode"}},
+}
+
 // typeOptions adds the properties of the connection's type.
 func (n *nmcli) typeOptions(o *nmSettings) error {
+	for _, p := range nmTypeProperties[n.typ] {
+		o.set(p.property, n.opt(p.option))
+	}
 	switch {
-	case n.typ == "bond":
-		for _, k := range []string{"arp-interval", "arp-ip-target", "downdelay", "miimon", "mode", "primary", "updelay", "xmit_hash_policy"} {
-			o.set(k, n.opt(strings.ReplaceAll(k, "-", "_")))
-		}
 	case n.typ == "bond-slave":
 		o.set("connection.slave-type", "bond")
-	case n.typ == "bridge":
-		o.set("bridge.ageing-time", n.opt("ageingtime"))
-		o.set("bridge.forward-delay", n.opt("forwarddelay"))
-		o.set("bridge.hello-time", n.opt("hellotime"))
-		o.set("bridge.max-age", n.opt("maxage"))
-		o.set("bridge.priority", n.opt("priority"))
-		o.set("bridge.stp", n.opt("stp"))
 	case n.typ == "team":
 		o.set("team.runner", n.opt("runner"))
 		o.set("team.runner-hwaddr-policy", n.opt("runner_hwaddr_policy"))
@@ -197,16 +208,6 @@ func (n *nmcli) typeOptions(o *nmSettings) error {
 			o.set("ip-tunnel.input-key", n.opt("ip_tunnel_input_key"))
 			o.set("ip-tunnel.output-key", n.opt("ip_tunnel_output_key"))
 		}
-	case n.typ == "vlan":
-		o.set("vlan.id", n.opt("vlanid"))
-		o.set("vlan.parent", n.opt("vlandev"))
-		o.set("vlan.flags", n.opt("flags"))
-		o.set("vlan.ingress", n.opt("ingress"))
-		o.set("vlan.egress", n.opt("egress"))
-	case n.typ == "vxlan":
-		o.set("vxlan.id", n.opt("vxlan_id"))
-		o.set("vxlan.local", n.opt("vxlan_local"))
-		o.set("vxlan.remote", n.opt("vxlan_remote"))
 	case n.typ == "wifi":
 		o.set("802-11-wireless.ssid", n.opt("ssid"))
 		var slave any
@@ -228,8 +229,6 @@ func (n *nmcli) typeOptions(o *nmSettings) error {
 		n.dictOptions(o, "wireguard", "wireguard.")
 	case n.typ == "vpn":
 		n.vpnOptions(o)
-	case n.typ == "infiniband":
-		o.set("infiniband.transport-mode", n.opt("transport_mode"))
 	}
 	return nil
 }
@@ -266,7 +265,7 @@ func (n *nmcli) vpnOptions(o *nmSettings) {
 			if b, ok := v.(bool); ok {
 				v = boolToString(b)
 			}
-			data += k + "=" + pyText(v)
+			data += k + "=" + pytext.Str(v)
 		}
 		o.set("vpn.data", data)
 	}
@@ -278,12 +277,12 @@ func convertSetting(key string, v any, detect bool) any {
 	case nmBoolSettings[key]:
 		return boolToString(pyTruthy(v))
 	case detect && (key == "vlan.id" || key == "vxlan.id"):
-		return pyText(v)
+		return pytext.Str(v)
 	case detect && key == nmMTUSetting:
 		if !pyTruthy(v) {
 			return "auto"
 		}
-		return pyText(v)
+		return pytext.Str(v)
 	case detect && key == "ipv6.ip6-privacy":
 		if v == nil {
 			return nil
@@ -335,7 +334,7 @@ func (n *nmcli) routes(plain, extended string) any {
 		route := map[string]string{}
 		for _, k := range value.Keys(r) {
 			if v, _ := value.Lookup(r, k); v != nil {
-				route[k] = pyText(v)
+				route[k] = pytext.Str(v)
 			}
 		}
 		out[i] = routeString(route)
@@ -406,16 +405,4 @@ func boolToString(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// pyText is Python's to_text (str) of a parameter value.
-func pyText(v any) string {
-	if l, ok := v.([]string); ok {
-		items := make([]any, len(l))
-		for i, s := range l {
-			items[i] = s
-		}
-		v = items
-	}
-	return template.ToText(v)
 }

@@ -83,11 +83,11 @@ func detectPkgMgr(t *target) (string, error) {
 	for _, m := range pkgMgrs {
 		tests = append(tests, fmt.Sprintf("test -x %s && echo %s", m.path, m.name))
 	}
-	o, err := t.sh(nil, strings.Join(tests, "; ")+"; true")
+	o, err := t.Sh(nil, strings.Join(tests, "; ")+"; true")
 	if err != nil {
 		return "", err
 	}
-	found := strings.Fields(o.stdout)
+	found := strings.Fields(o.Stdout)
 	if len(found) == 0 {
 		return "unknown", nil
 	}

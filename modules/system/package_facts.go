@@ -71,7 +71,7 @@ func (packageFactsModule) Run(ctx context.Context, call *module.Call) (module.Re
 		list := pkgListers[m]
 		if list == nil {
 			// Managers gorun cannot read yet: fail only where their tool exists.
-			p, err := t.which(pkgManagerCLI[m])
+			p, err := t.Which(pkgManagerCLI[m])
 			if err != nil {
 				return nil, err
 			}
@@ -119,7 +119,7 @@ var (
 // category (the section) and origin (the Origin of the first package file
 // that has the installed version, "" for dpkg's status file alone).
 func aptPackages(t *target, _ bool) (map[string][]any, bool, error) {
-	o, err := t.sh(map[string]string{"LC_ALL": "C"}, `command -v dpkg-query >/dev/null && command -v apt-cache >/dev/null || exit 3
+	o, err := t.Sh(map[string]string{"LC_ALL": "C"}, `command -v dpkg-query >/dev/null && command -v apt-cache >/dev/null || exit 3
 dpkg --print-architecture
 dpkg-query -W -f '${db:Status-Status}\t${Package}\t${Version}\t${Architecture}\t${Section}\n'
 echo ---
@@ -129,13 +129,13 @@ dpkg-query -W -f '${db:Status-Status} ${Package}:${Architecture}\n' | awk '$1 !=
 	if err != nil {
 		return nil, false, err
 	}
-	if o.rc == 3 {
+	if o.RC == 3 {
 		return nil, false, nil
 	}
-	if o.rc != 0 {
-		return nil, false, fmt.Errorf("listing packages: %s", strings.TrimSpace(o.stderr))
+	if o.RC != 0 {
+		return nil, false, fmt.Errorf("listing packages: %s", strings.TrimSpace(o.Stderr))
 	}
-	parts := strings.SplitN(o.stdout, "\n---\n", 3)
+	parts := strings.SplitN(o.Stdout, "\n---\n", 3)
 	if len(parts) != 3 {
 		return nil, false, fmt.Errorf("listing packages: unexpected output")
 	}
@@ -162,7 +162,7 @@ dpkg-query -W -f '${db:Status-Status} ${Package}:${Architecture}\n' | awk '$1 !=
 	// usually the archive's rather than dpkg's.
 	sections := map[string]string{}
 	if len(specs) > 0 {
-		o, err := t.sh(map[string]string{"LC_ALL": "C"}, shell.Join(append([]string{"apt-cache", "show"}, specs...))+" | grep -E '^(Package|Architecture|Section):'")
+		o, err := t.Sh(map[string]string{"LC_ALL": "C"}, shell.Join(append([]string{"apt-cache", "show"}, specs...))+" | grep -E '^(Package|Architecture|Section):'")
 		if err != nil {
 			return nil, false, err
 		}
@@ -178,7 +178,7 @@ dpkg-query -W -f '${db:Status-Status} ${Package}:${Architecture}\n' | awk '$1 !=
 				sections[pkg] = section
 			}
 		}
-		for _, l := range strings.Split(o.stdout, "\n") {
+		for _, l := range strings.Split(o.Stdout, "\n") {
 			k, v, _ := strings.Cut(l, ": ")
 			switch k {
 			case "Package":
@@ -259,25 +259,25 @@ func aptInstalledFiles(policy string) map[string]string {
 // rpmPackages is the RPM manager through the rpm command; for auto it is
 // not available where rpm's database is empty.
 func rpmPackages(t *target, explicit bool) (map[string][]any, bool, error) {
-	o, err := t.sh(map[string]string{"LC_ALL": "C"}, `command -v rpm >/dev/null || exit 3
+	o, err := t.Sh(map[string]string{"LC_ALL": "C"}, `command -v rpm >/dev/null || exit 3
 rpm -qa --qf '%{NAME}\t%{VERSION}\t%{RELEASE}\t%{EPOCH}\t%{ARCH}\n'`)
 	if err != nil {
 		return nil, false, err
 	}
-	if o.rc == 3 {
+	if o.RC == 3 {
 		return nil, false, nil
 	}
-	if o.rc != 0 {
-		return nil, false, fmt.Errorf("rpm -qa: %s", strings.TrimSpace(o.stderr))
+	if o.RC != 0 {
+		return nil, false, fmt.Errorf("rpm -qa: %s", strings.TrimSpace(o.Stderr))
 	}
-	if strings.TrimSpace(o.stdout) == "" && !explicit {
+	if strings.TrimSpace(o.Stdout) == "" && !explicit {
 		// An empty database is rpm installed as a tool on another
 		// distribution (Debian's rpm package): auto moves on to the
 		// distribution's own manager.
 		return nil, false, nil
 	}
 	pkgs := map[string][]any{}
-	for _, l := range strings.Split(o.stdout, "\n") {
+	for _, l := range strings.Split(o.Stdout, "\n") {
 		f := strings.Split(l, "\t")
 		if len(f) != 5 {
 			continue

@@ -50,11 +50,11 @@ func (pamLimitsModule) Run(ctx context.Context, call *module.Call) (module.Resul
 	}
 	changed := false
 	q := shell.Quote(conf)
-	o, err := t.sh(nil, "if test -f "+q+"; then test -w "+q+" || echo notwritable; elif test -d "+shell.Quote(path.Dir(conf))+" && test -w "+shell.Quote(path.Dir(conf))+"; then : > "+q+" && echo created; else echo nodir; fi")
+	o, err := t.Sh(nil, "if test -f "+q+"; then test -w "+q+" || echo notwritable; elif test -d "+shell.Quote(path.Dir(conf))+" && test -w "+shell.Quote(path.Dir(conf))+"; then : > "+q+" && echo created; else echo nodir; fi")
 	if err != nil {
 		return nil, err
 	}
-	switch strings.TrimSpace(o.stdout) {
+	switch strings.TrimSpace(o.Stdout) {
 	case "notwritable":
 		return module.Failed(conf + " is not writable. Use sudo"), nil
 	case "nodir":

@@ -10,6 +10,7 @@ import (
 
 	"gorun/engine/connection"
 	"gorun/engine/module"
+	"gorun/modules/internal/remotecmd"
 )
 
 // rebootModule is ansible.builtin.reboot, a port of its action plugin: read
@@ -65,11 +66,11 @@ func rebootDistributionOf(t *target, vars map[string]any) (rebootDistribution, e
 	}
 	d := rebootDistribution{name: fact("distribution"), version: fact("distribution_version"), family: fact("os_family")}
 	if d.name == "" || d.family == "" {
-		o, err := t.sh(nil, `uname -s; . /etc/os-release 2>/dev/null; echo "$ID"; echo "$VERSION_ID"`)
+		o, err := t.Sh(nil, `uname -s; . /etc/os-release 2>/dev/null; echo "$ID"; echo "$VERSION_ID"`)
 		if err != nil {
 			return d, err
 		}
-		f := strings.Split(strings.TrimRight(o.stdout, "\n")+"\n\n\n", "\n")
+		f := strings.Split(strings.TrimRight(o.Stdout, "\n")+"\n\n\n", "\n")
 		kernel, id, version := strings.ToLower(f[0]), f[1], f[2]
 		d = rebootDistribution{name: id, version: version, family: kernel}
 		switch kernel {
@@ -110,12 +111,12 @@ type rebootRun struct {
 }
 
 // execOver runs a command over conn as _low_level_execute_command does.
-func execOver(ctx context.Context, conn connection.Conn, cmd string) (output, error) {
+func execOver(ctx context.Context, conn connection.Conn, cmd string) (remotecmd.Output, error) {
 	res, err := conn.Exec(ctx, cmd, connection.ExecOptions{})
 	if err != nil {
-		return output{}, err
+		return remotecmd.Output{}, err
 	}
-	return output{rc: res.ExitCode, stdout: string(res.Stdout), stderr: string(res.Stderr)}, nil
+	return remotecmd.Output{RC: res.ExitCode, Stdout: string(res.Stdout), Stderr: string(res.Stderr)}, nil
 }
 
 // bootTime is get_system_boot_time.
@@ -128,10 +129,10 @@ func (r *rebootRun) bootTime(ctx context.Context, conn connection.Conn) (string,
 	if err != nil {
 		return "", err
 	}
-	if o.rc != 0 {
-		return "", fmt.Errorf("%s: failed to get host boot time info, rc: %d, stdout: %s, stderr: %s", r.call.Module, o.rc, o.stdout, o.stderr)
+	if o.RC != 0 {
+		return "", fmt.Errorf("%s: failed to get host boot time info, rc: %d, stdout: %s, stderr: %s", r.call.Module, o.RC, o.Stdout, o.Stderr)
 	}
-	return strings.TrimSpace(o.stdout), nil
+	return strings.TrimSpace(o.Stdout), nil
 }
 
 // shutdownCommand is get_shutdown_command and get_shutdown_command_args.
@@ -151,7 +152,7 @@ func (r *rebootRun) shutdownCommand(t *target) (string, error) {
 		var found string
 		for _, p := range paths {
 			cand := strings.TrimSuffix(p, "/") + "/" + bin
-			if ok, err := t.exists(cand); err != nil {
+			if ok, err := t.Exists(cand); err != nil {
 				return "", err
 			} else if ok {
 				found = cand
@@ -240,9 +241,9 @@ func (rebootModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 		// AnsibleConnectionFailure): the host is going down.
 	case err != nil:
 		return nil, err
-	case o.rc != 0:
+	case o.RC != 0:
 		return module.Result{"failed": true, "rebooted": false, "elapsed": int(time.Since(start).Seconds()),
-			"msg": fmt.Sprintf("Reboot command failed. Error was: '%s, %s'", strings.TrimSpace(o.stdout), strings.TrimSpace(o.stderr))}, nil
+			"msg": fmt.Sprintf("Reboot command failed. Error was: '%s, %s'", strings.TrimSpace(o.Stdout), strings.TrimSpace(o.Stderr))}, nil
 	}
 	if d := call.Args.Int("post_reboot_delay"); d > 0 {
 		select {
@@ -273,8 +274,8 @@ func (rebootModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 			if err != nil {
 				return err
 			}
-			if o.rc != 0 {
-				return fmt.Errorf("Test command failed: %s %s", o.stderr, o.stdout)
+			if o.RC != 0 {
+				return fmt.Errorf("Test command failed: %s %s", o.Stderr, o.Stdout)
 			}
 			return nil
 		})

@@ -8,6 +8,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // serviceModule is ansible.builtin.service: its action plugin's choice of
@@ -65,10 +66,10 @@ func (serviceModule) Run(ctx context.Context, call *module.Call) (module.Result,
 // systemdRunning is service.py's check_systemd: systemctl is there and
 // systemd booted the host (its runtime directories exist, or it is PID 1).
 func systemdRunning(t *target) (bool, error) {
-	o, err := t.sh(nil, `PATH="$PATH:/sbin:/usr/sbin"; command -v systemctl >/dev/null || exit 1
+	o, err := t.Sh(nil, `PATH="$PATH:/sbin:/usr/sbin"; command -v systemctl >/dev/null || exit 1
 for c in /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/; do test -e $c && exit 0; done
 grep -q systemd /proc/1/comm 2>/dev/null`)
-	return err == nil && o.rc == 0, err
+	return err == nil && o.RC == 0, err
 }
 
 // linuxService is service.py's LinuxService without systemd and upstart.
@@ -130,10 +131,10 @@ func (s *linuxService) main() (module.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 && !strings.Contains(o.stderr, "Job is already running") {
-			msg := o.stderr
+		if o.RC != 0 && !strings.Contains(o.Stderr, "Job is already running") {
+			msg := o.Stderr
 			if msg == "" {
-				msg = o.stdout
+				msg = o.Stdout
 			}
 			return module.Failed(msg), nil
 		}
@@ -148,7 +149,7 @@ func (s *linuxService) main() (module.Result, error) {
 
 // findTools is LinuxService.get_service_tools for hosts without systemd.
 func (s *linuxService) findTools() (module.Result, error) {
-	o, err := s.t.sh(nil, `PATH="$PATH:/sbin:/usr/sbin:/bin:/usr/bin"
+	o, err := s.t.Sh(nil, `PATH="$PATH:/sbin:/usr/sbin:/bin:/usr/bin"
 for b in service chkconfig update-rc.d rc-service rc-update initctl insserv; do printf '%s=%s\n' $b "$(command -v $b)"; done
 test -f /etc/init.d/`+shell.Quote(s.name)+` && echo initscript=/etc/init.d/`+shell.Quote(s.name)+`
 test -e /etc/init/`+shell.Quote(s.name)+`.conf && echo upstart=1
@@ -157,7 +158,7 @@ true`)
 		return nil, err
 	}
 	loc := map[string]string{}
-	for _, l := range strings.Split(o.stdout, "\n") {
+	for _, l := range strings.Split(o.Stdout, "\n") {
 		if k, v, ok := strings.Cut(l, "="); ok {
 			loc[k] = v
 		}
@@ -193,11 +194,11 @@ func (s *linuxService) enable() (module.Result, error) {
 	q := shell.Quote(s.name)
 	switch {
 	case strings.HasSuffix(s.enableCmd, "update-rc.d"):
-		o, err := s.t.sh(nil, "ls /etc/rc?.d/S??"+q+" >/dev/null 2>&1 && echo S; ls /etc/rc?.d/K??"+q+" >/dev/null 2>&1 && echo K; true")
+		o, err := s.t.Sh(nil, "ls /etc/rc?.d/S??"+q+" >/dev/null 2>&1 && echo S; ls /etc/rc?.d/K??"+q+" >/dev/null 2>&1 && echo K; true")
 		if err != nil {
 			return nil, err
 		}
-		enabled, klinks := strings.Contains(o.stdout, "S"), strings.Contains(o.stdout, "K")
+		enabled, klinks := strings.Contains(o.Stdout, "S"), strings.Contains(o.Stdout, "K")
 		if enabled == want {
 			return nil, nil
 		}
@@ -206,33 +207,33 @@ func (s *linuxService) enable() (module.Result, error) {
 		if want {
 			action = "enable"
 			if !klinks && !s.check {
-				o, err := s.t.run(nil, s.enableCmd, s.name, "defaults")
+				o, err := s.t.Run(nil, s.enableCmd, s.name, "defaults")
 				if err != nil {
 					return nil, err
 				}
-				if o.rc != 0 {
-					return module.Failed(firstNonEmpty(o.stderr, o.stdout)), nil
+				if o.RC != 0 {
+					return module.Failed(firstNonEmpty(o.Stderr, o.Stdout)), nil
 				}
 			}
 		}
 		if !s.check {
-			o, err := s.t.run(nil, s.enableCmd, s.name, action)
+			o, err := s.t.Run(nil, s.enableCmd, s.name, action)
 			if err != nil {
 				return nil, err
 			}
-			if o.rc != 0 {
-				return module.Failed(firstNonEmpty(o.stderr, o.stdout)), nil
+			if o.RC != 0 {
+				return module.Failed(firstNonEmpty(o.Stderr, o.Stdout)), nil
 			}
 		}
 		return nil, nil
 	case strings.HasSuffix(s.enableCmd, "rc-update"):
 		runlevel := s.a.String("runlevel")
-		o, err := s.t.run(nil, s.enableCmd, "show")
+		o, err := s.t.Run(nil, s.enableCmd, "show")
 		if err != nil {
 			return nil, err
 		}
 		enabled := false
-		for _, line := range strings.Split(o.stdout, "\n") {
+		for _, line := range strings.Split(o.Stdout, "\n") {
 			name, levels, ok := strings.Cut(line, "|")
 			if ok && strings.TrimSpace(name) == s.name && strings.Contains(levels, runlevel) {
 				enabled = true
@@ -249,15 +250,15 @@ func (s *linuxService) enable() (module.Result, error) {
 		if want {
 			action = "add"
 		}
-		o, err = s.t.run(nil, s.enableCmd, action, s.name, runlevel)
+		o, err = s.t.Run(nil, s.enableCmd, action, s.name, runlevel)
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			if o.stderr != "" {
-				return module.Failed(fmt.Sprintf("Error when trying to %s %s: rc=%d %s", action, s.name, o.rc, o.stderr)), nil
+		if o.RC != 0 {
+			if o.Stderr != "" {
+				return module.Failed(fmt.Sprintf("Error when trying to %s %s: rc=%d %s", action, s.name, o.RC, o.Stderr)), nil
 			}
-			return module.Failed(fmt.Sprintf("Failure for %s %s: rc=%d %s", action, s.name, o.rc, o.stdout)), nil
+			return module.Failed(fmt.Sprintf("Failure for %s %s: rc=%d %s", action, s.name, o.RC, o.Stdout)), nil
 		}
 		return nil, nil
 	}
@@ -282,18 +283,18 @@ func (s *linuxService) status() (*bool, error) {
 	}
 	set := func(b bool) { s.running = &b }
 	if strings.HasSuffix(s.svcCmd, "rc-service") && s.running == nil {
-		oo, err := s.t.run(nil, s.svcCmd, s.name, "status")
+		oo, err := s.t.Run(nil, s.svcCmd, s.name, "status")
 		if err != nil {
 			return nil, err
 		}
-		set(strings.Contains(oo.stdout, "started"))
-		s.crashed = strings.Contains(oo.stderr, "crashed")
+		set(strings.Contains(oo.Stdout, "started"))
+		s.crashed = strings.Contains(oo.Stderr, "crashed")
 	}
-	if s.running == nil && (o.rc >= 1 && o.rc <= 4 || o.rc == 69) {
+	if s.running == nil && (o.RC >= 1 && o.RC <= 4 || o.RC == 69) {
 		set(false)
 	}
-	if s.running == nil && strings.Count(o.stdout, "\n") <= 1 {
-		clean := strings.ReplaceAll(strings.ToLower(o.stdout), strings.ToLower(s.name), "")
+	if s.running == nil && strings.Count(o.Stdout, "\n") <= 1 {
+		clean := strings.ReplaceAll(strings.ToLower(o.Stdout), strings.ToLower(s.name), "")
 		switch {
 		case strings.Contains(clean, "stop"):
 			set(false)
@@ -306,10 +307,10 @@ func (s *linuxService) status() (*bool, error) {
 			set(false)
 		}
 	}
-	if s.running == nil && o.rc == 0 {
+	if s.running == nil && o.RC == 0 {
 		set(true)
 	}
-	if s.running == nil && s.name == "iptables" && strings.Contains(o.stdout, "ACCEPT") {
+	if s.running == nil && s.name == "iptables" && strings.Contains(o.Stdout, "ACCEPT") {
 		set(true)
 	}
 	return s.running, nil
@@ -317,12 +318,12 @@ func (s *linuxService) status() (*bool, error) {
 
 // checkPS is Service.check_ps: is pattern in the output of ps auxww?
 func (s *linuxService) checkPS(pattern string) error {
-	o, err := s.t.run(nil, "ps", "auxww")
-	if err != nil || o.rc != 0 {
+	o, err := s.t.Run(nil, "ps", "auxww")
+	if err != nil || o.RC != 0 {
 		return err
 	}
 	running := false
-	for _, line := range strings.Split(o.stdout, "\n") {
+	for _, line := range strings.Split(o.Stdout, "\n") {
 		if strings.Contains(line, pattern) && !strings.Contains(line, "pattern=") {
 			running = true
 			break
@@ -334,7 +335,7 @@ func (s *linuxService) checkPS(pattern string) error {
 
 // control is LinuxService.service_control: `service NAME ACTION ARGS`
 // (restart as stop and start, as not every init script has restart).
-func (s *linuxService) control(action string) (output, error) {
+func (s *linuxService) control(action string) (remotecmd.Output, error) {
 	base := s.initScript
 	if s.svcCmd != "" {
 		base = shell.Join([]string{s.svcCmd, s.name})
@@ -342,12 +343,12 @@ func (s *linuxService) control(action string) (output, error) {
 		base = shell.Quote(base)
 	}
 	args := s.a.String("arguments")
-	one := func(act string) (output, error) {
-		return s.t.sh(nil, daemonize(base+" "+act+" "+args))
+	one := func(act string) (remotecmd.Output, error) {
+		return s.t.Sh(nil, daemonize(base+" "+act+" "+args))
 	}
 	if s.crashed && action == "start" && strings.HasSuffix(s.svcCmd, "rc-service") {
 		if _, err := one("zap"); err != nil {
-			return output{}, err
+			return remotecmd.Output{}, err
 		}
 	}
 	if action != "restart" || strings.HasSuffix(s.svcCmd, "rc-service") {
@@ -355,19 +356,19 @@ func (s *linuxService) control(action string) (output, error) {
 	}
 	o1, err := one("stop")
 	if err != nil {
-		return output{}, err
+		return remotecmd.Output{}, err
 	}
 	if n := s.a.Int("sleep"); n > 0 {
 		time.Sleep(time.Duration(n) * time.Second)
 	}
 	o2, err := one("start")
 	if err != nil {
-		return output{}, err
+		return remotecmd.Output{}, err
 	}
-	if o1.rc != 0 && o2.rc == 0 {
+	if o1.RC != 0 && o2.RC == 0 {
 		return o2, nil
 	}
-	return output{rc: o1.rc + o2.rc, stdout: o1.stdout + o2.stdout, stderr: o1.stderr + o2.stderr}, nil
+	return remotecmd.Output{RC: o1.RC + o2.RC, Stdout: o1.Stdout + o2.Stdout, Stderr: o1.Stderr + o2.Stderr}, nil
 }
 
 // daemonize wraps a command that may start a daemon so that the daemon keeps

@@ -10,6 +10,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // serviceFactsModule is ansible.builtin.service_facts for Linux: the
@@ -37,25 +38,25 @@ type svcScan struct {
 	warn     func(string)
 }
 
-func (s *svcScan) sh(line string) output {
-	o, err := s.t.sh(s.env, line)
+func (s *svcScan) sh(line string) remotecmd.Output {
+	o, err := s.t.Sh(s.env, line)
 	if err != nil {
-		o.rc = -1
+		o.RC = -1
 	}
 	return o
 }
 
 func (s *svcScan) sysv(service string) {
 	o := s.sh(shell.Quote(service) + " --status-all")
-	if o.rc == 4 {
-		if ok, _ := s.t.exists("/etc/init.d"); !ok {
+	if o.RC == 4 {
+		if ok, _ := s.t.Exists("/etc/init.d"); !ok {
 			return
 		}
 	}
-	if o.rc != 0 {
-		s.warn("Unable to query 'service' tool (" + strconv.Itoa(o.rc) + "): " + o.stderr)
+	if o.RC != 0 {
+		s.warn("Unable to query 'service' tool (" + strconv.Itoa(o.RC) + "): " + o.Stderr)
 	}
-	for _, m := range sysvStatusRE.FindAllStringSubmatch(o.stdout, -1) {
+	for _, m := range sysvStatusRE.FindAllStringSubmatch(o.Stdout, -1) {
 		state := "stopped"
 		if m[1] == "+" {
 			state = "running"
@@ -66,11 +67,11 @@ func (s *svcScan) sysv(service string) {
 
 func (s *svcScan) upstart(initctl string) {
 	o := s.sh(shell.Quote(initctl) + " list")
-	if o.rc != 0 {
-		s.warn("Unable to query upstart for service data: " + o.stderr)
+	if o.RC != 0 {
+		s.warn("Unable to query upstart for service data: " + o.Stderr)
 		return
 	}
-	for _, l := range strings.Split(strings.ReplaceAll(o.stdout, "\r", ""), "\n") {
+	for _, l := range strings.Split(strings.ReplaceAll(o.Stdout, "\r", ""), "\n") {
 		if m := upstartRE.FindStringSubmatch(l); m != nil {
 			s.services[m[1]] = map[string]any{"name": m[1], "state": m[3], "goal": m[2], "source": "upstart"}
 		}
@@ -87,14 +88,14 @@ func (s *svcScan) chkconfig(chkconfig, service string) {
 		}
 		return false
 	}
-	if !anyMatch(chkconfigRE, o.stdout) {
-		if anyMatch(chkSimpleRE, o.stdout) {
+	if !anyMatch(chkconfigRE, o.Stdout) {
+		if anyMatch(chkSimpleRE, o.Stdout) {
 			o = s.sh(shell.Quote(chkconfig) + " -l --allservices")
-		} else if strings.Contains(o.stderr, "--list") {
+		} else if strings.Contains(o.Stderr, "--list") {
 			o = s.sh(shell.Quote(chkconfig) + " --list")
 		}
 	}
-	for _, l := range strings.Split(o.stdout, "\n") {
+	for _, l := range strings.Split(o.Stdout, "\n") {
 		m := chkconfigRE.FindStringSubmatch(l)
 		if m == nil {
 			continue
@@ -105,14 +106,14 @@ func (s *svcScan) chkconfig(chkconfig, service string) {
 		}
 		so := s.sh(shell.Quote(service) + " " + name + " status")
 		var state any = "stopped"
-		if so.rc == 0 {
+		if so.RC == 0 {
 			state = "running"
 		} else {
-			low := strings.ToLower(so.stderr)
+			low := strings.ToLower(so.Stderr)
 			for _, x := range []string{"root", "permission", "not in sudoers"} {
 				if strings.Contains(low, x) {
 					s.warn("Insufficient permissions to query sysV service \"" + name + "\" and their states")
-					state = so.rc
+					state = so.RC
 					break
 				}
 			}
@@ -125,7 +126,7 @@ func (s *svcScan) openrc(rcStatus, rcUpdate string) {
 	o := s.sh(shell.Quote(rcStatus) + " -a -s -m 2>&1 | grep '^ ' | tr -d '[]'")
 	u := s.sh(shell.Quote(rcUpdate) + " show -v 2>&1 | grep '|'")
 	runlevels := map[string]any{}
-	for _, l := range strings.Split(u.stdout, "\n") {
+	for _, l := range strings.Split(u.Stdout, "\n") {
 		d := strings.Split(l, "|")
 		if len(d) < 2 {
 			continue
@@ -141,7 +142,7 @@ func (s *svcScan) openrc(rcStatus, rcUpdate string) {
 			runlevels[name] = l
 		}
 	}
-	for _, l := range strings.Split(o.stdout, "\n") {
+	for _, l := range strings.Split(o.Stdout, "\n") {
 		d := strings.Fields(l)
 		if len(d) < 2 {
 			continue
@@ -152,19 +153,19 @@ func (s *svcScan) openrc(rcStatus, rcUpdate string) {
 
 func (s *svcScan) systemd() error {
 	o := s.sh("grep -q systemd /proc/1/comm 2>/dev/null")
-	if o.rc != 0 {
+	if o.RC != 0 {
 		return nil
 	}
 	path := s.sh(`PATH="$PATH:/usr/bin:/usr/local/bin:/sbin:/usr/sbin:/usr/local/sbin" command -v systemctl`)
-	ctl := strings.TrimSpace(path.stdout)
-	if path.rc != 0 || ctl == "" {
+	ctl := strings.TrimSpace(path.Stdout)
+	if path.RC != 0 || ctl == "" {
 		return nil
 	}
 	o = s.sh(ctl + " list-units --no-pager --type service --all")
-	if o.rc != 0 {
-		s.warn("Could not list units from systemd: " + o.stderr)
+	if o.RC != 0 {
+		s.warn("Could not list units from systemd: " + o.Stderr)
 	} else {
-		for _, l := range strings.Split(o.stdout, "\n") {
+		for _, l := range strings.Split(o.Stdout, "\n") {
 			if !strings.Contains(l, ".service") {
 				continue
 			}
@@ -190,17 +191,17 @@ func (s *svcScan) systemd() error {
 		}
 	}
 	o = s.sh(ctl + " list-unit-files --no-pager --type service --all")
-	if o.rc != 0 {
-		s.warn("Could not get unit files data from systemd: " + o.stderr)
+	if o.RC != 0 {
+		s.warn("Could not get unit files data from systemd: " + o.Stderr)
 		return nil
 	}
-	for _, l := range strings.Split(o.stdout, "\n") {
+	for _, l := range strings.Split(o.Stdout, "\n") {
 		if !strings.Contains(l, ".service") {
 			continue
 		}
 		f := strings.Fields(l)
 		if len(f) < 2 {
-			return &moduleFailure{module.Failed("Malformed output discovered from systemd list-unit-files: " + l)}
+			return &remotecmd.Exit{Result: module.Failed("Malformed output discovered from systemd list-unit-files: " + l)}
 		}
 		name, status := f[0], f[1]
 		if cur, ok := s.services[name].(map[string]any); ok {
@@ -211,8 +212,8 @@ func (s *svcScan) systemd() error {
 		}
 		so := s.sh(ctl + " show " + name + " --property=ActiveState")
 		state := "unknown"
-		if so.rc == 0 && so.stdout != "" {
-			state = strings.TrimRight(strings.Replace(so.stdout, "ActiveState=", "", -1), " \t\r\n")
+		if so.RC == 0 && so.Stdout != "" {
+			state = strings.TrimRight(strings.Replace(so.Stdout, "ActiveState=", "", -1), " \t\r\n")
 		}
 		s.services[name] = map[string]any{"name": name, "state": state, "status": status, "source": "systemd"}
 	}
@@ -228,7 +229,7 @@ func (serviceFactsModule) Run(ctx context.Context, call *module.Call) (module.Re
 	}}
 	paths := map[string]string{}
 	for _, name := range []string{"service", "chkconfig", "initctl", "rc-status", "rc-update"} {
-		p, err := t.which(name)
+		p, err := t.Which(name)
 		if err != nil {
 			return nil, err
 		}
@@ -246,7 +247,7 @@ func (serviceFactsModule) Run(ctx context.Context, call *module.Call) (module.Re
 		s.openrc(paths["rc-status"], paths["rc-update"])
 	}
 	if err := s.systemd(); err != nil {
-		return err.(*moduleFailure).res, nil
+		return err.(*remotecmd.Exit).Result, nil
 	}
 	if len(s.services) == 0 {
 		return module.Result{"changed": false, "skipped": true, "msg": "Failed to find any services. This can be due to privileges or some other configuration issue."}, nil

@@ -51,11 +51,11 @@ func (sysctlModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 	value := sysctlValue(a.String("value"))
 	file := a.String("sysctl_file")
 
-	cur, err := t.run(sysctlEnv, "sysctl", "-e", "-n", name)
+	cur, err := t.Run(sysctlEnv, "sysctl", "-e", "-n", name)
 	if err != nil {
 		return nil, err
 	}
-	procKnown, proc := cur.rc == 0, cur.stdout
+	procKnown, proc := cur.RC == 0, cur.Stdout
 
 	content, _, err := t.readFile(file)
 	if err != nil {
@@ -128,12 +128,12 @@ func (sysctlModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 			if a.Bool("ignoreerrors") {
 				argv = append(argv, "-e")
 			}
-			o, err := t.run(sysctlEnv, append(argv, "-w", name+"="+value)...)
+			o, err := t.Run(sysctlEnv, append(argv, "-w", name+"="+value)...)
 			if err != nil {
 				return nil, err
 			}
-			if o.rc != 0 || sysctlErrRE.MatchString(o.stderr) {
-				return module.Failed(fmt.Sprintf("setting %s failed: %s", name, o.stdout+o.stderr)), nil
+			if o.RC != 0 || sysctlErrRE.MatchString(o.Stderr) {
+				return module.Failed(fmt.Sprintf("setting %s failed: %s", name, o.Stdout+o.Stderr)), nil
 			}
 		}
 		if writeFile {
@@ -150,12 +150,12 @@ func (sysctlModule) Run(ctx context.Context, call *module.Call) (module.Result, 
 			if a.Bool("ignoreerrors") {
 				argv = []string{"sysctl", "-e", "-p", file}
 			}
-			o, err := t.run(sysctlEnv, argv...)
+			o, err := t.Run(sysctlEnv, argv...)
 			if err != nil {
 				return nil, err
 			}
-			if o.rc != 0 || sysctlErrRE.MatchString(o.stderr) {
-				return module.Failed("Failed to reload sysctl: " + o.stdout + o.stderr), nil
+			if o.RC != 0 || sysctlErrRE.MatchString(o.Stderr) {
+				return module.Failed("Failed to reload sysctl: " + o.Stdout + o.Stderr), nil
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // systemdModule is ansible.builtin.systemd_service (and its older name
@@ -40,7 +41,7 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 			return module.Failed(fmt.Sprintf("This module does not currently support using glob patterns, found '%s' in service name: %s", g, unit)), nil
 		}
 	}
-	systemctl, err := t.which("systemctl")
+	systemctl, err := t.Which("systemctl")
 	if err != nil {
 		return nil, err
 	}
@@ -58,8 +59,8 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 	}
 	// Ansible sets XDG_RUNTIME_DIR for user-scope units when it is unset.
 	env := map[string]string{}
-	run := func(args string) (output, error) {
-		return t.sh(env, `XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/run/user/$(id -u)}" `+systemctl+" "+args)
+	run := func(args string) (remotecmd.Output, error) {
+		return t.Sh(env, `XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/run/user/$(id -u)}" `+systemctl+" "+args)
 	}
 	q := shell.Quote(unit)
 	status := map[string]any{}
@@ -72,8 +73,8 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 			if err != nil {
 				return nil, err
 			}
-			if o.rc != 0 {
-				return module.Failed(fmt.Sprintf("failure %d during %s: %s", o.rc, cmd, o.stderr)), nil
+			if o.RC != 0 {
+				return module.Failed(fmt.Sprintf("failure %d during %s: %s", o.RC, cmd, o.Stderr)), nil
 			}
 		}
 	}
@@ -81,7 +82,7 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 		return result, nil
 	}
 
-	isInitd, err := t.exists("/etc/init.d/" + unit)
+	isInitd, err := t.Exists("/etc/init.d/" + unit)
 	if err != nil {
 		return nil, err
 	}
@@ -91,9 +92,9 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 		return nil, err
 	}
 	switch {
-	case o.rc == 0 && !requestIgnored(o.stdout) && !requestIgnored(o.stderr):
-		if o.stdout != "" {
-			for k, v := range parseSystemctlShow(o.stdout) {
+	case o.RC == 0 && !requestIgnored(o.Stdout) && !requestIgnored(o.Stderr):
+		if o.Stdout != "" {
+			for k, v := range parseSystemctlShow(o.Stdout) {
 				status[k] = v
 			}
 			load, hasLoad := status["LoadState"].(string)
@@ -102,8 +103,8 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 				return module.Failed(fmt.Sprintf("Error loading unit file '%s': %s", unit, le)), nil
 			}
 		}
-	case o.rc == 1 && strings.Contains(o.stderr, "Failed to parse bus message"):
-		for k, v := range parseSystemctlShow(o.stdout) {
+	case o.RC == 1 && strings.Contains(o.Stderr, "Failed to parse bus message"):
+		for k, v := range parseSystemctlShow(o.Stdout) {
 			status[k] = v
 		}
 		base, _, hasAt := strings.Cut(unit, "@")
@@ -115,30 +116,30 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 		if err != nil {
 			return nil, err
 		}
-		isSystemd = strings.Contains(o.stdout, search)
+		isSystemd = strings.Contains(o.Stdout, search)
 		o, err = run("is-active " + q)
 		if err != nil {
 			return nil, err
 		}
-		status["ActiveState"] = strings.TrimRight(o.stdout, "\n")
+		status["ActiveState"] = strings.TrimRight(o.Stdout, "\n")
 	default:
 		o, err = run("is-enabled " + q)
 		if err != nil {
 			return nil, err
 		}
-		if systemdEnabledStates[strings.TrimSpace(o.stdout)] {
+		if systemdEnabledStates[strings.TrimSpace(o.Stdout)] {
 			isSystemd = true
 		} else {
 			o, err = run("list-unit-files " + q)
 			if err != nil {
 				return nil, err
 			}
-			if o.rc == 0 {
+			if o.RC == 0 {
 				isSystemd = true
 			} else if o, err = run(""); err != nil {
 				return nil, err
-			} else if o.rc != 0 {
-				return failRun(strings.TrimSpace(o.stderr), o), nil
+			} else if o.RC != 0 {
+				return remotecmd.FailRun(strings.TrimSpace(o.Stderr), o), nil
 			}
 		}
 	}
@@ -154,7 +155,7 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 		if err != nil {
 			return nil, err
 		}
-		masked := strings.TrimSpace(o.stdout) == "masked"
+		masked := strings.TrimSpace(o.Stdout) == "masked"
 		if masked != a.Bool("masked") {
 			result["changed"] = true
 			action := "unmask"
@@ -164,7 +165,7 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 			if !check {
 				if o, err := run(action + " " + q); err != nil {
 					return nil, err
-				} else if o.rc != 0 && !found {
+				} else if o.RC != 0 && !found {
 					return missing, nil
 				}
 			}
@@ -185,12 +186,12 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 		if err != nil {
 			return nil, err
 		}
-		switch o.rc {
+		switch o.RC {
 		case 0:
-			lines := strings.Split(strings.TrimRight(o.stdout, "\n"), "\n")
+			lines := strings.Split(strings.TrimRight(o.Stdout, "\n"), "\n")
 			enabled = !(len(lines) == 1 && (lines[0] == "indirect" || lines[0] == "alias"))
 		case 1:
-			if a.String("scope") == "system" && isInitd && !strings.HasSuffix(strings.TrimSpace(o.stdout), "disabled") {
+			if a.String("scope") == "system" && isInitd && !strings.HasSuffix(strings.TrimSpace(o.Stdout), "disabled") {
 				enabled, err = sysvEnabled(t, unit)
 				if err != nil {
 					return nil, err
@@ -205,8 +206,8 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 				if err != nil {
 					return nil, err
 				}
-				if o.rc != 0 {
-					return module.Failed(fmt.Sprintf("Unable to %s service %s: %s", action, unit, o.stdout+o.stderr)), nil
+				if o.RC != 0 {
+					return module.Failed(fmt.Sprintf("Unable to %s service %s: %s", action, unit, o.Stdout+o.Stderr)), nil
 				}
 			}
 			result["enabled"] = !enabled
@@ -247,8 +248,8 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 					if err != nil {
 						return nil, err
 					}
-					if o.rc != 0 {
-						return module.Failed(fmt.Sprintf("Unable to %s service %s: %s", action, unit, o.stderr)), nil
+					if o.RC != 0 {
+						return module.Failed(fmt.Sprintf("Unable to %s service %s: %s", action, unit, o.Stderr)), nil
 					}
 				}
 			}
@@ -312,15 +313,15 @@ func parseSystemctlShow(out string) map[string]any {
 // sysvEnabled reports whether an init script has start links in /etc/rc?.d
 // (Ansible's sysv_is_enabled).
 func sysvEnabled(t *target, name string) (bool, error) {
-	o, err := t.sh(nil, "ls /etc/rc?.d/S??"+shell.Quote(name)+" >/dev/null 2>&1")
-	return err == nil && o.rc == 0, err
+	o, err := t.Sh(nil, "ls /etc/rc?.d/S??"+shell.Quote(name)+" >/dev/null 2>&1")
+	return err == nil && o.RC == 0, err
 }
 
 // chrootOrOffline is Ansible's is_chroot (/ is not init's root) or
 // SYSTEMD_OFFLINE=1 in the target's environment.
 func chrootOrOffline(t *target) (bool, error) {
-	o, err := t.sh(nil, `test "$SYSTEMD_OFFLINE" = 1 && exit 0; test "$(stat -Lc %d:%i /)" != "$(stat -Lc %d:%i /proc/1/root/. 2>/dev/null || stat -Lc %d:%i /)"`)
-	return err == nil && o.rc == 0, err
+	o, err := t.Sh(nil, `test "$SYSTEMD_OFFLINE" = 1 && exit 0; test "$(stat -Lc %d:%i /)" != "$(stat -Lc %d:%i /proc/1/root/. 2>/dev/null || stat -Lc %d:%i /)"`)
+	return err == nil && o.RC == 0, err
 }
 
 var systemdDoc = &module.Doc{

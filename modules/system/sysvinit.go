@@ -10,6 +10,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // sysvinitModule is ansible.builtin.sysvinit: SysV init scripts started,
@@ -29,17 +30,17 @@ func sysvRunlevelEnabled(t *target, name, runlevel string) (bool, error) {
 		rl = "?"
 	}
 	q := shell.Quote(name)
-	o, err := t.sh(nil, fmt.Sprintf(`if test -d /etc/rc0.d/; then set -- /etc/rc%[1]s.d/S??%[2]s; else set -- /etc/init.d/rc%[1]s.d/S??%[2]s; fi; test -e "$1" || test -L "$1"`, rl, q))
-	return err == nil && o.rc == 0, err
+	o, err := t.Sh(nil, fmt.Sprintf(`if test -d /etc/rc0.d/; then set -- /etc/rc%[1]s.d/S??%[2]s; else set -- /etc/init.d/rc%[1]s.d/S??%[2]s; fi; test -e "$1" || test -L "$1"`, rl, q))
+	return err == nil && o.RC == 0, err
 }
 
 // psHas is get_ps: is pattern in a line of ps auxww?
 func psHas(t *target, pattern string) (bool, error) {
-	o, err := t.run(nil, "ps", "auxww")
-	if err != nil || o.rc != 0 {
+	o, err := t.Run(nil, "ps", "auxww")
+	if err != nil || o.RC != 0 {
 		return false, err
 	}
-	for _, line := range strings.Split(o.stdout, "\n") {
+	for _, line := range strings.Split(o.Stdout, "\n") {
 		if strings.Contains(line, pattern) {
 			return true, nil
 		}
@@ -50,20 +51,20 @@ func psHas(t *target, pattern string) (bool, error) {
 // daemonized runs cmd detached from the session (setsid, stdin from
 // /dev/null, output through files), as service.py's daemonize does, and
 // returns its exit status and output.
-func daemonized(t *target, cmd string) (output, error) {
-	o, err := t.sh(nil, `out=$(mktemp) && err=$(mktemp) || exit 99
+func daemonized(t *target, cmd string) (remotecmd.Output, error) {
+	o, err := t.Sh(nil, `out=$(mktemp) && err=$(mktemp) || exit 99
 setsid sh -c `+shell.Quote(cmd)+` </dev/null >"$out" 2>"$err"; rc=$?
 printf '%s\n' "$rc"; cat "$out"; printf '\000'; cat "$err"; rm -f "$out" "$err"`)
 	if err != nil {
 		return o, err
 	}
-	rcText, rest, _ := strings.Cut(o.stdout, "\n")
+	rcText, rest, _ := strings.Cut(o.Stdout, "\n")
 	stdout, stderr, _ := strings.Cut(rest, "\x00")
 	rc, convErr := strconv.Atoi(rcText)
 	if convErr != nil {
-		return o, fmt.Errorf("daemonize %s: %s", cmd, strings.TrimSpace(o.stderr))
+		return o, fmt.Errorf("daemonize %s: %s", cmd, strings.TrimSpace(o.Stderr))
 	}
-	return output{rc: rc, stdout: stdout, stderr: stderr}, nil
+	return remotecmd.Output{RC: rc, Stdout: stdout, Stderr: stderr}, nil
 }
 
 var sysvActionRE = regexp.MustCompile(`p?ed$`)
@@ -76,14 +77,14 @@ func (sysvinitModule) Run(ctx context.Context, call *module.Call) (module.Result
 	if !strings.HasPrefix(name, "/") {
 		script = "/etc/init.d/" + name
 	}
-	if ok, err := t.exists(script); err != nil {
+	if ok, err := t.Exists(script); err != nil {
 		return nil, err
 	} else if !ok {
 		return module.Failed(fmt.Sprintf("Could not find the requested service %s: ", name)), nil
 	}
 	loc := map[string]string{}
 	for _, b := range []string{"chkconfig", "update-rc.d", "insserv", "service"} {
-		p, err := t.which(b)
+		p, err := t.Which(b)
 		if err != nil {
 			return nil, err
 		}
@@ -113,15 +114,15 @@ func (sysvinitModule) Run(ctx context.Context, call *module.Call) (module.Result
 		if loc["service"] != "" {
 			cmd = loc["service"] + " " + name + " status"
 		}
-		o, err := t.sh(nil, cmd)
+		o, err := t.Sh(nil, cmd)
 		if err != nil {
 			return nil, err
 		}
-		if name == "iptables" && strings.Contains(o.stdout, "ACCEPT") {
+		if name == "iptables" && strings.Contains(o.Stdout, "ACCEPT") {
 			worked, isStarted = true, true
 		}
-		if !worked && strings.Count(o.stdout, "\n") <= 1 {
-			clean := strings.ReplaceAll(strings.ToLower(o.stdout), strings.ToLower(name), "")
+		if !worked && strings.Count(o.Stdout, "\n") <= 1 {
+			clean := strings.ReplaceAll(strings.ToLower(o.Stdout), strings.ToLower(name), "")
 			for _, s := range []string{"stop", "is dead ", "dead but ", "could not access pid file", "inactive"} {
 				if strings.Contains(clean, s) {
 					worked = true
@@ -137,11 +138,11 @@ func (sysvinitModule) Run(ctx context.Context, call *module.Call) (module.Result
 				}
 			}
 		}
-		if !worked && (o.rc >= 1 && o.rc <= 4 || o.rc == 69) {
+		if !worked && (o.RC >= 1 && o.RC <= 4 || o.RC == 69) {
 			worked = true
 		}
 		if !worked {
-			if o.rc == 0 {
+			if o.RC == 0 {
 				isStarted, worked = true, true
 			} else if found, err := psHas(t, name); err != nil {
 				return nil, err
@@ -159,11 +160,11 @@ func (sysvinitModule) Run(ctx context.Context, call *module.Call) (module.Result
 	enabledStatus := map[string]any{"changed": false, "rc": nil, "stdout": nil, "stderr": nil}
 	status := map[string]any{"enabled": enabledStatus}
 	result["status"] = status
-	var o output
+	var o remotecmd.Output
 	ran := false
 	run := func(line string) error {
 		var err error
-		o, err = t.sh(nil, line)
+		o, err = t.Sh(nil, line)
 		ran = true
 		return err
 	}
@@ -209,7 +210,7 @@ func (sysvinitModule) Run(ctx context.Context, call *module.Call) (module.Result
 	}
 	if !call.Check && enabledStatus["changed"] == true {
 		if ran {
-			enabledStatus["rc"], enabledStatus["stdout"], enabledStatus["stderr"] = o.rc, o.stdout, o.stderr
+			enabledStatus["rc"], enabledStatus["stdout"], enabledStatus["stderr"] = o.RC, o.Stdout, o.Stderr
 		} else {
 			enabledStatus["rc"], enabledStatus["stdout"], enabledStatus["stderr"] = 0, "", ""
 		}
@@ -228,21 +229,21 @@ func (sysvinitModule) Run(ctx context.Context, call *module.Call) (module.Result
 		return result, nil
 	}
 	action := sysvActionRE.ReplaceAllString(strings.ToLower(a.String("state")), "")
-	runme := func(doit string) (output, module.Result, error) {
+	runme := func(doit string) (remotecmd.Output, module.Result, error) {
 		cmd := script + " " + doit + " " + a.String("arguments")
-		var o output
+		var o remotecmd.Output
 		var err error
 		if a.Bool("daemonize") {
 			o, err = daemonized(t, cmd)
 		} else {
-			o, err = t.sh(nil, cmd)
+			o, err = t.Sh(nil, cmd)
 		}
-		if err != nil || o.rc == 0 {
+		if err != nil || o.RC == 0 {
 			return o, nil, err
 		}
-		return o, module.Result{"failed": true, "msg": fmt.Sprintf("Failed to %s service: %s", action, name), "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr}, nil
+		return o, module.Result{"failed": true, "msg": fmt.Sprintf("Failed to %s service: %s", action, name), "rc": o.RC, "stdout": o.Stdout, "stderr": o.Stderr}, nil
 	}
-	var last output
+	var last remotecmd.Output
 	switch {
 	case action == "restart":
 		result["changed"], stateStatus["changed"] = true, true
@@ -273,7 +274,7 @@ func (sysvinitModule) Run(ctx context.Context, call *module.Call) (module.Result
 		}
 	}
 	if !call.Check && stateStatus["changed"] == true {
-		stateStatus["rc"], stateStatus["stdout"], stateStatus["stderr"] = last.rc, last.stdout, last.stderr
+		stateStatus["rc"], stateStatus["stdout"], stateStatus["stderr"] = last.RC, last.Stdout, last.Stderr
 	}
 	return result, nil
 }

@@ -1,86 +1,36 @@
 package system
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strconv"
 	"strings"
 
-	"gorun/engine/connection"
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
-// target runs commands and reads and writes files on the host of one module call.
+// target runs commands and reads and writes files on the host of one
+// module call.
 type target struct {
-	ctx  context.Context
-	conn connection.Conn
+	*remotecmd.Target
 }
 
 func newTarget(ctx context.Context, call *module.Call) *target {
-	return &target{ctx: ctx, conn: call.Conn}
-}
-
-// output is a finished command: exit status and text output.
-type output struct {
-	rc             int
-	stdout, stderr string
-}
-
-// run runs argv (quoted for the shell) with extra environment variables.
-func (t *target) run(env map[string]string, argv ...string) (output, error) {
-	return t.sh(env, shell.Join(argv))
-}
-
-// sh runs a shell command line.
-func (t *target) sh(env map[string]string, line string) (output, error) {
-	res, err := t.conn.Exec(t.ctx, line, connection.ExecOptions{Env: env})
-	if err != nil {
-		return output{}, err
-	}
-	return output{rc: res.ExitCode, stdout: string(res.Stdout), stderr: string(res.Stderr)}, nil
-}
-
-// shIn runs a shell command line with stdin.
-func (t *target) shIn(line string, stdin []byte) (output, error) {
-	res, err := t.conn.Exec(t.ctx, line, connection.ExecOptions{Stdin: bytes.NewReader(stdin)})
-	if err != nil {
-		return output{}, err
-	}
-	return output{rc: res.ExitCode, stdout: string(res.Stdout), stderr: string(res.Stderr)}, nil
-}
-
-// which returns the path of a program on the target's PATH plus the sbin
-// directories Ansible's get_bin_path adds, or "" when there is none.
-func (t *target) which(name string) (string, error) {
-	o, err := t.sh(nil, "PATH=\"$PATH:/sbin:/usr/sbin:/usr/local/sbin\" command -v "+shell.Quote(name))
-	if err != nil {
-		return "", err
-	}
-	p := strings.TrimSpace(o.stdout)
-	if o.rc != 0 || !strings.HasPrefix(p, "/") {
-		return "", nil
-	}
-	return p, nil
-}
-
-// exists reports whether path exists on the target (following symlinks).
-func (t *target) exists(path string) (bool, error) {
-	o, err := t.sh(nil, "test -e "+shell.Quote(path))
-	return err == nil && o.rc == 0, err
+	return &target{remotecmd.New(ctx, call)}
 }
 
 // readFile returns the contents of path, and false when it does not exist.
 func (t *target) readFile(path string) (string, bool, error) {
-	o, err := t.sh(nil, "if test -e "+shell.Quote(path)+"; then echo y; cat "+shell.Quote(path)+"; else echo n; fi")
+	o, err := t.Sh(nil, "if test -e "+shell.Quote(path)+"; then echo y; cat "+shell.Quote(path)+"; else echo n; fi")
 	if err != nil {
 		return "", false, err
 	}
-	if o.rc != 0 {
-		return "", false, fmt.Errorf("reading %s: %s", path, strings.TrimSpace(o.stderr))
+	if o.RC != 0 {
+		return "", false, fmt.Errorf("reading %s: %s", path, strings.TrimSpace(o.Stderr))
 	}
-	flag, content, _ := strings.Cut(o.stdout, "\n")
+	flag, content, _ := strings.Cut(o.Stdout, "\n")
 	return content, flag == "y", nil
 }
 
@@ -99,44 +49,15 @@ else
   chmod %[3]s "$tmp"
 fi
 mv -f "$tmp" %[2]s`, shell.Quote(tmp), shell.Quote(path), mode)
-	o, err := t.shIn(script, []byte(content))
+	o, err := t.ShIn(script, []byte(content))
 	if err != nil {
 		return err
 	}
-	if o.rc != 0 {
-		t.sh(nil, "rm -f "+shell.Quote(tmp))
-		return fmt.Errorf("writing %s: %s", path, strings.TrimSpace(o.stderr))
+	if o.RC != 0 {
+		t.Sh(nil, "rm -f "+shell.Quote(tmp))
+		return fmt.Errorf("writing %s: %s", path, strings.TrimSpace(o.Stderr))
 	}
 	return nil
-}
-
-// failRun is the result Ansible's modules give when a command fails: msg plus
-// the command's rc, stdout and stderr.
-func failRun(msg string, o output) module.Result {
-	return module.Result{"failed": true, "msg": msg, "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr}
-}
-
-// withLines adds stdout_lines and stderr_lines as Ansible's action plugin does
-// for every result that has stdout or stderr.
-func withLines(r module.Result) module.Result {
-	for _, k := range []string{"stdout", "stderr"} {
-		if s, ok := r[k].(string); ok {
-			r[k+"_lines"] = splitLines(s)
-		}
-	}
-	return r
-}
-
-// splitLines is Python's str.splitlines for \n and \r\n text.
-func splitLines(s string) []any {
-	lines := []any{}
-	for _, l := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
-		lines = append(lines, strings.TrimSuffix(l, "\r"))
-	}
-	if s == "" {
-		return []any{}
-	}
-	return lines
 }
 
 // unsupported fails naming those of the options that the task set (to
@@ -169,14 +90,14 @@ func addPathInfo(t *target, r module.Result) error {
 		return nil
 	}
 	q := shell.Quote(p)
-	o, err := t.sh(nil, "test -e "+q+" || exit 3; stat -c '%u %g %U %G %a %h %s' "+q+"; if test -L "+q+"; then echo link; elif test -d "+q+"; then echo directory; else echo file; fi")
-	if err != nil || o.rc != 0 {
+	o, err := t.Sh(nil, "test -e "+q+" || exit 3; stat -c '%u %g %U %G %a %h %s' "+q+"; if test -L "+q+"; then echo link; elif test -d "+q+"; then echo directory; else echo file; fi")
+	if err != nil || o.RC != 0 {
 		return err
 	}
-	lines := strings.Split(strings.TrimSpace(o.stdout), "\n")
+	lines := strings.Split(strings.TrimSpace(o.Stdout), "\n")
 	f := strings.Fields(lines[0])
 	if len(f) != 7 || len(lines) != 2 {
-		return fmt.Errorf("stat %s: unexpected output %q", p, o.stdout)
+		return fmt.Errorf("stat %s: unexpected output %q", p, o.Stdout)
 	}
 	uid, _ := strconv.Atoi(f[0])
 	gid, _ := strconv.Atoi(f[1])
@@ -197,26 +118,4 @@ func addPathInfo(t *target, r module.Result) error {
 	r["mode"] = fmt.Sprintf("0%03o", mode)
 	r["state"], r["size"] = state, size
 	return nil
-}
-
-// execRaw runs a shell command line with extra environment variables and,
-// when stdin is not nil, input; it returns the output as bytes.
-func (t *target) execRaw(env map[string]string, line string, stdin []byte) (*connection.ExecResult, error) {
-	opts := connection.ExecOptions{Env: env}
-	if stdin != nil {
-		opts.Stdin = bytes.NewReader(stdin)
-	}
-	return t.conn.Exec(t.ctx, line, opts)
-}
-
-// moduleFailure carries a module's failure result (a fail_json deep inside
-// its steps) up through functions that return errors.
-type moduleFailure struct{ res module.Result }
-
-func (f *moduleFailure) Error() string { return fmt.Sprint(f.res["msg"]) }
-
-// commandFailed is run_command's check_rc failure: the command line, its
-// exit status and output, its stderr as the message.
-func commandFailed(cmd string, o output) error {
-	return &moduleFailure{module.Result{"failed": true, "cmd": cmd, "rc": o.rc, "stdout": o.stdout, "stderr": o.stderr, "msg": strings.TrimRight(o.stderr, " \t\r\n")}}
 }

@@ -9,6 +9,8 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/engine/value"
+	"gorun/modules/internal/remotecmd"
 )
 
 // timezoneModule is community.general.timezone for Linux: timedatectl where
@@ -60,36 +62,36 @@ func (r *tzRun) abort(msg string) error {
 
 // execute is Timezone.execute: a command that must succeed.
 func (r *tzRun) execute(log bool, cmd string) (string, error) {
-	o, err := r.t.sh(nil, cmd)
+	o, err := r.t.Sh(nil, cmd)
 	if err != nil {
 		return "", err
 	}
-	if o.rc != 0 {
-		return "", commandFailed(cmd, o)
+	if o.RC != 0 {
+		return "", remotecmd.CommandFailed(cmd, o)
 	}
 	if log {
 		r.msgs = append(r.msgs, "executed `"+cmd+"`")
 	}
-	return o.stdout, nil
+	return o.Stdout, nil
 }
 
 // need is get_bin_path(name, required=True).
 func (r *tzRun) need(name string) (string, error) {
-	p, err := r.t.which(name)
+	p, err := r.t.Which(name)
 	if err == nil && p == "" {
-		err = &moduleFailure{module.Failed(fmt.Sprintf("Failed to find required executable \"%s\" in paths: %s", name, "/sbin:/usr/sbin:/usr/local/sbin"))}
+		err = &remotecmd.Exit{Result: module.Failed(fmt.Sprintf("Failed to find required executable \"%s\" in paths: %s", name, "/sbin:/usr/sbin:/usr/local/sbin"))}
 	}
 	return p, err
 }
 
 // setup is the platform choice of Timezone.__new__ and the subclasses' __init__.
 func (r *tzRun) setup(name string) error {
-	if p, err := r.t.which("timedatectl"); err != nil {
+	if p, err := r.t.Which("timedatectl"); err != nil {
 		return err
 	} else if p != "" {
-		if o, err := r.t.run(nil, p); err != nil {
+		if o, err := r.t.Run(nil, p); err != nil {
 			return err
-		} else if o.rc == 0 {
+		} else if o.RC == 0 {
 			r.systemd, r.status = p, map[string]string{}
 			if name != "" {
 				return r.verify(name)
@@ -114,7 +116,7 @@ func (r *tzRun) setup(name string) error {
 		return err
 	}
 	r.nameFile, r.nameRE, r.tzLine = "/etc/timezone", regexp.MustCompile(`(?m)^(\S+)`), "%s\n"
-	reconfigure, err := r.t.which("dpkg-reconfigure")
+	reconfigure, err := r.t.Which("dpkg-reconfigure")
 	if err != nil {
 		return err
 	}
@@ -129,15 +131,15 @@ func (r *tzRun) setup(name string) error {
 		r.hwFile = "/etc/default/rcS"
 		return nil
 	}
-	if o, err := r.t.sh(nil, "test -e /etc/alpine-release || test -e /etc/gentoo-release"); err != nil {
+	if o, err := r.t.Sh(nil, "test -e /etc/alpine-release || test -e /etc/gentoo-release"); err != nil {
 		return err
-	} else if o.rc == 0 {
-		return &moduleFailure{module.Failed("gorun's timezone module does not support Alpine or Gentoo without systemd yet")}
+	} else if o.RC == 0 {
+		return &remotecmd.Exit{Result: module.Failed("gorun's timezone module does not support Alpine or Gentoo without systemd yet")}
 	}
-	if tzu, err := r.t.which("tzdata-update"); err != nil {
+	if tzu, err := r.t.Which("tzdata-update"); err != nil {
 		return err
 	} else if tzu != "" {
-		if o, _ := r.t.sh(nil, "test -L /etc/localtime"); o.rc != 0 {
+		if o, _ := r.t.Sh(nil, "test -L /etc/localtime"); o.RC != 0 {
 			r.updateTZ = []string{tzu}
 		}
 	}
@@ -148,8 +150,8 @@ func (r *tzRun) setup(name string) error {
 	}
 	suse := regexp.MustCompile(`(?m)^TIMEZONE\s*=`).MatchString(clock)
 	if !exists {
-		o, _ := r.t.sh(nil, "grep -qi suse /etc/os-release")
-		suse = o.rc == 0
+		o, _ := r.t.Sh(nil, "grep -qi suse /etc/os-release")
+		suse = o.RC == 0
 	}
 	if suse {
 		r.nameRE, r.tzLine = regexp.MustCompile(`(?m)^TIMEZONE\s*=\s*"?([^"\s]+)"?`), "TIMEZONE=\"%s\"\n"
@@ -161,8 +163,8 @@ func (r *tzRun) setup(name string) error {
 
 // verify is _verify_timezone.
 func (r *tzRun) verify(name string) error {
-	o, err := r.t.sh(nil, "test -f "+shell.Quote("/usr/share/zoneinfo/"+name))
-	if err == nil && o.rc != 0 {
+	o, err := r.t.Sh(nil, "test -f "+shell.Quote("/usr/share/zoneinfo/"+name))
+	if err == nil && o.RC != 0 {
 		err = r.abort(fmt.Sprintf("given timezone \"%s\" is not available", name))
 	}
 	return err
@@ -184,7 +186,7 @@ func (r *tzRun) get(key, planned, phase string) (string, error) {
 			return "", fmt.Errorf("timedatectl status: no %s in %q", key, status)
 		}
 		if key == "hwclock" {
-			if pyBool(m[1]) {
+			if value.Bool(m[1]) {
 				return "local", nil
 			}
 			return "UTC", nil
@@ -198,12 +200,12 @@ func (r *tzRun) get(key, planned, phase string) (string, error) {
 	if key == "hwclock" {
 		return r.fromConfig("adjtime", phase)
 	}
-	o, err := r.t.sh(nil, `if test -L /etc/localtime; then if test -e /etc/localtime; then echo link; readlink /etc/localtime; else echo broken; fi
+	o, err := r.t.Sh(nil, `if test -L /etc/localtime; then if test -e /etc/localtime; then echo link; readlink /etc/localtime; else echo broken; fi
 elif cmp -s /etc/localtime `+shell.Quote("/usr/share/zoneinfo/"+planned)+`; then echo same; else echo differs; fi`)
 	if err != nil {
 		return "", err
 	}
-	kind, target, _ := strings.Cut(strings.TrimSpace(o.stdout), "\n")
+	kind, target, _ := strings.Cut(strings.TrimSpace(o.Stdout), "\n")
 	switch kind {
 	case "link":
 		if m := tzLinkRE.FindStringSubmatch(target); m == nil {
@@ -215,15 +217,6 @@ elif cmp -s /etc/localtime `+shell.Quote("/usr/share/zoneinfo/"+planned)+`; then
 		return "n/a", nil
 	}
 	return value, nil
-}
-
-// pyBool is AnsibleModule.boolean for the words timedatectl and config files use.
-func pyBool(s string) bool {
-	switch strings.ToLower(s) {
-	case "yes", "on", "1", "true", "y", "t":
-		return true
-	}
-	return false
 }
 
 // fromConfig is _get_value_from_config.
@@ -252,7 +245,7 @@ func (r *tzRun) fromConfig(key, phase string) (string, error) {
 	}
 	switch key {
 	case "hwclock":
-		if pyBool(m[1]) {
+		if value.Bool(m[1]) {
 			return "UTC", nil
 		}
 		return "local", nil
@@ -337,12 +330,12 @@ func (timezoneModule) Run(ctx context.Context, call *module.Call) (module.Result
 	r := &tzRun{t: newTarget(ctx, call)}
 	res, err := r.run(call)
 	var a *tzAbort
-	var f *moduleFailure
+	var f *remotecmd.Exit
 	switch {
 	case errors.As(err, &a):
 		return module.Failed(a.msg), nil
 	case errors.As(err, &f):
-		return f.res, nil
+		return f.Result, nil
 	}
 	return res, err
 }

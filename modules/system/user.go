@@ -13,6 +13,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // userModule is ansible.builtin.user for Linux: a port of user.py's generic
@@ -93,11 +94,11 @@ func (u *userRun) checkPasswordEncrypted() {
 
 // exec runs argv unless in check mode, where it reports success without
 // running (user.py's execute_command).
-func (u *userRun) exec(argv ...string) (output, error) {
+func (u *userRun) exec(argv ...string) (remotecmd.Output, error) {
 	if u.check {
-		return output{}, nil
+		return remotecmd.Output{}, nil
 	}
-	return u.t.run(nil, argv...)
+	return u.t.Run(nil, argv...)
 }
 
 func (u *userRun) main() (module.Result, error) {
@@ -105,13 +106,13 @@ func (u *userRun) main() (module.Result, error) {
 	state := a.String("state")
 	result := module.Result{"name": u.name, "state": state}
 	var rc *int
-	var o output
-	ran := func(out output, err error) error {
-		o, rc = out, &out.rc
+	var o remotecmd.Output
+	ran := func(out remotecmd.Output, err error) error {
+		o, rc = out, &out.RC
 		return err
 	}
 	fail := func() module.Result {
-		return module.Result{"failed": true, "changed": false, "name": u.name, "msg": o.stderr, "rc": *rc}
+		return module.Result{"failed": true, "changed": false, "name": u.name, "msg": o.Stderr, "rc": *rc}
 	}
 
 	if state == "absent" {
@@ -142,11 +143,11 @@ func (u *userRun) main() (module.Result, error) {
 			home := a.String("home")
 			needsParents := false
 			if home != "" && a.Bool("create_home") {
-				ok, err := u.t.sh(nil, "test -d "+shell.Quote(path.Dir(home)))
+				ok, err := u.t.Sh(nil, "test -d "+shell.Quote(path.Dir(home)))
 				if err != nil {
 					return nil, err
 				}
-				needsParents = ok.rc != 0
+				needsParents = ok.RC != 0
 			}
 			argv, res, err := u.useradd()
 			if res != nil || err != nil {
@@ -160,7 +161,7 @@ func (u *userRun) main() (module.Result, error) {
 					return nil, err
 				}
 				if u.acct.user != nil {
-					if _, err := u.t.run(nil, "chown", "-R", fmt.Sprintf("%d:%d", u.acct.user.uid, u.acct.user.gid), home); err != nil {
+					if _, err := u.t.Run(nil, "chown", "-R", fmt.Sprintf("%d:%d", u.acct.user.uid, u.acct.user.gid), home); err != nil {
 						return nil, err
 					}
 				}
@@ -186,11 +187,11 @@ func (u *userRun) main() (module.Result, error) {
 		}
 	}
 	result["changed"] = rc != nil
-	if o.stdout != "" {
-		result["stdout"] = o.stdout
+	if o.Stdout != "" {
+		result["stdout"] = o.Stdout
 	}
-	if o.stderr != "" {
-		result["stderr"] = o.stderr
+	if o.Stderr != "" {
+		result["stderr"] = o.Stderr
 	}
 	if err := u.reload(); err != nil {
 		return nil, err
@@ -222,11 +223,11 @@ func (u *userRun) useradd() ([]string, module.Result, error) {
 		}
 		argv = append(argv, "-g", a.String("group"))
 	} else if u.acct.group(u.name) != nil {
-		rh, err := u.t.sh(nil, "test -e /etc/redhat-release && sed 's/[^0-9]*\\([0-9]*\\).*/\\1/' /etc/redhat-release")
+		rh, err := u.t.Sh(nil, "test -e /etc/redhat-release && sed 's/[^0-9]*\\([0-9]*\\).*/\\1/' /etc/redhat-release")
 		if err != nil {
 			return nil, nil, err
 		}
-		if major, err := strconv.Atoi(strings.TrimSpace(rh.stdout)); err == nil && major <= 5 {
+		if major, err := strconv.Atoi(strings.TrimSpace(rh.Stdout)); err == nil && major <= 5 {
 			argv = append(argv, "-n")
 		} else {
 			argv = append(argv, "-N")
@@ -284,8 +285,8 @@ func (u *userRun) useradd() ([]string, module.Result, error) {
 // missing: useradd -m would not create the parents, so the home is made
 // here from the skeleton.
 func (u *userRun) createHomedirParent(home string) error {
-	o, err := u.t.sh(nil, "test -d "+shell.Quote(path.Dir(home)))
-	if err != nil || o.rc == 0 {
+	o, err := u.t.Sh(nil, "test -d "+shell.Quote(path.Dir(home)))
+	if err != nil || o.RC == 0 {
 		return err
 	}
 	return u.createHomedir(home)
@@ -304,9 +305,9 @@ if test -e "$s"; then mkdir -p "$(dirname "$h")" && cp -a "$s" "$h"; else mkdir 
 m=$(sed -n 's/^UMASK[[:space:]]\{1,\}\([0-9]\{1,\}\)$/\1/p' /etc/login.defs 2>/dev/null | tail -n 1)
 test -n "$m" && chmod $(printf '%%o' $(( 0777 & ~0$m ))) "$h"
 exit 0`, shell.Quote(home), shell.Quote(skel))
-	o, err := u.t.sh(nil, script)
-	if err == nil && o.rc != 0 {
-		err = fmt.Errorf("creating home directory %s: %s", home, strings.TrimSpace(o.stderr))
+	o, err := u.t.Sh(nil, script)
+	if err == nil && o.RC != 0 {
+		err = fmt.Errorf("creating home directory %s: %s", home, strings.TrimSpace(o.Stderr))
 	}
 	return err
 }
@@ -489,7 +490,7 @@ func (u *userRun) presentInfo(result module.Result) (module.Result, error) {
 		home = info.home
 	}
 	if a.Bool("create_home") {
-		ok, err := u.t.exists(home)
+		ok, err := u.t.Exists(home)
 		if err != nil {
 			return nil, err
 		}
@@ -498,7 +499,7 @@ func (u *userRun) presentInfo(result module.Result) (module.Result, error) {
 				if err := u.createHomedir(home); err != nil {
 					return nil, err
 				}
-				if _, err := u.t.run(nil, "chown", "-R", fmt.Sprintf("%d:%d", info.uid, info.gid), home); err != nil {
+				if _, err := u.t.Run(nil, "chown", "-R", fmt.Sprintf("%d:%d", info.uid, info.gid), home); err != nil {
 					return nil, err
 				}
 			}
@@ -535,11 +536,11 @@ func (u *userRun) sshKey(result module.Result) (module.Result, error) {
 	key := u.sshKeyPath()
 	pub := key + ".pub"
 	q := shell.Quote(key)
-	st, err := u.t.sh(nil, "d=$(dirname "+q+"); test -d \"$d\" && echo dir; test -e "+q+" && echo key; test -e "+shell.Quote(pub)+" && echo pub; hostname; true")
+	st, err := u.t.Sh(nil, "d=$(dirname "+q+"); test -d \"$d\" && echo dir; test -e "+q+" && echo key; test -e "+shell.Quote(pub)+" && echo pub; hostname; true")
 	if err != nil {
 		return nil, err
 	}
-	lines := strings.Split(strings.TrimSpace(st.stdout), "\n")
+	lines := strings.Split(strings.TrimSpace(st.Stdout), "\n")
 	has := func(s string) bool { return contains(lines, s) }
 	hostname := lines[len(lines)-1]
 	var rc *int
@@ -576,28 +577,28 @@ rm -f %[3]s
 			u.warn(fmt.Sprintf(`Overwriting existing ssh key private file "%s"`, key))
 			stdin = "y"
 		}
-		o, err := u.t.shIn(script, []byte(stdin))
+		o, err := u.t.ShIn(script, []byte(stdin))
 		if err != nil {
 			return nil, err
 		}
-		if o.rc != 0 {
-			return module.Result{"failed": true, "name": u.name, "msg": o.stderr, "rc": o.rc}, nil
+		if o.RC != 0 {
+			return module.Result{"failed": true, "name": u.name, "msg": o.Stderr, "rc": o.RC}, nil
 		}
-		rc = &o.rc
+		rc = &o.RC
 	}
 	if rc != nil {
 		result["changed"] = true
 	}
 	// A missing key file gives an empty fingerprint, as user.py's
 	// ssh_key_fingerprint returns its message on stdout with rc 1.
-	fp, err := u.t.sh(nil, "test -e "+q+" || exit 1; ssh-keygen -l -f "+q)
+	fp, err := u.t.Sh(nil, "test -e "+q+" || exit 1; ssh-keygen -l -f "+q)
 	if err != nil {
 		return nil, err
 	}
-	if fp.rc == 0 {
-		result["ssh_fingerprint"] = strings.TrimSpace(fp.stdout)
+	if fp.RC == 0 {
+		result["ssh_fingerprint"] = strings.TrimSpace(fp.Stdout)
 	} else {
-		result["ssh_fingerprint"] = strings.TrimSpace(fp.stderr)
+		result["ssh_fingerprint"] = strings.TrimSpace(fp.Stderr)
 	}
 	result["ssh_key_file"] = key
 	pubKey, ok, err := u.t.readFile(pub)
@@ -646,8 +647,8 @@ func (u *userRun) passwordExpire(result module.Result) (module.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.rc != 0 {
-		return module.Result{"failed": true, "name": u.name, "msg": o.stderr, "rc": o.rc}, nil
+	if o.RC != 0 {
+		return module.Result{"failed": true, "name": u.name, "msg": o.Stderr, "rc": o.RC}, nil
 	}
 	result["changed"] = true
 	return nil, nil

@@ -9,6 +9,7 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/modules/internal/remotecmd"
 )
 
 // waitForModule is ansible.builtin.wait_for: it polls, from the target, a TCP
@@ -98,17 +99,17 @@ func (waitForModule) Run(ctx context.Context, call *module.Call) (module.Result,
 				}
 				return failElapsed(fmt.Sprintf("Timeout when waiting for %s to be absent.", path), elapsed())
 			}
-			var o output
+			var o remotecmd.Output
 			var err error
 			if path != "" {
-				o, err = t.sh(nil, "test -e "+shell.Quote(path))
+				o, err = t.Sh(nil, "test -e "+shell.Quote(path))
 			} else {
-				o, err = t.sh(nil, dialScript(connectTimeout, false))
+				o, err = t.Sh(nil, dialScript(connectTimeout, false))
 			}
 			if err != nil {
 				return nil, err
 			}
-			if o.rc != 0 {
+			if o.RC != 0 {
 				break
 			}
 			if err := sleep(interval); err != nil {
@@ -132,11 +133,11 @@ func (waitForModule) Run(ctx context.Context, call *module.Call) (module.Result,
 			if path != "" && re == nil {
 				// Existence only, as Ansible's os.stat: the path may be a
 				// socket or a device that cannot be read.
-				o, err := t.sh(nil, "test -e "+shell.Quote(path))
+				o, err := t.Sh(nil, "test -e "+shell.Quote(path))
 				if err != nil {
 					return nil, err
 				}
-				done = o.rc == 0
+				done = o.RC == 0
 			} else if path != "" {
 				content, exists, err := t.readFile(path)
 				if err != nil {
@@ -162,13 +163,13 @@ func (waitForModule) Run(ctx context.Context, call *module.Call) (module.Result,
 				if re != nil {
 					tmo = max(left, 1)
 				}
-				o, err := t.sh(nil, dialScript(tmo, re != nil))
+				o, err := t.Sh(nil, dialScript(tmo, re != nil))
 				if err != nil {
 					return nil, err
 				}
 				// timeout's 124 after a connection that stayed open still means it connected.
-				connected := o.rc == 0 || re != nil && o.stdout != ""
-				done = connected && (re == nil || re.MatchString(o.stdout))
+				connected := o.RC == 0 || re != nil && o.Stdout != ""
+				done = connected && (re == nil || re.MatchString(o.Stdout))
 			}
 			if done {
 				break
