@@ -177,7 +177,7 @@ func (pr *playRun) checkMode(t *playbook.Task, tctx *template.Context) bool {
 }
 
 func ctxFor(vars map[string]any, t *playbook.Task) *template.Context {
-	c := &template.Context{Vars: vars}
+	c := &template.Context{Vars: vars, FromYAML: originOf(vars).fromYAMLFunc()}
 	if sp, ok := vars["ansible_search_path"].([]any); ok {
 		for _, p := range sp {
 			c.SearchPath = append(c.SearchPath, fmt.Sprint(p))
@@ -443,6 +443,7 @@ func (pr *playRun) register(t *playbook.Task, h *hostState, result map[string]an
 	clean := template.MarkUnsafe(stripInternal(result))
 	h.mu.Lock()
 	h.setFacts.Set(reg, clean)
+	delete(h.yamlFacts, reg)
 	h.mu.Unlock()
 }
 
@@ -708,6 +709,7 @@ func (pr *playRun) runModule(ctx context.Context, mod module.Module, call *modul
 func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[string]any, result map[string]any) {
 	if reg, ok := t.Attrs["register"].(string); ok && reg != "" {
 		vars[reg] = template.MarkUnsafe(result)
+		delete(originOf(vars), reg)
 	}
 	facts := value.ToDict(result["ansible_facts"])
 	if facts == nil || playbook.ShortName(t.Action) == "debug" {
@@ -724,10 +726,20 @@ func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[stri
 	defer target.mu.Unlock()
 	switch action {
 	case "set_fact":
+		origin := originOf(vars)
 		for _, k := range facts.Keys() {
 			v, _ := facts.Get(k)
 			target.setFacts.Set(k, v)
 			vars[k] = v
+			if setFactFromYAML(t, k) {
+				target.yamlFacts[k] = true
+				if origin != nil {
+					origin[k] = true
+				}
+			} else {
+				delete(target.yamlFacts, k)
+				delete(origin, k)
+			}
 		}
 	case "include_vars":
 		for _, k := range facts.Keys() {
