@@ -51,7 +51,7 @@ type Options struct {
 	// ExtraVarsFromYAML are the extra vars read from YAML (-e @file, or a
 	// mapping that is not JSON); see provenance.go.
 	ExtraVarsFromYAML map[string]bool
-	StartAtTask string
+	StartAtTask       string
 
 	// Connection defaults from the command line and ansible.cfg; host variables override them.
 	Connection      string
