@@ -696,6 +696,15 @@ func (pr *playRun) runModule(ctx context.Context, mod module.Module, call *modul
 		if errors.As(err, &ue) {
 			return map[string]any{"unreachable": true, "msg": err.Error(), "changed": false}
 		}
+		var be *connection.BecomeError
+		if errors.As(err, &be) && be.UnknownUser && mod.Doc().Name != "raw" && call.Target != nil && call.Target.User == "root" {
+			// Ansible fails earlier, giving the module's temporary files
+			// to the become user (_fixup_perms2): setfacl and chown both
+			// fail for a user that does not exist, and a privileged
+			// remote user gets this error. (An unprivileged one gets a
+			// longer chain of attempts; sudo's message is kept there.)
+			return exceptionResult("Failed to change ownership of the temporary files Ansible (via chmod nor setfacl) needs to create despite connecting as a privileged user. Unprivileged become user would be unable to read the file.")
+		}
 		return map[string]any{"failed": true, "msg": err.Error()}
 	}
 	if res == nil {

@@ -138,7 +138,11 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 			} else if o, err = run(""); err != nil {
 				return nil, err
 			} else if o.rc != 0 {
-				return failRun(strings.TrimSpace(o.stderr), o), nil
+				// run_command(systemctl, check_rc=True): its failure names
+				// the command.
+				r := failRun(strings.TrimSpace(o.stderr), o)
+				r["cmd"] = systemctl
+				return withLines(r), nil
 			}
 		}
 	}
