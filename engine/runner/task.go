@@ -555,6 +555,10 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 			if errors.As(err, &ue) {
 				return map[string]any{"unreachable": true, "msg": err.Error(), "changed": false}
 			}
+			var fe *fieldError
+			if errors.As(err, &fe) {
+				return exceptionResult(fe.msg)
+			}
 			return map[string]any{"failed": true, "msg": err.Error()}
 		}
 		call.Conn = conn
