@@ -52,7 +52,7 @@ func lintMain(prog string, args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, 1, err.Error())
 	}
 	templates := template.New(template.Options{Vault: secrets, Config: cfg.Get})
-	extra, err := parseExtraVars(o.extraVars, secrets)
+	extra, _, err := parseExtraVars(o.extraVars, secrets)
 	if err != nil {
 		return fail(stderr, 1, err.Error())
 	}

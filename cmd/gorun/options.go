@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -137,7 +138,9 @@ type setup struct {
 	templates *template.Engine
 	inv       *inventory.Inventory
 	extraVars *value.Dict
-	warnings  []string
+	// extraVarsFromYAML are the extra vars read as YAML (parseExtraVars).
+	extraVarsFromYAML map[string]bool
+	warnings          []string
 }
 
 func (o *options) load(playbookDirs []string, stdin io.Reader) (*setup, error) {
@@ -157,7 +160,7 @@ func (o *options) load(playbookDirs []string, stdin io.Reader) (*setup, error) {
 		return nil, err
 	}
 	s.templates = template.New(template.Options{Vault: s.secrets, Config: cfg.Get})
-	if s.extraVars, err = parseExtraVars(o.extraVars, s.secrets); err != nil {
+	if s.extraVars, s.extraVarsFromYAML, err = parseExtraVars(o.extraVars, s.secrets); err != nil {
 		return nil, err
 	}
 	sources := o.inventories
@@ -252,50 +255,56 @@ func askSecret(text string) ([]byte, error) {
 }
 
 // parseExtraVars reads -e values: @file, JSON or YAML mappings, or k=v pairs,
-// later ones winning, as Ansible's load_extra_vars.
-func parseExtraVars(list []string, secrets *vault.Secrets) (*value.Dict, error) {
+// later ones winning, as Ansible's load_extra_vars. fromYAML are the names
+// whose value was read as YAML, where Ansible's text is AnsibleUnicode: its
+// loader tries JSON first (giving str), as for k=v pairs.
+func parseExtraVars(list []string, secrets *vault.Secrets) (vars *value.Dict, fromYAML map[string]bool, err error) {
 	out := value.NewDict()
+	fromYAML = map[string]bool{}
 	for _, ev := range list {
 		var d *value.Dict
+		yaml := false
 		switch {
 		case strings.HasPrefix(ev, "@"):
 			path := expandUser(ev[1:])
 			data, err := os.ReadFile(path)
 			if err != nil {
-				return nil, fmt.Errorf("the file_name '%s' does not exist, or is not readable", path)
+				return nil, nil, fmt.Errorf("the file_name '%s' does not exist, or is not readable", path)
 			}
 			if vault.IsEncrypted(data) {
 				if data, err = secrets.Decrypt(data); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 			}
+			yaml = !json.Valid(data)
 			v, _, err := yamlx.Load(data, path)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if v == nil {
 				continue
 			}
 			if d = value.ToDict(v); d == nil {
-				return nil, fmt.Errorf("Invalid extra vars data supplied. '%s' could not be made into a dictionary", ev)
+				return nil, nil, fmt.Errorf("Invalid extra vars data supplied. '%s' could not be made into a dictionary", ev)
 			}
 		case strings.HasPrefix(strings.TrimSpace(ev), "{") || strings.HasPrefix(strings.TrimSpace(ev), "["):
+			yaml = !json.Valid([]byte(ev))
 			v, _, err := yamlx.Load([]byte(ev), "<extra vars>")
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if d = value.ToDict(v); d == nil {
-				return nil, fmt.Errorf("Invalid extra vars data supplied. '%s' could not be made into a dictionary", ev)
+				return nil, nil, fmt.Errorf("Invalid extra vars data supplied. '%s' could not be made into a dictionary", ev)
 			}
 		default:
 			kv, err := playbook.ParseKV(ev, false)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			d = value.NewDict()
 			for _, k := range value.Keys(kv) {
 				if k == "_raw_params" {
-					return nil, fmt.Errorf("Invalid extra vars data supplied. '%s' could not be made into a dictionary", ev)
+					return nil, nil, fmt.Errorf("Invalid extra vars data supplied. '%s' could not be made into a dictionary", ev)
 				}
 				d.Set(k, kv[k])
 			}
@@ -303,9 +312,10 @@ func parseExtraVars(list []string, secrets *vault.Secrets) (*value.Dict, error) 
 		for _, k := range d.Keys() {
 			v, _ := d.Get(k)
 			out.Set(k, v)
+			fromYAML[k] = yaml
 		}
 	}
-	return out, nil
+	return out, fromYAML, nil
 }
 
 func expandUser(p string) string {
@@ -321,26 +331,27 @@ func expandUser(p string) string {
 func (o *options) runnerOptions(s *setup) (runner.Options, error) {
 	cfg := s.cfg
 	ro := runner.Options{
-		Inventory:       s.inv,
-		Templates:       s.templates,
-		Pool:            connection.NewPool(),
-		Forks:           firstInt(o.forks, cfg.Int("DEFAULT_FORKS"), 5),
-		Limit:           o.limit,
-		Check:           o.check,
-		Diff:            o.diff || cfg.Bool("DIFF_ALWAYS"),
-		Verbosity:       o.verbose,
-		ExtraVars:       s.extraVars,
-		Connection:      firstString(o.connection, cfg.String("DEFAULT_TRANSPORT"), "ssh"),
-		RemoteUser:      firstString(o.user, cfg.String("DEFAULT_REMOTE_USER")),
-		SSHArgs:         cfg.String("connection.ssh.ssh_args"),
-		SSHCommonArgs:   firstString(o.sshCommonArgs, cfg.String("connection.ssh.ssh_common_args")),
-		SSHExtraArgs:    firstString(o.sshExtraArgs, cfg.String("connection.ssh.ssh_extra_args")),
-		HostKeyChecking: true,
-		Timeout:         time.Duration(firstInt(o.timeout, cfg.Int("DEFAULT_TIMEOUT"), 10)) * time.Second,
-		Gathering:       firstString(cfg.String("DEFAULT_GATHERING"), "implicit"),
-		GatherSubset:    cfg.List("DEFAULT_GATHER_SUBSET"),
-		ConfigFile:      cfg.File(),
-		Version:         AnsibleVersion,
+		Inventory:         s.inv,
+		Templates:         s.templates,
+		Pool:              connection.NewPool(),
+		Forks:             firstInt(o.forks, cfg.Int("DEFAULT_FORKS"), 5),
+		Limit:             o.limit,
+		Check:             o.check,
+		Diff:              o.diff || cfg.Bool("DIFF_ALWAYS"),
+		Verbosity:         o.verbose,
+		ExtraVars:         s.extraVars,
+		ExtraVarsFromYAML: s.extraVarsFromYAML,
+		Connection:        firstString(o.connection, cfg.String("DEFAULT_TRANSPORT"), "ssh"),
+		RemoteUser:        firstString(o.user, cfg.String("DEFAULT_REMOTE_USER")),
+		SSHArgs:           cfg.String("connection.ssh.ssh_args"),
+		SSHCommonArgs:     firstString(o.sshCommonArgs, cfg.String("connection.ssh.ssh_common_args")),
+		SSHExtraArgs:      firstString(o.sshExtraArgs, cfg.String("connection.ssh.ssh_extra_args")),
+		HostKeyChecking:   true,
+		Timeout:           time.Duration(firstInt(o.timeout, cfg.Int("DEFAULT_TIMEOUT"), 10)) * time.Second,
+		Gathering:         firstString(cfg.String("DEFAULT_GATHERING"), "implicit"),
+		GatherSubset:      cfg.List("DEFAULT_GATHER_SUBSET"),
+		ConfigFile:        cfg.File(),
+		Version:           AnsibleVersion,
 	}
 	if v, ok := cfg.Get("HOST_KEY_CHECKING"); ok {
 		if b, isBool := v.(bool); isBool {

@@ -100,6 +100,9 @@ func (e *UnreachableError) Unwrap() error { return e.Err }
 // user not allowed): Ansible reports these as task failures, not unreachable hosts.
 type BecomeError struct {
 	Msg string
+	// UnknownUser is set when the become method said the become user does
+	// not exist (sudo's "unknown user", su's "does not exist").
+	UnknownUser bool
 }
 
 func (e *BecomeError) Error() string { return e.Msg }

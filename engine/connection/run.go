@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"gorun/engine/shell"
@@ -163,7 +164,8 @@ func escalate(ctx context.Context, proc *process, w *watcher, exited chan exit, 
 			if msg == "" {
 				msg = fmt.Sprintf("exit status %d", e.code)
 			}
-			return &BecomeError{Msg: fmt.Sprintf("privilege escalation with %s failed: %s", esc.method, msg)}
+			return &BecomeError{Msg: fmt.Sprintf("privilege escalation with %s failed: %s", esc.method, msg),
+				UnknownUser: strings.Contains(msg, "unknown user") || strings.Contains(msg, "does not exist")}
 		case <-timer.C:
 			return fail(fmt.Sprintf("Timeout (%ds) waiting for privilege escalation prompt: %s", int(timeout/time.Second), w.output()))
 		case <-ctx.Done():

@@ -124,3 +124,16 @@ func (r Result) IsFailed() bool {
 	f, _ := r["failed"].(bool)
 	return f
 }
+
+// Detachable is a module that can run as an async job detached on the
+// target (poll: 0), as Ansible's async_wrapper runs one: the job goes on
+// after gorun exits and leaves its result in the job's results file, where
+// a later run's async_status (gorun's or Ansible's) finds it. Only modules
+// whose whole work is a shell script on the target can be detached.
+type Detachable interface {
+	// JobScript returns a POSIX shell script doing what Run would do for
+	// call. It runs on the target as `sh -c SCRIPT job FILE` with no
+	// connection to gorun, may keep temporary files named FILE.*, and
+	// prints the module's result as one JSON document on stdout.
+	JobScript(call *Call) (string, error)
+}

@@ -76,6 +76,12 @@ func TestParseKV(t *testing.T) {
 	if got["msg"] != "hello {{ a | default('x y') }}" || got["x"] != "1 2" {
 		t.Errorf("%v", got)
 	}
+	// As parse_kv: escapes are decoded in k=v words and in words whose
+	// only '=' is escaped, never in the other free text.
+	got, _ = ParseKV(`printf 'a\\ b\t' x\=1\n creates=/t\x41`, true)
+	if got["_raw_params"] != "printf 'a\\\\ b\\t' x=1\n" || got["creates"] != "/tA" {
+		t.Errorf("%q", got)
+	}
 }
 
 func TestLegacyInclude(t *testing.T) {

@@ -26,6 +26,12 @@ func ParseKV(args string, checkRaw bool) (map[string]any, error) {
 	var raw []string
 	for _, orig := range parts {
 		x := decodeEscapes(orig)
+		if !strings.Contains(x, "=") {
+			// Free text is kept as written: escapes are decoded only in
+			// k=v words (a shell command's \\ and \t stay).
+			raw = append(raw, orig)
+			continue
+		}
 		pos := equalsAt(x)
 		if pos < 0 {
 			raw = append(raw, strings.ReplaceAll(x, `\=`, "="))

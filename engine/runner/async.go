@@ -15,6 +15,7 @@ import (
 	"gorun/engine/module"
 	"gorun/engine/output"
 	"gorun/engine/playbook"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
 	"gorun/engine/value"
 )
@@ -62,9 +63,10 @@ func (a *asyncJobs) remove(host, jid string) {
 	delete(a.jobs, jobKey(host, jid))
 }
 
-// wait blocks until every job has ended. gorun cannot leave a job running
-// on the target after it exits, as Ansible's async_wrapper does, so a run
-// waits for its fire-and-forget jobs (each bounded by its async time).
+// wait blocks until every job driven from the controller has ended: such
+// a job (a module that is not module.Detachable) cannot go on after gorun
+// exits, so a run waits for its fire-and-forget jobs (each bounded by its
+// async time). Detached jobs are not waited for.
 func (a *asyncJobs) wait() { a.wg.Wait() }
 
 // jobTimeLimit is when a job is stopped: Ansible's async_wrapper checks its
@@ -101,7 +103,14 @@ func (pr *playRun) runAsync(ctx context.Context, mod module.Module, call *module
 		return map[string]any{"failed": true, "msg": "async is not supported for this task.", "exception": "NoneType: None\n"}
 	}
 	jid := fmt.Sprintf("j%d.%d", 100000000000+rand.Int64N(900000000000), os.Getpid())
-	file, err := startJobFile(ctx, call, asyncDirOf(call.Vars), jid)
+	if d, ok := mod.(module.Detachable); ok && poll <= 0 {
+		return pr.detachJob(ctx, d, call, jid, secs)
+	}
+	// Every other job is driven from the controller, as any module is: its
+	// module needs gorun (Go code talking to the target), so the run waits
+	// for the job before it exits (Runner.async.wait), and the job's result
+	// is written to its job file when it ends.
+	file, err := startJobFile(ctx, call, asyncDirOf(call.Vars), jid, "")
 	if err != nil {
 		return map[string]any{"failed": true, "msg": err.Error()}
 	}
@@ -127,8 +136,7 @@ func (pr *playRun) runAsync(ctx context.Context, mod module.Module, call *module
 		writeJobFile(jctx, call, file, res)
 	}()
 	if poll <= 0 {
-		// Ansible reports a started job as changed.
-		return map[string]any{"started": 1, "finished": 0, "ansible_job_id": jid, "results_file": file, "failed": false, "changed": true}
+		return startedResult(jid, file)
 	}
 	timeLeft := secs
 	var status map[string]any
@@ -230,22 +238,6 @@ func asyncDirOn(ctx context.Context, conn connection.Conn, dir string) (string, 
 		return "", err
 	}
 	return string(res.Stdout), nil
-}
-
-// startJobFile creates the async directory and the job's results file on
-// the target, marked started, and returns the file's absolute path.
-func startJobFile(ctx context.Context, call *module.Call, dir, jid string) (string, error) {
-	qdir := quoteDir(dir)
-	start, _ := json.Marshal(map[string]any{"started": 1, "finished": 0, "ansible_job_id": jid})
-	cmd := fmt.Sprintf("mkdir -p %s && cd %s && printf '%%s' %s > %s && pwd", qdir, qdir, shell.Quote(string(start)), shell.Quote(jid))
-	res, err := call.Conn.Exec(ctx, cmd, connection.ExecOptions{})
-	if err != nil {
-		return "", err
-	}
-	if res.ExitCode != 0 {
-		return "", fmt.Errorf("could not create the async job file in %s: %s", dir, strings.TrimSpace(string(res.Stderr)))
-	}
-	return strings.TrimSpace(string(res.Stdout)) + "/" + jid, nil
 }
 
 // writeJobFile writes a finished job's result to its results file.
@@ -350,6 +342,17 @@ func (pr *playRun) asyncStatusOnTarget(ctx context.Context, t *playbook.Task, h 
 	}
 	for _, k := range data.Keys() {
 		res[k], _ = data.Get(k)
+	}
+	// The action splits the module's output into lines, as for any module.
+	for _, k := range []string{"stdout", "stderr"} {
+		s, ok := res[k].(string)
+		if _, has := data.Get(k + "_lines"); ok && !has {
+			lines := []any{}
+			for _, l := range pytext.SplitLines(s) {
+				lines = append(lines, l)
+			}
+			res[k+"_lines"] = lines
+		}
 	}
 	return res
 }

@@ -181,7 +181,7 @@ func (r *Runner) environment(t *playbook.Task, play *playbook.Play, tctx *templa
 		}
 		rv, err := r.opts.Templates.Template(raw, tctx)
 		if err != nil {
-			return nil, err
+			return nil, keywordError(t, "environment", err)
 		}
 		if l, isList := rv.([]any); isList {
 			list = append(list, l...)

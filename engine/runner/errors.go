@@ -43,3 +43,19 @@ func loopError(err error) string {
 	}
 	return err.Error()
 }
+
+// fieldError is a task keyword whose value did not template, as
+// FieldAttribute's post_validate reports it: raised before the action
+// runs, so its result has no "changed".
+type fieldError struct{ msg string }
+
+func (e *fieldError) Error() string { return e.msg }
+
+// keywordError is fieldError's message for the keyword name of t, or err
+// itself when it is not an undefined variable.
+func keywordError(t *playbook.Task, name string, err error) error {
+	if u, ok := undefinedText(err); ok {
+		return &fieldError{fmt.Sprintf("The field '%s' has an invalid value, which includes an undefined variable. The error was: %s\n\n%s", name, u, playbook.Excerpt(t.Pos))}
+	}
+	return err
+}

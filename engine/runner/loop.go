@@ -95,8 +95,15 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 			}
 		}
 	}
-	if _, clash := vars[loopVar]; clash && loopVar == "item" && t.Role == nil {
-		// Ansible warns when an outer loop var is shadowed; the inner one wins.
+	if _, clash := vars[loopVar]; clash {
+		// The loop variable wins over the variable it hides.
+		msg := fmt.Sprintf("TASK: %s: The loop variable '%s' is already in use. You should set the `loop_var` value in the `loop_control` option for the task to something else to avoid variable collisions and unexpected behavior.", taskLabel(t), loopVar)
+		r.emit(func(cb output.Callback) { cb.Warning(msg) })
+	}
+	if labelTpl == nil && loopVar != "item" {
+		// Ansible's label is '{{' + loop_var + '}}' when none is set; the
+		// callback shows the item itself for the default loop var.
+		labelTpl = "{{" + loopVar + "}}"
 	}
 	results := []any{}
 	anyChanged, anyFailed, allSkipped := false, false, len(items) > 0
@@ -110,6 +117,10 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 		}
 		iv[loopVar] = item
 		iv["ansible_loop_var"] = loopVar
+		if o := originOf(vars); o != nil {
+			// Loop variables hide play variables of the same name.
+			iv[yamlOriginKey] = o.without(loopVar, indexVar, "ansible_loop")
+		}
 		if indexVar != "" {
 			iv[indexVar] = i
 			iv["ansible_index_var"] = indexVar

@@ -48,7 +48,10 @@ type Options struct {
 	Check, Diff bool
 	Verbosity   int
 	ExtraVars   *value.Dict
-	StartAtTask string
+	// ExtraVarsFromYAML are the extra vars read from YAML (-e @file, or a
+	// mapping that is not JSON); see provenance.go.
+	ExtraVarsFromYAML map[string]bool
+	StartAtTask       string
 
 	// Connection defaults from the command line and ansible.cfg; host variables override them.
 	Connection      string
@@ -151,6 +154,9 @@ type hostState struct {
 	facts    *value.Dict // ansible_facts, without the ansible_ prefix
 	setFacts *value.Dict // set_fact and registered variables
 	incVars  *value.Dict // include_vars
+	// yamlFacts are the set_fact variables whose value is a literal of
+	// the task's YAML (see provenance.go).
+	yamlFacts map[string]bool
 
 	// Per-play state.
 	failed      bool
@@ -171,7 +177,7 @@ func (r *Runner) host(name string) *hostState {
 	defer r.mu.Unlock()
 	h, ok := r.hosts[name]
 	if !ok {
-		h = &hostState{name: name, inv: r.opts.Inventory.Host(name), facts: value.NewDict(), setFacts: value.NewDict(), incVars: value.NewDict()}
+		h = &hostState{name: name, inv: r.opts.Inventory.Host(name), facts: value.NewDict(), setFacts: value.NewDict(), incVars: value.NewDict(), yamlFacts: map[string]bool{}}
 		r.hosts[name] = h
 	}
 	return h

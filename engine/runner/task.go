@@ -177,7 +177,7 @@ func (pr *playRun) checkMode(t *playbook.Task, tctx *template.Context) bool {
 }
 
 func ctxFor(vars map[string]any, t *playbook.Task) *template.Context {
-	c := &template.Context{Vars: vars}
+	c := &template.Context{Vars: vars, FromYAML: originOf(vars).fromYAMLFunc()}
 	if sp, ok := vars["ansible_search_path"].([]any); ok {
 		for _, p := range sp {
 			c.SearchPath = append(c.SearchPath, fmt.Sprint(p))
@@ -443,6 +443,7 @@ func (pr *playRun) register(t *playbook.Task, h *hostState, result map[string]an
 	clean := template.MarkUnsafe(stripInternal(result))
 	h.mu.Lock()
 	h.setFacts.Set(reg, clean)
+	delete(h.yamlFacts, reg)
 	h.mu.Unlock()
 }
 
@@ -553,6 +554,10 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 			var ue *connection.UnreachableError
 			if errors.As(err, &ue) {
 				return map[string]any{"unreachable": true, "msg": err.Error(), "changed": false}
+			}
+			var fe *fieldError
+			if errors.As(err, &fe) {
+				return exceptionResult(fe.msg)
 			}
 			return map[string]any{"failed": true, "msg": err.Error()}
 		}
@@ -695,6 +700,15 @@ func (pr *playRun) runModule(ctx context.Context, mod module.Module, call *modul
 		if errors.As(err, &ue) {
 			return map[string]any{"unreachable": true, "msg": err.Error(), "changed": false}
 		}
+		var be *connection.BecomeError
+		if errors.As(err, &be) && be.UnknownUser && mod.Doc().Name != "raw" && call.Target != nil && call.Target.User == "root" {
+			// Ansible fails earlier, giving the module's temporary files
+			// to the become user (_fixup_perms2): setfacl and chown both
+			// fail for a user that does not exist, and a privileged
+			// remote user gets this error. (An unprivileged one gets a
+			// longer chain of attempts; sudo's message is kept there.)
+			return exceptionResult("Failed to change ownership of the temporary files Ansible (via chmod nor setfacl) needs to create despite connecting as a privileged user. Unprivileged become user would be unable to read the file.")
+		}
 		return map[string]any{"failed": true, "msg": err.Error()}
 	}
 	if res == nil {
@@ -708,6 +722,7 @@ func (pr *playRun) runModule(ctx context.Context, mod module.Module, call *modul
 func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[string]any, result map[string]any) {
 	if reg, ok := t.Attrs["register"].(string); ok && reg != "" {
 		vars[reg] = template.MarkUnsafe(result)
+		delete(originOf(vars), reg)
 	}
 	facts := value.ToDict(result["ansible_facts"])
 	if facts == nil || playbook.ShortName(t.Action) == "debug" {
@@ -724,10 +739,20 @@ func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[stri
 	defer target.mu.Unlock()
 	switch action {
 	case "set_fact":
+		origin := originOf(vars)
 		for _, k := range facts.Keys() {
 			v, _ := facts.Get(k)
 			target.setFacts.Set(k, v)
 			vars[k] = v
+			if setFactFromYAML(t, k) {
+				target.yamlFacts[k] = true
+				if origin != nil {
+					origin[k] = true
+				}
+			} else {
+				delete(target.yamlFacts, k)
+				delete(origin, k)
+			}
 		}
 	case "include_vars":
 		for _, k := range facts.Keys() {

@@ -24,12 +24,19 @@ type scope struct {
 // levels from lowest to highest. Later levels overwrite earlier ones.
 func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	m := make(map[string]any, 256)
-	merge := func(d *value.Dict) {
+	yaml := yamlOrigin{}
+	mergeFrom := func(d *value.Dict, fromYAML bool) {
 		for _, k := range d.Keys() {
 			v, _ := d.Get(k)
 			m[k] = v
+			if fromYAML {
+				yaml[k] = true
+			} else {
+				delete(yaml, k)
+			}
 		}
 	}
+	merge := func(d *value.Dict) { mergeFrom(d, true) }
 	pr := s.pr
 	role := s.role
 	if role == nil && s.task != nil {
@@ -46,21 +53,25 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 		merge(rl.Defaults)
 	}
 	// 3-10. inventory: group vars then host vars, as the inventory merged them.
-	merge(hostInventoryVars(h.inv))
+	mergeFrom(hostInventoryVars(h.inv), false)
 	// 11. facts.
 	h.mu.Lock()
 	facts := h.facts.Copy()
 	setFacts := h.setFacts.Copy()
 	incVars := h.incVars.Copy()
+	yamlFacts := make(map[string]bool, len(h.yamlFacts))
+	for k := range h.yamlFacts {
+		yamlFacts[k] = true
+	}
 	h.mu.Unlock()
 	m["ansible_facts"] = facts
 	for _, k := range facts.Keys() {
 		v, _ := facts.Get(k)
 		if !strings.HasPrefix(k, "ansible_") {
-			m["ansible_"+k] = v
-		} else {
-			m[k] = v
+			k = "ansible_" + k
 		}
+		m[k] = v
+		delete(yaml, k)
 	}
 	if pr != nil {
 		// 12. play vars, 14. vars_files.
@@ -68,7 +79,7 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 			merge(pr.play.ImportVars)
 		}
 		merge(pr.play.Vars)
-		merge(pr.promptVars)
+		mergeFrom(pr.promptVars, false)
 		if vf := pr.varsFiles[h.name]; vf != nil {
 			merge(vf)
 		}
@@ -93,7 +104,15 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	}
 	// 18. include_vars; 19. set_fact and register.
 	merge(incVars)
-	merge(setFacts)
+	for _, k := range setFacts.Keys() {
+		v, _ := setFacts.Get(k)
+		m[k] = v
+		if yamlFacts[k] {
+			yaml[k] = true
+		} else {
+			delete(yaml, k)
+		}
+	}
 	// 20. role params.
 	for _, rl := range roleChain(role) {
 		merge(rl.Params)
@@ -107,11 +126,21 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	// 21. include params and loop variables.
 	for k, v := range s.extra {
 		m[k] = v
+		delete(yaml, k)
 	}
 	// 22. extra vars.
-	merge(r.opts.ExtraVars)
+	for _, k := range r.opts.ExtraVars.Keys() {
+		v, _ := r.opts.ExtraVars.Get(k)
+		m[k] = v
+		if r.opts.ExtraVarsFromYAML[k] {
+			yaml[k] = true
+		} else {
+			delete(yaml, k)
+		}
+	}
 
 	r.magicVars(m, h, s, role)
+	m[yamlOriginKey] = yaml
 	return m
 }
 
@@ -274,6 +303,7 @@ func (l *lazyHostVars) Resolve() (any, error) {
 	if !l.once {
 		l.m = l.r.vars(l.h, scope{pr: l.pr})
 		delete(l.m, "hostvars")
+		delete(l.m, yamlOriginKey)
 		l.once = true
 	}
 	return l.m, nil

@@ -493,7 +493,9 @@ func (ev *evaluator) lookupName(name string, f *frame) (any, error) {
 		if err != nil {
 			var ue *UndefinedError
 			if errors.As(err, &ue) {
-				return &undefined{name: name, hint: ToText(raw) + ": " + ue.Msg, origin: ue.Name}, nil
+				// Ansible's inner do_template raises the error again with
+				// itself as orig_exc, so its message is "E. E".
+				return &undefined{name: name, hint: ToText(raw) + ": " + ue.Msg + ". " + ue.Msg, origin: ue.Name}, nil
 			}
 			return nil, err
 		}

@@ -203,7 +203,9 @@ func lookupVars(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
 func lookupVarnames(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
 	var names []string
 	for k := range ev.sess.ctx.Vars {
-		names = append(names, k)
+		if !strings.HasPrefix(k, "\x00") { // a caller's internal entry, not a variable
+			names = append(names, k)
+		}
 	}
 	sort.Strings(names)
 	out := []any{}

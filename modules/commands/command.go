@@ -25,21 +25,50 @@ func init() {
 
 func (m *commandModule) Doc() *module.Doc { return m.doc }
 
+// commandPlan is what the command and shell modules decide from their
+// arguments before anything runs on the target.
+type commandPlan struct {
+	// r is the result so far: Ansible's initial keys and cmd.
+	r module.Result
+	g guard
+	// cmdline is what the target's /bin/sh runs; cleanCmd is how Ansible
+	// shows the command when it cannot be started.
+	cmdline, cleanCmd string
+	stdin             []byte
+	strip             bool
+}
+
 // Run follows ansible/modules/command.py main(): the argument checks, then
 // chdir, creates, removes, check mode, and the command itself.
 func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Result, error) {
-	a := call.Args
-	raw, err := rawParams(a)
-	if err != nil {
-		return module.Failed(err.Error()), nil
+	p, res := m.plan(call)
+	if res != nil {
+		return res, nil
 	}
-	argv := a.Strings("argv")
+	start := time.Now()
+	o, err := runGuarded(ctx, call.Conn, p.g, p.cmdline, p.stdin)
+	end := time.Now()
+	if err != nil {
+		return nil, err
+	}
+	return p.result(o, start, end, call.Check), nil
+}
+
+// plan checks the arguments and builds the command line; a non-nil Result
+// is the module's answer without running anything.
+func (m *commandModule) plan(call *module.Call) (*commandPlan, module.Result) {
+	a := call.Args
 	r := module.Result{"changed": false, "stdout": "", "stderr": "", "rc": nil, "cmd": nil,
 		"start": nil, "end": nil, "delta": nil, "msg": ""}
-	fail := func(rc any, msg string) (module.Result, error) {
+	fail := func(rc any, msg string) (*commandPlan, module.Result) {
 		r["rc"], r["msg"], r["failed"] = rc, msg, true
-		return remotecmd.WithLines(r), nil
+		return nil, remotecmd.WithLines(r)
 	}
+	raw, err := rawParams(a)
+	if err != nil {
+		return nil, module.Failed(err.Error())
+	}
+	argv := a.Strings("argv")
 
 	executable := a.String("executable")
 	if !m.useShell && executable != "" {
@@ -53,10 +82,8 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		return fail(256, "only command or argv can be given, not both")
 	}
 
-	// cmdline is what the target's /bin/sh runs; cleanCmd is how Ansible
-	// shows the command when it cannot be started.
-	var cmdline, cleanCmd string
-	g := guard{chdir: a.String("chdir"), creates: a.String("creates"), removes: a.String("removes"), run: !call.Check}
+	p := &commandPlan{r: r, strip: a.Bool("strip_empty_ends"),
+		g: guard{chdir: a.String("chdir"), creates: a.String("creates"), removes: a.String("removes"), run: !call.Check}}
 	if m.useShell {
 		script := raw
 		if raw == "" {
@@ -68,10 +95,10 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		sh := "/bin/sh"
 		if executable != "" {
 			sh = executable
-			g.exe = executable
+			p.g.exe = executable
 		}
-		cmdline = "exec " + shell.Quote(sh) + " -c " + shell.Quote(script)
-		cleanCmd = shell.Join([]string{sh, "-c", script})
+		p.cmdline = "exec " + shell.Quote(sh) + " -c " + shell.Quote(script)
+		p.cleanCmd = shell.Join([]string{sh, "-c", script})
 	} else {
 		if raw != "" {
 			if argv, err = shell.Split(raw); err != nil {
@@ -84,36 +111,36 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		for i, w := range argv {
 			words[i] = expandPath(w)
 		}
-		cmdline = "exec " + strings.Join(words, " ")
-		cleanCmd = shell.Join(argv)
-		g.exe = argv[0]
+		p.cmdline = "exec " + strings.Join(words, " ")
+		p.cleanCmd = shell.Join(argv)
+		p.g.exe = argv[0]
 		if strings.ContainsAny(argv[0], "~$") {
-			g.exe = "" // the expanded program is checked by exec itself
+			p.g.exe = "" // the expanded program is checked by exec itself
 		}
 	}
 
-	if call.Check && g.chdir == "" && g.creates == "" && g.removes == "" {
+	if call.Check && p.g.chdir == "" && p.g.creates == "" && p.g.removes == "" {
 		r["rc"], r["msg"], r["skipped"] = 0, "Command would have run if not in check mode", true
-		return remotecmd.WithLines(r), nil
+		return nil, remotecmd.WithLines(r)
 	}
-
-	var stdin []byte
 	if s := a.String("stdin"); s != "" {
 		if a.Bool("stdin_add_newline") {
 			s += "\n"
 		}
-		stdin = []byte(s)
+		p.stdin = []byte(s)
 	}
+	return p, nil
+}
 
-	start := time.Now()
-	o, err := runGuarded(ctx, call.Conn, g, cmdline, stdin)
-	end := time.Now()
-	if err != nil {
-		return nil, err
+// result is the module's result from what the wrapper reported.
+func (p *commandPlan) result(o *outcome, start, end time.Time, check bool) module.Result {
+	r := p.r
+	fail := func(rc any, msg string) module.Result {
+		r["rc"], r["msg"], r["failed"] = rc, msg, true
+		return remotecmd.WithLines(r)
 	}
-
 	shoulda := "Did"
-	if call.Check {
+	if check {
 		shoulda = "Would"
 	}
 	switch o.status {
@@ -121,27 +148,25 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 		return fail(nil, fmt.Sprintf("Unable to change directory before execution: [Errno %d] %s: %s", o.errno, errnoText(o.errno), pyBytes(o.path)))
 	case "creates":
 		r["rc"], r["msg"], r["stdout"] = 0, fmt.Sprintf("%s not run command since '%s' exists", shoulda, o.path), fmt.Sprintf("skipped, since %s exists", o.path)
-		return remotecmd.WithLines(r), nil
+		return remotecmd.WithLines(r)
 	case "removes":
 		r["rc"], r["msg"], r["stdout"] = 0, fmt.Sprintf("%s not run command since '%s' does not exist", shoulda, o.path), fmt.Sprintf("skipped, since %s does not exist", o.path)
-		return remotecmd.WithLines(r), nil
+		return remotecmd.WithLines(r)
 	case "noexec":
 		// run_command's fail_json: no start/end/delta, the command as one string.
-		res := module.Result{"failed": true, "changed": false, "cmd": cleanCmd, "rc": o.errno, "stdout": "", "stderr": "",
-			"msg": fmt.Sprintf("[Errno %d] %s: %s", o.errno, errnoText(o.errno), pyBytes(g.exe))}
-		return remotecmd.WithLines(res), nil
+		return remotecmd.WithLines(noexecResult(p.cleanCmd, o.errno, p.g.exe))
 	}
 
 	r["changed"] = true
-	if call.Check {
+	if check {
 		r["rc"], r["msg"] = 0, "Command would have run if not in check mode"
-		if g.creates == "" && g.removes == "" {
+		if p.g.creates == "" && p.g.removes == "" {
 			r["skipped"], r["changed"] = true, false
 		}
-		return remotecmd.WithLines(r), nil
+		return remotecmd.WithLines(r)
 	}
 	stdout, stderr := string(o.res.Stdout), string(o.res.Stderr)
-	if a.Bool("strip_empty_ends") {
+	if p.strip {
 		stdout, stderr = strings.TrimRight(stdout, "\r\n"), strings.TrimRight(stderr, "\r\n")
 	}
 	r["rc"], r["stdout"], r["stderr"] = o.res.ExitCode, stdout, stderr
@@ -149,7 +174,14 @@ func (m *commandModule) Run(ctx context.Context, call *module.Call) (module.Resu
 	if o.res.ExitCode != 0 {
 		return fail(o.res.ExitCode, "non-zero return code")
 	}
-	return remotecmd.WithLines(r), nil
+	return remotecmd.WithLines(r)
+}
+
+// noexecResult is run_command's failure for a program that cannot be
+// started.
+func noexecResult(cleanCmd string, errno int, exe string) module.Result {
+	return module.Result{"failed": true, "changed": false, "cmd": cleanCmd, "rc": errno, "stdout": "", "stderr": "",
+		"msg": fmt.Sprintf("[Errno %d] %s: %s", errno, errnoText(errno), pyBytes(exe))}
 }
 
 // rawParams returns the free-form command, which may also come as `cmd`

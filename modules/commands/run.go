@@ -60,6 +60,36 @@ IFS=$oldifs; set +f; e=$f;; esac
 // command's own output to be mistaken for it.
 func runGuarded(ctx context.Context, conn connection.Conn, g guard, cmd string, stdin []byte) (*outcome, error) {
 	nonce := newNonce()
+	opts := connection.ExecOptions{}
+	if stdin != nil {
+		opts.Stdin = bytes.NewReader(stdin)
+	}
+	res, err := conn.Exec(ctx, guardScript(g, cmd, nonce), opts)
+	if err != nil {
+		return nil, err
+	}
+	first, rest, _ := bytes.Cut(res.Stdout, []byte("\n"))
+	tag, line, ok := strings.Cut(string(first), " ")
+	if !ok || tag != nonce {
+		return nil, fmt.Errorf("the command wrapper did not start on the target (rc=%d): %s", res.ExitCode, strings.TrimSpace(string(res.Stderr)))
+	}
+	o := &outcome{res: res}
+	o.status, line, _ = strings.Cut(line, " ")
+	switch o.status {
+	case "chdir", "noexec":
+		errno, path, _ := strings.Cut(line, " ")
+		o.errno, _ = strconv.Atoi(errno)
+		o.path = path
+	case "creates", "removes":
+		o.path = line
+	}
+	res.Stdout = rest
+	return o, nil
+}
+
+// guardScript is the wrapper script of runGuarded: the checks of g, then
+// cmd, with the status line "NONCE STATUS [ERRNO] [PATH]" first on stdout.
+func guardScript(g guard, cmd, nonce string) string {
 	var b strings.Builder
 	b.WriteString(existsFn)
 	report := func(status string) string {
@@ -86,32 +116,7 @@ func runGuarded(ctx context.Context, conn connection.Conn, g guard, cmd string, 
 		fmt.Fprintf(&b, "if [ -d \"$e\" ] || [ ! -x \"$e\" ]; then printf '%%s %%s\\n' %s \"noexec $(gorun_errno \"$e\")\"; exit 0; fi\n", shell.Quote(nonce))
 	}
 	fmt.Fprintf(&b, "%s\n%s\n", report("run"), cmd)
-
-	opts := connection.ExecOptions{}
-	if stdin != nil {
-		opts.Stdin = bytes.NewReader(stdin)
-	}
-	res, err := conn.Exec(ctx, b.String(), opts)
-	if err != nil {
-		return nil, err
-	}
-	first, rest, _ := bytes.Cut(res.Stdout, []byte("\n"))
-	tag, line, ok := strings.Cut(string(first), " ")
-	if !ok || tag != nonce {
-		return nil, fmt.Errorf("the command wrapper did not start on the target (rc=%d): %s", res.ExitCode, strings.TrimSpace(string(res.Stderr)))
-	}
-	o := &outcome{res: res}
-	o.status, line, _ = strings.Cut(line, " ")
-	switch o.status {
-	case "chdir", "noexec":
-		errno, path, _ := strings.Cut(line, " ")
-		o.errno, _ = strconv.Atoi(errno)
-		o.path = path
-	case "creates", "removes":
-		o.path = line
-	}
-	res.Stdout = rest
-	return o, nil
+	return b.String()
 }
 
 // warn records a warning for the task, when the runner collects them.

@@ -56,9 +56,11 @@ func (includeVars) Run(ctx context.Context, c *module.Call) (module.Result, erro
 	var files []string
 	switch {
 	case c.Args.Has("dir"):
-		dir, err := c.Files.Find("vars", c.Args.String("dir"))
-		if err != nil {
-			return module.Failed(err.Error()), nil
+		dir := varsDir(c)
+		if st, err := os.Stat(dir); err != nil {
+			return includeFailed(c, dir+" directory does not exist", []any{}, value.NewDict()), nil
+		} else if !st.IsDir() {
+			return includeFailed(c, dir+" is not a directory", []any{}, value.NewDict()), nil
 		}
 		found, err := varsDirFiles(dir, c.Args)
 		if err != nil {
@@ -106,6 +108,38 @@ func (includeVars) Run(ctx context.Context, c *module.Call) (module.Result, erro
 		facts = value.DictOf(n, merged)
 	}
 	return module.Result{"ansible_facts": facts, "ansible_included_var_files": included, "changed": false}, nil
+}
+
+// varsDir is where the action looks for dir (its _set_root_dir): in a
+// role, vars/... under the role when it exists there and anything else
+// under the role's vars/; outside roles, beside the task's file.
+func varsDir(c *module.Call) string {
+	dir := c.Args.String("dir")
+	join := func(base, p string) string { // Python's path.join
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	if role, _ := c.Vars["role_path"].(string); role != "" {
+		if strings.Split(dir, "/")[0] == "vars" {
+			if p := join(role, dir); exists(p) {
+				return p
+			}
+			return dir
+		}
+		return join(join(role, "vars"), dir)
+	}
+	// Outside a role the search path starts with the task file's directory.
+	if sp, ok := c.Vars["ansible_search_path"].([]any); ok && len(sp) > 0 {
+		return join(fmt.Sprint(sp[0]), dir)
+	}
+	return dir
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // includeFailed is the action's failure as Ansible's include_vars returns

@@ -8,6 +8,8 @@ import (
 
 	"gorun/engine/module"
 	"gorun/engine/shell"
+	"gorun/engine/value"
+	"gorun/modules/facts"
 	"gorun/modules/internal/remotecmd"
 )
 
@@ -15,11 +17,11 @@ import (
 // service manager, and a port of the Linux part of ansible/modules/service.py
 // (SysV init scripts through `service` and update-rc.d, and OpenRC).
 //
-// One deliberate difference: Ansible picks the systemd module whenever the
-// service_mgr fact says systemd, which it also says on hosts where systemd is
-// installed but not running (containers, gorun's lab hosts), where the systemd
-// module then fails. gorun uses systemd only when it runs, as the service
-// module's own check_systemd decides, and the init scripts otherwise.
+// With use: auto the module follows the service_mgr fact, as Ansible's
+// action does: systemd or sysvinit run those modules, anything else the
+// service module. (On hosts where systemd is installed but not running,
+// such as gorun's lab hosts, the fact says systemd and the task fails as
+// Ansible's does; use: service picks the init scripts there.)
 type serviceModule struct{}
 
 func init() { module.Register(serviceModule{}) }
@@ -35,16 +37,38 @@ func (serviceModule) Run(ctx context.Context, call *module.Call) (module.Result,
 	a := call.Args
 	use := strings.ToLower(a.String("use"))
 	if use == "auto" {
-		running, err := systemdRunning(t)
+		mgr, err := serviceMgr(ctx, call)
 		if err != nil {
 			return nil, err
 		}
+		// The action runs the module named by the fact when there is
+		// one, the service module otherwise.
 		use = "service"
-		if running {
-			use = "systemd"
+		if mgr == "systemd" || mgr == "sysvinit" {
+			use = mgr
 		}
 	}
 	switch use {
+	case "sysvinit", "ansible.builtin.sysvinit", "ansible.legacy.sysvinit":
+		m, ok := module.Lookup("sysvinit")
+		if !ok {
+			return module.Failed("the sysvinit module is not available"), nil
+		}
+		sa := module.Args{}
+		for k, v := range a {
+			// The action passes the task's own arguments, not service's
+			// defaults.
+			if k != "use" && v != nil && !(k == "runlevel" && v == "default") && !(k == "arguments" && v == "") {
+				sa[k] = v
+			}
+		}
+		args, err := m.Doc().Validate(sa)
+		if err != nil {
+			return module.Failed(err.Error()), nil
+		}
+		sub := *call
+		sub.Args = args
+		return m.Run(ctx, &sub)
 	case "systemd", "ansible.builtin.systemd", "ansible.legacy.systemd":
 		sa := module.Args{"scope": "system", "daemon_reload": false, "daemon_reexec": false, "no_block": false}
 		for _, k := range []string{"name", "state", "enabled"} {
@@ -61,6 +85,22 @@ func (serviceModule) Run(ctx context.Context, call *module.Call) (module.Result,
 		return s.main()
 	}
 	return module.Failed(fmt.Sprintf("gorun's service module cannot use the service manager %q yet (it knows systemd and service)", use)), nil
+}
+
+// serviceMgr is the service_mgr fact, as the service action reads it: from
+// the host's gathered facts, or else by gathering just that fact.
+func serviceMgr(ctx context.Context, call *module.Call) (string, error) {
+	if f := value.ToDict(call.Vars["ansible_facts"]); f != nil {
+		if v, ok := f.Get("service_mgr"); ok {
+			return fmt.Sprint(v), nil
+		}
+	}
+	got, err := facts.Gather(ctx, call.Conn, []string{"!all"}, []string{"ansible_service_mgr"}, 0)
+	if err != nil {
+		return "", err
+	}
+	mgr, _ := got["ansible_service_mgr"].(string)
+	return mgr, nil
 }
 
 // systemdRunning is service.py's check_systemd: systemctl is there and
@@ -402,7 +442,7 @@ var serviceDoc = &module.Doc{
 	Check:         module.Full,
 	Diff:          module.None,
 	Notes: []string{
-		"With use: auto, gorun uses systemd when it runs on the host (as service.py's check_systemd tells), and the init scripts otherwise, also where Ansible's service_mgr fact would say systemd without systemd running.",
+		"With use: auto, gorun follows the service_mgr fact as Ansible's action does (gathering only that fact when facts were not gathered): systemd and sysvinit run those modules, anything else the init scripts.",
 		"Not supported yet (a clear error): upstart jobs, enabling with insserv or chkconfig, use: values other than auto, service and systemd.",
 	},
 	Examples: `- name: Start service httpd, if not started

@@ -139,7 +139,11 @@ func runSystemd(t *target, a module.Args, check bool, warn func(string)) (module
 			} else if o, err = run(""); err != nil {
 				return nil, err
 			} else if o.RC != 0 {
-				return remotecmd.FailRun(strings.TrimSpace(o.Stderr), o), nil
+				// run_command(systemctl, check_rc=True): its failure names
+				// the command.
+				r := remotecmd.FailRun(strings.TrimSpace(o.Stderr), o)
+				r["cmd"] = systemctl
+				return remotecmd.WithLines(r), nil
 			}
 		}
 	}

@@ -244,8 +244,8 @@ func asyncStatusOfEarlierRun(t *testing.T, inv, gorun string) {
 			t.Fatalf("%s: no job id:\n%s%s", name, start.Stdout, start.Stderr)
 		}
 		var status map[string]any
-		// Ansible's job runs on in the background: ask until it has
-		// finished (gorun's run returns after its jobs).
+		// The job runs on in the background after the run that started
+		// it (under both tools): ask until it has finished.
 		for try := 0; try < 20; try++ {
 			status = jsonBody(t, parseAdhoc(t, tool("h1", "-i", inv, "-m", "async_status", "-a", "jid="+jid).Stdout)["h1"])
 			if status["finished"] == 1.0 {

@@ -13,7 +13,8 @@ import (
 
 // TestDifferential runs every case under ansible-playbook and gorun on one
 // lab of three hosts and compares exit codes, recaps and shown results.
-// GORUN_LANG_CASES=a,b limits the run to some cases.
+// GORUN_LANG_CASES=a,b limits the run to some cases (detached-jobs is
+// runDetached's).
 func TestDifferential(t *testing.T) {
 	cases, err := filepath.Glob("cases/*/site.yml")
 	if err != nil || len(cases) == 0 {
@@ -46,6 +47,14 @@ func TestDifferential(t *testing.T) {
 				sem <- struct{}{}
 				defer func() { <-sem }()
 				runCase(t, gorun, labInv, dir)
+			})
+		}
+		if len(only) == 0 || only["detached-jobs"] {
+			t.Run("detached-jobs", func(t *testing.T) {
+				t.Parallel()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				runDetached(t, gorun, labInv)
 			})
 		}
 	})
