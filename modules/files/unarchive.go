@@ -312,7 +312,15 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 		}
 		res["extract_results"] = map[string]any{"cmd": cmd, "rc": out.ExitCode, "out": string(out.Stdout), "err": rest}
 		if out.ExitCode != 0 {
-			res["failed"], res["msg"] = true, fmt.Sprintf("failed to unpack %s to %s", remote, dest)
+			// fail_json with the results so far: not changed, no diff yet,
+			// and dest's path info (add_path_info).
+			res["failed"], res["msg"], res["changed"] = true, fmt.Sprintf("failed to unpack %s to %s", remote, dest), false
+			delete(res, "diff")
+			info, err := remotefile.Stat(ctx, c.Conn, dest, remotefile.StatOptions{})
+			if err != nil {
+				return failure(dest, err)
+			}
+			pathInfo(res, info)
 			return res, nil
 		}
 	}
