@@ -49,7 +49,6 @@ func doHTTP(ctx context.Context, c *module.Call, r httpRequest) (*httpResponse, 
 		method = "GET"
 	}
 	first, hop := r, r
-	hop.unredirected = nil
 	visited := map[string]int{}
 	var cookies []string
 	for {
