@@ -11,7 +11,8 @@ DEPS := openssh-server openssh-client sudo iproute2 iptables ansible-core ansibl
         genisoimage libxml2-utils busybox cpio e2fsprogs \
         rpm dnf createrepo-c gpg firewalld selinux-utils python3-selinux python3-semanage policycoreutils-python-utils \
         slapd ldap-utils python3-ldap network-manager lvm2 parted xfsprogs dosfstools fatresize f2fs-tools \
-        python3-pip python3-venv python3-pexpect
+        python3-pip python3-venv python3-pexpect zip unzip \
+        krb5-kdc krb5-admin-server krb5-user python3-gssapi
 
 .PHONY: demo test test-slow deps build vet bench bench-scale test-kvm-e2e fuzz
 

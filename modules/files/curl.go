@@ -26,8 +26,15 @@ type httpRequest struct {
 	// method is sent with -X; "" leaves curl's GET (or HEAD with head).
 	method string
 	head   bool
-	// follow makes curl follow redirects.
-	follow bool
+	// redirects is fetch_url's follow_redirects: which redirects
+	// doHTTP follows (redirect.go); "" follows none.
+	redirects string
+	// unredirected are the lower-cased names of headers sent only with
+	// the first request (unredirected_headers).
+	unredirected []string
+	// noAuth leaves out url_username's and netrc's credentials (a
+	// redirected request that must not carry them).
+	noAuth bool
 	// headers are the task's headers and those the module adds.
 	headers map[string]string
 	// body, when set, is sent as the request body.
@@ -48,7 +55,8 @@ type httpRequest struct {
 type httpResponse struct {
 	status      int
 	url, reason string
-	// err is curl's error message when no response came.
+	// err is fetch_url's message when no response came ("Request
+	// failed: " and urllib's reason for curl's errors).
 	err        string
 	headers    map[string]string
 	setCookies []string
@@ -56,19 +64,6 @@ type httpResponse struct {
 	// the request read it), and sha1 its checksum.
 	tmp, sha1 string
 	body      []byte
-}
-
-// unsupportedHTTPOptions fails on fetch_url options gorun cannot honour
-// with curl, naming the option.
-func unsupportedHTTPOptions(name string, a module.Args) module.Result {
-	if a.Bool("use_gssapi") {
-		return module.Failed(name + ": use_gssapi (Kerberos/GSSAPI authentication) is not supported by gorun")
-	}
-	if len(a.List("unredirected_headers")) > 0 {
-		// curl cannot drop chosen headers on redirects.
-		return module.Failed(name + ": the option 'unredirected_headers' is not supported by gorun yet")
-	}
-	return nil
 }
 
 // curlArgs are curl's options for fetch_url's parameters in a.
@@ -83,14 +78,10 @@ func curlArgs(a module.Args, r httpRequest) []string {
 	// urllib speaks HTTP/1.1 (responses have reason phrases) and closes
 	// every connection after its request.
 	args := []string{"-sS", "--http1.1", "--max-time", strconv.Itoa(timeout), "-A", agent, "-H", "Connection: close"}
-	if r.method != "" {
-		args = append(args, "-X", r.method)
-	}
 	if r.head {
 		args = append(args, "-I")
-	}
-	if r.follow {
-		args = append(args, "-L")
+	} else if r.method != "" {
+		args = append(args, "-X", r.method)
 	}
 	if r.since != "" {
 		args = append(args, "-z", r.since)
@@ -104,7 +95,11 @@ func curlArgs(a module.Args, r httpRequest) []string {
 	if boolOr(a, "decompress", true) {
 		args = append(args, "--compressed")
 	}
-	if a.Has("url_username") {
+	if a.Bool("use_gssapi") {
+		// SPNEGO with the Kerberos credentials of the ccache (gssapi.py's
+		// HTTPGSSAPIAuthHandler); no Basic, Digest or netrc then.
+		args = append(args, "--negotiate", "-u", ":")
+	} else if a.Has("url_username") && !r.noAuth {
 		args = append(args, "-u", a.String("url_username")+":"+a.String("url_password"))
 		if !a.Bool("force_basic_auth") {
 			args = append(args, "--anyauth")
@@ -135,7 +130,12 @@ func curlArgs(a module.Args, r httpRequest) []string {
 	if r.body != nil {
 		args = append(args, "--data-binary", "@-")
 	}
-	return append(args, "-o", "$T", "-D", "$T.h", "-w", `%{http_code}\n%{url_effective}\n`, "--", r.url)
+	// With -I curl writes the headers as the body: a HEAD response has none.
+	out := "$T"
+	if r.head {
+		out = "/dev/null"
+	}
+	return append(args, "-o", out, "-D", "$T.h", "-w", `%{http_code}\n%{url_effective}\n`, "--", r.url)
 }
 
 // curlScript runs curl and prints what httpResponse needs, one "key value"
@@ -144,13 +144,13 @@ func curlArgs(a module.Args, r httpRequest) []string {
 func curlScript(a module.Args, r httpRequest) string {
 	q := strings.NewReplacer("'$T'", `"$T"`, "'$T.h'", `"$T.h"`).Replace(shell.Join(curlArgs(a, r)))
 	netrc := ""
-	if boolOr(a, "use_netrc", true) {
+	if boolOr(a, "use_netrc", true) && !r.noAuth && !a.Bool("use_gssapi") {
 		netrc = `--netrc-optional ${NETRC:+--netrc-file "$NETRC"} `
 	}
-	keep := `printf 'tmp %s\n' "$T"; trap 'rm -f -- "$T.h" "$T.e"' EXIT`
+	keep := `printf 'tmp %s\n' "$T"; trap 'rm -f -- "$T.h" "$T.e" "$T.cc"' EXIT`
 	body := ""
 	if r.readBody {
-		keep = `trap 'rm -f -- "$T" "$T.h" "$T.e"' EXIT`
+		keep = `trap 'rm -f -- "$T" "$T.h" "$T.e" "$T.cc"' EXIT`
 		body = `printf 'body %s\n' "$(base64 -w0 < "$T")"` + "\n"
 	}
 	dir := `"${TMPDIR:-/tmp}"`
@@ -159,12 +159,32 @@ func curlScript(a module.Args, r httpRequest) string {
 	}
 	return `T=$(mktemp ` + dir + `/.gorun-http.XXXXXXXX) || exit 1
 ` + keep + `
-w=$(curl ` + netrc + q + ` 2>"$T.e"); rc=$?
+` + gssCredentials(a) + `w=$(curl ` + netrc + q + ` 2>"$T.e"); rc=$?
 printf 'rc %s\n' "$rc"; printf 'err %s\n' "$(head -c 500 "$T.e" | tr '\n' ' ')"
 printf '%s\n' "$w" | { read -r code; read -r eff; printf 'code %s\neff %s\n' "$code" "$eff"; }
 printf 'headers %s\n' "$(base64 -w0 < "$T.h")"
 printf 'sha1 %s\n' "$(sha1sum < "$T" | cut -d' ' -f1)"
 ` + body
+}
+
+// gssCredentials gets use_gssapi's Kerberos credentials before curl runs:
+// with url_username and url_password a ticket in a private ccache (what
+// gss_acquire_cred_with_password does, here by kinit), else the default
+// ccache's. It prints "gss REASON" when there are none, which matters
+// only if the server asks to negotiate.
+func gssCredentials(a module.Args) string {
+	if !a.Bool("use_gssapi") {
+		return ""
+	}
+	if user, pw := a.String("url_username"), a.String("url_password"); user != "" && pw != "" {
+		return `if ! command -v kinit >/dev/null 2>&1; then printf 'gss %s\n' 'use_gssapi with url_username needs kinit (Debian: krb5-user) on the target'
+else KRB5CCNAME="FILE:$T.cc"; export KRB5CCNAME
+printf '%s\n' ` + shell.Quote(pw) + ` | kinit -- ` + shell.Quote(user) + ` >/dev/null 2>"$T.e" || printf 'gss %s\n' "$(head -c 300 "$T.e" | tr '\n' ' ')"
+fi
+`
+	}
+	return `if ! command -v klist >/dev/null 2>&1 || ! klist -s; then printf 'gss %s\n' 'No Kerberos credentials available'; fi
+`
 }
 
 // boolOr is a's bool option name, or def when the module has no such option.
@@ -175,15 +195,15 @@ func boolOr(a module.Args, name string, def bool) bool {
 	return a.Bool(name)
 }
 
-// doHTTP makes the request on the target with the module's fetch_url
-// parameters in a.
-func doHTTP(ctx context.Context, c *module.Call, r httpRequest) (*httpResponse, error) {
+// doHop makes one request on the target with the module's fetch_url
+// parameters in a, following no redirect.
+func doHop(ctx context.Context, c *module.Call, r httpRequest) (*httpResponse, error) {
 	out, err := remotefile.Run(ctx, c.Conn, curlScript(c.Args, r), r.body)
 	if err != nil {
 		return nil, err
 	}
 	resp := &httpResponse{headers: map[string]string{}}
-	rc := "0"
+	rc, gss := "0", ""
 	for _, l := range strings.Split(out, "\n") {
 		k, v, _ := strings.Cut(l, " ")
 		switch k {
@@ -194,10 +214,11 @@ func doHTTP(ctx context.Context, c *module.Call, r httpRequest) (*httpResponse, 
 		case "err":
 			if rc != "0" {
 				// urllib's wording where Ansible gets a URLError.
-				resp.err, _ = urlerr.FromCurlLine(v)
-				if resp.err == "" {
-					resp.err = fmt.Sprintf("curl failed (exit status %s)", rc)
+				msg, _ := urlerr.FromCurlLine(v)
+				if msg == "" {
+					msg = fmt.Sprintf("curl failed (exit status %s)", rc)
 				}
+				resp.err = "Request failed: " + msg
 			}
 		case "code":
 			resp.status, _ = strconv.Atoi(v)
@@ -208,9 +229,16 @@ func doHTTP(ctx context.Context, c *module.Call, r httpRequest) (*httpResponse, 
 			resp.parseHeaders(string(raw))
 		case "sha1":
 			resp.sha1 = v
+		case "gss":
+			gss = strings.TrimSpace(v)
 		case "body":
 			resp.body, _ = base64.StdEncoding.DecodeString(v)
 		}
+	}
+	if gss != "" && resp.status == 401 && strings.Contains(strings.ToLower(resp.headers["www-authenticate"]), "negotiate") {
+		// The handler found no credentials to answer the server with:
+		// gssapi raised, fetch_url's "unknown error".
+		resp.err = "An unknown error occurred: " + gss
 	}
 	return resp, nil
 }

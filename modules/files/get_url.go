@@ -130,9 +130,6 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 		return r, err
 	}
 	a := c.Args
-	if r := unsupportedHTTPOptions("get_url", a); r != nil {
-		return r, nil
-	}
 	url, dest := a.String("url"), a.String("dest")
 	res := module.Result{"url": url, "dest": dest, "elapsed": 0, "changed": false, "checksum_src": nil, "checksum_dest": nil}
 	force := a.Bool("force")
@@ -212,7 +209,7 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 	}
 	if dl.err != "" {
 		// fetch_url's status -1: the request got no response.
-		res["failed"], res["msg"] = true, "Request failed: "+dl.err
+		res["failed"], res["msg"] = true, dl.err
 		return res, nil
 	}
 	if dl.status != 200 && dl.status != 0 {
@@ -232,11 +229,9 @@ func (getURLModule) Run(ctx context.Context, c *module.Call) (module.Result, err
 			return failure(dest, err)
 		}
 	}
+	// In check mode a HEAD request's empty body, unless a redirect made
+	// it a GET (urllib2's handler), as Ansible checksums what it got.
 	res["checksum_src"] = dl.sha1
-	if c.Check {
-		// A HEAD request has no body: Ansible checksums an empty file.
-		res["checksum_src"] = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
-	}
 	if !info.Exists {
 		di, err := remotefile.Stat(ctx, c.Conn, path.Dir(dest), remotefile.StatOptions{})
 		if err != nil {
@@ -361,8 +356,9 @@ var attachmentName = regexp.MustCompile(`^attachment; ?filename="?([^"]+)`)
 // check mode, as Ansible; only when newer than the file since, if set) and
 // reports status, final URL, length and sha1.
 func curl(ctx context.Context, c *module.Call, url string, head bool, since string) (*urlDownload, error) {
-	r, err := doHTTP(ctx, c, httpRequest{url: url, head: head, follow: true, since: since, noCache: c.Args.Bool("force"),
-		headers: stringHeaders(c.Args), tmpDir: tmpDest(c)})
+	// get_url has no follow_redirects: fetch_url's default, urllib2.
+	r, err := doHTTP(ctx, c, httpRequest{url: url, head: head, redirects: "urllib2", since: since, noCache: c.Args.Bool("force"),
+		headers: stringHeaders(c.Args), unredirected: unredirectedHeaders(c.Args), tmpDir: tmpDest(c)})
 	if err != nil {
 		return nil, err
 	}
@@ -371,6 +367,16 @@ func curl(ctx context.Context, c *module.Call, url string, head bool, since stri
 		d.filename = path.Base(m[1])
 	}
 	return d, nil
+}
+
+// unredirectedHeaders is unredirected_headers, lower-cased as Request.open
+// compares them.
+func unredirectedHeaders(a module.Args) []string {
+	var out []string
+	for _, h := range a.Strings("unredirected_headers") {
+		out = append(out, strings.ToLower(h))
+	}
+	return out
 }
 
 // stringHeaders is the task's headers option as strings.
@@ -407,7 +413,7 @@ func checksumFromURL(ctx context.Context, c *module.Call, url, sumURL string, re
 		r := module.Result{"failed": true, "msg": "Request failed", "status_code": dl.status, "url": sumURL, "dest": res["dest"], "elapsed": 0,
 			"response": fmt.Sprintf("HTTP Error %d: %s", dl.status, dl.reason)}
 		if dl.err != "" {
-			r = module.Result{"failed": true, "msg": "Request failed: " + dl.err, "url": sumURL, "dest": res["dest"], "elapsed": 0}
+			r = module.Result{"failed": true, "msg": dl.err, "url": sumURL, "dest": res["dest"], "elapsed": 0}
 		}
 		return "", r, nil
 	}

@@ -64,6 +64,8 @@ func serveHTTP(t *testing.T, l *labenv.Lab) string {
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/data.txt", http.StatusFound)
 	})
+	redirectHandlers(mux)
+	startKerberos(t, l)
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })

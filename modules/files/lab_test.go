@@ -58,8 +58,8 @@ func TestLab(t *testing.T) {
 	pki := newLabPKI(t, l.Gateway)
 	tlsURL := serveTLS(t, l, pki)
 	urls := []string{"-e", "base_url=" + base, "-e", "tls_url=" + tlsURL}
-	getURL, uri, unarchive := getURLScenario, uriScenario, unarchiveScenario
-	for _, sc := range []*scenario{&getURL, &uri, &unarchive} {
+	getURL, uri, unarchive, redirects, gssapi := getURLScenario, uriScenario, unarchiveScenario, redirectScenario, gssapiScenario
+	for _, sc := range []*scenario{&getURL, &uri, &unarchive, &redirects, &gssapi} {
 		sc.extraArgs = append(append([]string{}, sc.extraArgs...), urls...)
 	}
 	netrc := "printf 'machine %s login user password secret\n' " + l.Gateway + " > /srv/t/netrc; chmod 600 /srv/t/netrc\n"
@@ -81,8 +81,12 @@ func TestLab(t *testing.T) {
 		{"ini_file", iniScenario},
 		{"assemble", assembleScenario},
 		{"unarchive", unarchive},
+		{"unarchive_zip", zipScenario},
+		{"unarchive_zip_diff", zipDiffScenario},
 		{"get_url", getURL},
 		{"uri", uri},
+		{"redirects", redirects},
+		{"gssapi", gssapi},
 		{"extras", extrasScenario},
 		{"archive", archiveScenario},
 		{"synchronize", synchronizeScenario},

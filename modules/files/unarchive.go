@@ -251,7 +251,7 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 	} else if si.Size == 0 {
 		return module.Failed(fmt.Sprintf("Invalid archive '%s', the file is 0 bytes", remote)), nil
 	}
-	h, files, err := detect(ctx, c.Conn, remote, dest, o)
+	h, listed, files, err := detect(ctx, c.Conn, remote, dest, o)
 	if err != nil {
 		return failure(src, err)
 	}
@@ -267,14 +267,27 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 			return module.Failed(fmt.Sprintf("unarchive: refusing to extract %s: the entry %q leaves the destination", src, f)), nil
 		}
 	}
-	if h.zip && o.keepNewer {
-		return module.Failed("unarchive: keep_newer with zip archives is not supported by gorun yet"), nil
-	}
-	same, err := h.unchanged(ctx, c.Conn, remote, dest, o)
-	if err != nil {
+	var same bool
+	var zs *zipState
+	if h.zip {
+		var failed module.Result
+		if zs, failed, err = zipUnarchived(ctx, c, remote, dest, o); failed != nil || err != nil {
+			return failed, err
+		}
+		same = zs.unarchived
+		if len(zs.newer) > 0 {
+			// keep_newer's files join the excludes of the extraction and
+			// of the files listed afterwards (files_in_archive).
+			o.excludes = append(append([]string{}, o.excludes...), zs.newer...)
+			files = h.filterEntries(listed, o)
+		}
+	} else if same, err = h.unchanged(ctx, c.Conn, remote, dest, o); err != nil {
 		return failure(src, err)
 	}
 	res := module.Result{"dest": dest, "src": remote, "handler": h.name, "changed": !same}
+	if zs != nil && zs.diff != "" {
+		res["diff"] = map[string]any{"prepared": zs.diff}
+	}
 	if a.Bool("list_files") {
 		list := []any{}
 		for _, f := range files {
@@ -299,7 +312,15 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 		}
 		res["extract_results"] = map[string]any{"cmd": cmd, "rc": out.ExitCode, "out": string(out.Stdout), "err": rest}
 		if out.ExitCode != 0 {
-			res["failed"], res["msg"] = true, fmt.Sprintf("failed to unpack %s to %s", remote, dest)
+			// fail_json with the results so far: not changed, no diff yet,
+			// and dest's path info (add_path_info).
+			res["failed"], res["msg"], res["changed"] = true, fmt.Sprintf("failed to unpack %s to %s", remote, dest), false
+			delete(res, "diff")
+			info, err := remotefile.Stat(ctx, c.Conn, dest, remotefile.StatOptions{})
+			if err != nil {
+				return failure(dest, err)
+			}
+			pathInfo(res, info)
 			return res, nil
 		}
 	}
@@ -323,14 +344,14 @@ func (unarchiveModule) Run(ctx context.Context, c *module.Call) (module.Result, 
 // fetchArchive is fetch_file: it downloads a remote_src URL into a
 // temporary file on the target and returns its path, or a failed result.
 func fetchArchive(ctx context.Context, c *module.Call, url string) (string, module.Result, error) {
-	r, err := doHTTP(ctx, c, httpRequest{url: url, follow: true})
+	r, err := doHTTP(ctx, c, httpRequest{url: url, redirects: "urllib2"})
 	if err != nil {
 		return "", nil, err
 	}
 	switch {
 	case r.err != "":
 		remotefile.Run(context.WithoutCancel(ctx), c.Conn, "rm -f -- "+shell.Quote(r.tmp), nil)
-		return "", module.Failed(fmt.Sprintf("Failure downloading %s, Request failed: %s", url, r.err)), nil
+		return "", module.Failed(fmt.Sprintf("Failure downloading %s, %s", url, r.err)), nil
 	case r.status >= 400:
 		// fetch_url has read an HTTP error's body into its info: fetch_file
 		// saves what is left, nothing, and the module then finds an empty
@@ -370,8 +391,9 @@ func upload(ctx context.Context, c *module.Call, local string, decrypt bool) (st
 	return tmp, nil
 }
 
-// detect finds the handler that can list the archive, and its entries.
-func detect(ctx context.Context, conn connection.Conn, src, dest string, o unpackOptions) (*archiveHandler, []string, error) {
+// detect finds the handler that can list the archive, and its entries:
+// all it listed, and those the module works on (filterEntries).
+func detect(ctx context.Context, conn connection.Conn, src, dest string, o unpackOptions) (*archiveHandler, []string, []string, error) {
 	for i := range handlers {
 		h := &handlers[i]
 		out, err := remotefile.Run(ctx, conn, h.listScript(src, dest, o)+" 2>/dev/null", nil)
@@ -379,7 +401,7 @@ func detect(ctx context.Context, conn connection.Conn, src, dest string, o unpac
 			if _, ok := err.(*remotefile.ScriptError); ok {
 				continue
 			}
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		var list []string
 		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -388,10 +410,10 @@ func detect(ctx context.Context, conn connection.Conn, src, dest string, o unpac
 			}
 		}
 		if files := h.filterEntries(list, o); len(files) > 0 {
-			return h, files, nil
+			return h, list, files, nil
 		}
 	}
-	return nil, nil, nil
+	return nil, nil, nil, nil
 }
 
 // extractArgv is the extraction command, as Ansible's handlers build it.
@@ -406,23 +428,10 @@ func (h archiveHandler) extractArgv(src, dest string, o unpackOptions) []string 
 	return append(append(argv, o.includes...), "-d", dest)
 }
 
-// unchanged reports whether dest already holds the archive's content: tar's
-// --diff for tar archives; for zip, extracting to a scratch directory and
-// comparing every file.
+// unchanged reports whether dest already holds the tar archive's
+// content: tar's --diff (zip archives: zipUnarchived).
 func (h archiveHandler) unchanged(ctx context.Context, conn connection.Conn, src, dest string, o unpackOptions) (bool, error) {
-	var script string
-	if h.zip {
-		var b strings.Builder
-		argv := h.extractArgv(src, `"$t"`, o)
-		argv = append([]string{"unzip", "-q"}, argv[1:]...)
-		fmt.Fprintf(&b, `t=$(mktemp -d) || exit 2; trap 'rm -rf -- "$t"' EXIT
-%s >/dev/null 2>&1 || exit 2
-cd "$t" || exit 2
-find . ! -type d | while IFS= read -r f; do cmp -s -- "$f" %s/"$f" || echo differs; done`, strings.ReplaceAll(shell.Join(argv), `'"$t"'`, `"$t"`), shell.Quote(dest))
-		script = b.String()
-	} else {
-		script = "cd " + shell.Quote(dest) + " && " + parsableLocale + shell.Join(h.tarArgv("--diff", src, dest, o)) + " >/dev/null 2>&1 || echo differs"
-	}
+	script := "cd " + shell.Quote(dest) + " && " + parsableLocale + shell.Join(h.tarArgv("--diff", src, dest, o)) + " >/dev/null 2>&1 || echo differs"
 	out, err := remotefile.Run(ctx, conn, script, nil)
 	if err != nil {
 		return false, err

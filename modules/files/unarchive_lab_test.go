@@ -1,8 +1,8 @@
 package files_test
 
-// unarchiveScenario leaves out zip archives (Ansible's zip handler returns an
-// itemized "diff" gorun does not make yet) and unrecognised archives (whose
-// message lists every handler's complaint).
+// unarchiveScenario covers tar archives (zip archives: zipScenario) and
+// leaves out unrecognised archives (whose message lists every handler's
+// complaint).
 var unarchiveScenario = scenario{
 	setup: `mkdir -p /srv/t/src/sub /srv/t/tgz /srv/t/zip /srv/t/xz; echo a > /srv/t/src/a; echo b > /srv/t/src/sub/b
 cd /srv/t/src && touch -d '2024-01-01 00:00:00' a sub sub/b && tar czf ../a.tar.gz a sub && tar cJf ../a.tar.xz a sub && tar cjf ../a.tar.bz2 a sub

@@ -220,9 +220,6 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 		return r, err
 	}
 	a := c.Args
-	if r := unsupportedHTTPOptions("uri", a); r != nil {
-		return r, nil
-	}
 	target := a.String("url")
 	method := strings.ToUpper(a.String("method"))
 	if !upperWord.MatchString(method) {
@@ -304,13 +301,8 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 		}
 	}
 	start := time.Now()
-	req := httpRequest{url: target, method: method, headers: headers, since: since, noCache: a.Bool("force"), readBody: true}
-	switch a.String("follow_redirects") {
-	case "all", "yes":
-		req.follow = true
-	case "safe", "urllib2":
-		req.follow = method == "GET" || method == "HEAD"
-	}
+	req := httpRequest{url: target, method: method, headers: headers, since: since, noCache: a.Bool("force"), readBody: true,
+		redirects: a.String("follow_redirects"), unredirected: unredirectedHeaders(a)}
 	if method == "HEAD" {
 		req.method, req.head = "", true
 	}
@@ -324,7 +316,7 @@ func (uriModule) Run(ctx context.Context, c *module.Call) (module.Result, error)
 	res := module.Result{"changed": false, "elapsed": int(time.Since(start).Seconds()), "url": resp.url, "redirected": resp.url != target,
 		"status": resp.status}
 	if resp.err != "" {
-		res["status"], res["msg"] = -1, "Status code was -1 and not "+statusList(a)+": Request failed: "+resp.err
+		res["status"], res["msg"] = -1, "Status code was -1 and not "+statusList(a)+": "+resp.err
 		res["failed"] = true
 		if a.Bool("return_content") {
 			// No response: Ansible returns the empty body it read.
