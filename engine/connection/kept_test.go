@@ -113,3 +113,58 @@ func short(b []byte) string {
 	}
 	return string(b)
 }
+
+// TestRunCommandAsExec runs users' commands both from the kept shell and
+// through Exec: stdout, stderr and exit status must be the same, including
+// for commands that leave a process holding their output (both wait for
+// it), kill their own process group, or look at their environment,
+// directory, limits and session.
+func TestRunCommandAsExec(t *testing.T) {
+	c := dial(t, hostParams(t, "h1", "root"))
+	r, ok := c.(CommandRunner)
+	if !ok {
+		t.Fatalf("%T is no CommandRunner", c)
+	}
+	scripts := []string{
+		"echo out; echo err >&2",
+		"printf 'no last newline'; printf 'err too' >&2",
+		"printf '\\n\\n'; printf '\\n' >&2",
+		"",
+		"exit 3",
+		"false",
+		"nosuchcommand-gorun",
+		"echo 'unbalanced",
+		"sh -c 'kill -TERM $$'; echo $?",
+		"exec sh -c 'kill -KILL $$'",
+		"cat; echo read $?",
+		// The environment (but for the job marker and the client's port),
+		// the directory, umask, limits and open descriptors.
+		"env | grep -v -e ^GORUN_JOB= -e ^SSH_C | sort; pwd; umask; ulimit -a; ls /proc/self/fd | wc -l",
+		// A session and process group of its own, no terminal.
+		`[ "$(cut -d' ' -f6 /proc/$$/stat)" = $$ ] && echo own session; tty; echo $?`,
+		"kill 0; echo not reached",
+		// A background process keeps the output open: both wait for it.
+		"(sleep 0.3; echo late; echo late-err >&2) & echo now",
+		"(sleep 0.3; echo late-err >&2) >/dev/null & echo now",
+		"echo GORUN-RC-x 0; echo GORUN-END-y",
+		"seq 1 200000; seq 1 100000 >&2",
+	}
+	for _, s := range scripts {
+		want := run(t, c, s, ExecOptions{})
+		got, err := r.RunCommand(context.Background(), s)
+		if err != nil {
+			t.Fatalf("RunCommand(%q): %v", s, err)
+		}
+		if got.ExitCode != want.ExitCode || string(got.Stdout) != string(want.Stdout) || string(got.Stderr) != string(want.Stderr) {
+			t.Errorf("%q:\nRunCommand: exit %d stdout %q stderr %q\nExec:       exit %d stdout %q stderr %q",
+				s, got.ExitCode, short(got.Stdout), short(got.Stderr), want.ExitCode, short(want.Stdout), short(want.Stderr))
+		}
+	}
+	// The kept shell is still the same one: none of the commands ended it.
+	q := c.(QuickRunner)
+	a, err1 := q.RunQuick(context.Background(), "echo $PPID")
+	b, err2 := q.RunQuick(context.Background(), "echo $PPID")
+	if err1 != nil || err2 != nil || string(a.Stdout) != string(b.Stdout) {
+		t.Errorf("the kept shell changed: %v %v %q %q", err1, err2, a.Stdout, b.Stdout)
+	}
+}

@@ -87,11 +87,18 @@ func runGuarded(ctx context.Context, conn connection.Conn, g guard, cmd string, 
 	}
 	fmt.Fprintf(&b, "%s\n%s\n", report("run"), cmd)
 
-	opts := connection.ExecOptions{}
-	if stdin != nil {
-		opts.Stdin = bytes.NewReader(stdin)
+	var res *connection.ExecResult
+	var err error
+	if r, ok := conn.(connection.CommandRunner); ok && stdin == nil {
+		// From the host's kept shell, as a new session would run it.
+		res, err = r.RunCommand(ctx, b.String())
+	} else {
+		opts := connection.ExecOptions{}
+		if stdin != nil {
+			opts.Stdin = bytes.NewReader(stdin)
+		}
+		res, err = conn.Exec(ctx, b.String(), opts)
 	}
-	res, err := conn.Exec(ctx, b.String(), opts)
 	if err != nil {
 		return nil, err
 	}

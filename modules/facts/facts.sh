@@ -114,14 +114,18 @@ if want service_mgr; then
 	lnk /sbin/init
 fi
 want cmdline && f /proc/cmdline
-if want date_time; then
+# The groups of commands below that need no file list of f run in the
+# background (bg), next to each other and to the rest of the script: on a
+# busy host the script then waits less for its processes one by one.
+datefacts() {
 	_d=$(date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N' 2>/dev/null); _r=$?
 	sec "cmd date"; printf '%s\n' "$_d"; sec "rc date"; printf %s "$_r"
 	y=${_d%%|*}
 	c date-utc date -u '+%Y-%m-%dT%H:%M:%S'
 	c tz-jan date -d "$y-01-01 12:00" '+%Z %z'
 	c tz-jul date -d "$y-07-01 12:00" '+%Z %z'
-fi
+}
+want date_time && bg datefacts
 want env && { sec env; cat /proc/self/environ 2>/dev/null || env; }
 want loadavg && f /proc/loadavg
 if want ssh_pub_keys; then
@@ -140,10 +144,7 @@ if want hardware || want virtual; then
 		f "/sys/devices/virtual/dmi/id/$k"
 	done
 fi
-if want hardware; then
-	f /sys/hypervisor/type /proc/meminfo /proc/uptime
-	has nproc && c nproc nproc
-	if [ -e /etc/mtab ]; then f /etc/mtab; else f /proc/mounts; fi
+mountfacts() {
 	has findmnt && c findmnt findmnt --list --noheadings --notruncate
 	has lsblk && c lsblk lsblk --list --noheadings --paths --output NAME,UUID --exclude 2
 	# statvfs of every real mount in one stat (run again mount by mount
@@ -163,6 +164,12 @@ EOM
 	tmo stat -f -c '%S %s %b %a %c %d	%n' $_m 2>/dev/null
 	if [ $? = 124 ]; then for m in $_m; do tmo stat -f -c '%S %s %b %a %c %d	%n' "$m" 2>/dev/null; done; fi
 	IFS=$_old
+}
+if want hardware; then
+	f /sys/hypervisor/type /proc/meminfo /proc/uptime
+	has nproc && c nproc nproc
+	if [ -e /etc/mtab ]; then f /etc/mtab; else f /proc/mounts; fi
+	bg mountfacts
 fi
 # lvmreports: LVM's three reports as Ansible runs them (vgs, lvs, pvs with
 # the same options), from one lvm shell, which starts and scans the devices
@@ -178,13 +185,12 @@ lvmreports() {
 	fi
 	for l in vgs lvs pvs; do has $l && c "$l" $l $_lo --separator ,; done
 }
-if want hardware; then
-	# block devices (get_device_facts)
+# block devices (get_device_facts)
+devfacts() {
 	has lspci && c lspci lspci -D
 	for d in /dev/disk/by-id /dev/disk/by-uuid /dev/disk/by-label; do
 		[ -d "$d" ] && c "linkdir $d" ls -l "$d"
 	done
-	[ "$_eu" = 0 ] && has vgs && bg lvmreports
 	sec masters; for s in /sys/block/*/slaves/*; do [ -e "$s" ] && echo "$s"; done
 	c blocklinks ls -l /sys/block/
 	_l=
@@ -204,12 +210,15 @@ if want hardware; then
 		done
 	done
 	a $_l
+}
+if want hardware; then
+	bg devfacts
+	[ "$_eu" = 0 ] && has vgs && bg lvmreports
 fi
 if want virtual; then
 	f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities /proc/self/status /proc/modules
 fi
-if want network; then
-	if has ip; then
+netfacts() {
 		c route4 ip -4 route get 8.8.8.8
 		c route6 ip -6 route get 2404:6800:400a:800::1012
 		# Ansible falls back to plain "ip addr show" where "primary" is not
@@ -232,8 +241,8 @@ if want network; then
 			[ -e "$p/bonding" ] && sec "bonding $d"
 		done
 		a $_l
-	fi
-fi
+}
+want network && has ip && bg netfacts
 want dns && f /etc/resolv.conf
 want fibre_channel_wwn && f /sys/class/fc_host/*/port_name
 want iscsi && f /etc/iscsi/initiatorname.iscsi
