@@ -220,57 +220,59 @@ type keptState struct {
 
 // RunQuick runs script in the connection's kept shell (see QuickRunner).
 func (c *sshConn) RunQuick(ctx context.Context, script string) (*ExecResult, error) {
-	if !c.kept.mu.TryLock() {
+	res, used, _, err := c.inKept(ctx, func(k *keptShell, job string) (*ExecResult, error) {
+		return k.run(ctx, script, job)
+	})
+	if !used || (err != nil && ctx.Err() == nil) {
+		// Not run, or the shell or the link broke: Exec reconnects, or
+		// says the host is unreachable.
 		return c.Exec(ctx, script, ExecOptions{})
 	}
-	defer c.kept.mu.Unlock()
-	k := c.keptShell(ctx)
-	if k == nil {
-		return c.Exec(ctx, script, ExecOptions{})
-	}
-	job := randomID()
-	res, err := k.run(ctx, script, job)
-	if err == nil {
-		return res, nil
-	}
-	k.close()
-	c.kept.shell = nil
-	if ctx.Err() != nil {
-		c.killKept(job)
-		return nil, ctx.Err()
-	}
-	// The shell or the link broke: Exec reconnects, or says the host is
-	// unreachable.
-	return c.Exec(ctx, script, ExecOptions{})
+	return res, err
 }
 
 // RunCommand runs a user's command in the connection's kept shell (see
 // CommandRunner).
 func (c *sshConn) RunCommand(ctx context.Context, cmd string) (*ExecResult, error) {
-	if !c.kept.mu.TryLock() {
+	res, used, l, err := c.inKept(ctx, func(k *keptShell, job string) (*ExecResult, error) {
+		return k.runCommand(ctx, cmd, job)
+	})
+	switch {
+	case !used:
 		return c.Exec(ctx, cmd, ExecOptions{})
+	case err == nil || ctx.Err() != nil:
+		return res, err
+	case c.linkFailed(l, err):
+		// The command may have run: it is not run again.
+		return nil, &UnreachableError{Host: c.host, Err: fmt.Errorf("Connection to %s closed while a command was running (%v)", c.s.hostName, err)}
+	}
+	return nil, fmt.Errorf("the shell running the command on %s ended (%v)", c.host, err)
+}
+
+// inKept runs one exchange in the kept shell, with a new job id. used is
+// false, and nothing was sent, when the shell is busy or cannot be had. A
+// failed exchange closes the shell (l is its link); a cancelled one also
+// ends what it left running and returns ctx.Err().
+func (c *sshConn) inKept(ctx context.Context, exchange func(k *keptShell, job string) (*ExecResult, error)) (res *ExecResult, used bool, l *link, err error) {
+	if !c.kept.mu.TryLock() {
+		return nil, false, nil, nil
 	}
 	defer c.kept.mu.Unlock()
 	k := c.keptShell(ctx)
 	if k == nil {
-		return c.Exec(ctx, cmd, ExecOptions{})
+		return nil, false, nil, nil
 	}
 	job := randomID()
-	res, err := k.runCommand(ctx, cmd, job)
-	if err == nil {
-		return res, nil
+	if res, err = exchange(k, job); err == nil {
+		return res, true, k.link, nil
 	}
 	k.close()
 	c.kept.shell = nil
 	if ctx.Err() != nil {
 		c.killKept(job)
-		return nil, ctx.Err()
+		return nil, true, k.link, ctx.Err()
 	}
-	// The command may have run: it is not run again.
-	if c.linkFailed(k.link, err) {
-		return nil, &UnreachableError{Host: c.host, Err: fmt.Errorf("Connection to %s closed while a command was running (%v)", c.s.hostName, err)}
-	}
-	return nil, fmt.Errorf("the shell running the command on %s ended (%v)", c.host, err)
+	return nil, true, k.link, err
 }
 
 // keptShell returns the kept shell of the current link, starting it when
