@@ -3,9 +3,15 @@ package remotefile
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"strings"
 
@@ -97,7 +103,7 @@ const marker = "--gorun-remotefile--"
 // (HUP, PIPE) exit through the EXIT trap, which dash skips on a signal.
 func Write(ctx context.Context, conn connection.Conn, r WriteRequest) (*WriteResult, error) {
 	var b strings.Builder
-	fill, heredoc, stdin, err := contentFill(r)
+	fill, heredoc, stdin, data, err := contentFill(r)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +141,9 @@ trap 'exit 129' HUP INT TERM PIPE
 	if alg == "" {
 		alg = "sha1"
 	}
-	b.WriteString(statScript(r.Dest, StatOptions{Checksum: alg, Flags: r.Flags}))
+	// The content sent inside the script is what Dest now holds: its
+	// checksum is known without reading the file back.
+	b.WriteString(statScript(r.Dest, StatOptions{Checksum: alg, KnownSum: knownSum(alg, data), Flags: r.Flags}))
 	out, err := run(ctx, conn, b.String(), stdin)
 	if err != nil {
 		return nil, writeError(r.Dest, err)
@@ -155,38 +163,65 @@ trap 'exit 129' HUP INT TERM PIPE
 }
 
 // contentFill returns the command that fills the temporary file "$t" with
-// r's content, the lines of its here-document (if any) and the input the
-// script needs (nil when the content is inside the script).
-func contentFill(r WriteRequest) (fill, heredoc string, stdin io.Reader, err error) {
+// r's content, the lines of its here-document (if any), the input the
+// script needs (nil when the content is inside the script) and, when the
+// content is inside the script, the content.
+func contentFill(r WriteRequest) (fill, heredoc string, stdin io.Reader, data []byte, err error) {
 	if r.RemoteSrc != "" {
-		return "cat -- " + Path(r.RemoteSrc) + ` > "$t"`, "", nil, nil
+		return "cat -- " + Path(r.RemoteSrc) + ` > "$t"`, "", nil, nil, nil
 	}
 	n, ok := r.Content.(interface{ Len() int })
 	if !ok {
-		return `cat > "$t"`, "", r.Content, nil
+		return `cat > "$t"`, "", r.Content, nil, nil
 	}
 	size := n.Len()
 	// A connection that drops mid-transfer ends cat's input early without
 	// an error: only the size tells a short copy apart.
 	sizeCheck := fmt.Sprintf(` && [ "$(wc -c < "$t")" -eq %d ]`, size)
 	if size > maxInline || r.Validate != "" {
-		return `cat > "$t"` + sizeCheck, "", r.Content, nil
+		return `cat > "$t"` + sizeCheck, "", r.Content, nil, nil
 	}
 	// Small content goes inside the script, which then needs no input and
 	// runs in the host's kept shell (see run).
-	data, err := io.ReadAll(r.Content)
-	if err != nil {
-		return "", "", nil, err
+	if data, err = io.ReadAll(r.Content); err != nil {
+		return "", "", nil, nil, err
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		// A shell word cannot hold a NUL byte.
-		return `base64 -d > "$t" <<'GORUN_EOF'` + sizeCheck, inlineBody(data), nil, nil
+		return `base64 -d > "$t" <<'GORUN_EOF'` + sizeCheck, inlineBody(data), nil, data, nil
 	}
 	// printf is the shell's own: no process, and the script arrived whole,
 	// so no size check. It reports a failed write (a full disk) only as
 	// "I/O error": cat, run on failure, says why.
 	return "gorun_c=" + shell.Quote(string(data)) + "\n" +
-		`{ printf %s "$gorun_c" > "$t"; } 2>/dev/null || printf %s "$gorun_c" | cat > "$t"`, "", nil, nil
+		`{ printf %s "$gorun_c" > "$t"; } 2>/dev/null || printf %s "$gorun_c" | cat > "$t"`, "", nil, data, nil
+}
+
+// knownSum is data's checksum with alg as the coreutils tool ALGsum prints
+// it; "" when data is nil or alg is not one Go computes here.
+func knownSum(alg string, data []byte) string {
+	if data == nil {
+		return ""
+	}
+	var h hash.Hash
+	switch alg {
+	case "md5":
+		h = md5.New()
+	case "sha1":
+		h = sha1.New()
+	case "sha224":
+		h = sha256.New224()
+	case "sha256":
+		h = sha256.New()
+	case "sha384":
+		h = sha512.New384()
+	case "sha512":
+		h = sha512.New()
+	default:
+		return ""
+	}
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // tempSuffix is eight random letters and digits, as mktemp's XXXXXXXX.
