@@ -33,6 +33,25 @@ type QuickRunner interface {
 	RunQuick(ctx context.Context, script string) (*ExecResult, error)
 }
 
+// CommandRunner is implemented by connections that can run users'
+// commands (the command and shell modules' scripts) from the kept shell of
+// QuickRunner, sparing the host a new session and a login shell per
+// command, with what a new session gives them: the login environment, the
+// home directory as working directory, no terminal, a session and process
+// group of their own (with setsid, where the host has it), and an end only
+// when the command has exited and its stdout and stderr have been closed by
+// every process holding them (a background process the command started
+// keeps the run waiting, as it keeps an SSH session open). Standard input
+// is /dev/null.
+//
+// RunCommand has Exec's results for a command run with no standard input,
+// no become and no environment. When the kept shell is busy or cannot be
+// used, the command runs through Exec; once the command was sent, it is
+// never sent again (a broken shell or link is an error, as for Exec).
+type CommandRunner interface {
+	RunCommand(ctx context.Context, cmd string) (*ExecResult, error)
+}
+
 // keptShell is a /bin/sh reading commands from an SSH session's stdin.
 type keptShell struct {
 	link   *link
@@ -57,8 +76,16 @@ func startKeptShell(l *link) (*keptShell, error) {
 	}
 	// The shell's own messages (such as "Killed" for a script ended by a
 	// signal, which no shell reports over Exec) go nowhere; the scripts'
-	// stderr is the session's, kept on descriptor 3.
-	if err := sess.Start("exec /bin/sh 3>&2 2>/dev/null"); err != nil {
+	// stderr is the session's, kept on descriptor 3. The login shell starts
+	// it as Exec's command lines start /bin/sh -c, so that the scripts get
+	// the environment Exec's would (bash's exec builtin, say, would not set
+	// $_ as a plain command does).
+	if err := sess.Start(`/bin/sh -c 'exec /bin/sh 3>&2 2>/dev/null'`); err != nil {
+		sess.Close()
+		return nil, err
+	}
+	// Users' commands start in a session of their own where setsid exists.
+	if _, err := io.WriteString(stdin, "command -v setsid >/dev/null 2>&1 && gorun_setsid=setsid || gorun_setsid=\n"); err != nil {
 		sess.Close()
 		return nil, err
 	}
@@ -81,19 +108,39 @@ func (k *keptShell) run(ctx context.Context, script, job string) (*ExecResult, e
 	// messages about the script to the script's stderr.
 	cmd := fmt.Sprintf("( exec </dev/null 2>&3 3>&-; %s=%s exec /bin/sh -c %s ); printf '\\n%s %%s\\n' \"$?\"; printf '\\n%s\\n' >&3\n",
 		jobVar, job, shell.Quote(script), mark, mark)
+	res, err := k.exchange(ctx, cmd, mark)
+	if err != nil {
+		return nil, err
+	}
+	code, err := strconv.Atoi(res.last)
+	if err != nil {
+		return nil, err
+	}
+	res.ExitCode = code
+	return &res.ExecResult, nil
+}
+
+// exchanged is what exchange read: the output and the rest of stdout's
+// marker line.
+type exchanged struct {
+	ExecResult
+	last string
+}
+
+// exchange writes cmd to the shell and reads both streams up to mark.
+func (k *keptShell) exchange(ctx context.Context, cmd, mark string) (*exchanged, error) {
 	if _, err := io.WriteString(k.stdin, cmd); err != nil {
 		return nil, err
 	}
 	type read struct {
 		out  []byte
-		code int
+		last string
 		err  error
 	}
 	outc, errc := make(chan read, 1), make(chan read, 1)
 	go func() {
 		out, last, err := readUntil(k.stdout, mark+" ")
-		code, convErr := strconv.Atoi(strings.TrimSpace(last))
-		outc <- read{out, code, errors.Join(err, convErr)}
+		outc <- read{out, strings.TrimSpace(last), err}
 	}()
 	go func() {
 		out, _, err := readUntil(k.stderr, mark)
@@ -111,7 +158,38 @@ func (k *keptShell) run(ctx context.Context, script, job string) (*ExecResult, e
 	if err := errors.Join(o.err, e.err); err != nil {
 		return nil, err
 	}
-	return &ExecResult{Stdout: o.out, Stderr: e.out, ExitCode: o.code}, nil
+	return &exchanged{ExecResult{Stdout: o.out, Stderr: e.out}, o.last}, nil
+}
+
+// runCommand runs a user's command (see CommandRunner) with the command
+// line Exec would give it, whose environment carries job. Its stdout and
+// stderr pass through a cat each, which end only when every process
+// holding the stream has closed it; the exit status goes down the stdout
+// pipe after the command's own output, on a line of a random marker of its
+// own, and is taken out of it again.
+func (k *keptShell) runCommand(ctx context.Context, script, job string) (*ExecResult, error) {
+	mark := "GORUN-END-" + randomID()
+	rcMark := "GORUN-RC-" + randomID()
+	cmd := fmt.Sprintf("{ { ( exec </dev/null 3>&- 4>&-; %s=%s exec $gorun_setsid /bin/sh -c %s ) 2>&1 >&4; "+
+		"printf '\\n%s %%s\\n' \"$?\" >&4; } | cat >&3; } 4>&1 | cat; printf '\\n%s \\n'; printf '\\n%s\\n' >&3\n",
+		jobVar, job, shell.Quote(script), rcMark, mark, mark)
+	res, err := k.exchange(ctx, cmd, mark)
+	if err != nil {
+		return nil, err
+	}
+	at := bytes.LastIndex(res.Stdout, []byte("\n"+rcMark+" "))
+	if at < 0 {
+		return nil, errors.New("the command's exit status is missing from its output")
+	}
+	rest := res.Stdout[at+len(rcMark)+2:]
+	line, after, _ := bytes.Cut(rest, []byte("\n"))
+	code, err := strconv.Atoi(string(line))
+	if err != nil {
+		return nil, fmt.Errorf("the command's exit status %q: %v", line, err)
+	}
+	res.Stdout = append(res.Stdout[:at:at], after...)
+	res.ExitCode = code
+	return &res.ExecResult, nil
 }
 
 // readUntil reads r up to the line that starts with mark, which the
@@ -142,28 +220,59 @@ type keptState struct {
 
 // RunQuick runs script in the connection's kept shell (see QuickRunner).
 func (c *sshConn) RunQuick(ctx context.Context, script string) (*ExecResult, error) {
-	if !c.kept.mu.TryLock() {
+	res, used, _, err := c.inKept(ctx, func(k *keptShell, job string) (*ExecResult, error) {
+		return k.run(ctx, script, job)
+	})
+	if !used || (err != nil && ctx.Err() == nil) {
+		// Not run, or the shell or the link broke: Exec reconnects, or
+		// says the host is unreachable.
 		return c.Exec(ctx, script, ExecOptions{})
+	}
+	return res, err
+}
+
+// RunCommand runs a user's command in the connection's kept shell (see
+// CommandRunner).
+func (c *sshConn) RunCommand(ctx context.Context, cmd string) (*ExecResult, error) {
+	res, used, l, err := c.inKept(ctx, func(k *keptShell, job string) (*ExecResult, error) {
+		return k.runCommand(ctx, cmd, job)
+	})
+	switch {
+	case !used:
+		return c.Exec(ctx, cmd, ExecOptions{})
+	case err == nil || ctx.Err() != nil:
+		return res, err
+	case c.linkFailed(l, err):
+		// The command may have run: it is not run again.
+		return nil, &UnreachableError{Host: c.host, Err: fmt.Errorf("Connection to %s closed while a command was running (%v)", c.s.hostName, err)}
+	}
+	return nil, fmt.Errorf("the shell running the command on %s ended (%v)", c.host, err)
+}
+
+// inKept runs one exchange in the kept shell, with a new job id. used is
+// false, and nothing was sent, when the shell is busy or cannot be had. A
+// failed exchange closes the shell (l is its link); a cancelled one also
+// ends what it left running and returns ctx.Err().
+func (c *sshConn) inKept(ctx context.Context, exchange func(k *keptShell, job string) (*ExecResult, error)) (res *ExecResult, used bool, l *link, err error) {
+	if !c.kept.mu.TryLock() {
+		return nil, false, nil, nil
 	}
 	defer c.kept.mu.Unlock()
 	k := c.keptShell(ctx)
 	if k == nil {
-		return c.Exec(ctx, script, ExecOptions{})
+		return nil, false, nil, nil
 	}
 	job := randomID()
-	res, err := k.run(ctx, script, job)
-	if err == nil {
-		return res, nil
+	if res, err = exchange(k, job); err == nil {
+		return res, true, k.link, nil
 	}
 	k.close()
 	c.kept.shell = nil
 	if ctx.Err() != nil {
 		c.killKept(job)
-		return nil, ctx.Err()
+		return nil, true, k.link, ctx.Err()
 	}
-	// The shell or the link broke: Exec reconnects, or says the host is
-	// unreachable.
-	return c.Exec(ctx, script, ExecOptions{})
+	return nil, true, k.link, err
 }
 
 // keptShell returns the kept shell of the current link, starting it when

@@ -8,6 +8,41 @@ import (
 	"testing"
 )
 
+// asExecScripts are scripts whose stdout, stderr and exit status must be
+// the same from the kept shell as through Exec.
+var asExecScripts = []string{
+	"echo out; echo err >&2",
+	"printf 'no last newline'; printf 'err too' >&2",
+	"printf '\\n\\n'; printf '\\n' >&2",
+	"",
+	"exit 3",
+	"echo before; exit 255",
+	"false",
+	"nosuchcommand-gorun",
+	"echo 'unbalanced",               // a syntax error
+	"sh -c 'kill -TERM $$'; echo $?", // a child killed by a signal
+	"exec sh -c 'kill -KILL $$'",     // the script itself killed
+	"cat; echo read $?",              // stdin is at its end at once
+	"seq 1 200000; seq 1 100000 >&2", // more than the channel's window on both streams
+}
+
+// sameAsExec runs each script through Exec and through via: the results
+// must agree.
+func sameAsExec(t *testing.T, c Conn, name string, scripts []string, via func(string) (*ExecResult, error)) {
+	t.Helper()
+	for _, s := range scripts {
+		want := run(t, c, s, ExecOptions{})
+		got, err := via(s)
+		if err != nil {
+			t.Fatalf("%s(%q): %v", name, s, err)
+		}
+		if got.ExitCode != want.ExitCode || string(got.Stdout) != string(want.Stdout) || string(got.Stderr) != string(want.Stderr) {
+			t.Errorf("%q:\n%s: exit %d stdout %q stderr %q\nExec: exit %d stdout %q stderr %q",
+				s, name, got.ExitCode, short(got.Stdout), short(got.Stderr), want.ExitCode, short(want.Stdout), short(want.Stderr))
+		}
+	}
+}
+
 // TestRunQuickAsExec runs scripts both in the kept shell and through Exec:
 // stdout, stderr and exit status must be the same.
 func TestRunQuickAsExec(t *testing.T) {
@@ -16,35 +51,12 @@ func TestRunQuickAsExec(t *testing.T) {
 	if !ok {
 		t.Fatalf("%T is no QuickRunner", c)
 	}
-	scripts := []string{
-		"echo out; echo err >&2",
-		"printf 'no last newline'; printf 'err too' >&2",
-		"printf '\\n\\n'; printf '\\n' >&2",
-		"",
-		"exit 3",
-		"echo before; exit 255",
-		"false",
-		"nosuchcommand-gorun",
-		"echo 'unbalanced",                   // a syntax error
-		"sh -c 'kill -TERM $$'; echo $?",     // a child killed by a signal
-		"exec sh -c 'kill -KILL $$'",         // the script itself killed
-		"cat; echo read $?",                  // stdin is at its end at once
+	scripts := append([]string{
 		"x=1; cd /tmp; umask 077; set -f",    // nothing of this lasts...
 		`echo "${x:-unset} $(pwd) $(umask)"`, // ...into the next script
-		"seq 1 200000; seq 1 100000 >&2",     // more than the channel's window on both streams
 		"p=/etc/passwd\n[ -f \"$p\" ] && echo yes\nstat -c %n -- \"$p\"",
-	}
-	for _, s := range scripts {
-		want := run(t, c, s, ExecOptions{})
-		got, err := q.RunQuick(context.Background(), s)
-		if err != nil {
-			t.Fatalf("RunQuick(%q): %v", s, err)
-		}
-		if got.ExitCode != want.ExitCode || string(got.Stdout) != string(want.Stdout) || string(got.Stderr) != string(want.Stderr) {
-			t.Errorf("%q:\nRunQuick: exit %d stdout %q stderr %q\nExec:     exit %d stdout %q stderr %q",
-				s, got.ExitCode, short(got.Stdout), short(got.Stderr), want.ExitCode, short(want.Stdout), short(want.Stderr))
-		}
-	}
+	}, asExecScripts...)
+	sameAsExec(t, c, "RunQuick", scripts, func(s string) (*ExecResult, error) { return q.RunQuick(context.Background(), s) })
 }
 
 // TestRunQuickConcurrent runs scripts from several goroutines at once: the
@@ -112,4 +124,37 @@ func short(b []byte) string {
 		return string(b[:100]) + "..." + string(b[len(b)-100:])
 	}
 	return string(b)
+}
+
+// TestRunCommandAsExec runs users' commands both from the kept shell and
+// through Exec: stdout, stderr and exit status must be the same, including
+// for commands that leave a process holding their output (both wait for
+// it), kill their own process group, or look at their environment,
+// directory, limits and session.
+func TestRunCommandAsExec(t *testing.T) {
+	c := dial(t, hostParams(t, "h1", "root"))
+	r, ok := c.(CommandRunner)
+	if !ok {
+		t.Fatalf("%T is no CommandRunner", c)
+	}
+	scripts := append([]string{
+		// The environment (but for the job marker and the client's port),
+		// the directory, umask, limits and open descriptors.
+		"env | grep -v -e ^GORUN_JOB= -e ^SSH_C | sort; pwd; umask; ulimit -a; ls /proc/self/fd | wc -l",
+		// A session and process group of its own, no terminal.
+		`[ "$(cut -d' ' -f6 /proc/$$/stat)" = $$ ] && echo own session; tty; echo $?`,
+		"kill 0; echo not reached",
+		// A background process keeps the output open: both wait for it.
+		"(sleep 0.3; echo late; echo late-err >&2) & echo now",
+		"(sleep 0.3; echo late-err >&2) >/dev/null & echo now",
+		"echo GORUN-RC-x 0; echo GORUN-END-y",
+	}, asExecScripts...)
+	sameAsExec(t, c, "RunCommand", scripts, func(s string) (*ExecResult, error) { return r.RunCommand(context.Background(), s) })
+	// The kept shell is still the same one: none of the commands ended it.
+	q := c.(QuickRunner)
+	a, err1 := q.RunQuick(context.Background(), "echo $PPID")
+	b, err2 := q.RunQuick(context.Background(), "echo $PPID")
+	if err1 != nil || err2 != nil || string(a.Stdout) != string(b.Stdout) {
+		t.Errorf("the kept shell changed: %v %v %q %q", err1, err2, a.Stdout, b.Stdout)
+	}
 }

@@ -302,6 +302,18 @@ func (c *taskConn) RunQuick(ctx context.Context, script string) (*connection.Exe
 	return q.RunQuick(ctx, script)
 }
 
+// RunCommand runs a user's command from the host's kept shell when the
+// task has no become and no environment, else through Exec (see
+// connection.CommandRunner).
+func (c *taskConn) RunCommand(ctx context.Context, cmd string) (*connection.ExecResult, error) {
+	r, ok := c.Conn.(connection.CommandRunner)
+	if !ok || c.become != nil || len(c.env) > 0 {
+		return c.Exec(ctx, cmd, connection.ExecOptions{})
+	}
+	c.traced("EXEC", cmd)
+	return r.RunCommand(ctx, cmd)
+}
+
 func (c *taskConn) Put(ctx context.Context, r io.Reader, path string, perm fs.FileMode, o connection.ExecOptions) error {
 	c.traced("PUT", path)
 	return c.Conn.Put(ctx, r, path, perm, c.fill(o))

@@ -60,11 +60,19 @@ IFS=$oldifs; set +f; e=$f;; esac
 // command's own output to be mistaken for it.
 func runGuarded(ctx context.Context, conn connection.Conn, g guard, cmd string, stdin []byte) (*outcome, error) {
 	nonce := newNonce()
-	opts := connection.ExecOptions{}
-	if stdin != nil {
-		opts.Stdin = bytes.NewReader(stdin)
+	script := guardScript(g, cmd, nonce)
+	var res *connection.ExecResult
+	var err error
+	if r, ok := conn.(connection.CommandRunner); ok && stdin == nil {
+		// From the host's kept shell, as a new session would run it.
+		res, err = r.RunCommand(ctx, script)
+	} else {
+		opts := connection.ExecOptions{}
+		if stdin != nil {
+			opts.Stdin = bytes.NewReader(stdin)
+		}
+		res, err = conn.Exec(ctx, script, opts)
 	}
-	res, err := conn.Exec(ctx, guardScript(g, cmd, nonce), opts)
 	if err != nil {
 		return nil, err
 	}

@@ -91,10 +91,12 @@ func runScript(ctx context.Context, conn connection.Conn, collectors map[string]
 	if secs < 1 {
 		secs = 1
 	}
-	cmd := "/bin/sh -c " + shell.Quote(script) + " gorun-facts " + shell.Join([]string{marker, strings.Join(want, " "), o.FactPath, fmt.Sprint(secs)})
+	// The script's arguments are set by its first line: the script is the
+	// command line itself, so no shell is started just to pass them.
+	cmd := "set -- " + shell.Join([]string{marker, strings.Join(want, " "), o.FactPath, fmt.Sprint(secs)}) + "\n" + script
 	ctx, cancel := context.WithTimeout(ctx, 3*o.Timeout)
 	defer cancel()
-	res, err := conn.Exec(ctx, cmd, connection.ExecOptions{})
+	res, err := runQuick(ctx, conn, cmd)
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
 			return "", "", fmt.Errorf("gathering facts took longer than 3 x gather_timeout (%s)", 3*o.Timeout)
@@ -105,6 +107,16 @@ func runScript(ctx context.Context, conn connection.Conn, collectors map[string]
 		return "", "", fmt.Errorf("the fact gathering script failed on the target (rc=%d): %s", res.ExitCode, strings.TrimSpace(string(res.Stderr)))
 	}
 	return string(res.Stdout), marker, nil
+}
+
+// runQuick runs script in the host's kept shell where the connection has
+// one (see connection.QuickRunner), saving the host a new session and a
+// login shell; else through Exec.
+func runQuick(ctx context.Context, conn connection.Conn, script string) (*connection.ExecResult, error) {
+	if q, ok := conn.(connection.QuickRunner); ok {
+		return q.RunQuick(ctx, script)
+	}
+	return conn.Exec(ctx, script, connection.ExecOptions{})
 }
 
 // build turns the raw data into facts, running the collectors in Ansible's

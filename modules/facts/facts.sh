@@ -30,6 +30,18 @@ a() {
 }
 # c NAME CMD...: run a command, dump its stdout and exit status.
 c() { _n=$1; shift; sec "cmd $_n"; "$@" 2>/dev/null; _r=$?; sec "rc $_n"; printf %s "$_r"; }
+# bg CMD...: run CMD (c or a function printing sections) in the
+# background, its sections written to a file of its own that the end of the
+# script prints, so that commands which mostly wait (LVM's reports read
+# every block device with direct I/O) or start many processes (lsb_release)
+# overlap the rest of the script. The file is made with noclobber under a
+# name carrying the random marker; where it cannot be made CMD runs at once.
+_B= _bn=0
+bg() {
+	_bn=$((_bn + 1)); _o=/tmp/.gorun-facts-$M-$_bn
+	set -C; { : >"$_o"; } 2>/dev/null; _r=$?; set +C
+	if [ "$_r" = 0 ]; then _B="$_B $_o"; "$@" >"$_o" & else "$@"; fi
+}
 has() { command -v "$1" >/dev/null 2>&1; }
 lnk() { [ -L "$1" ] && { sec "link $1"; readlink "$1"; }; }
 real() { [ -e "$1" ] && { sec "realpath $1"; readlink -f "$1"; }; }
@@ -77,7 +89,7 @@ if want distribution; then
 	fi
 fi
 if want lsb || want distribution; then
-	has lsb_release && c lsb_release lsb_release -a
+	has lsb_release && bg c lsb_release lsb_release -a
 	f /etc/lsb-release
 fi
 if want selinux; then f /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config; fi
@@ -93,22 +105,27 @@ want caps && has capsh && c capsh capsh --print
 # host with rpm installed that query creates rpm's database in root's home,
 # so it is only asked when a database exists (without one no package
 # provides anything, and the answer is the same).
-want pkg_mgr && [ -e /usr/bin/rpm ] && [ -d "$(/usr/bin/rpm -E %_dbpath 2>/dev/null)" ] &&
-	c rpm-apt /usr/bin/rpm -q --whatprovides /usr/bin/apt-get
+# (Without a database the query "fails", as no package provides it.)
+rpmapt() { [ -d "$(/usr/bin/rpm -E %_dbpath 2>/dev/null)" ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get; }
+want pkg_mgr && [ -e /usr/bin/rpm ] && bg c rpm-apt rpmapt
 if want service_mgr; then
 	f /proc/1/comm
 	[ -r /proc/1/comm ] || c ps1 sh -c 'ps -p 1 -o comm|tail -n 1'
 	lnk /sbin/init
 fi
 want cmdline && f /proc/cmdline
-if want date_time; then
+# The groups of commands below that need no file list of f run in the
+# background (bg), next to each other and to the rest of the script: on a
+# busy host the script then waits less for its processes one by one.
+datefacts() {
 	_d=$(date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N' 2>/dev/null); _r=$?
 	sec "cmd date"; printf '%s\n' "$_d"; sec "rc date"; printf %s "$_r"
 	y=${_d%%|*}
 	c date-utc date -u '+%Y-%m-%dT%H:%M:%S'
 	c tz-jan date -d "$y-01-01 12:00" '+%Z %z'
 	c tz-jul date -d "$y-07-01 12:00" '+%Z %z'
-fi
+}
+want date_time && bg datefacts
 want env && { sec env; cat /proc/self/environ 2>/dev/null || env; }
 want loadavg && f /proc/loadavg
 if want ssh_pub_keys; then
@@ -127,10 +144,7 @@ if want hardware || want virtual; then
 		f "/sys/devices/virtual/dmi/id/$k"
 	done
 fi
-if want hardware; then
-	f /sys/hypervisor/type /proc/meminfo /proc/uptime
-	has nproc && c nproc nproc
-	if [ -e /etc/mtab ]; then f /etc/mtab; else f /proc/mounts; fi
+mountfacts() {
 	has findmnt && c findmnt findmnt --list --noheadings --notruncate
 	has lsblk && c lsblk lsblk --list --noheadings --paths --output NAME,UUID --exclude 2
 	# statvfs of every real mount in one stat (run again mount by mount
@@ -150,16 +164,33 @@ EOM
 	tmo stat -f -c '%S %s %b %a %c %d	%n' $_m 2>/dev/null
 	if [ $? = 124 ]; then for m in $_m; do tmo stat -f -c '%S %s %b %a %c %d	%n' "$m" 2>/dev/null; done; fi
 	IFS=$_old
-fi
+}
 if want hardware; then
-	# block devices (get_device_facts)
+	f /sys/hypervisor/type /proc/meminfo /proc/uptime
+	has nproc && c nproc nproc
+	if [ -e /etc/mtab ]; then f /etc/mtab; else f /proc/mounts; fi
+	bg mountfacts
+fi
+# lvmreports: LVM's three reports as Ansible runs them (vgs, lvs, pvs with
+# the same options), from one lvm shell, which starts and scans the devices
+# once instead of three times: each report's own separator tells its rows
+# apart, and the controller puts Ansible's commas back. Where that shell
+# does not answer, the three run one by one.
+lvmreports() {
+	_lo='--noheadings --nosuffix --units g'
+	if has lvm && has lvs && has pvs; then
+		_ls=$(printf '%s\n' "vgs $_lo --separator @gorun-vgs@" "lvs $_lo --separator @gorun-lvs@" \
+			"pvs $_lo --separator @gorun-pvs@" version | lvm 2>/dev/null)
+		case $_ls in *"LVM version:"*) sec "cmd lvm"; printf '%s\n' "$_ls"; return 0;; esac
+	fi
+	for l in vgs lvs pvs; do has $l && c "$l" $l $_lo --separator ,; done
+}
+# block devices (get_device_facts)
+devfacts() {
 	has lspci && c lspci lspci -D
 	for d in /dev/disk/by-id /dev/disk/by-uuid /dev/disk/by-label; do
 		[ -d "$d" ] && c "linkdir $d" ls -l "$d"
 	done
-	if [ "$_eu" = 0 ] && has vgs; then
-		for l in vgs lvs pvs; do has $l && c "$l" $l --noheadings --nosuffix --units g --separator ,; done
-	fi
 	sec masters; for s in /sys/block/*/slaves/*; do [ -e "$s" ] && echo "$s"; done
 	c blocklinks ls -l /sys/block/
 	_l=
@@ -179,12 +210,15 @@ if want hardware; then
 		done
 	done
 	a $_l
+}
+if want hardware; then
+	bg devfacts
+	[ "$_eu" = 0 ] && has vgs && bg lvmreports
 fi
 if want virtual; then
 	f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities /proc/self/status /proc/modules
 fi
-if want network; then
-	if has ip; then
+netfacts() {
 		c route4 ip -4 route get 8.8.8.8
 		c route6 ip -6 route get 2404:6800:400a:800::1012
 		# Ansible falls back to plain "ip addr show" where "primary" is not
@@ -207,8 +241,8 @@ if want network; then
 			[ -e "$p/bonding" ] && sec "bonding $d"
 		done
 		a $_l
-	fi
-fi
+}
+want network && has ip && bg netfacts
 want dns && f /etc/resolv.conf
 want fibre_channel_wwn && f /sys/class/fc_host/*/port_name
 want iscsi && f /etc/iscsi/initiatorname.iscsi
@@ -231,4 +265,5 @@ if [ -n "$_F" ]; then
 	sec attrdata; _old=$IFS; IFS='
 '; set -f; grep -a -H '' -- $_F 2>/dev/null; set +f; IFS=$_old
 fi
+if [ -n "$_B" ]; then wait; cat $_B 2>/dev/null; rm -f $_B; fi
 sec end

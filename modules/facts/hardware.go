@@ -26,6 +26,7 @@ func hardwareFacts(r *raw, f map[string]any) {
 // physical volumes when root can run vgs, else "N/A".
 func lvmFacts(r *raw, f map[string]any) {
 	f["lvm"] = "N/A"
+	splitLVMReports(r)
 	if _, ran := r.cmds["vgs"]; !ran {
 		return
 	}
@@ -55,6 +56,26 @@ func lvmFacts(r *raw, f map[string]any) {
 		}
 	}
 	f["lvm"] = map[string]any{"lvs": lvs, "vgs": vgs, "pvs": pvs}
+}
+
+// splitLVMReports turns the lvm shell's answer (facts.sh's lvmreports)
+// into the output of vgs, lvs and pvs run alone with Ansible's options:
+// each report's rows carry its own separator, which becomes Ansible's comma.
+func splitLVMReports(r *raw) {
+	out, ok := r.cmds["lvm"]
+	if !ok {
+		return
+	}
+	for _, name := range []string{"vgs", "lvs", "pvs"} {
+		sep := "@gorun-" + name + "@"
+		var b strings.Builder
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, sep) {
+				b.WriteString(strings.ReplaceAll(line, sep, ",") + "\n")
+			}
+		}
+		r.cmds[name] = b.String()
+	}
 }
 
 // cpuFacts is LinuxHardware.get_cpu_facts.

@@ -541,15 +541,19 @@ func (t *fileTask) link(ctx context.Context, info *remotefile.Info) (module.Resu
 	if !info.IsLink() && info.IsDir() {
 		rel = p
 	}
+	// srcInfo is src's stat, with what the attributes need too: when src
+	// is where the link resolves to, it is the target's stat as well.
+	var srcInfo *remotefile.Info
 	if src != "" && !t.force {
 		abs := src
 		if !path.IsAbs(src) {
 			abs = path.Join(rel, src)
 		}
-		si, err := remotefile.Stat(ctx, t.c.Conn, abs, remotefile.StatOptions{Follow: true})
+		si, err := remotefile.Stat(ctx, t.c.Conn, abs, t.attrs.StatOptions(remotefile.StatOptions{Follow: true}))
 		if err != nil {
 			return nil, err
 		}
+		srcInfo = si
 		if !si.Exists {
 			return module.Result{"failed": true, "msg": `src file does not exist, use "force=yes" if you really want to create the link: ` + abs, "path": p, "src": src}, nil
 		}
@@ -619,7 +623,11 @@ func (t *fileTask) link(ctx context.Context, info *remotefile.Info) (module.Resu
 					tp = path.Join(path.Dir(p), src)
 				}
 			}
-			ti, err := remotefile.Stat(ctx, t.c.Conn, tp, t.attrs.StatOptions(remotefile.StatOptions{}))
+			var known *remotefile.Info
+			if pre == "" && info.LinkSource != "" {
+				known = srcInfo // tp is the fully resolved path
+			}
+			ti, err := targetStat(ctx, t, tp, p, known)
 			if err != nil {
 				return nil, err
 			}
@@ -642,6 +650,17 @@ func (t *fileTask) link(ctx context.Context, info *remotefile.Info) (module.Resu
 		pre += "q=" + remotefile.Path(attrPath) + "\n" + change.Script("q")
 	}
 	return t.runLink(ctx, p, pre, changed, diff, res, info)
+}
+
+// targetStat stats tp, the link's target, for its attributes. src, when
+// not nil, is a stat of src with the same options but following links, and
+// tp a fully resolved path (no link in it): when src is that path, its stat
+// is tp's, and no second round trip is made.
+func targetStat(ctx context.Context, t *fileTask, tp, p string, src *remotefile.Info) (*remotefile.Info, error) {
+	if src != nil && src.Exists && path.Clean(src.Path) == tp && tp != path.Clean(p) {
+		return src, nil
+	}
+	return remotefile.Stat(ctx, t.c.Conn, tp, t.attrs.StatOptions(remotefile.StatOptions{}))
 }
 
 // runLink runs script (which makes p the link) and reports p's state after

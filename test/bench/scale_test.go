@@ -42,8 +42,15 @@ func BenchmarkScale(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		run := runMeasured(b, gorun, "-i", inv, "-f", strconv.Itoa(targets), pb)
 		if run.exit != 0 || strings.Count(run.stdout, "failed=0") != targets {
-			b.Fatalf("exit %d, %d of %d targets without failures\n%s", run.exit,
-				strings.Count(run.stdout, "failed=0"), targets, tail(run.stdout, 40))
+			// The targets that went wrong, wherever they are in the output.
+			var bad []string
+			for _, l := range strings.Split(run.stdout, "\n") {
+				if strings.Contains(l, "UNREACHABLE") || strings.Contains(l, "unreachable=1") || strings.Contains(l, "FAILED") {
+					bad = append(bad, l)
+				}
+			}
+			b.Fatalf("exit %d, %d of %d targets without failures\n%s\nunreachable or failed:\n%s", run.exit,
+				strings.Count(run.stdout, "failed=0"), targets, tail(run.stdout, 10), strings.Join(bad, "\n"))
 		}
 		b.ReportMetric(run.wall.Seconds(), "s/run")
 		b.ReportMetric(float64(run.maxRSS)/(1<<20), "peak-MB")

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"gorun/engine/connection"
+	"gorun/engine/shell"
 )
 
 // StatOptions choose what Stat gathers beyond the inode.
@@ -18,6 +19,10 @@ type StatOptions struct {
 	// Checksum is the algorithm of the content checksum (sha1, md5, sha256,
 	// ...); empty means none.
 	Checksum string
+	// KnownSum, when set, is the content's checksum, known to the caller
+	// (a file just written with content it holds): it is reported where the
+	// checksum tool would have been run, without running it.
+	KnownSum string
 	// Attributes adds lsattr's version and flags (lsattr -vd, the stat
 	// module's get_attributes).
 	Attributes bool
@@ -174,7 +179,11 @@ func statScript(path string, o StatOptions) string {
 		if o.Follow {
 			nolink = ""
 		}
-		fmt.Fprintf(&b, "if [ -f \"$p\" ] && [ -r \"$p\" ]%s; then printf 'sum '; %ssum < \"$p\" || echo; fi\n", nolink, o.Checksum)
+		sum := o.Checksum + `sum < "$p" || echo`
+		if o.KnownSum != "" {
+			sum = "echo " + shell.Quote(o.KnownSum)
+		}
+		fmt.Fprintf(&b, "if [ -f \"$p\" ] && [ -r \"$p\" ]%s; then printf 'sum '; %s; fi\n", nolink, sum)
 	}
 	if o.Mime {
 		b.WriteString(`if command -v file >/dev/null 2>&1; then printf 'mime '; file -b --mime-type --mime-encoding -- "$p" || echo; fi` + "\n")

@@ -1,13 +1,22 @@
 package remotefile
 
 import (
+	"bytes"
 	"context"
+	"crypto"
+	_ "crypto/md5" // the hashes knownSum computes
+	"crypto/rand"
+	_ "crypto/sha1"
+	_ "crypto/sha256"
+	_ "crypto/sha512"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
 
 	"gorun/engine/connection"
+	"gorun/engine/shell"
 )
 
 // WriteRequest describes one atomic replacement of a file's content.
@@ -94,36 +103,27 @@ const marker = "--gorun-remotefile--"
 // (HUP, PIPE) exit through the EXIT trap, which dash skips on a signal.
 func Write(ctx context.Context, conn connection.Conn, r WriteRequest) (*WriteResult, error) {
 	var b strings.Builder
-	fill := `cat > "$t"`
-	heredoc := "" // the lines of fill's here-document
-	stdin := r.Content
-	if n, ok := r.Content.(interface{ Len() int }); ok {
-		size := n.Len()
-		if size <= maxInline && r.Validate == "" {
-			// Small content goes inside the script, which then needs no
-			// input and runs in the host's kept shell (see run).
-			data, err := io.ReadAll(r.Content)
-			if err != nil {
-				return nil, err
-			}
-			fill, heredoc, stdin = `base64 -d > "$t" <<'GORUN_EOF'`, inlineBody(data), nil
-		}
-		// A connection that drops mid-transfer ends cat's input early
-		// without an error: only the size tells a short copy apart.
-		fill += fmt.Sprintf(` && [ "$(wc -c < "$t")" -eq %d ]`, size)
-	}
-	if r.RemoteSrc != "" {
-		fill = "cat -- " + Path(r.RemoteSrc) + ` > "$t"`
+	fill, heredoc, stdin, data, err := contentFill(r)
+	if err != nil {
+		return nil, err
 	}
 	fmt.Fprintf(&b, "d=%s\n", Path(r.Dest))
-	fmt.Fprintf(&b, `dir=$(dirname -- "$d")
+	// The directory, the temporary file and its owner are had with the
+	// shell's own means where they give the same answer as dirname, mktemp
+	// and chown --reference: every process started costs the host about
+	// as much as a round trip. dirname's answer differs from ${d%%/*} only
+	// for names with a doubled or trailing slash. The temporary file is
+	// made as mktemp makes it (O_EXCL, mode 0600) under a random name; its
+	// owner is changed only when it is not already the old file's.
+	fmt.Fprintf(&b, `case $d in *//*|*/) dir=$(dirname -- "$d");; */*) dir=${d%%/*}; dir=${dir:-/};; *) dir=.;; esac
 [ -d "$dir" ] || { printf 'Destination directory %%s does not exist\n' "$dir" >&2; exit %d; }
-t=$(mktemp -- "$dir/.gorun_tmp.XXXXXXXX") || exit %d
+t=$dir/.gorun_tmp.%s
+(umask 077; set -C; : > "$t") || exit %d
 trap 'rm -f -- "$t"' EXIT
 trap 'exit 129' HUP INT TERM PIPE
 %s || exit %d
-%sif [ -e "$d" ]; then chmod --reference="$d" -- "$t"; chown --reference="$d" -- "$t" 2>/dev/null; else chmod %o "$t"; fi
-`, exitNoDir, exitTemp, fill, exitWrite, heredoc, r.Existing.NewFileMode())
+%sif [ -e "$d" ]; then chmod --reference="$d" -- "$t"; { [ -O "$d" ] && [ -G "$d" ] && [ -O "$t" ] && [ -G "$t" ]; } || chown --reference="$d" -- "$t" 2>/dev/null; else chmod %o "$t"; fi
+`, exitNoDir, tempSuffix(), exitTemp, fill, exitWrite, heredoc, r.Existing.NewFileMode())
 	// chattr waits for the rename: an immutable or append-only file cannot be renamed.
 	b.WriteString(r.Change.ownerModeScript("t"))
 	if r.Validate != "" {
@@ -141,7 +141,9 @@ trap 'exit 129' HUP INT TERM PIPE
 	if alg == "" {
 		alg = "sha1"
 	}
-	b.WriteString(statScript(r.Dest, StatOptions{Checksum: alg, Flags: r.Flags}))
+	// The content sent inside the script is what Dest now holds: its
+	// checksum is known without reading the file back.
+	b.WriteString(statScript(r.Dest, StatOptions{Checksum: alg, KnownSum: knownSum(alg, data), Flags: r.Flags}))
 	out, err := run(ctx, conn, b.String(), stdin)
 	if err != nil {
 		return nil, writeError(r.Dest, err)
@@ -158,6 +160,65 @@ trap 'exit 129' HUP INT TERM PIPE
 	}
 	res.Info, err = parseStat(r.Dest, statOut.String())
 	return res, err
+}
+
+// contentFill returns the command that fills the temporary file "$t" with
+// r's content, the lines of its here-document (if any), the input the
+// script needs (nil when the content is inside the script) and, when the
+// content is inside the script, the content.
+func contentFill(r WriteRequest) (fill, heredoc string, stdin io.Reader, data []byte, err error) {
+	if r.RemoteSrc != "" {
+		return "cat -- " + Path(r.RemoteSrc) + ` > "$t"`, "", nil, nil, nil
+	}
+	n, ok := r.Content.(interface{ Len() int })
+	if !ok {
+		return `cat > "$t"`, "", r.Content, nil, nil
+	}
+	size := n.Len()
+	// A connection that drops mid-transfer ends cat's input early without
+	// an error: only the size tells a short copy apart.
+	sizeCheck := fmt.Sprintf(` && [ "$(wc -c < "$t")" -eq %d ]`, size)
+	if size > maxInline || r.Validate != "" {
+		return `cat > "$t"` + sizeCheck, "", r.Content, nil, nil
+	}
+	// Small content goes inside the script, which then needs no input and
+	// runs in the host's kept shell (see run).
+	if data, err = io.ReadAll(r.Content); err != nil {
+		return "", "", nil, nil, err
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		// A shell word cannot hold a NUL byte.
+		return `base64 -d > "$t" <<'GORUN_EOF'` + sizeCheck, inlineBody(data), nil, data, nil
+	}
+	// printf is the shell's own: no process, and the script arrived whole,
+	// so no size check. It reports a failed write (a full disk) only as
+	// "I/O error": cat, run on failure, says why.
+	return "gorun_c=" + shell.Quote(string(data)) + "\n" +
+		`{ printf %s "$gorun_c" > "$t"; } 2>/dev/null || printf %s "$gorun_c" | cat > "$t"`, "", nil, data, nil
+}
+
+// knownSum is data's checksum with alg as the coreutils tool ALGsum prints
+// it; "" when data is nil or alg is not one of those tools.
+func knownSum(alg string, data []byte) string {
+	h, ok := map[string]crypto.Hash{"md5": crypto.MD5, "sha1": crypto.SHA1, "sha224": crypto.SHA224,
+		"sha256": crypto.SHA256, "sha384": crypto.SHA384, "sha512": crypto.SHA512}[alg]
+	if data == nil || !ok || !h.Available() {
+		return ""
+	}
+	d := h.New()
+	d.Write(data)
+	return hex.EncodeToString(d.Sum(nil))
+}
+
+// tempSuffix is eight random letters and digits, as mktemp's XXXXXXXX.
+func tempSuffix() string {
+	const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 8)
+	rand.Read(b)
+	for i := range b {
+		b[i] = chars[int(b[i])%len(chars)]
+	}
+	return string(b)
 }
 
 func writeError(dest string, err error) error {
