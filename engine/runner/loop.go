@@ -67,7 +67,16 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 	r := pr.r
 	items, err := pr.loopItems(t, vars)
 	if err != nil {
-		return map[string]any{"failed": true, "msg": loopError(err), "changed": false}
+		if _, undef := undefinedText(err); undef {
+			// Ansible keeps an undefined loop variable's error until the
+			// task's when has been tested without an item: a false when
+			// skips the task (TaskExecutor._loop_eval_error).
+			if ok, werr := pr.evalWhen(t, vars); werr == nil && !ok {
+				return map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
+			}
+		}
+		// Raised before any module ran: no "changed" (TaskExecutor.run).
+		return exceptionResult(loopError(err))
 	}
 	lc := value.ToDict(t.Attrs["loop_control"])
 	loopVar, indexVar, labelTpl := "item", "", any(nil)
