@@ -468,6 +468,9 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	r := pr.r
 	tctx := ctxFor(vars, t)
 	collections := stringsOf(inheritedAny(t, pr.play, "collections"))
+	if len(collections) == 0 && t.Role != nil {
+		collections = t.Role.Collections
+	}
 	mod, err := moduleFor(t.Action, collections)
 	if err != nil {
 		if r.opts.Loader != nil {
