@@ -180,13 +180,25 @@ func (v *validator) validate(opts []Option, cons optionConstraints, raw map[stri
 		}
 	}
 
+	// Ansible runs these checks after setting the defaults that are not
+	// None (ArgumentSpecValidator.validate): an option with a default
+	// counts as given.
+	given := make(map[string]any, len(params))
+	for k, val := range params {
+		given[k] = val
+	}
+	for _, o := range opts {
+		if _, ok := given[o.Name]; !ok && o.Default != nil {
+			given[o.Name] = o.Default
+		}
+	}
 	for _, set := range cons.requiredTogether {
-		if n := countPresent(set, params); n > 0 && n < len(set) {
+		if n := countPresent(set, given); n > 0 && n < len(set) {
 			v.fail("parameters are required together: %s", strings.Join(set, ", "))
 		}
 	}
 	for _, set := range cons.requiredOneOf {
-		if countPresent(set, params) == 0 {
+		if countPresent(set, given) == 0 {
 			v.fail("one of the following is required: %s", strings.Join(set, ", "))
 		}
 	}

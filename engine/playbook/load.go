@@ -588,6 +588,9 @@ func inheritedCollections(b *Block, r *Role) []string {
 			return StringList(c)
 		}
 	}
+	if r != nil {
+		return r.Collections
+	}
 	return nil
 }
 

@@ -152,6 +152,12 @@ type Role struct {
 	ArgumentSpecs *value.Dict
 	// EntryPoint is the tasks file name used ("main").
 	EntryPoint string
+	// Collections is the role's collection search list, as Role sets
+	// it: its own collection when it lives in one, then meta/main.yml's
+	// collections, then ansible.builtin (ansible.legacy for a role outside
+	// collections) when neither is listed. Its tasks resolve short module
+	// and role names through it.
+	Collections []string
 }
 
 // ParentRoles returns the roles behind ansible_parent_role_names: the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -162,6 +163,9 @@ func (l *Loader) loadRole(e RoleEntry, parent *Role, opts RoleOptions, depth int
 	fromDir := filepath.Dir(e.Pos.File)
 	if parent != nil {
 		fromDir = filepath.Dir(parent.Path)
+		// Ansible looks for a short name in the including role's
+		// collections first (RoleDefinition._load_role_path).
+		name = l.collectionRole(name, parent.Collections)
 	}
 	path, _, err := l.FindRole(name, fromDir)
 	if err != nil {
@@ -271,6 +275,53 @@ func (l *Loader) roleVars(roleDir, sub, from string) (*value.Dict, error) {
 	return out, nil
 }
 
+// collectionRole returns name as the FQCN of the first collection of
+// collections that holds such a role, or name itself.
+func (l *Loader) collectionRole(name string, collections []string) string {
+	if strings.ContainsAny(name, "./") {
+		return name
+	}
+	for _, c := range collections {
+		parts := strings.Split(c, ".")
+		if len(parts) != 2 || parts[0] == "ansible" && (parts[1] == "builtin" || parts[1] == "legacy") {
+			continue
+		}
+		for _, cp := range l.CollectionsPath {
+			if st, err := os.Stat(filepath.Join(cp, "ansible_collections", parts[0], parts[1], "roles", name)); err == nil && st.IsDir() {
+				return c + "." + name
+			}
+		}
+	}
+	return name
+}
+
+// roleCollections is a role's collection search list (Role.Collections)
+// from its directory and meta/main.yml's collections.
+func (l *Loader) roleCollections(path string, meta []string) []string {
+	var out []string
+	own := ""
+	if dir, name := filepath.Split(filepath.Dir(path)); name == "roles" {
+		coll := filepath.Clean(dir)
+		if filepath.Base(filepath.Dir(filepath.Dir(coll))) == "ansible_collections" {
+			own = filepath.Base(filepath.Dir(coll)) + "." + filepath.Base(coll)
+			out = append(out, own)
+		}
+	}
+	for _, c := range meta {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	if len(out) > 0 && !slices.Contains(out, "ansible.builtin") && !slices.Contains(out, "ansible.legacy") {
+		if own != "" {
+			out = append(out, "ansible.builtin")
+		} else {
+			out = append(out, "ansible.legacy")
+		}
+	}
+	return out
+}
+
 func (l *Loader) roleMeta(role *Role, depth int) error {
 	// meta/argument_specs.yml wins over meta/main.yml's argument_specs;
 	// their data is not combined (Role._get_role_argspecs).
@@ -284,6 +335,7 @@ func (l *Loader) roleMeta(role *Role, depth int) error {
 			role.ArgumentSpecs = value.ToDict(as)
 		}
 	}
+	role.Collections = l.roleCollections(role.Path, nil)
 	f := roleFile(role.Path, "meta", "")
 	if f == "" {
 		return nil
@@ -299,6 +351,9 @@ func (l *Loader) roleMeta(role *Role, depth int) error {
 	m, err := l.mapping(doc, doc.Root)
 	if err != nil {
 		return err
+	}
+	if c, ok := m.get("collections"); ok {
+		role.Collections = l.roleCollections(role.Path, StringList(c))
 	}
 	if ad, ok := m.get("allow_duplicates"); ok {
 		role.AllowDuplicates = value.Bool(ad)

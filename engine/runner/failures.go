@@ -6,6 +6,7 @@ import (
 
 	"gorun/engine/output"
 	"gorun/engine/playbook"
+	"gorun/engine/template"
 )
 
 // afterTask applies what Ansible's linear strategy checks once every host has
@@ -28,7 +29,7 @@ func (pr *playRun) afterTask(t *playbook.Task, ran []*hostState) {
 	if v, ok := inherited(t, pr.play, "any_errors_fatal"); ok && truthy(v) {
 		fatal = true
 	}
-	if v, ok := inherited(t, pr.play, "run_once"); ok && truthy(v) || bypassesHostLoop(t) {
+	if pr.runOnce(t, ran) || bypassesHostLoop(t) {
 		fatal = true
 	}
 	if v, ok := inherited(t, pr.play, "ignore_errors"); ok && truthy(v) {
@@ -100,4 +101,24 @@ func (pr *playRun) playResult() int {
 		return ExitHostFailed
 	}
 	return ExitOK
+}
+
+// runOnce reports whether a task runs once for the batch: its run_once
+// templated with the first host's variables and tested as Python tests a
+// value, as Ansible's linear strategy does (so an omitted run_once, the
+// omit placeholder, is true).
+func (pr *playRun) runOnce(t *playbook.Task, hosts []*hostState) bool {
+	v, ok := inherited(t, pr.play, "run_once")
+	if !ok {
+		return false
+	}
+	if s, isStr := v.(string); isStr && len(hosts) > 0 {
+		vars := pr.r.vars(hosts[0], scope{pr: pr, task: t})
+		rv, err := pr.r.opts.Templates.Template(s, ctxFor(vars, t))
+		if err != nil {
+			return truthy(v)
+		}
+		return template.Truthy(rv)
+	}
+	return truthy(v)
 }

@@ -42,23 +42,10 @@ func (pr *playRun) loopItems(t *playbook.Task, vars map[string]any) ([]any, erro
 	default:
 		list = []any{tv}
 	}
-	// with_<lookup>: terms become query('<lookup>', *terms), as Ansible's _get_loop_items runs the lookup.
-	lctx := *tctx
-	lctx.Vars = make(map[string]any, len(tctx.Vars)+2)
-	for k, v := range tctx.Vars {
-		lctx.Vars[k] = v
-	}
-	lctx.Vars["__gorun_lookup"] = t.LoopWith
-	lctx.Vars["__gorun_terms"] = list
-	res, err := r.opts.Templates.Expr("query(__gorun_lookup, *__gorun_terms)", &lctx)
-	if err != nil {
-		return nil, err
-	}
-	items, ok := res.([]any)
-	if !ok {
-		return nil, fmt.Errorf("lookup %s did not return a list", t.LoopWith)
-	}
-	return items, nil
+	// with_<lookup>: the lookup runs on the terms, as Ansible's
+	// _get_loop_items calls the plugin itself: its errors are not wrapped
+	// as lookup() wraps them.
+	return r.opts.Templates.Lookup(t.LoopWith, list, nil, tctx)
 }
 
 // runLoop runs a task once per loop item and aggregates the results as
@@ -67,7 +54,16 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 	r := pr.r
 	items, err := pr.loopItems(t, vars)
 	if err != nil {
-		return map[string]any{"failed": true, "msg": loopError(err), "changed": false}
+		if _, undef := undefinedText(err); undef {
+			// Ansible keeps an undefined loop variable's error until the
+			// task's when has been tested without an item: a false when
+			// skips the task (TaskExecutor._loop_eval_error).
+			if ok, werr := pr.evalWhen(t, vars); werr == nil && !ok {
+				return map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
+			}
+		}
+		// Raised before any module ran: no "changed" (TaskExecutor.run).
+		return exceptionResult(loopError(err))
 	}
 	lc := value.ToDict(t.Attrs["loop_control"])
 	loopVar, indexVar, labelTpl := "item", "", any(nil)

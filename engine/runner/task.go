@@ -40,10 +40,7 @@ func (pr *playRun) runTask(ctx context.Context, t *playbook.Task, hosts []*hostS
 	info := pr.taskInfo(t, hosts...)
 	r.emit(func(cb output.Callback) { cb.TaskStart(info) })
 
-	runOnce := false
-	if v, ok := inherited(t, pr.play, "run_once"); ok {
-		runOnce = truthy(v)
-	}
+	runOnce := pr.runOnce(t, hosts)
 	if !runOnce && bypassesHostLoop(t) && len(hosts) > 0 {
 		// pause and add_host run once, for the first host, without
 		// standing for the others (Ansible's BYPASS_HOST_LOOP).
@@ -472,11 +469,19 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 	r := pr.r
 	tctx := ctxFor(vars, t)
 	collections := stringsOf(inheritedAny(t, pr.play, "collections"))
+	if len(collections) == 0 && t.Role != nil {
+		collections = t.Role.Collections
+	}
 	mod, err := moduleFor(t.Action, collections)
 	if err != nil {
 		if r.opts.Loader != nil {
 			if fq, ok := playbook.AnsibleResolves(t.Action, collections, r.opts.Loader.CollectionsPath); ok {
 				err = fmt.Errorf("the module '%s' is not implemented by gorun", fq)
+				// Ansible templates the arguments before it runs the
+				// module: an undefined variable in them is the failure.
+				if _, aerr := pr.moduleArgs(t, &module.Doc{Name: playbook.ShortName(t.Action)}, tctx); aerr != nil {
+					return exceptionResult(argsError(t, aerr))
+				}
 			}
 		}
 		return map[string]any{"failed": true, "msg": err.Error()}
@@ -490,7 +495,11 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 		if err != nil {
 			return exceptionResult(err.Error())
 		}
-		delegate = s
+		if s != template.Omit() {
+			// An omitted delegate_to is no delegation (post_validate
+			// puts the keyword back to its default).
+			delegate = s
+		}
 	}
 	rawArgs, err := pr.moduleArgs(t, doc, tctx)
 	if err != nil {
@@ -730,7 +739,7 @@ func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[stri
 	}
 	action := playbook.ShortName(t.Action)
 	target := h
-	if d := truthy(inheritedVal(t, pr.play, "delegate_facts")); d {
+	if df, ok := inherited(t, pr.play, "delegate_facts"); ok && truthy(renderOr(pr.r, df, ctxFor(vars, t))) {
 		if dn := delegatedHost(result); dn != "" {
 			target = pr.r.host(dn)
 		}

@@ -128,6 +128,14 @@ func toDict(v any) *value.Dict {
 	return d
 }
 
+// Truthy is Python's bool(v) of a templated value, as Ansible's strategies
+// test a keyword they template themselves (run_once): any non-empty string,
+// "false" and the omit placeholder included, is true.
+func Truthy(v any) bool {
+	ok, err := truthy(v)
+	return ok && err == nil
+}
+
 // truthy is Python's bool(v).
 func truthy(v any) (bool, error) {
 	switch x := v.(type) {

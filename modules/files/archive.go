@@ -294,7 +294,9 @@ func globScript(kind, pattern string) string {
 	if d == "" {
 		d = "/"
 	}
-	return fmt.Sprintf("find %s -mindepth 1 -maxdepth 1 %s-name %s -printf '%s\\t%%p\\0' 2>/dev/null\n",
+	// A missing directory matches nothing, as glob.glob finds nothing:
+	// find's failure must not fail the script.
+	return fmt.Sprintf("find %s -mindepth 1 -maxdepth 1 %s-name %s -printf '%s\\t%%p\\0' 2>/dev/null || :\n",
 		remotefile.Path(d), hidden, remotefile.Path(base), kind)
 }
 

@@ -133,6 +133,9 @@ func (r *aptRun) main() (module.Result, error) {
 		result, err = r.remove(pkgs)
 	default:
 		result, err = r.install(pkgs, state)
+		if exit, ok := err.(failedExit); ok {
+			return exit.result, nil
+		}
 		if result != nil {
 			result["cache_updated"] = updated
 			result["cache_update_time"] = updateTime
@@ -140,6 +143,12 @@ func (r *aptRun) main() (module.Result, error) {
 	}
 	return result, err
 }
+
+// failedExit is a failure apt.py reports with fail_json where it finds it,
+// before main adds the cache keys to install's return values.
+type failedExit struct{ result module.Result }
+
+func (e failedExit) Error() string { return fmt.Sprint(e.result["msg"]) }
 
 // cacheTime is Ansible's get_cache_mtime: the update-success stamp's mtime, or
 // the lists directory's.
@@ -272,7 +281,9 @@ func (r *aptRun) install(pkgs []string, state string) (module.Result, error) {
 			return nil, err
 		}
 		if !st.known {
-			return module.Failed(fmt.Sprintf("No package matching '%s' is available", name)), nil
+			// apt.py's package_status fails the module itself: the result
+			// has no cache keys.
+			return nil, failedExit{module.Failed(fmt.Sprintf("No package matching '%s' is available", name))}
 		}
 		best := st.candidate
 		if cmp == "=" {

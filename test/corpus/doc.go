@@ -27,6 +27,22 @@
 // for the documented reasons below, 5 stop on a missing module as
 // documented. The default quick set (24 items) runs in about 90 s.
 //
+// collection_items.go adds (session 4) 27 items from the same collections
+// (roles of community.sops/mongodb/proxysql/zabbix, sensu.sensu_go,
+// t_systems_mms.icinga_director, cyberark.conjur, google.cloud,
+// ovirt.ovirt, theforeman.foreman; community.sops's install playbook) and
+// the EXAMPLES of 21 collection modules gorun implements. Items named in
+// Roles share one ansible-playbook run; Slow items (MongoDB package
+// retries) run only with GORUN_CORPUS_FULL=1. Engine fixes they found:
+// run_once templated and tested as Python tests it (an omitted run_once
+// runs once), an omitted delegate_to, templated delegate_facts, an
+// undefined loop variable waiting for a false when, with_<lookup> errors
+// unwrapped, arguments of an unimplemented module templated first, a
+// role's collection search list (short module and role names inside
+// collection roles), required_one_of/required_together with defaults,
+// apt's "No package matching" without cache keys, archive's globs in a
+// missing directory.
+//
 // What the corpus found missing in gorun (the Missing and Differs notes):
 //   - modules: apt_key (community.mongodb.mongodb_repository,
 //     sensu.sensu_go.install, google.cloud.gcloud), dnf

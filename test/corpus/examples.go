@@ -3,7 +3,9 @@ package corpus
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 )
 
 // examplesBlock matches a module's EXAMPLES assignment and its string,
@@ -22,4 +24,23 @@ func ModuleExamples(source string) (string, error) {
 		return "", fmt.Errorf("corpus: %s has no EXAMPLES block", source)
 	}
 	return string(m[2]), nil
+}
+
+// fqcn is the example's module by its fully qualified name: Module itself
+// when it names a collection, else the ansible.builtin module.
+func (ex Example) fqcn() string {
+	if strings.Count(ex.Module, ".") == 2 {
+		return ex.Module
+	}
+	return "ansible.builtin." + ex.Module
+}
+
+// source is the Python file of the example's module: ansible-core's for a
+// builtin, the collection's plugins/modules for others.
+func (ex Example) source() string {
+	parts := strings.Split(ex.fqcn(), ".")
+	if parts[0] == "ansible" && parts[1] == "builtin" {
+		return filepath.Join(builtinMods, parts[2]+".py")
+	}
+	return filepath.Join(collections, parts[0], parts[1], "plugins", "modules", parts[2]+".py")
 }

@@ -26,14 +26,14 @@ func runExamples(t *testing.T, gorun, inv string, only map[string]bool) map[stri
 		case len(only) == 0 && !ex.Quick && os.Getenv("GORUN_CORPUS_FULL") == "":
 			continue
 		}
-		text, err := ModuleExamples(filepath.Join(builtinMods, ex.Module+".py"))
+		text, err := ModuleExamples(ex.source())
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, ex.Module+".yml"), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&book, `- name: EXAMPLES of ansible.builtin.%s
+		fmt.Fprintf(&book, `- name: EXAMPLES of %s
   hosts: lab
   gather_facts: false
   check_mode: true
@@ -41,7 +41,7 @@ func runExamples(t *testing.T, gorun, inv string, only map[string]bool) map[stri
   ignore_unreachable: true
   tasks:
     - import_tasks: %s.yml
-`, ex.Module, ex.Module)
+`, ex.fqcn(), ex.Module)
 		run = append(run, ex)
 	}
 	if len(run) == 0 {
@@ -65,7 +65,7 @@ func runExamples(t *testing.T, gorun, inv string, only map[string]bool) map[stri
 	out := map[string]string{}
 	for _, ex := range run {
 		name := "examples-" + ex.Module
-		key := "PLAY [EXAMPLES of ansible.builtin." + ex.Module + "]"
+		key := "PLAY [EXAMPLES of " + ex.fqcn() + "]"
 		w, g := wp[key], gp[key]
 		switch {
 		case w == "":

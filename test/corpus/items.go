@@ -18,6 +18,11 @@ type Item struct {
 	// Role is a collection role (namespace.collection.role), played on
 	// the lab hosts by a generated playbook that lists only it.
 	Role string
+	// Roles are collection roles played one after the other, a play
+	// each, by one generated playbook: for roles that end without a
+	// failure (a failed host would leave the later plays), so that
+	// ansible-playbook starts once for all of them.
+	Roles []string
 	// Playbooks are playbook files run as they are, in one command.
 	Playbooks []string
 	// Args are extra command-line arguments (--check, -e ...).
@@ -29,6 +34,9 @@ type Item struct {
 	// Differs says why gorun's run of the item differs from Ansible's;
 	// such an item is compared and reported, not failed.
 	Differs string
+	// Slow items (retries with delays, long waits) run only with
+	// GORUN_CORPUS_FULL=1 or when named in GORUN_CORPUS.
+	Slow bool
 }
 
 // Items is the corpus. Roles run in check mode: they would otherwise
@@ -93,6 +101,8 @@ var Examples = []Example{
 
 // Example is a module whose EXAMPLES are run.
 type Example struct {
+	// Module is an ansible.builtin module's short name, or the fully
+	// qualified name of a collection's module.
 	Module string
 	// Quick examples run by default (see Examples).
 	Quick bool
