@@ -2,6 +2,7 @@ package runner
 
 import (
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"gorun/engine/inventory"
@@ -140,8 +141,50 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	}
 
 	r.magicVars(m, h, s, role)
+	if s.task != nil {
+		// Ansible sets 'environment' to the task's environment keywords,
+		// outermost first, over any variable of that name.
+		var play *playbook.Play
+		if s.pr != nil {
+			play = s.pr.play
+		}
+		env := inheritedAll(s.task, play, "environment")
+		if env == nil {
+			env = []any{}
+		}
+		m["environment"] = env
+		delete(yaml, "environment")
+	}
+	if s.pr != nil {
+		// 'vars': for a play or task, Ansible's VariableManager adds a
+		// shallow copy of all the variables, their values as written (the
+		// template engine returns it untemplated, as AnsibleJ2Vars does).
+		all := make(rawVars, len(m))
+		for k, v := range m {
+			all[k] = v
+		}
+		m["vars"] = all
+	}
 	m[yamlOriginKey] = yaml
 	return m
+}
+
+// rawVars is the 'vars' magic variable: a template.Mapping, so the engine
+// hands out its values as written, untemplated.
+type rawVars map[string]any
+
+func (v rawVars) Get(key string) (any, bool) {
+	x, ok := v[key]
+	return x, ok
+}
+
+func (v rawVars) Keys() []string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // roleChain lists a role and the roles above it, outermost first.
@@ -303,6 +346,7 @@ func (l *lazyHostVars) Resolve() (any, error) {
 	if !l.once {
 		l.m = l.r.vars(l.h, scope{pr: l.pr})
 		delete(l.m, "hostvars")
+		delete(l.m, "vars")
 		delete(l.m, yamlOriginKey)
 		l.once = true
 	}
