@@ -73,3 +73,21 @@ func ShortName(action string) string {
 	}
 	return action
 }
+
+// builtinLookups are the lookup plugins of ansible-core (ansible/plugins/
+// lookup), which a `with_<name>` loop may name without a collection.
+var builtinLookups = map[string]bool{
+	"config": true, "csvfile": true, "dict": true, "env": true, "file": true, "fileglob": true,
+	"first_found": true, "indexed_items": true, "ini": true, "inventory_hostnames": true,
+	"items": true, "lines": true, "list": true, "nested": true, "password": true, "pipe": true,
+	"random_choice": true, "sequence": true, "subelements": true, "template": true,
+	"together": true, "unvault": true, "url": true, "varnames": true, "vars": true,
+}
+
+// isLookup reports whether Ansible's lookup loader would find name: a
+// builtin lookup, or a collection-qualified one (whose plugin gorun resolves,
+// or fails on by name, when the loop runs).
+func isLookup(name string) bool {
+	return builtinLookups[strings.TrimPrefix(strings.TrimPrefix(name, "ansible.builtin."), "ansible.legacy.")] ||
+		strings.Count(name, ".") >= 2
+}

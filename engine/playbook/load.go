@@ -491,6 +491,14 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 			}
 			t.Attrs[k] = v
 		case strings.HasPrefix(k, "with_"):
+			if !isLookup(strings.TrimPrefix(k, "with_")) {
+				// Task.preprocess_data takes with_X as a loop only when X is a
+				// lookup plugin; otherwise attribute validation refuses it,
+				// and Task._validate_attributes adds its note to a message
+				// that already carries the excerpt.
+				msg := fmt.Sprintf("'%s' is not a valid attribute for a Task", k)
+				return nil, errorf(m.pos, "%s\n\n%s\nThis error can be suppressed as a warning using the \"invalid_task_attribute_failed\" configuration", msg, Excerpt(m.pos))
+			}
 			if t.LoopWith != "" || m.has("loop") {
 				return nil, errorf(m.keyPos[k], "The following loop keywords are mutually exclusive: %s", "loop, with_*")
 			}
