@@ -175,12 +175,13 @@ fi
 # the same options), from one lvm shell, which starts and scans the devices
 # once instead of three times: each report's own separator tells its rows
 # apart, and the controller puts Ansible's commas back. Where that shell
-# does not answer, the three run one by one.
+# does not answer, the three run one by one. Without HOME the shell keeps
+# no ~/.lvm_history (gathering facts must leave the host as it was).
 lvmreports() {
 	_lo='--noheadings --nosuffix --units g'
 	if has lvm && has lvs && has pvs; then
 		_ls=$(printf '%s\n' "vgs $_lo --separator @gorun-vgs@" "lvs $_lo --separator @gorun-lvs@" \
-			"pvs $_lo --separator @gorun-pvs@" version | lvm 2>/dev/null)
+			"pvs $_lo --separator @gorun-pvs@" version | (unset HOME; exec lvm) 2>/dev/null)
 		case $_ls in *"LVM version:"*) sec "cmd lvm"; printf '%s\n' "$_ls"; return 0;; esac
 	fi
 	for l in vgs lvs pvs; do has $l && c "$l" $l $_lo --separator ,; done
