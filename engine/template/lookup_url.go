@@ -61,10 +61,6 @@ func lookupURL(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
 		}
 		opts[name] = v
 	}
-	if opts["use_gssapi"].(bool) {
-		return nil, &lookupException{"ansible.module_utils.urls.MissingModuleError",
-			"Failed to import the required Python library (gssapi) on vm's Python /usr/bin/python3. This is required for use_gssapi=True. See https://pypi.org/project/gssapi/ for more info. Please read the module documentation and install it in the appropriate location. If the required library is installed, but Ansible is using the wrong Python interpreter, please consult the documentation on ansible_python_interpreter"}
-	}
 	out := []any{}
 	for _, t := range terms {
 		term := ToText(t)
