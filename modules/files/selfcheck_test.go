@@ -1,54 +1,99 @@
 package files_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
-	"gorun/test/e2e"
-	"gorun/test/labenv"
+	"gorun/engine/value"
+	"gorun/engine/yamlx"
 )
 
-// selfCheck runs a self-checking playbook from testdata/selfcheck (tasks
-// followed by asserts on results and checksums, in the style of Ansible's
-// integration targets) under ansible-playbook on h1, to show that its
-// expectations are Ansible's, and under gorun on h2.
-func selfCheck(t *testing.T, l *labenv.Lab, name string) {
+// The self-checking playbooks of testdata/selfcheck (tasks followed by
+// asserts on results and checksums, in the style of Ansible's integration
+// targets) run in the batch under ansible-playbook on h1, to show that their
+// expectations are Ansible's, and under gorun on h2. A failed assert ends
+// the playbook's run on the host, so a play that reaches its end passes:
+// the batch adds a last task that writes a marker on the controller.
+
+// prepareSelfCheck writes the self-check's playbook, its last play named
+// selfcheck/NAME (for the output's excerpts) and ending with the marker task, and registers it.
+func (b *labBatch) prepareSelfCheck(t *testing.T, name string) {
 	t.Helper()
-	src, err := filepath.Abs(filepath.Join("testdata", "selfcheck", name+".yml"))
+	src := filepath.Join("testdata", "selfcheck", name+".yml")
+	v, _, err := yamlx.LoadFile(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	inv := filepath.Join(dir, "hosts")
-	if err := l.WriteInventory(inv, "ini"); err != nil {
-		t.Fatal(err)
+	plays, ok := v.([]any)
+	if !ok || len(plays) == 0 {
+		t.Fatalf("%s: not a list of plays", src)
 	}
-	data, err := os.ReadFile(src)
+	last, ok := plays[len(plays)-1].(*value.Dict)
+	if !ok {
+		t.Fatalf("%s: the last play is not a mapping", src)
+	}
+	last.Set("name", "selfcheck/"+name)
+	for _, p := range plays {
+		// As they ran alone, without --diff (which the batch's command
+		// line has for the scenarios that want it).
+		if d, ok := p.(*value.Dict); ok {
+			if _, ok := d.Get("diff"); !ok {
+				d.Set("diff", false)
+			}
+		}
+	}
+	tasks, _ := last.Get("tasks")
+	list, ok := tasks.([]any)
+	if !ok {
+		t.Fatalf("%s: the last play has no list of tasks", src)
+	}
+	marker := value.DictOf(
+		"copy", value.DictOf("content", "passed\n", "dest", "{{ dump_dir }}/"+selfCheckMarker(name)),
+		"delegate_to", "localhost", "check_mode", false, "diff", false)
+	last.Set("tasks", append(list, marker))
+	data, err := json.MarshalIndent(plays, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	play := filepath.Join(dir, name+".yml")
-	if err := os.WriteFile(play, data, 0o644); err != nil {
+	dir := filepath.Join(b.dir, "selfcheck")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	opts := e2e.Options{Dir: dir}
-	a := e2e.AnsibleWith(t, opts, "ansible-playbook", "-i", inv, "-l", "h1", play)
-	if a.ExitCode != 0 || !recapOK(a.Stdout) {
-		t.Fatalf("ansible-playbook fails its own expectations (%d):\n%s\n%s", a.ExitCode, a.Stdout, a.Stderr)
+	if err := os.WriteFile(filepath.Join(dir, name+".yml"), data, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	g := e2e.Run(t, e2e.Gorun(t), []string{"-i", inv, "-l", "h2", play}, opts)
-	if g.ExitCode != 0 || !recapOK(g.Stdout) {
-		t.Fatalf("gorun fails (%d):\n%s\n%s", g.ExitCode, g.Stdout, g.Stderr)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.selfChecks = append(b.selfChecks, name)
+}
+
+func selfCheckMarker(name string) string { return "selfcheck-" + name + ".passed" }
+
+// checkSelfCheck fails unless both engines reached the end of the
+// self-check's playbook.
+func (b *labBatch) checkSelfCheck(t *testing.T, name string) {
+	t.Helper()
+	for _, host := range []string{"h1", "h2"} {
+		r := b.runs[host]
+		if _, err := os.Stat(filepath.Join(r.dumps, selfCheckMarker(name))); err != nil {
+			what := "gorun fails"
+			if r.engine == "ansible" {
+				what = "ansible-playbook fails its own expectations"
+			}
+			t.Errorf("%s (exit %d):\n%s", what, r.res.ExitCode, r.excerpt("selfcheck/"+name))
+		}
 	}
 }
 
-var recapFailed = regexp.MustCompile(`(?i)fail\w*[=:]\s*([1-9])`)
-
-// recapOK reports a play recap without failures.
-func recapOK(out string) bool {
-	i := strings.LastIndex(out, "PLAY RECAP")
-	return i >= 0 && !recapFailed.MatchString(out[i:])
+// selfChecksPassed reports whether every self-check of the batch reached its
+// end in the run.
+func (b *labBatch) selfChecksPassed(r *engineRun) bool {
+	for _, name := range b.selfChecks {
+		if _, err := os.Stat(filepath.Join(r.dumps, selfCheckMarker(name))); err != nil {
+			return false
+		}
+	}
+	return true
 }
