@@ -12,8 +12,9 @@ import (
 
 // The self-checking playbooks of testdata/selfcheck (tasks followed by
 // asserts on results and checksums, in the style of Ansible's integration
-// targets) run in the batch under ansible-playbook on h1, to show that their
-// expectations are Ansible's, and under gorun on h2. A failed assert ends
+// targets) run in one playbook under ansible-playbook on h1, to show that
+// their expectations are Ansible's, and under gorun on h2, beside the
+// scenarios' runs. A failed assert ends
 // the playbook's run on the host, so a play that reaches its end passes:
 // the batch adds a last task that writes a marker on the controller.
 
@@ -35,15 +36,6 @@ func (b *labBatch) prepareSelfCheck(t *testing.T, name string) {
 		t.Fatalf("%s: the last play is not a mapping", src)
 	}
 	last.Set("name", "selfcheck/"+name)
-	for _, p := range plays {
-		// As they ran alone, without --diff (which the batch's command
-		// line has for the scenarios that want it).
-		if d, ok := p.(*value.Dict); ok {
-			if _, ok := d.Get("diff"); !ok {
-				d.Set("diff", false)
-			}
-		}
-	}
 	tasks, _ := last.Get("tasks")
 	list, ok := tasks.([]any)
 	if !ok {
@@ -75,8 +67,8 @@ func selfCheckMarker(name string) string { return "selfcheck-" + name + ".passed
 // self-check's playbook.
 func (b *labBatch) checkSelfCheck(t *testing.T, name string) {
 	t.Helper()
-	for _, host := range []string{"h1", "h2"} {
-		r := b.runs[host]
+	for _, key := range []string{"h1/selfcheck.yml", "h2/selfcheck.yml"} {
+		r := b.runs[key]
 		if _, err := os.Stat(filepath.Join(r.dumps, selfCheckMarker(name))); err != nil {
 			what := "gorun fails"
 			if r.engine == "ansible" {
@@ -85,15 +77,4 @@ func (b *labBatch) checkSelfCheck(t *testing.T, name string) {
 			t.Errorf("%s (exit %d):\n%s", what, r.res.ExitCode, r.excerpt("selfcheck/"+name))
 		}
 	}
-}
-
-// selfChecksPassed reports whether every self-check of the batch reached its
-// end in the run.
-func (b *labBatch) selfChecksPassed(r *engineRun) bool {
-	for _, name := range b.selfChecks {
-		if _, err := os.Stat(filepath.Join(r.dumps, selfCheckMarker(name))); err != nil {
-			return false
-		}
-	}
-	return true
 }
