@@ -1,7 +1,6 @@
 package files_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -45,17 +44,7 @@ func (b *labBatch) prepareSelfCheck(t *testing.T, name string) {
 		"copy", value.DictOf("content", "passed\n", "dest", "{{ dump_dir }}/"+selfCheckMarker(name)),
 		"delegate_to", "localhost", "check_mode", false, "diff", false)
 	last.Set("tasks", append(list, marker))
-	data, err := json.MarshalIndent(plays, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(b.dir, "selfcheck")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".yml"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writePlays(t, filepath.Join(b.dir, "selfcheck", name+".yml"), plays)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.selfChecks = append(b.selfChecks, name)
