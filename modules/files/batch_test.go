@@ -3,6 +3,7 @@ package files_test
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -151,6 +152,7 @@ func (b *labBatch) prepare(t *testing.T, name string, sc scenario) *batchScenari
 			t.Fatal(err)
 		}
 	}
+	pinTimes(t, dir)
 	diff, args := b.scenarioArgs(t, sc, dir)
 	n := writePlaybook(t, dir, name, rewrite(sc.tasks), diff)
 	sc.setup = rewrite(sc.setup)
@@ -174,6 +176,27 @@ func (b *labBatch) prepare(t *testing.T, name string, sc scenario) *batchScenari
 		}
 	}
 	return bs
+}
+
+// pinnedTime is the modification time of the scenarios' controller files.
+var pinnedTime = time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// pinTimes sets the times of everything under dir to pinnedTime. rsync
+// compares times by the second, so that a directory written at the very
+// second its copy on a host was set up would show no change on that host
+// and one on a host set up a second later: pinned, every host's copy is
+// newer.
+func pinTimes(t *testing.T, dir string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(p, pinnedTime, pinnedTime)
+	})
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
 }
 
 // scenarioArgs splits a scenario's extraArgs into its diff mode (a play
