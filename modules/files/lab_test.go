@@ -8,16 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
-	"gorun/engine/value"
-	"gorun/engine/yamlx"
-	"gorun/test/e2e"
 	"gorun/test/labenv"
 )
 
@@ -26,7 +21,8 @@ import (
 // registered and the files they left; a third and fourth host run the tasks
 // in check mode, where gorun must leave the host's overlay untouched.
 //
-// Hosts: h1 ansible, h2 gorun, h3 ansible --check, h4 gorun --check.
+// Hosts: h1 ansible, h2 gorun, h3 ansible --check, h4 gorun --check. All
+// scenarios run in one engine run per host (see labBatch).
 
 // scenario is one differential test.
 type scenario struct {
@@ -37,9 +33,12 @@ type scenario struct {
 	files map[string]string
 	// setup is a shell script run on every host before the tasks.
 	setup string
-	// root is the directory on the hosts whose tree is compared (default /srv/t).
+	// root is the directory on the hosts whose tree is compared (default
+	// /srv/t). The batch renames it ROOT-NAME in the scenario's setup,
+	// tasks and files, so that each scenario has a root of its own.
 	root string
-	// extraArgs are added to both command lines (e.g. "--diff").
+	// extraArgs are added to both command lines (e.g. "--diff"; see
+	// labBatch.scenarioArgs for those a batch takes).
 	extraArgs []string
 	// ignore are result keys not compared in this scenario.
 	ignore []string
@@ -54,6 +53,7 @@ type scenario struct {
 // TestLab runs every module's differential scenarios on one lab.
 func TestLab(t *testing.T) {
 	l := labenv.ForTest(t, 4)
+	b := newLabBatch(t, l)
 	base := serveHTTP(t, l)
 	pki := newLabPKI(t, l.Gateway)
 	tlsURL := serveTLS(t, l, pki)
@@ -91,175 +91,11 @@ func TestLab(t *testing.T) {
 		{"archive", archiveScenario},
 		{"synchronize", synchronizeScenario},
 	} {
-		t.Run(sc.name, func(t *testing.T) { sc.sc.run(t, l) })
+		b.scenario(t, sc.name, sc.sc)
 	}
 	for _, name := range []string{"lineinfile", "blockinfile", "replace"} {
-		t.Run("selfcheck/"+name, func(t *testing.T) { selfCheck(t, l, name) })
+		b.selfCheck(t, name)
 	}
-}
-
-// run runs sc and compares both engines.
-func (sc scenario) run(t *testing.T, l *labenv.Lab) {
-	t.Helper()
-	root := sc.root
-	if root == "" {
-		root = "/srv/t"
-	}
-	dir := t.TempDir()
-	for name, content := range sc.files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		mode := os.FileMode(0o644)
-		if strings.HasSuffix(name, ".sh") {
-			mode = 0o755
-		}
-		if err := os.WriteFile(p, []byte(content), mode); err != nil {
-			t.Fatal(err)
-		}
-	}
-	inv := filepath.Join(dir, "hosts")
-	if err := l.WriteInventory(inv, "ini"); err != nil {
-		t.Fatal(err)
-	}
-	n := writePlaybook(t, dir, sc.tasks)
-	for _, h := range []string{"h1", "h2", "h3", "h4"} {
-		script := "rm -rf " + root + " && mkdir -p " + root + "\n" + sc.setup
-		if out, err := l.Exec(h, "sh", "-ec", script); err != nil {
-			t.Fatalf("setup on %s: %v\n%s", h, err, out)
-		}
-	}
-
-	// The four runs (each engine, with and without --check) use hosts of
-	// their own, so they run at once: the package's wall time is bounded
-	// by the slowest ansible-playbook run, not the sum of four.
-	type engineRun struct {
-		host, dump string
-		check      bool
-		res        e2e.Result
-	}
-	var runs []*engineRun
-	for _, check := range []bool{false, true} {
-		if check && sc.noCheck {
-			continue
-		}
-		ah, gh := "h1", "h2"
-		if check {
-			ah, gh = "h3", "h4"
-		}
-		runs = append(runs, &engineRun{host: ah, check: check, dump: filepath.Join(dir, ah+".json")},
-			&engineRun{host: gh, check: check, dump: filepath.Join(dir, gh+".json")})
-	}
-	var before map[string]string
-	if !sc.noCheck {
-		before = upperSnapshot(t, l, "h4")
-	}
-	gorun := e2e.Gorun(t)
-	var wg sync.WaitGroup
-	for i, r := range runs {
-		args := []string{"-i", inv, "-l", r.host, "site.yml", "-e", "dump=" + r.dump}
-		if r.check {
-			args = append(args, "--check")
-		}
-		args = append(args, sc.extraArgs...)
-		opts := e2e.Options{Dir: dir}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if i%2 == 0 {
-				r.res = e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
-			} else {
-				r.res = e2e.Run(t, gorun, args, opts)
-			}
-		}()
-	}
-	wg.Wait()
-	for i := 0; i < len(runs); i += 2 {
-		a, g := runs[i], runs[i+1]
-		if a.res.ExitCode != 0 {
-			t.Fatalf("ansible-playbook failed (%d):\n%s\n%s", a.res.ExitCode, a.res.Stdout, a.res.Stderr)
-		}
-		if g.res.ExitCode != 0 {
-			t.Fatalf("gorun failed (%d):\n%s\n%s", g.res.ExitCode, g.res.Stdout, g.res.Stderr)
-		}
-		want, got := loadResults(t, a.dump), loadResults(t, g.dump)
-		if len(want) != n || len(got) != n {
-			t.Fatalf("want %d results, ansible gave %d, gorun %d", n, len(want), len(got))
-		}
-		mode := "run"
-		if a.check {
-			mode = "check mode"
-		}
-		for i := range want {
-			w, g := normalize(want[i]), normalize(got[i])
-			for _, k := range append(append([]string{}, sc.ignore...), sc.ignoreTasks[i]...) {
-				delete(w.(map[string]any), k)
-				delete(g.(map[string]any), k)
-			}
-			if !reflect.DeepEqual(w, g) {
-				t.Errorf("%s, task %d: results differ\nansible: %s\ngorun:   %s", mode, i, mustJSON(w), mustJSON(g))
-			}
-		}
-		at, gt := hostTree(t, l, a.host, root), hostTree(t, l, g.host, root)
-		if at != gt {
-			t.Errorf("%s: files left under %s differ\nansible (%s):\n%s\ngorun (%s):\n%s", mode, root, a.host, at, g.host, gt)
-		}
-		if a.check {
-			after := upperSnapshot(t, l, g.host)
-			if d := snapshotDiff(before, after); d != "" {
-				t.Errorf("gorun --check changed the host's overlay:\n%s", d)
-			}
-		}
-	}
-}
-
-// writePlaybook writes site.yml: the tasks, each registered as r<i> with
-// ignore_errors, then a dump of all results to {{ dump }} on the controller.
-// It returns the number of tasks.
-func writePlaybook(t *testing.T, dir, tasks string) int {
-	t.Helper()
-	v, _, err := yamlx.Load([]byte(tasks), "tasks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	list, ok := v.([]any)
-	if !ok {
-		t.Fatalf("tasks are not a list: %T", v)
-	}
-	var names []string
-	for i, task := range list {
-		d := task.(*value.Dict)
-		d.Set("register", fmt.Sprintf("r%d", i))
-		d.Set("ignore_errors", true)
-		names = append(names, fmt.Sprintf("r%d", i))
-	}
-	dump := value.DictOf(
-		"copy", value.DictOf("content", "{{ ["+strings.Join(names, ", ")+"] | to_json }}", "dest", "{{ dump }}"),
-		"delegate_to", "localhost", "check_mode", false, "diff", false)
-	list = append(list, dump)
-	play := value.DictOf("hosts", "all", "gather_facts", false, "tasks", list)
-	data, err := json.MarshalIndent([]any{play}, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "site.yml"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return len(names)
-}
-
-func loadResults(t *testing.T, path string) []any {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []any
-	if err := json.Unmarshal(data, &out); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return out
 }
 
 var (
@@ -383,9 +219,14 @@ func ignoredUpper(rel string) bool {
 	return false
 }
 
-func snapshotDiff(before, after map[string]string) string {
+// snapshotDiff lists the entries that differ between two snapshots, of
+// those that keep accepts.
+func snapshotDiff(before, after map[string]string, keep func(rel string) bool) string {
 	var lines []string
 	for k, v := range after {
+		if !keep(k) {
+			continue
+		}
 		if b, ok := before[k]; !ok {
 			lines = append(lines, "added   "+k)
 		} else if b != v {
@@ -393,7 +234,7 @@ func snapshotDiff(before, after map[string]string) string {
 		}
 	}
 	for k := range before {
-		if _, ok := after[k]; !ok {
+		if _, ok := after[k]; !ok && keep(k) {
 			lines = append(lines, "removed "+k)
 		}
 	}

@@ -3,52 +3,67 @@ package files_test
 import (
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
-	"gorun/test/e2e"
-	"gorun/test/labenv"
+	"gorun/engine/value"
+	"gorun/engine/yamlx"
 )
 
-// selfCheck runs a self-checking playbook from testdata/selfcheck (tasks
-// followed by asserts on results and checksums, in the style of Ansible's
-// integration targets) under ansible-playbook on h1, to show that its
-// expectations are Ansible's, and under gorun on h2.
-func selfCheck(t *testing.T, l *labenv.Lab, name string) {
+// The self-checking playbooks of testdata/selfcheck (tasks followed by
+// asserts on results and checksums, in the style of Ansible's integration
+// targets) run in one playbook under ansible-playbook on h1, to show that
+// their expectations are Ansible's, and under gorun on h2, beside the
+// scenarios' runs. A failed assert ends
+// the playbook's run on the host, so a play that reaches its end passes:
+// the batch adds a last task that writes a marker on the controller.
+
+// prepareSelfCheck writes the self-check's playbook, its last play named
+// selfcheck/NAME (for the output's excerpts) and ending with the marker task, and registers it.
+func (b *labBatch) prepareSelfCheck(t *testing.T, name string) {
 	t.Helper()
-	src, err := filepath.Abs(filepath.Join("testdata", "selfcheck", name+".yml"))
+	src := filepath.Join("testdata", "selfcheck", name+".yml")
+	v, _, err := yamlx.LoadFile(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	inv := filepath.Join(dir, "hosts")
-	if err := l.WriteInventory(inv, "ini"); err != nil {
-		t.Fatal(err)
+	plays, ok := v.([]any)
+	if !ok || len(plays) == 0 {
+		t.Fatalf("%s: not a list of plays", src)
 	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
+	last, ok := plays[len(plays)-1].(*value.Dict)
+	if !ok {
+		t.Fatalf("%s: the last play is not a mapping", src)
 	}
-	play := filepath.Join(dir, name+".yml")
-	if err := os.WriteFile(play, data, 0o644); err != nil {
-		t.Fatal(err)
+	last.Set("name", "selfcheck/"+name)
+	tasks, _ := last.Get("tasks")
+	list, ok := tasks.([]any)
+	if !ok {
+		t.Fatalf("%s: the last play has no list of tasks", src)
 	}
-	opts := e2e.Options{Dir: dir}
-	a := e2e.AnsibleWith(t, opts, "ansible-playbook", "-i", inv, "-l", "h1", play)
-	if a.ExitCode != 0 || !recapOK(a.Stdout) {
-		t.Fatalf("ansible-playbook fails its own expectations (%d):\n%s\n%s", a.ExitCode, a.Stdout, a.Stderr)
-	}
-	g := e2e.Run(t, e2e.Gorun(t), []string{"-i", inv, "-l", "h2", play}, opts)
-	if g.ExitCode != 0 || !recapOK(g.Stdout) {
-		t.Fatalf("gorun fails (%d):\n%s\n%s", g.ExitCode, g.Stdout, g.Stderr)
-	}
+	marker := value.DictOf(
+		"copy", value.DictOf("content", "passed\n", "dest", "{{ dump_dir }}/"+selfCheckMarker(name)),
+		"delegate_to", "localhost", "check_mode", false, "diff", false)
+	last.Set("tasks", append(list, marker))
+	writePlays(t, filepath.Join(b.dir, "selfcheck", name+".yml"), plays)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.selfChecks = append(b.selfChecks, name)
 }
 
-var recapFailed = regexp.MustCompile(`(?i)fail\w*[=:]\s*([1-9])`)
+func selfCheckMarker(name string) string { return "selfcheck-" + name + ".passed" }
 
-// recapOK reports a play recap without failures.
-func recapOK(out string) bool {
-	i := strings.LastIndex(out, "PLAY RECAP")
-	return i >= 0 && !recapFailed.MatchString(out[i:])
+// checkSelfCheck fails unless both engines reached the end of the
+// self-check's playbook.
+func (b *labBatch) checkSelfCheck(t *testing.T, name string) {
+	t.Helper()
+	for _, key := range []string{"h1/selfcheck.yml", "h2/selfcheck.yml"} {
+		r := b.runs[key]
+		if _, err := os.Stat(filepath.Join(r.dumps, selfCheckMarker(name))); err != nil {
+			what := "gorun fails"
+			if r.engine == "ansible" {
+				what = "ansible-playbook fails its own expectations"
+			}
+			t.Errorf("%s (exit %d):\n%s", what, r.res.ExitCode, r.excerpt("selfcheck/"+name))
+		}
+	}
 }
