@@ -142,14 +142,14 @@ cat > /etc/krb5.conf <<EOF
 printf 'alicepw\n' | kinit alice >/dev/null
 `,
 	tasks: `
-- set_fact: {gss_url: "http://{{ base_url | urlsplit('hostname') }}:` + krbHTTPPort + `"}
-- uri: {url: "{{ gss_url }}/who", use_gssapi: true, return_content: true}
-- uri: {url: "{{ gss_url }}/who", return_content: true}
-- uri: {url: "{{ gss_url }}/who", use_gssapi: true, url_username: bob, url_password: bobpw, return_content: true}
-- uri: {url: "{{ gss_url }}/who", use_gssapi: true, url_username: bob, url_password: wrong}
-- get_url: {url: "{{ gss_url }}/who", dest: /srv/t/who.txt, use_gssapi: true}
+- debug: {msg: "the SPNEGO server on the gateway's port ` + krbHTTPPort + `"}
+- uri: {url: "http://{{ base_url | urlsplit('hostname') }}:` + krbHTTPPort + `/who", use_gssapi: true, return_content: true}
+- uri: {url: "http://{{ base_url | urlsplit('hostname') }}:` + krbHTTPPort + `/who", return_content: true}
+- uri: {url: "http://{{ base_url | urlsplit('hostname') }}:` + krbHTTPPort + `/who", use_gssapi: true, url_username: bob, url_password: bobpw, return_content: true}
+- uri: {url: "http://{{ base_url | urlsplit('hostname') }}:` + krbHTTPPort + `/who", use_gssapi: true, url_username: bob, url_password: wrong}
+- get_url: {url: "http://{{ base_url | urlsplit('hostname') }}:` + krbHTTPPort + `/who", dest: /srv/t/who.txt, use_gssapi: true}
 - command: kdestroy
-- uri: {url: "{{ gss_url }}/who", use_gssapi: true}
+- uri: {url: "http://{{ base_url | urlsplit('hostname') }}:` + krbHTTPPort + `/who", use_gssapi: true}
 `,
 	ignore:      []string{"www_authenticate"},
 	ignoreTasks: map[int][]string{4: {"msg"}, 7: {"msg"}},
