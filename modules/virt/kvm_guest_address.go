@@ -8,6 +8,7 @@ import (
 
 	golibvirt "github.com/digitalocean/go-libvirt"
 
+	"gorun/engine/connection"
 	"gorun/engine/module"
 )
 
@@ -50,6 +51,14 @@ func (kvmGuestAddress) Run(ctx context.Context, call *module.Call) (module.Resul
 		lastErrs = lastErrs[:0]
 		for _, src := range addressSources[a.String("source")] {
 			ifaces, err := lv.DomainInterfaceAddresses(dom, uint32(src), 0)
+			if err != nil && src == golibvirt.DomainInterfaceAddressesSrcArp && a.String("mac") != "" {
+				// libvirtd's netlink dump of the neighbour table fails on
+				// hosts with many interfaces ("wrong nlmsg len"); the
+				// kernel's ARP table says the same through /proc.
+				if fromProc, perr := procARP(ctx, call, a.String("mac")); perr == nil {
+					ifaces, err = fromProc, nil
+				}
+			}
 			if err != nil {
 				// An agent not (yet) answering is the normal state of a booting guest.
 				lastErrs = append(lastErrs, sourceNames[src]+": "+libvirtMsg(err))
@@ -99,4 +108,27 @@ func filterAddresses(ifaces []golibvirt.DomainInterface, family, mac string) []a
 		}
 	}
 	return out
+}
+
+// procARP reads the KVM host's /proc/net/arp over the task's connection and
+// returns the complete entries for mac as libvirt's ARP source would.
+func procARP(ctx context.Context, call *module.Call, mac string) ([]golibvirt.DomainInterface, error) {
+	res, err := call.Conn.Exec(ctx, "cat /proc/net/arp", connection.ExecOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if res.ExitCode != 0 {
+		return nil, fmt.Errorf("cat /proc/net/arp: exit %d", res.ExitCode)
+	}
+	var out []golibvirt.DomainInterface
+	// IP address  HW type  Flags  HW address  Mask  Device
+	for _, line := range strings.Split(string(res.Stdout), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) < 6 || !strings.EqualFold(f[3], mac) || f[2] == "0x0" {
+			continue
+		}
+		out = append(out, golibvirt.DomainInterface{Name: f[5], Hwaddr: []string{f[3]},
+			Addrs: []golibvirt.DomainIPAddr{{Type: int32(golibvirt.IPAddrTypeIpv4), Addr: f[0]}}})
+	}
+	return out, nil
 }
