@@ -49,11 +49,33 @@ exists() { sec exists; for _p in "$@"; do if [ -e "$_p" ] || [ -L "$_p" ]; then 
 tmo() { if has timeout; then timeout "$T" "$@"; else "$@"; fi; }
 # The user's real and effective ids (id -ru, -u, -rg, -g), read by the
 # shell from /proc/self/status; id answers where that file is missing.
-_ru=; _eu=; _rg=; _eg=
+# The same file's Cpus_allowed_list is the shell's CPU affinity, which
+# Ansible counts for processor_nproc (sched_getaffinity, as nproc does).
+_ru=; _eu=; _rg=; _eg=; _cpus=
 while read -r _k _x _y _; do
-	case $_k in Uid:) _ru=$_x _eu=$_y;; Gid:) _rg=$_x _eg=$_y; break;; esac
+	case $_k in Uid:) _ru=$_x _eu=$_y;; Gid:) _rg=$_x _eg=$_y;; Cpus_allowed_list:) _cpus=$_x; break;; esac
 done 2>/dev/null </proc/self/status
 [ -n "$_eu" ] && [ -n "$_eg" ] || { _ru=$(id -ru) _eu=$(id -u) _rg=$(id -rg) _eg=$(id -g); }
+
+# lvmreports: LVM's three reports as Ansible runs them (vgs, lvs, pvs with
+# the same options), from one lvm shell, which starts once instead of three
+# times (it still scans the devices for each): each report's own separator tells its rows
+# apart, and the controller puts Ansible's commas back. Where that shell
+# does not answer, the three run one by one. Without HOME the shell keeps
+# no ~/.lvm_history (gathering facts must leave the host as it was).
+lvmreports() {
+	_lo='--noheadings --nosuffix --units g'
+	if has lvm && has lvs && has pvs; then
+		_ls=$(printf '%s\n' "vgs $_lo --separator @gorun-vgs@" "lvs $_lo --separator @gorun-lvs@" \
+			"pvs $_lo --separator @gorun-pvs@" version | (unset HOME; exec lvm) 2>/dev/null)
+		case $_ls in *"LVM version:"*) sec "cmd lvm"; printf '%s\n' "$_ls"; return 0;; esac
+	fi
+	for l in vgs lvs pvs; do has $l && c "$l" $l $_lo --separator ,; done
+}
+# LVM goes first: each of its reports ends by tearing down its async I/O
+# context, which waits for the kernel (tens of milliseconds, no CPU);
+# started at once, that wait overlaps the rest of the script.
+want hardware && [ "$_eu" = 0 ] && has vgs && bg lvmreports
 
 exists /proc/xen /sys/hypervisor/type /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit \
 	/proc/modules /dev/kvm /rhev /sys/kernel/security/apparmor /run/systemd/system/ /dev/.run/systemd/ \
@@ -95,9 +117,10 @@ fi
 if want selinux; then f /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config; fi
 if want chroot; then
 	sec chroot-env; printf %s "${debian_chroot:-}"
-	c stat-root stat -c '%d %i' /
-	c stat-proc1-root stat -c '%d %i' /proc/1/root/.
-	c statfs-root stat -f --format=%T /
+	# One stat for both roots; the file system type is only wanted where
+	# /proc/1/root cannot be read (chroot.py's fallback).
+	c stat-roots stat -c '%d %i' / /proc/1/root/.
+	[ "$_r" = 0 ] || c statfs-root stat -f --format=%T /
 fi
 want fips && f /proc/sys/crypto/fips_enabled
 want caps && has capsh && c capsh capsh --print
@@ -117,15 +140,26 @@ want cmdline && f /proc/cmdline
 # The groups of commands below that need no file list of f run in the
 # background (bg), next to each other and to the rest of the script: on a
 # busy host the script then waits less for its processes one by one.
+# datefacts: now, and noon on the 1st of January and of July of this year
+# (whose zones tell the DST name), from one GNU date reading its dates from
+# stdin; the controller works out UTC from the epoch. A date without -f
+# (busybox) is asked three times.
+_df='+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N'
 datefacts() {
-	_d=$(date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N' 2>/dev/null); _r=$?
+	_d=$(date -f - "$_df" 2>/dev/null <<EOD
+now
+jan 1 12:00
+jul 1 12:00
+EOD
+); _r=$?
+	if [ "$_r" = 0 ]; then sec "cmd dates"; printf '%s\n' "$_d"; sec "rc dates"; printf %s "$_r"; return 0; fi
+	_d=$(date "$_df" 2>/dev/null); _r=$?
 	sec "cmd date"; printf '%s\n' "$_d"; sec "rc date"; printf %s "$_r"
 	y=${_d%%|*}
-	c date-utc date -u '+%Y-%m-%dT%H:%M:%S'
 	c tz-jan date -d "$y-01-01 12:00" '+%Z %z'
 	c tz-jul date -d "$y-07-01 12:00" '+%Z %z'
 }
-want date_time && bg datefacts
+want date_time && datefacts
 want env && { sec env; cat /proc/self/environ 2>/dev/null || env; }
 want loadavg && f /proc/loadavg
 if want ssh_pub_keys; then
@@ -167,25 +201,10 @@ EOM
 }
 if want hardware; then
 	f /sys/hypervisor/type /proc/meminfo /proc/uptime
-	has nproc && c nproc nproc
+	if [ -n "$_cpus" ]; then sec cpus-allowed; printf %s "$_cpus"; else has nproc && c nproc nproc; fi
 	if [ -e /etc/mtab ]; then f /etc/mtab; else f /proc/mounts; fi
 	bg mountfacts
 fi
-# lvmreports: LVM's three reports as Ansible runs them (vgs, lvs, pvs with
-# the same options), from one lvm shell, which starts and scans the devices
-# once instead of three times: each report's own separator tells its rows
-# apart, and the controller puts Ansible's commas back. Where that shell
-# does not answer, the three run one by one. Without HOME the shell keeps
-# no ~/.lvm_history (gathering facts must leave the host as it was).
-lvmreports() {
-	_lo='--noheadings --nosuffix --units g'
-	if has lvm && has lvs && has pvs; then
-		_ls=$(printf '%s\n' "vgs $_lo --separator @gorun-vgs@" "lvs $_lo --separator @gorun-lvs@" \
-			"pvs $_lo --separator @gorun-pvs@" version | (unset HOME; exec lvm) 2>/dev/null)
-		case $_ls in *"LVM version:"*) sec "cmd lvm"; printf '%s\n' "$_ls"; return 0;; esac
-	fi
-	for l in vgs lvs pvs; do has $l && c "$l" $l $_lo --separator ,; done
-}
 # block devices (get_device_facts)
 devfacts() {
 	has lspci && c lspci lspci -D
@@ -214,7 +233,6 @@ devfacts() {
 }
 if want hardware; then
 	bg devfacts
-	[ "$_eu" = 0 ] && has vgs && bg lvmreports
 fi
 if want virtual; then
 	f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities /proc/self/status /proc/modules

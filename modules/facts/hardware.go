@@ -172,8 +172,11 @@ func cpuFacts(r *raw, f map[string]any) {
 	f["processor_threads_per_core"] = threads
 	f["processor_vcpus"] = threads * count * coresPerSocket
 	f["processor_nproc"] = procOcc
-	// Ansible counts the CPUs its process may run on (sched_getaffinity), as nproc does.
-	if out, ok := r.cmd("nproc"); ok {
+	// Ansible counts the CPUs its process may run on (sched_getaffinity):
+	// the shell's Cpus_allowed_list, or nproc where that is missing.
+	if n := countCPUList(r.other["cpus-allowed"]); n > 0 {
+		f["processor_nproc"] = n
+	} else if out, ok := r.cmd("nproc"); ok {
 		if n, err := strconv.Atoi(strings.TrimSpace(out)); err == nil {
 			f["processor_nproc"] = n
 		}
@@ -398,4 +401,25 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// countCPUList counts the CPUs of a kernel CPU list ("0-3,8,10-11"); 0
+// when the list cannot be read.
+func countCPUList(list string) int {
+	n := 0
+	for _, part := range strings.Split(strings.TrimSpace(list), ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			return 0
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil || b < a {
+				return 0
+			}
+		}
+		n += b - a + 1
+	}
+	return n
 }

@@ -7,13 +7,26 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// dateTimeFacts follows system/date_time.py from the output of date(1).
+// dateTimeFacts follows system/date_time.py from the output of date(1):
+// facts.sh's one date reading three dates ("dates": now, noon on the 1st of
+// January and of July), or, where date cannot read dates from stdin, its
+// three dates ("date", "tz-jan", "tz-jul").
 func dateTimeFacts(r *raw, f map[string]any) {
-	out, ok := r.cmd("date")
-	p := strings.Split(strings.TrimSpace(out), "|")
-	if !ok || len(p) < 13 {
+	var now, jan, jul string
+	if out, ok := r.cmd("dates"); ok {
+		if l := strings.Split(strings.TrimSpace(out), "\n"); len(l) == 3 {
+			now, jan, jul = l[0], zoneOf(l[1]), zoneOf(l[2])
+		}
+	} else if out, ok := r.cmd("date"); ok {
+		now = strings.TrimSpace(out)
+		jan, _ = r.cmd("tz-jan")
+		jul, _ = r.cmd("tz-jul")
+	}
+	p := strings.Split(now, "|")
+	if len(p) < 13 {
 		return
 	}
 	micro := p[12]
@@ -21,8 +34,12 @@ func dateTimeFacts(r *raw, f map[string]any) {
 		micro = "000000"
 	}
 	micro = micro[:6]
-	utc, _ := r.cmd("date-utc")
-	utc = strings.TrimSpace(utc)
+	// utcnow() of the same instant, as date_time.py takes it from the epoch.
+	epoch, err := strconv.ParseInt(p[9], 10, 64)
+	if err != nil {
+		return
+	}
+	utc := time.Unix(epoch, 0).UTC().Format("2006-01-02T15:04:05")
 	dt := map[string]any{
 		"year": p[0], "month": p[1], "weekday": p[2], "weekday_number": p[3], "weeknumber": p[4],
 		"day": p[5], "hour": p[6], "minute": p[7], "second": p[8], "epoch": p[9], "epoch_int": p[9],
@@ -34,18 +51,26 @@ func dateTimeFacts(r *raw, f map[string]any) {
 		"iso8601_basic_short": p[0] + p[1] + p[5] + "T" + p[6] + p[7] + p[8],
 		"tz":                  p[10],
 		"tz_offset":           p[11],
-		"tz_dst":              tzDST(r, p[10]),
+		"tz_dst":              tzDST(jan, jul, p[10]),
 	}
 	f["date_time"] = dt
 }
 
+// zoneOf is "%Z %z" out of a line of facts.sh's date format.
+func zoneOf(line string) string {
+	p := strings.Split(line, "|")
+	if len(p) < 12 {
+		return ""
+	}
+	return p[10] + " " + p[11]
+}
+
 // tzDST is Python's time.tzname[1]: CPython compares the zone in January and
-// July and calls the one with the larger UTC offset the DST name.
-func tzDST(r *raw, current string) string {
-	jan, ok1 := r.cmd("tz-jan")
-	jul, ok2 := r.cmd("tz-jul")
+// July ("NAME +HHMM" each) and calls the one with the larger UTC offset the
+// DST name.
+func tzDST(jan, jul, current string) string {
 	janF, julF := strings.Fields(jan), strings.Fields(jul)
-	if !ok1 || !ok2 || len(janF) < 2 || len(julF) < 2 {
+	if len(janF) < 2 || len(julF) < 2 {
 		return current
 	}
 	if offsetMinutes(janF[1]) > offsetMinutes(julF[1]) {
@@ -229,18 +254,20 @@ func lsbFacts(r *raw, f map[string]any) {
 	f["lsb"] = out
 }
 
-// chrootFacts is system/chroot.py.
+// chrootFacts is system/chroot.py. facts.sh stats / and /proc/1/root/.
+// in one stat ("stat-roots", a line each); where the second cannot be
+// read, the file system type of / tells which inode a real root has.
 func chrootFacts(r *raw, f map[string]any) {
 	if strings.TrimSpace(r.other["chroot-env"]) != "" {
 		f["is_chroot"] = true
 		return
 	}
-	root, ok := r.cmd("stat-root")
-	if !ok {
+	roots := lines(r.cmds["stat-roots"])
+	if len(roots) == 0 {
 		return
 	}
-	if proc1, ok := r.cmd("stat-proc1-root"); ok {
-		f["is_chroot"] = strings.TrimSpace(root) != strings.TrimSpace(proc1)
+	if _, ok := r.cmd("stat-roots"); ok && len(roots) == 2 {
+		f["is_chroot"] = strings.TrimSpace(roots[0]) != strings.TrimSpace(roots[1])
 		return
 	}
 	fsRootIno := "2"
@@ -252,7 +279,7 @@ func chrootFacts(r *raw, f map[string]any) {
 			fsRootIno = "128"
 		}
 	}
-	fields := strings.Fields(root)
+	fields := strings.Fields(roots[0])
 	f["is_chroot"] = len(fields) == 2 && fields[1] != fsRootIno
 }
 
