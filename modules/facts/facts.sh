@@ -238,13 +238,27 @@ if want virtual; then
 	f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities /proc/self/status /proc/modules
 fi
 netfacts() {
-		c route4 ip -4 route get 8.8.8.8
-		c route6 ip -6 route get 2404:6800:400a:800::1012
-		# Ansible falls back to plain "ip addr show" where "primary" is not
-		# understood (busybox ip)
-		c primary ip addr show primary
-		[ "$_r" = 0 ] || c addrs ip addr show
-		c secondary ip addr show secondary
+		# Ansible's four questions to ip from one ip (-batch; -force goes on
+		# past a route that does not exist), whose answer the controller
+		# splits; an ip without -batch (busybox) is asked them one by one.
+		_ip=$(ip -force -batch - 2>/dev/null <<EOI
+route get 8.8.8.8
+route get 2404:6800:400a:800::1012
+addr show primary
+addr show secondary
+EOI
+)
+		if [ -n "$_ip" ]; then
+			sec "cmd ipbatch"; printf '%s\n' "$_ip"; sec "rc ipbatch"; printf 0
+		else
+			c route4 ip -4 route get 8.8.8.8
+			c route6 ip -6 route get 2404:6800:400a:800::1012
+			# Ansible falls back to plain "ip addr show" where "primary" is
+			# not understood (busybox ip)
+			c primary ip addr show primary
+			[ "$_r" = 0 ] || c addrs ip addr show
+			c secondary ip addr show secondary
+		fi
 		# ls -U keeps the directory order, which is the order Ansible's glob sees.
 		_l=
 		for d in $(ls -U /sys/class/net 2>/dev/null || ls /sys/class/net); do

@@ -27,6 +27,21 @@ func labHostFacts(t *testing.T) (gorun, ansible map[string]any) {
 		t.Fatal(err)
 	}
 	h := l.Hosts[0]
+	// Secondary IPv4 addresses (on eth0, one as an alias, and on lo) and a
+	// global IPv6 address with a default route (nodad: usable at once), so
+	// that both listings of ip addr show and both routes have something to
+	// say (an alias's secondary address is where they differ).
+	for _, argv := range [][]string{
+		{"ip", "addr", "add", "10.254.0.7/24", "dev", "eth0"},
+		{"ip", "addr", "add", "10.254.0.8/24", "dev", "eth0", "label", "eth0:1"},
+		{"ip", "addr", "add", "10.253.0.9/16", "dev", "lo"},
+		{"ip", "-6", "addr", "add", "fd00:254::5/64", "dev", "eth0", "nodad"},
+		{"ip", "-6", "route", "add", "default", "via", "fd00:254::1", "dev", "eth0"},
+	} {
+		if out, err := l.Exec(h.Name, argv...); err != nil {
+			t.Fatalf("%v on %s: %v\n%s", argv, h.Name, err, out)
+		}
+	}
 
 	cmd := exec.Command("ansible", "-i", inv, h.Name, "-m", "setup")
 	cmd.Env = append(os.Environ(), "ANSIBLE_LOAD_CALLBACK_PLUGINS=1", "ANSIBLE_STDOUT_CALLBACK=json")

@@ -17,8 +17,9 @@ func networkFacts(r *raw, f map[string]any) {
 	if !r.bins["ip"] {
 		return
 	}
-	v4 := defaultRoute(r, "route4", "8.8.8.8")
-	v6 := defaultRoute(r, "route6", "2404:6800:400a:800::1012")
+	splitIPBatch(r)
+	v4 := defaultRoute(r, "route4", routeDest4)
+	v6 := defaultRoute(r, "route6", routeDest6)
 
 	ifaces := map[string]map[string]any{}
 	var order []string
@@ -223,6 +224,53 @@ func ipAddrByDevice(r *raw, cmd string) map[string]string {
 		}
 	}
 	return out
+}
+
+// The destinations whose routes tell get_default_interfaces the default
+// interfaces.
+const (
+	routeDest4 = "8.8.8.8"
+	routeDest6 = "2404:6800:400a:800::1012"
+)
+
+// splitIPBatch turns the answer of facts.sh's one ip -batch (route to
+// routeDest4, route to routeDest6, addr show primary, addr show secondary)
+// into the outputs of the four commands run alone. A route's answer starts
+// with its destination; each addr listing goes through the interfaces in
+// index order, so the second starts where the index does not grow.
+func splitIPBatch(r *raw) {
+	out, ok := r.cmds["ipbatch"]
+	if !ok {
+		return
+	}
+	parts := map[string]*strings.Builder{}
+	for _, name := range []string{"route4", "route6", "primary", "secondary"} {
+		parts[name] = &strings.Builder{}
+	}
+	cur, lastIndex := "", -1
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(line, routeDest4+" "):
+			cur = "route4"
+		case strings.HasPrefix(line, routeDest6+" "):
+			cur = "route6"
+		case reIPLinkHeader.MatchString(line):
+			index, _ := strconv.Atoi(line[:strings.IndexByte(line, ':')])
+			if cur != "primary" && cur != "secondary" {
+				cur = "primary"
+			} else if cur == "primary" && index <= lastIndex {
+				cur = "secondary"
+			}
+			lastIndex = index
+		}
+		if cur != "" {
+			parts[cur].WriteString(line + "\n")
+		}
+	}
+	for name, b := range parts {
+		r.cmds[name] = b.String()
+		r.rcs[name] = 0
+	}
 }
 
 // defaultRoute is get_default_interfaces for one family.
