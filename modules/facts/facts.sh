@@ -183,15 +183,14 @@ mountfacts() {
 	has lsblk && c lsblk lsblk --list --noheadings --paths --output NAME,UUID --exclude 2
 	# statvfs of every real mount in one stat (run again mount by mount
 	# if a hung mount made it time out)
-	_m=
+	_m= _mt=/etc/mtab
+	[ -r "$_mt" ] || _mt=/proc/mounts
 	while read -r dev mnt rest; do
 		case $dev in /*|\\*|*:/*) ;; *) continue;; esac
 		case $mnt in *\\*) mnt=$(printf '%b' "$(printf %s "$mnt" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')");; esac
 		_m="$_m$mnt
 "
-	done <<EOM
-$(cat /etc/mtab 2>/dev/null || cat /proc/mounts 2>/dev/null)
-EOM
+	done 2>/dev/null <"$_mt"
 	sec statvfs
 	_old=$IFS; IFS='
 '
