@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,10 @@ func hardwareFacts(r *raw, f map[string]any) {
 // physical volumes when root can run vgs, else "N/A".
 func lvmFacts(r *raw, f map[string]any) {
 	f["lvm"] = "N/A"
+	if lvm, ok := lvmFromFullReport(r); ok {
+		f["lvm"] = lvm
+		return
+	}
 	splitLVMReports(r)
 	if _, ran := r.cmds["vgs"]; !ran {
 		return
@@ -56,6 +61,38 @@ func lvmFacts(r *raw, f map[string]any) {
 		}
 	}
 	f["lvm"] = map[string]any{"lvs": lvs, "vgs": vgs, "pvs": pvs}
+}
+
+// lvmFromFullReport reads the JSON of facts.sh's lvm fullreport into the
+// facts Ansible makes of vgs, lvs and pvs: a report per volume group (and
+// one for the physical volumes in none), each with its vg, lv and pv rows,
+// in the order lvs and pvs list them (a name seen twice keeps the last, as
+// Ansible's dicts do).
+func lvmFromFullReport(r *raw) (map[string]any, bool) {
+	out, ok := r.cmd("lvm-fullreport")
+	if !ok {
+		return nil, false
+	}
+	var doc struct {
+		Report []map[string][]map[string]string `json:"report"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		return nil, false
+	}
+	vgs, lvs, pvs := map[string]any{}, map[string]any{}, map[string]any{}
+	for _, rep := range doc.Report {
+		for _, vg := range rep["vg"] {
+			vgs[vg["vg_name"]] = map[string]any{"size_g": vg["vg_size"], "free_g": vg["vg_free"],
+				"num_lvs": vg["lv_count"], "num_pvs": vg["pv_count"]}
+		}
+		for _, lv := range rep["lv"] {
+			lvs[lv["lv_name"]] = map[string]any{"size_g": lv["lv_size"], "vg": lv["vg_name"]}
+		}
+		for _, pv := range rep["pv"] {
+			pvs[pv["pv_name"]] = map[string]any{"size_g": pv["pv_size"], "free_g": pv["pv_free"], "vg": pv["vg_name"]}
+		}
+	}
+	return map[string]any{"lvs": lvs, "vgs": vgs, "pvs": pvs}, true
 }
 
 // splitLVMReports turns the lvm shell's answer (facts.sh's lvmreports)

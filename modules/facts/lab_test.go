@@ -3,6 +3,7 @@ package facts
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,7 @@ func labHostFacts(t *testing.T) (gorun, ansible map[string]any) {
 			t.Fatalf("%v on %s: %v\n%s", argv, h.Name, err, out)
 		}
 	}
+	withLVM(t, l, h.Name)
 
 	cmd := exec.Command("ansible", "-i", inv, h.Name, "-m", "setup")
 	cmd.Env = append(os.Environ(), "ANSIBLE_LOAD_CALLBACK_PLUGINS=1", "ANSIBLE_STDOUT_CALLBACK=json")
@@ -135,4 +137,35 @@ func TestSetupOnLabHostMatchesAnsible(t *testing.T) {
 			t.Errorf("env %s = %v, ansible has %v", k, g, w)
 		}
 	}
+}
+
+// withLVM gives a lab host LVM to report: a volume group on one disk with
+// a logical volume and a thin pool (whose hidden volumes lvs leaves out),
+// and a second disk that is a physical volume in no group. This machine's
+// kernel has no device-mapper: LVM is configured not to activate anything
+// and not to wait for udev (none runs in a lab host), so the volumes exist
+// as metadata, for both engines alike. The volume group's name is the
+// test run's own (metadata on a loop device is visible machine-wide).
+func withLVM(t *testing.T, l *labenv.Lab, host string) {
+	conf := "global { activation = 0 }\n" +
+		"activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }\n" +
+		"devices { obtain_device_list_from_udev = 0 }\n"
+	vg := fmt.Sprintf("gorunfacts%d", os.Getpid())
+	var disks []string
+	for _, name := range []string{"factspv0", "factspv1"} {
+		d, err := l.AttachDisk(host, name, 64<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		disks = append(disks, d.Path)
+	}
+	script := fmt.Sprintf("set -e; cat > /etc/lvm/lvmlocal.conf <<'EOF'\n%sEOF\n"+
+		"pvcreate -qq %s %s; vgcreate -qq %s %s\n"+
+		"lvcreate -qq -an -Zn -L 8m -n data %s\n"+
+		"lvcreate -qq -an --type cache-pool -L 16m -n pool %s\n",
+		conf, disks[0], disks[1], vg, disks[0], vg, vg)
+	if out, err := l.Exec(host, "sh", "-c", script); err != nil {
+		t.Fatalf("LVM on %s: %v\n%s", host, err, out)
+	}
+	t.Cleanup(func() { l.Exec(host, "vgremove", "-qq", "-f", vg) })
 }
