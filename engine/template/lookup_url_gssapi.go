@@ -1,0 +1,227 @@
+package template
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/jcmturner/gokrb5/v8/client"
+	"github.com/jcmturner/gokrb5/v8/config"
+	"github.com/jcmturner/gokrb5/v8/credentials"
+	"github.com/jcmturner/gokrb5/v8/krberror"
+	"github.com/jcmturner/gokrb5/v8/spnego"
+)
+
+// This file is the url lookup's use_gssapi: Ansible's
+// HTTPGSSAPIAuthHandler (module_utils/urls.py), which answers a 401
+// challenge for Negotiate or Kerberos with a Kerberos token from
+// python-gssapi (MIT's library), done here with gokrb5 on the controller.
+// Credentials are, as the handler's, a password login for username and
+// password, else the tickets of the login's credential cache. Failures are
+// worded as python-gssapi words MIT's errors.
+
+// negotiateHeader is the handler's AUTH_HEADER_PATTERN.
+var negotiateHeader = regexp.MustCompile(`(?i)(?:.*)\s*(Negotiate|Kerberos)\s*([^,]*),?`)
+
+// negotiateChallenge returns the scheme (as the server wrote it) of a
+// Negotiate or Kerberos challenge in resp's first WWW-Authenticate header,
+// the one the handler reads, or "" for none.
+func negotiateChallenge(resp *http.Response) string {
+	m := negotiateHeader.FindStringSubmatch(resp.Header.Get("Www-Authenticate"))
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// gssapiAuthorization is the Authorization header answering a challenge
+// of scheme for u: a SPNEGO token holding a Kerberos AP-REQ for the
+// service HTTP/HOST, with username's password or the ccache's tickets.
+func gssapiAuthorization(scheme string, u *url.URL, username, password string) (string, error) {
+	cfg, err := krb5Config()
+	if err != nil {
+		return "", err
+	}
+	cl, err := krbClient(cfg, username, password)
+	if err != nil {
+		return "", err
+	}
+	defer cl.Destroy()
+	// gssapi.Name("HTTP@host", hostbased_service): the host of the URL,
+	// without its port, lower-cased as krb5_sname_to_principal does.
+	spn := "HTTP/" + strings.ToLower(u.Hostname())
+	token, err := spnego.SPNEGOClient(cl, spn).InitSecContext()
+	if err != nil {
+		realm := cfg.ResolveRealm(strings.ToLower(u.Hostname()))
+		if realm == "" {
+			realm = cfg.LibDefaults.DefaultRealm
+		}
+		return "", gssError(err, "gssapi.raw.misc.GSSError", 851968, "Unspecified GSS failure.  Minor code may provide more information",
+			spn+"@"+realm)
+	}
+	b, err := token.Marshal()
+	if err != nil {
+		return "", err
+	}
+	return scheme + " " + base64.StdEncoding.EncodeToString(b), nil
+}
+
+// krb5Config reads the Kerberos configuration MIT's library reads: the
+// first file of $KRB5_CONFIG (MIT merges them all), else /etc/krb5.conf.
+func krb5Config() (*config.Config, error) {
+	path := "/etc/krb5.conf"
+	if env := os.Getenv("KRB5_CONFIG"); env != "" {
+		path, _, _ = strings.Cut(env, ":")
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, fmt.Errorf("url lookup with use_gssapi: reading the Kerberos configuration %s: %v", path, err)
+	}
+	return cfg, nil
+}
+
+// Major statuses of gss_acquire_cred's failures, as python-gssapi reports them.
+const (
+	noCredClass = "gssapi.raw.exceptions.MissingCredentialsError"
+	noCredMajor = 458752
+	noCredText  = "No credentials were supplied, or the credentials were unavailable or inaccessible"
+)
+
+// krbClient is the handler's credential: a password login of username
+// (user or user@REALM) when there is a password, else the default ccache's
+// tickets (whose principal must be username, when given).
+func krbClient(cfg *config.Config, username, password string) (*client.Client, error) {
+	user, realm, hasRealm := strings.Cut(username, "@")
+	if !hasRealm {
+		realm = cfg.LibDefaults.DefaultRealm
+	}
+	if username != "" && password != "" {
+		cl := client.NewWithPassword(user, realm, password, cfg, client.DisablePAFXFAST(true))
+		if err := cl.Login(); err != nil {
+			return nil, gssError(err, noCredClass, noCredMajor, noCredText, user+"@"+realm)
+		}
+		return cl, nil
+	}
+	name := defaultCCache()
+	path, ok := strings.CutPrefix(name, "FILE:")
+	if !ok && strings.Contains(name, ":") && !strings.HasPrefix(name, "/") {
+		kind, _, _ := strings.Cut(name, ":")
+		return nil, fmt.Errorf("url lookup with use_gssapi: gorun reads only FILE credential caches, not %s (%s)", kind, name)
+	}
+	if !ok {
+		name = "FILE:" + name
+	}
+	cc, err := credentials.LoadCCache(path)
+	if err != nil {
+		if _, statErr := os.Stat(path); statErr != nil {
+			return nil, mitError(noCredClass, noCredMajor, noCredText, 141, "No Kerberos credentials available (default cache: "+name+")")
+		}
+		return nil, fmt.Errorf("url lookup with use_gssapi: reading the credential cache %s: %v", name, err)
+	}
+	principal := cc.DefaultPrincipal.PrincipalName.PrincipalNameString() + "@" + cc.DefaultPrincipal.Realm
+	if username != "" && user+"@"+realm != principal {
+		return nil, mitError(noCredClass, noCredMajor, noCredText, 141, fmt.Sprintf("Can't find client principal %s@%s in cache collection", user, realm))
+	}
+	cl, err := client.NewFromCCache(cc, cfg, client.DisablePAFXFAST(true))
+	if err != nil {
+		return nil, mitError(noCredClass, noCredMajor, noCredText, 141, "No Kerberos credentials available (default cache: "+name+")")
+	}
+	return cl, nil
+}
+
+// defaultCCache is MIT's default ccache name: $KRB5CCNAME, else
+// default_ccache_name of the configuration, else FILE:/tmp/krb5cc_UID,
+// with the configuration's %{uid}-style parameters expanded.
+func defaultCCache() string {
+	if name := os.Getenv("KRB5CCNAME"); name != "" {
+		return name
+	}
+	name := "FILE:/tmp/krb5cc_%{uid}"
+	path := "/etc/krb5.conf"
+	if env := os.Getenv("KRB5_CONFIG"); env != "" {
+		path, _, _ = strings.Cut(env, ":")
+	}
+	if data, err := os.ReadFile(path); err == nil {
+		// gokrb5 does not keep default_ccache_name: read it from [libdefaults].
+		section := ""
+		for _, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if strings.HasPrefix(line, "[") {
+				section = line
+				continue
+			}
+			k, v, ok := strings.Cut(line, "=")
+			if ok && section == "[libdefaults]" && strings.TrimSpace(k) == "default_ccache_name" {
+				name = strings.TrimSpace(v)
+			}
+		}
+	}
+	uid := strconv.Itoa(os.Getuid())
+	tmp := os.Getenv("TMPDIR")
+	if tmp == "" {
+		tmp = "/tmp"
+	}
+	return strings.NewReplacer("%{uid}", uid, "%{USERID}", uid, "%{euid}", strconv.Itoa(os.Geteuid()), "%{TEMP}", tmp, "%{null}", "").Replace(name)
+}
+
+// kdcErrorCode finds the KRB-ERROR code in gokrb5's error text.
+var kdcErrorCode = regexp.MustCompile(`KRB Error: \((\d+)\)`)
+
+// gssError words a gokrb5 failure as python-gssapi words MIT's: the
+// exception class and major status of the GSSAPI call, and MIT's minor
+// status for the Kerberos error (principal is the client or server whose
+// name MIT's message for an unknown principal gives).
+func gssError(err error, class string, major int, majorText, principal string) error {
+	var kerr krberror.Krberror
+	isKrb := errors.As(err, &kerr)
+	if m := kdcErrorCode.FindStringSubmatch(err.Error()); m != nil {
+		code, _ := strconv.Atoi(m[1])
+		if text, ok := kdcErrorText(code, principal); ok {
+			// MIT's error table: ERROR_TABLE_BASE_krb5 plus the KRB-ERROR code.
+			return mitError(class, major, majorText, code, text)
+		}
+	}
+	switch {
+	case isKrb && kerr.RootCause == krberror.NetworkingError:
+		_, realm, _ := strings.Cut(principal, "@")
+		return mitError(class, major, majorText, 156, fmt.Sprintf("Cannot contact any KDC for realm '%s'", realm))
+	case strings.Contains(err.Error(), "password/keytab incorrect"), isKrb && kerr.RootCause == krberror.DecryptingError:
+		// The KDC sent the reply for a key the password does not give.
+		return mitError(class, major, majorText, 31, "Decrypt integrity check failed")
+	}
+	return &lookupException{class, fmt.Sprintf("Major (%d): %s, gokrb5: %v", major, majorText, err)}
+}
+
+// kdcErrorText is MIT's message for the KRB-ERROR codes a client meets.
+func kdcErrorText(code int, principal string) (string, bool) {
+	switch code {
+	case 6:
+		return fmt.Sprintf("Client '%s' not found in Kerberos database", principal), true
+	case 7:
+		return fmt.Sprintf("Server %s not found in Kerberos database", principal), true
+	case 18:
+		return "Client's credentials have been revoked", true
+	case 23:
+		return "Password has expired", true
+	case 24:
+		return "Preauthentication failed", true
+	case 32:
+		return "Ticket expired", true
+	case 37:
+		return "Clock skew too great", true
+	}
+	return "", false
+}
+
+// mitError is a python-gssapi exception for MIT's minor status
+// ERROR_TABLE_BASE_krb5 (-1765328384) + offset, printed unsigned.
+func mitError(class string, major int, majorText string, offset int, text string) error {
+	minor := uint32(int32(-1765328384 + offset))
+	return &lookupException{class, fmt.Sprintf("Major (%d): %s, Minor (%d): %s", major, majorText, minor, text)}
+}
