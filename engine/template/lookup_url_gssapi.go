@@ -1,9 +1,15 @@
 package template
 
 import (
+	"crypto/md5"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"net/http"
 	"net/url"
 	"os"
@@ -11,11 +17,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jcmturner/gofork/encoding/asn1"
 	"github.com/jcmturner/gokrb5/v8/client"
 	"github.com/jcmturner/gokrb5/v8/config"
 	"github.com/jcmturner/gokrb5/v8/credentials"
+	"github.com/jcmturner/gokrb5/v8/gssapi"
+	"github.com/jcmturner/gokrb5/v8/iana/chksumtype"
 	"github.com/jcmturner/gokrb5/v8/krberror"
+	"github.com/jcmturner/gokrb5/v8/messages"
 	"github.com/jcmturner/gokrb5/v8/spnego"
+	"github.com/jcmturner/gokrb5/v8/types"
 )
 
 // This file is the url lookup's use_gssapi: Ansible's
@@ -42,8 +53,9 @@ func negotiateChallenge(resp *http.Response) string {
 
 // gssapiAuthorization is the Authorization header answering a challenge
 // of scheme for u: a SPNEGO token holding a Kerberos AP-REQ for the
-// service HTTP/HOST, with username's password or the ccache's tickets.
-func gssapiAuthorization(scheme string, u *url.URL, username, password string) (string, error) {
+// service HTTP/HOST, with username's password or the ccache's tickets, and
+// over HTTPS the channel bindings of the server's certificate peer.
+func gssapiAuthorization(scheme string, u *url.URL, username, password string, peer *x509.Certificate) (string, error) {
 	cfg, err := krb5Config()
 	if err != nil {
 		return "", err
@@ -55,21 +67,79 @@ func gssapiAuthorization(scheme string, u *url.URL, username, password string) (
 	defer cl.Destroy()
 	// gssapi.Name("HTTP@host", hostbased_service): the host of the URL,
 	// without its port, lower-cased as krb5_sname_to_principal does.
-	spn := "HTTP/" + strings.ToLower(u.Hostname())
-	token, err := spnego.SPNEGOClient(cl, spn).InitSecContext()
+	host := strings.ToLower(u.Hostname())
+	tkt, key, err := cl.GetServiceTicket("HTTP/" + host)
 	if err != nil {
-		realm := cfg.ResolveRealm(strings.ToLower(u.Hostname()))
+		realm := cfg.ResolveRealm(host)
 		if realm == "" {
 			realm = cfg.LibDefaults.DefaultRealm
 		}
 		return "", gssError(err, "gssapi.raw.misc.GSSError", 851968, "Unspecified GSS failure.  Minor code may provide more information",
-			spn+"@"+realm)
+			"HTTP/"+host+"@"+realm)
 	}
-	b, err := token.Marshal()
+	token, err := spnegoToken(cl, tkt, key, channelBindings(peer))
 	if err != nil {
 		return "", err
 	}
-	return scheme + " " + base64.StdEncoding.EncodeToString(b), nil
+	return scheme + " " + base64.StdEncoding.EncodeToString(token), nil
+}
+
+// spnegoToken is the initiator's first SPNEGO token: a NegTokenInit for
+// Kerberos whose AP-REQ's authenticator carries the GSSAPI checksum of
+// RFC 4121 4.1.1 with the channel bindings' MD5 (gokrb5's own token always
+// leaves them zero).
+func spnegoToken(cl *client.Client, tkt messages.Ticket, key types.EncryptionKey, bindings [16]byte) ([]byte, error) {
+	const flags = gssapi.ContextFlagInteg | gssapi.ContextFlagConf
+	auth, err := types.NewAuthenticator(cl.Credentials.Domain(), cl.Credentials.CName())
+	if err != nil {
+		return nil, err
+	}
+	sum := make([]byte, 24)
+	binary.LittleEndian.PutUint32(sum[:4], 16)
+	copy(sum[4:20], bindings[:])
+	binary.LittleEndian.PutUint32(sum[20:], flags)
+	auth.Cksum = types.Checksum{CksumType: chksumtype.GSSAPI, Checksum: sum}
+	// The KRB5 token as gokrb5 frames it, with this authenticator.
+	mech, err := spnego.NewKRB5TokenAPREQ(cl, tkt, key, []int{flags}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if mech.APReq, err = messages.NewAPReq(tkt, key, auth); err != nil {
+		return nil, err
+	}
+	mechBytes, err := mech.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	tok := spnego.SPNEGOToken{Init: true, NegTokenInit: spnego.NegTokenInit{
+		MechTypes: []asn1.ObjectIdentifier{gssapi.OIDKRB5.OID()}, MechTokenBytes: mechBytes}}
+	return tok.Marshal()
+}
+
+// channelBindings is the MD5 of the gss_channel_bindings_struct the
+// handler passes for an HTTPS server (no addresses; application data
+// "tls-server-end-point:" and the certificate's hash, RFC 5929), or zeros
+// without a certificate.
+func channelBindings(peer *x509.Certificate) [16]byte {
+	if peer == nil {
+		return [16]byte{}
+	}
+	var h hash.Hash
+	switch peer.SignatureAlgorithm {
+	case x509.SHA384WithRSA, x509.ECDSAWithSHA384, x509.SHA384WithRSAPSS:
+		h = sha512.New384()
+	case x509.SHA512WithRSA, x509.ECDSAWithSHA512, x509.SHA512WithRSAPSS:
+		h = sha512.New()
+	default: // SHA-256, and MD5, SHA-1 or no hash as RFC 5929 says
+		h = sha256.New()
+	}
+	h.Write(peer.Raw)
+	app := append([]byte("tls-server-end-point:"), h.Sum(nil)...)
+	// initiator and acceptor address types and lengths (all zero), then
+	// the application data's length and bytes, little-endian.
+	buf := make([]byte, 20, 20+len(app))
+	binary.LittleEndian.PutUint32(buf[16:], uint32(len(app)))
+	return md5.Sum(append(buf, app...))
 }
 
 // krb5Config reads the Kerberos configuration MIT's library reads: the

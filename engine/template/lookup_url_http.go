@@ -151,7 +151,11 @@ func openURL(term string, opts map[string]any) ([]byte, error) {
 		// The request that was refused (after redirects) again, with the
 		// token; a second refusal is the HTTP error.
 		resp.Body.Close()
-		auth, gssErr := gssapiAuthorization(negotiateChallenge(resp), resp.Request.URL, username, password)
+		var peer *x509.Certificate
+		if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
+			peer = resp.TLS.PeerCertificates[0]
+		}
+		auth, gssErr := gssapiAuthorization(negotiateChallenge(resp), resp.Request.URL, username, password, peer)
 		if gssErr != nil {
 			return nil, gssErr
 		}

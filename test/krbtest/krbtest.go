@@ -9,13 +9,22 @@ package krbtest
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	_ "embed"
+	"encoding/pem"
 	"fmt"
+	"math/big"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -84,10 +93,51 @@ func Start(t *testing.T, host, kdcPort, httpPort string) *KDC {
 	kdc := exec.Command("krb5kdc", "-n", "-r", Realm)
 	kdc.Env = env
 	startDaemon(t, kdc, "commencing operation")
-	srv := exec.Command("/usr/bin/python3", filepath.Join(k.Dir, "spnego_server.py"), host, httpPort)
-	srv.Env = env
-	startDaemon(t, srv, "ready")
+	k.serve(t, httpPort)
 	return k
+}
+
+// serve starts the SPNEGO server on port, with args for HTTPS.
+func (k *KDC) serve(t *testing.T, port string, args ...string) {
+	t.Helper()
+	srv := exec.Command("/usr/bin/python3", append([]string{filepath.Join(k.Dir, "spnego_server.py"), k.Host, port}, args...)...)
+	srv.Env = append(os.Environ(), "KRB5_CONFIG="+k.Conf(), "KRB5_KTNAME="+filepath.Join(k.Dir, "http.keytab"))
+	startDaemon(t, srv, "ready")
+}
+
+// StartTLS starts another SPNEGO server, on port and over HTTPS with a
+// self-signed certificate for Host (ECDSA P-256, signed with SHA-256),
+// that accepts with the certificate's tls-server-end-point channel
+// bindings and reports whether the client's token carried them. It
+// returns the server's base URL ("https://HOST:PORT").
+func (k *KDC) StartTLS(t *testing.T, port string) string {
+	t.Helper()
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: k.Host},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.ParseIP(k.Host)}, DNSNames: []string{k.Host},
+		SignatureAlgorithm: x509.ECDSAWithSHA256,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, key := filepath.Join(k.Dir, "tls.crt"), filepath.Join(k.Dir, "tls.key")
+	for path, block := range map[string]*pem.Block{cert: {Type: "CERTIFICATE", Bytes: der}, key: {Type: "PRIVATE KEY", Bytes: keyDER}} {
+		if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k.serve(t, port, cert, key)
+	return "https://" + net.JoinHostPort(k.Host, port)
 }
 
 // Conf is the path of the realm's client configuration.

@@ -1,11 +1,17 @@
 """An HTTP server that authenticates with SPNEGO (Negotiate) through MIT
 GSSAPI's acceptor, for the use_gssapi lab scenario.
 
-Usage: spnego_server.py ADDRESS PORT (KRB5_KTNAME names the service keytab).
-Every path answers "user=<principal>" once the client authenticated, 401
-with "WWW-Authenticate: Negotiate" before. It prints "ready" when listening.
+Usage: spnego_server.py ADDRESS PORT [CERT KEY] (KRB5_KTNAME names the
+service keytab). Every path answers "user=<principal>" once the client
+authenticated, 401 with "WWW-Authenticate: Negotiate" before. With CERT and
+KEY it speaks HTTPS, accepts with the tls-server-end-point channel bindings
+of CERT (RFC 5929) and adds " channel_bound=<bool>": whether the client's
+token carried those bindings (MIT accepts a token without any). It prints
+"ready" when listening.
 """
 import base64
+import hashlib
+import ssl
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,7 +25,7 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Negotiate "):
             return self.reply(401, b"no credentials\n", {"WWW-Authenticate": "Negotiate"})
-        ctx = gssapi.SecurityContext(usage="accept")
+        ctx = gssapi.SecurityContext(usage="accept", channel_bindings=BINDINGS)
         try:
             out = ctx.step(base64.b64decode(auth[len("Negotiate "):]))
         except gssapi.exceptions.GSSError as e:
@@ -29,7 +35,10 @@ class Handler(BaseHTTPRequestHandler):
             headers["WWW-Authenticate"] = "Negotiate " + base64.b64encode(out).decode()
         if not ctx.complete:
             return self.reply(401, b"continue\n", headers)
-        self.reply(200, ("user=%s\n" % ctx.initiator_name).encode(), headers)
+        text = "user=%s" % ctx.initiator_name
+        if BINDINGS is not None:
+            text += " channel_bound=%s" % bool(ctx.actual_flags & gssapi.RequirementFlag.channel_bound)
+        self.reply(200, (text + "\n").encode(), headers)
 
     do_HEAD = do_GET
 
@@ -47,6 +56,14 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+BINDINGS = None
 server = ThreadingHTTPServer((sys.argv[1], int(sys.argv[2])), Handler)
+if len(sys.argv) > 4:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[3], sys.argv[4])
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    der = ssl.PEM_cert_to_DER_cert(open(sys.argv[3]).read())
+    # The certificate is signed with SHA-256: its end-point hash is SHA-256.
+    BINDINGS = gssapi.raw.ChannelBindings(application_data=b"tls-server-end-point:" + hashlib.sha256(der).digest())
 print("ready", flush=True)
 server.serve_forever()

@@ -28,6 +28,8 @@ var gssapiCalls = []string{
 	`lookup('url', 'SPNEGO/who', use_gssapi=True, username='alice')`,
 	`lookup('url', 'SPNEGO/who', use_gssapi=True, username='bob')`,
 	`lookup('url', 'SPNEGOLOCAL/who', use_gssapi=True)`,
+	`lookup('url', 'SPNEGOTLS/who', use_gssapi=True, validate_certs=False)`,
+	`lookup('url', 'SPNEGOTLS/who', use_gssapi=True, username='bob', password='bobpw', validate_certs=False)`,
 	`lookup('url', 'SPNEGO/who')`,
 	`lookup('url', 'SPNEGO/who', username='bob', password='bobpw')`,
 	`KDESTROY`,
@@ -40,13 +42,15 @@ var gssapiCalls = []string{
 // ansible-playbook (python3-gssapi, MIT's library) and gorun (gokrb5):
 // tickets from the default ccache and from $KRB5CCNAME, passwords right
 // and wrong, an unknown user, credentials in the URL, a user name without
-// a password, a service the KDC does not know (localhost), no use_gssapi
+// a password, a service the KDC does not know (localhost), HTTPS (whose
+// server checks the tls-server-end-point channel bindings), no use_gssapi
 // and no ticket.
 func TestURLLookupGSSAPI(t *testing.T) {
 	if _, err := exec.LookPath("krb5kdc"); err != nil {
 		t.Skipf("no krb5kdc (Debian packages: %s)", krbtest.Packages)
 	}
 	kdc := krbtest.Start(t, "127.0.0.1", freePort(t), freePort(t))
+	tlsURL := kdc.StartTLS(t, freePort(t))
 	env := []string{"KRB5_CONFIG=" + kdc.Conf(), "ANSIBLE_STDOUT_CALLBACK=json"}
 	kinit := func(user, ccache string) {
 		cmd := exec.Command("kinit", user)
@@ -57,7 +61,7 @@ func TestURLLookupGSSAPI(t *testing.T) {
 		}
 	}
 	r := strings.NewReplacer("SPNEGOCRED/", strings.Replace(kdc.URL("/"), "://", "://bob:bobpw@", 1),
-		"SPNEGOLOCAL/", strings.Replace(kdc.URL("/"), "127.0.0.1", "localhost", 1), "SPNEGO/", kdc.URL("/"))
+		"SPNEGOLOCAL/", strings.Replace(kdc.URL("/"), "127.0.0.1", "localhost", 1), "SPNEGOTLS/", tlsURL+"/", "SPNEGO/", kdc.URL("/"))
 	defaultCache := "FILE:" + filepath.Join(kdc.Dir, "ccache")
 	bobCache := "FILE:" + filepath.Join(kdc.Dir, "bob.ccache")
 	runs := []struct {
@@ -107,6 +111,11 @@ func TestURLLookupGSSAPI(t *testing.T) {
 		}
 		if i == 0 && !strings.Contains(res[1][0], "user=alice@GORUN.TEST") {
 			t.Errorf("the ticket of the default ccache was not used: %s", res[1][0])
+		}
+		for j, c := range run.calls {
+			if strings.Contains(c, "SPNEGOTLS/") && !strings.Contains(res[1][j], "channel_bound=True") {
+				t.Errorf("%s: the token did not carry the server's channel bindings: %s", c, res[1][j])
+			}
 		}
 	}
 }
