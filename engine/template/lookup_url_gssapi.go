@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jcmturner/gofork/encoding/asn1"
 	"github.com/jcmturner/gokrb5/v8/client"
 	"github.com/jcmturner/gokrb5/v8/config"
 	"github.com/jcmturner/gokrb5/v8/credentials"
@@ -52,15 +51,14 @@ func negotiateChallenge(resp *http.Response) string {
 }
 
 // gssapiAuthorization is the Authorization header answering a challenge
-// of scheme for u: a SPNEGO token holding a Kerberos AP-REQ for the
-// service HTTP/HOST, with username's password or the ccache's tickets, and
+// of scheme for u: a Kerberos AP-REQ for the service HTTP/HOST, with username's password or the ccache's tickets, and
 // over HTTPS the channel bindings of the server's certificate peer.
 func gssapiAuthorization(scheme string, u *url.URL, username, password string, peer *x509.Certificate) (string, error) {
-	cfg, err := krb5Config()
+	cfg, conf, err := krb5Config()
 	if err != nil {
 		return "", err
 	}
-	cl, err := krbClient(cfg, username, password)
+	cl, err := krbClient(cfg, defaultCCache(conf), username, password)
 	if err != nil {
 		return "", err
 	}
@@ -77,18 +75,19 @@ func gssapiAuthorization(scheme string, u *url.URL, username, password string, p
 		return "", gssError(err, "gssapi.raw.misc.GSSError", 851968, "Unspecified GSS failure.  Minor code may provide more information",
 			"HTTP/"+host+"@"+realm)
 	}
-	token, err := spnegoToken(cl, tkt, key, channelBindings(peer))
+	token, err := krb5Token(cl, tkt, key, channelBindings(peer))
 	if err != nil {
 		return "", err
 	}
 	return scheme + " " + base64.StdEncoding.EncodeToString(token), nil
 }
 
-// spnegoToken is the initiator's first SPNEGO token: a NegTokenInit for
-// Kerberos whose AP-REQ's authenticator carries the GSSAPI checksum of
-// RFC 4121 4.1.1 with the channel bindings' MD5 (gokrb5's own token always
-// leaves them zero).
-func spnegoToken(cl *client.Client, tkt messages.Ticket, key types.EncryptionKey, bindings [16]byte) ([]byte, error) {
+// krb5Token is the initiator's first token as python-gssapi makes it with
+// no mechanism given (MIT's default, Kerberos itself rather than SPNEGO):
+// an AP-REQ in RFC 2743's framing whose authenticator carries the GSSAPI
+// checksum of RFC 4121 4.1.1 with the channel bindings' MD5 (gokrb5's own
+// tokens are SPNEGO and leave the bindings zero).
+func krb5Token(cl *client.Client, tkt messages.Ticket, key types.EncryptionKey, bindings [16]byte) ([]byte, error) {
 	const flags = gssapi.ContextFlagInteg | gssapi.ContextFlagConf
 	auth, err := types.NewAuthenticator(cl.Credentials.Domain(), cl.Credentials.CName())
 	if err != nil {
@@ -99,20 +98,14 @@ func spnegoToken(cl *client.Client, tkt messages.Ticket, key types.EncryptionKey
 	copy(sum[4:20], bindings[:])
 	binary.LittleEndian.PutUint32(sum[20:], flags)
 	auth.Cksum = types.Checksum{CksumType: chksumtype.GSSAPI, Checksum: sum}
-	// The KRB5 token as gokrb5 frames it, with this authenticator.
-	mech, err := spnego.NewKRB5TokenAPREQ(cl, tkt, key, []int{flags}, nil)
+	// The token as gokrb5 frames it, with this authenticator.
+	tok, err := spnego.NewKRB5TokenAPREQ(cl, tkt, key, []int{flags}, nil)
 	if err != nil {
 		return nil, err
 	}
-	if mech.APReq, err = messages.NewAPReq(tkt, key, auth); err != nil {
+	if tok.APReq, err = messages.NewAPReq(tkt, key, auth); err != nil {
 		return nil, err
 	}
-	mechBytes, err := mech.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	tok := spnego.SPNEGOToken{Init: true, NegTokenInit: spnego.NegTokenInit{
-		MechTypes: []asn1.ObjectIdentifier{gssapi.OIDKRB5.OID()}, MechTokenBytes: mechBytes}}
 	return tok.Marshal()
 }
 
@@ -142,20 +135,6 @@ func channelBindings(peer *x509.Certificate) [16]byte {
 	return md5.Sum(append(buf, app...))
 }
 
-// krb5Config reads the Kerberos configuration MIT's library reads: the
-// first file of $KRB5_CONFIG (MIT merges them all), else /etc/krb5.conf.
-func krb5Config() (*config.Config, error) {
-	path := "/etc/krb5.conf"
-	if env := os.Getenv("KRB5_CONFIG"); env != "" {
-		path, _, _ = strings.Cut(env, ":")
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		return nil, fmt.Errorf("url lookup with use_gssapi: reading the Kerberos configuration %s: %v", path, err)
-	}
-	return cfg, nil
-}
-
 // Major statuses of gss_acquire_cred's failures, as python-gssapi reports them.
 const (
 	noCredClass = "gssapi.raw.exceptions.MissingCredentialsError"
@@ -164,9 +143,9 @@ const (
 )
 
 // krbClient is the handler's credential: a password login of username
-// (user or user@REALM) when there is a password, else the default ccache's
-// tickets (whose principal must be username, when given).
-func krbClient(cfg *config.Config, username, password string) (*client.Client, error) {
+// (user or user@REALM) when there is a password, else the tickets of the
+// default ccache name (whose principal must be username, when given).
+func krbClient(cfg *config.Config, name, username, password string) (*client.Client, error) {
 	user, realm, hasRealm := strings.Cut(username, "@")
 	if !hasRealm {
 		realm = cfg.LibDefaults.DefaultRealm
@@ -178,7 +157,6 @@ func krbClient(cfg *config.Config, username, password string) (*client.Client, e
 		}
 		return cl, nil
 	}
-	name := defaultCCache()
 	path, ok := strings.CutPrefix(name, "FILE:")
 	if !ok && strings.Contains(name, ":") && !strings.HasPrefix(name, "/") {
 		kind, _, _ := strings.Cut(name, ":")
@@ -203,41 +181,6 @@ func krbClient(cfg *config.Config, username, password string) (*client.Client, e
 		return nil, mitError(noCredClass, noCredMajor, noCredText, 141, "No Kerberos credentials available (default cache: "+name+")")
 	}
 	return cl, nil
-}
-
-// defaultCCache is MIT's default ccache name: $KRB5CCNAME, else
-// default_ccache_name of the configuration, else FILE:/tmp/krb5cc_UID,
-// with the configuration's %{uid}-style parameters expanded.
-func defaultCCache() string {
-	if name := os.Getenv("KRB5CCNAME"); name != "" {
-		return name
-	}
-	name := "FILE:/tmp/krb5cc_%{uid}"
-	path := "/etc/krb5.conf"
-	if env := os.Getenv("KRB5_CONFIG"); env != "" {
-		path, _, _ = strings.Cut(env, ":")
-	}
-	if data, err := os.ReadFile(path); err == nil {
-		// gokrb5 does not keep default_ccache_name: read it from [libdefaults].
-		section := ""
-		for _, line := range strings.Split(string(data), "\n") {
-			line = strings.TrimSpace(line)
-			if strings.HasPrefix(line, "[") {
-				section = line
-				continue
-			}
-			k, v, ok := strings.Cut(line, "=")
-			if ok && section == "[libdefaults]" && strings.TrimSpace(k) == "default_ccache_name" {
-				name = strings.TrimSpace(v)
-			}
-		}
-	}
-	uid := strconv.Itoa(os.Getuid())
-	tmp := os.Getenv("TMPDIR")
-	if tmp == "" {
-		tmp = "/tmp"
-	}
-	return strings.NewReplacer("%{uid}", uid, "%{USERID}", uid, "%{euid}", strconv.Itoa(os.Geteuid()), "%{TEMP}", tmp, "%{null}", "").Replace(name)
 }
 
 // kdcErrorCode finds the KRB-ERROR code in gokrb5's error text.

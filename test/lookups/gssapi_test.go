@@ -20,6 +20,7 @@ import (
 // is the SPNEGO server, which answers with the client's principal.
 var gssapiCalls = []string{
 	`lookup('url', 'SPNEGO/who', use_gssapi=True)`,
+	`lookup('url', 'SPNEGO/mech', use_gssapi=True)`,
 	`lookup('url', 'SPNEGO/who', use_gssapi=True, username='bob', password='bobpw')`,
 	`lookup('url', 'SPNEGO/who', use_gssapi=True, username='bob@GORUN.TEST', password='bobpw', force_basic_auth=True)`,
 	`lookup('url', 'SPNEGO/who', use_gssapi=True, username='bob', password='wrong')`,
@@ -111,6 +112,9 @@ func TestURLLookupGSSAPI(t *testing.T) {
 		}
 		if i == 0 && !strings.Contains(res[1][0], "user=alice@GORUN.TEST") {
 			t.Errorf("the ticket of the default ccache was not used: %s", res[1][0])
+		}
+		if i == 0 && !strings.Contains(res[1][1], "mech=krb5") {
+			t.Errorf("the token is not python-gssapi's (Kerberos, not SPNEGO): %s", res[1][1])
 		}
 		for j, c := range run.calls {
 			if strings.Contains(c, "SPNEGOTLS/") && !strings.Contains(res[1][j], "channel_bound=True") {
