@@ -81,7 +81,10 @@ func openURL(term string, opts map[string]any) ([]byte, error) {
 	// The login is sent at once (force_basic_auth, ~/.netrc) or in answer to
 	// a 401 challenge (urllib's basic and digest handlers).
 	challengeAuth := false
+	gssapi := opts["use_gssapi"].(bool)
 	switch {
+	case gssapi:
+		// The GSSAPI handler takes the login; no Basic, Digest or netrc.
 	case username != "" && !opts["force_basic_auth"].(bool):
 		challengeAuth = true
 	case username != "":
@@ -133,19 +136,32 @@ func openURL(term string, opts map[string]any) ([]byte, error) {
 	}
 	resp, err := client.Do(req)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && challengeAuth {
-		if auth := answerChallenge(resp, req, username, password); auth != "" {
+		auth, authErr := answerChallenge(resp, req, username, password)
+		if authErr != nil {
+			resp.Body.Close()
+			return nil, authErr
+		}
+		if auth != "" {
 			resp.Body.Close()
 			req.Header.Set("Authorization", auth)
 			resp, err = client.Do(req)
 		}
 	}
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && opts["use_gssapi"].(bool) && negotiates(resp) {
-		// Ansible's HTTPGSSAPIAuthHandler would answer with a Kerberos
-		// token; until this lookup does, it says so rather than fail as if
-		// use_gssapi were off. (Servers that do not ask for Negotiate are
-		// read as Ansible reads them with python3-gssapi installed.)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && gssapi && negotiateChallenge(resp) != "" {
+		// The request that was refused (after redirects) again, with the
+		// token; a second refusal is the HTTP error.
 		resp.Body.Close()
-		return nil, fmt.Errorf("url lookup of %s: the server asks for Negotiate (Kerberos) authentication, and gorun's url lookup does not implement use_gssapi's token exchange yet (the uri and get_url modules do)", term)
+		var peer *x509.Certificate
+		if resp.TLS != nil && len(resp.TLS.PeerCertificates) > 0 {
+			peer = resp.TLS.PeerCertificates[0]
+		}
+		auth, gssErr := gssapiAuthorization(negotiateChallenge(resp), resp.Request.URL, username, password, peer)
+		if gssErr != nil {
+			return nil, gssErr
+		}
+		retry := resp.Request.Clone(resp.Request.Context())
+		retry.Header.Set("Authorization", auth)
+		resp, err = client.Do(retry)
 	}
 	if err != nil {
 		var ue *url.Error
@@ -345,12 +361,19 @@ var challengeParam = regexp.MustCompile(`(\w+)=("([^"]*)"|[^,\s]+)`)
 // answerChallenge is urllib's HTTPBasicAuthHandler and HTTPDigestAuthHandler:
 // the Authorization answering resp's WWW-Authenticate, or "" when there is
 // none it can answer.
-func answerChallenge(resp *http.Response, req *http.Request, user, pass string) string {
+func answerChallenge(resp *http.Response, req *http.Request, user, pass string) (string, error) {
+	// The digest handler runs first and refuses a first challenge of
+	// another scheme than its own and Basic.
+	if first := strings.Fields(resp.Header.Get("Www-Authenticate")); len(first) > 0 {
+		if s := strings.ToLower(first[0]); s != "basic" && s != "digest" {
+			return "", &lookupException{"ValueError", fmt.Sprintf("AbstractDigestAuthHandler does not support the following scheme: '%s'", first[0])}
+		}
+	}
 	for _, ch := range resp.Header.Values("Www-Authenticate") {
 		scheme, rest, _ := strings.Cut(strings.TrimSpace(ch), " ")
 		switch strings.ToLower(scheme) {
 		case "basic":
-			return basicAuth(user, pass)
+			return basicAuth(user, pass), nil
 		case "digest":
 			p := map[string]string{}
 			for _, m := range challengeParam.FindAllStringSubmatch(rest, -1) {
@@ -360,10 +383,10 @@ func answerChallenge(resp *http.Response, req *http.Request, user, pass string) 
 				}
 				p[strings.ToLower(m[1])] = v
 			}
-			return digestAuth(p, req, user, pass)
+			return digestAuth(p, req, user, pass), nil
 		}
 	}
-	return ""
+	return "", nil
 }
 
 // digestAuth answers an RFC 2617 challenge with MD5 and qop=auth, as urllib does.
@@ -480,18 +503,6 @@ func bypassProxy(host, noProxy string) bool {
 			continue
 		}
 		if hostOnly == name || host == name || strings.HasSuffix(hostOnly, "."+name) || strings.HasSuffix(host, "."+name) {
-			return true
-		}
-	}
-	return false
-}
-
-// negotiates reports whether resp challenges for Negotiate or Kerberos, the
-// schemes Ansible's HTTPGSSAPIAuthHandler answers.
-func negotiates(resp *http.Response) bool {
-	for _, ch := range resp.Header.Values("Www-Authenticate") {
-		scheme, _, _ := strings.Cut(strings.TrimSpace(ch), " ")
-		if strings.EqualFold(scheme, "Negotiate") || strings.EqualFold(scheme, "Kerberos") {
 			return true
 		}
 	}

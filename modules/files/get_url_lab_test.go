@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"testing"
 
+	"gorun/test/krbtest"
 	"gorun/test/labenv"
 )
 
@@ -65,7 +66,7 @@ func serveHTTP(t *testing.T, l *labenv.Lab) string {
 		http.Redirect(w, r, "/data.txt", http.StatusFound)
 	})
 	redirectHandlers(mux)
-	startKerberos(t, l)
+	krbtest.Start(t, l.Gateway, krbKDCPort, krbHTTPPort)
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })

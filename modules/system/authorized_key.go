@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"gorun/engine/module"
+	"gorun/engine/pytext"
 	"gorun/engine/shell"
+	"gorun/modules/files"
 )
 
 // authorizedKeyModule is ansible.posix.authorized_key, a port of its
@@ -180,7 +182,16 @@ func (authorizedKeyModule) Run(ctx context.Context, call *module.Call) (module.R
 	t := newTarget(ctx, call)
 	key := a.String("key")
 	if strings.HasPrefix(key, "http") {
-		return module.Failed("gorun's authorized_key module does not fetch keys from URLs yet: " + key), nil
+		// As the module: any key starting with "http" is a URL whose
+		// content is the keys, fetched on the target (fetch_url).
+		fetched, failed, err := files.FetchURL(ctx, call, key)
+		if err != nil || failed != nil {
+			return failed, err
+		}
+		if fetched.Status != 200 {
+			return module.Failed("Error getting key from: " + key), nil
+		}
+		key = string(fetched.Body)
 	}
 	result := module.Result{}
 	for _, k := range []string{"user", "key", "path", "manage_dir", "state", "key_options", "exclusive", "comment", "validate_certs", "follow"} {
@@ -214,7 +225,7 @@ func (authorizedKeyModule) Run(ctx context.Context, call *module.Call) (module.R
 	var wanted []string
 	write := false
 	var newKeys []string
-	for _, line := range strings.Split(key, "\n") {
+	for _, line := range pytext.SplitLines(key) {
 		if line != "" && !strings.HasPrefix(line, "#") {
 			newKeys = append(newKeys, line)
 		}

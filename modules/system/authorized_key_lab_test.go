@@ -1,6 +1,9 @@
 package system_test
 
 import (
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -39,8 +42,73 @@ func testAuthorizedKey(t *testing.T, l *labdiff.Lab) {
 		{Module: "getent", Args: "{database: passwd, key: nobody-here, fail_key: false}", Keys: []string{"ansible_facts", "msg"}},
 		{Module: "getent", Args: "{database: no-such-db}", Keys: []string{"msg"}},
 	}
+	fromURL := len(steps)
+	steps = append(steps, keyURLSteps(t, l)...)
 	got := l.DiffPlay(t, steps)
 	if s := got[9]["stdout"].(string); !strings.HasPrefix(s, key1+"\n") || strings.Contains(s, "k2@test") {
 		t.Errorf("exclusive left:\n%s", s)
+	}
+	labdiff.WantOutcomes(t, got[fromURL:], "cc.o fff fc. f")
+	if s := got[fromURL+2]["stdout"].(string); s != key1+"\n"+key2 {
+		t.Errorf("keys from a URL through a redirect: the file holds\n%s", s)
+	}
+}
+
+// serveKeys starts a web server on the lab bridge for keys taken from
+// URLs: /keys (two keys with CRLF and a comment line between), /redirect
+// (302 to /keys), /moved (301 to a missing page); everything else is a 404.
+// It returns the base URLs of its HTTP and HTTPS (a certificate the hosts
+// do not trust) listeners.
+func serveKeys(t *testing.T, l *labdiff.Lab) (plain, tls string) {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/keys", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(key1 + "\r\n# from the web\n\n" + key2 + "\n"))
+	})
+	mux.Handle("/redirect", http.RedirectHandler("/keys", http.StatusFound))
+	mux.Handle("/moved", http.RedirectHandler("/missing", http.StatusMovedPermanently))
+	var urls []string
+	for _, secure := range []bool{false, true} {
+		ln, err := net.Listen("tcp", net.JoinHostPort(l.Gateway, "0"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewUnstartedServer(mux)
+		srv.Listener.Close()
+		srv.Listener = ln
+		if secure {
+			srv.StartTLS()
+		} else {
+			srv.Start()
+		}
+		t.Cleanup(srv.Close)
+		urls = append(urls, srv.URL)
+	}
+	return urls[0], urls[1]
+}
+
+// keyURLSteps take keys from URLs: in check mode, through a redirect, a
+// 404, a redirect to a 404, a closed port, an HTTPS server with an
+// untrusted certificate (validated or not) and a "URL" urllib cannot parse.
+func keyURLSteps(t *testing.T, l *labdiff.Lab) []step {
+	base, tlsBase := serveKeys(t, l)
+	keys := []string{"keyfile", "key", "msg", "url", "status", "validate_certs"}
+	ak := func(args string) step {
+		return step{Module: "authorized_key", Args: "{user: dana, path: /tmp/akurl, manage_dir: false, " + args + "}", Keys: keys}
+	}
+	check := ak("key: " + base + "/keys")
+	check.Check = true
+	return []step{
+		check,
+		ak("key: " + base + "/redirect"),
+		shell("cat /tmp/akurl"),
+		ak("key: " + base + "/keys"),
+		ak("key: " + base + "/missing"),
+		ak("key: " + base + "/moved"),
+		ak("key: 'http://" + l.Gateway + ":1/keys'"),
+		ak("key: " + tlsBase + "/keys, state: absent"),
+		ak("key: " + tlsBase + "/keys, state: absent, validate_certs: false"),
+		shell("cat /tmp/akurl"),
+		ak("key: 'http//" + l.Gateway + "/keys'"),
 	}
 }

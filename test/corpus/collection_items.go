@@ -57,8 +57,7 @@ var collectionItems = []Item{
 var collectionExamples = []Example{
 	{Module: "community.general.alternatives", Quick: true},
 	{Module: "community.general.archive", Quick: true},
-	{Module: "ansible.posix.authorized_key", Quick: true,
-		Differs: "gorun's authorized_key does not fetch keys from URLs yet: it fails naming that, where Ansible fails to fetch"},
+	{Module: "ansible.posix.authorized_key", Quick: true},
 	{Module: "community.general.filesystem", Quick: true},
 	{Module: "ansible.posix.firewalld", Quick: true},
 	{Module: "community.general.ini_file", Quick: true},

@@ -51,7 +51,8 @@ func runExamples(t *testing.T, gorun, inv string, only map[string]bool) map[stri
 		t.Fatal(err)
 	}
 	args := []string{"-i", inv, "examples.yml"}
-	opts := e2e.Options{Dir: dir, Timeout: 10 * time.Minute}
+	// One HOME for both runs: examples read it (lookup('env', 'HOME')).
+	opts := e2e.Options{Dir: dir, Home: t.TempDir(), Timeout: 10 * time.Minute}
 	want := e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
 	got := e2e.Run(t, gorun, args, opts)
 	if keep := os.Getenv("GORUN_CORPUS_KEEP"); keep != "" {
