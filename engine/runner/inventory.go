@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gorun/engine/inventory"
+	"gorun/engine/playbook"
+	"gorun/engine/template"
 	"gorun/engine/value"
 )
 
@@ -82,6 +84,40 @@ func (r *Runner) applyInventoryChanges(h *hostState, result map[string]any) erro
 		result["changed"] = changed
 	}
 	return nil
+}
+
+// applyInventoryResult performs the inventory change an add_host or
+// group_by result asks for (a whole task's, or one loop item's), as
+// Ansible's strategy does once the result is in: the change decides
+// "changed", then changed_when and failed_when are evaluated again with the
+// result registered (post_process_whens).
+func (pr *playRun) applyInventoryResult(t *playbook.Task, h *hostState, vars, result map[string]any) {
+	if truthy(result["failed"]) || truthy(result["skipped"]) {
+		return
+	}
+	if _, ok := result["add_host"]; !ok {
+		if _, ok := result["add_group"]; !ok {
+			return
+		}
+	}
+	if err := pr.r.applyInventoryChanges(h, result); err != nil {
+		result["failed"] = true
+		result["msg"] = err.Error()
+		return
+	}
+	_, cw := t.Attrs["changed_when"]
+	_, fw := t.Attrs["failed_when"]
+	if !cw && !fw {
+		return
+	}
+	v := make(map[string]any, len(vars)+1)
+	for k, x := range vars {
+		v[k] = x
+	}
+	if reg, ok := t.Attrs["register"].(string); ok && reg != "" {
+		v[reg] = template.MarkUnsafe(result)
+	}
+	pr.evalChangedFailed(t, v, result)
 }
 
 func toList(v any) []any {

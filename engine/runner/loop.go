@@ -133,6 +133,9 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 			res = map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
 		default:
 			res = pr.execute(ctx, t, h, iv)
+			// add_host and group_by items change the inventory as they
+			// come, before the item's result is shown (as Ansible's strategy).
+			pr.applyInventoryResult(t, h, iv, res)
 		}
 		res[loopVar] = item
 		res["ansible_loop_var"] = loopVar

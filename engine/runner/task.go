@@ -248,10 +248,8 @@ func (pr *playRun) finishResult(t *playbook.Task, h *hostState, vars map[string]
 		noLog = truthy(v)
 	}
 	if !truthy(result["failed"]) && !truthy(result["skipped"]) {
-		if err := r.applyInventoryChanges(h, result); err != nil {
-			result["failed"] = true
-			result["msg"] = err.Error()
-		}
+		// A loop's items made their inventory changes one by one (runLoop).
+		pr.applyInventoryResult(t, h, vars, result)
 		pr.noteAddedHosts(result)
 		if st, ok := result["ansible_stats"]; ok {
 			r.mu.Lock()
