@@ -86,7 +86,7 @@ var Examples = []Example{
 	{Module: "cron"}, {Module: "find"}, {Module: "getent"}, {Module: "lineinfile"},
 	{Module: "replace"}, {Module: "user"}, {Module: "set_fact"}, {Module: "stat"}, {Module: "file"},
 	{Module: "ping", Quick: true, Differs: "data=crash cannot produce Python's traceback in module_stdout"},
-	{Module: "add_host"},
+	{Module: "add_host", Quick: true},
 	{Module: "blockinfile"},
 	{Module: "command"},
 	{Module: "copy"},
