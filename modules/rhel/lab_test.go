@@ -1,6 +1,7 @@
 package rhel_test
 
 import (
+	"sync"
 	"testing"
 
 	"gorun/test/labdiff"
@@ -34,19 +35,20 @@ func TestRHELModulesLab(t *testing.T) {
 		l.Pipelining = true
 	}
 	// Short names: Ansible's ssh ControlPath lives in a temporary
-	// directory named after the test, and a socket's path is short.
-	t.Run("group", func(t *testing.T) {
-		t.Run("rpm", func(t *testing.T) {
-			t.Parallel()
-			pairs[0].DiffParts(t, yumRepositoryPart(), rpmKeyPart(t), dnfPart())
-		})
-		t.Run("fw_se", func(t *testing.T) {
-			t.Parallel()
-			pairs[0].DiffParts(t, firewalldOfflinePart(), selinuxPart())
-		})
-		t.Run("fw_online", func(t *testing.T) {
-			t.Parallel()
-			testFirewalldOnline(t, pairs[1])
-		})
-	})
+	// directory named after the test, and a socket's path is short. The
+	// plays are started from goroutines rather than with t.Parallel, which
+	// go test limits to GOMAXPROCS (two here) at a time.
+	plays := []struct {
+		name string
+		f    func(t *testing.T)
+	}{
+		{"rpm", func(t *testing.T) { pairs[0].DiffParts(t, yumRepositoryPart(), rpmKeyPart(t), dnfPart()) }},
+		{"fw_se", func(t *testing.T) { pairs[0].DiffParts(t, firewalldOfflinePart(), selinuxPart()) }},
+		{"fw_online", func(t *testing.T) { testFirewalldOnline(t, pairs[1]) }},
+	}
+	var wg sync.WaitGroup
+	for _, p := range plays {
+		wg.Go(func() { t.Run(p.name, p.f) })
+	}
+	wg.Wait()
 }
