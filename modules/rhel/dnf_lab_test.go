@@ -41,10 +41,10 @@ createrepo_c -q /srv/gorun-repo
 printf '[gorun]\nname=gorun test\nbaseurl=file:///srv/gorun-repo\ngpgcheck=0\n' > /etc/yum.repos.d/gorun.repo
 echo ok`
 
-// testDNF installs, upgrades and removes a real rpm from a local file and
+// dnfPart installs, upgrades and removes a real rpm from a local file and
 // a local repository with dnf (Debian's dnf on the lab hosts, rpm's
 // database in root's home), with Ansible's dnf module and gorun's.
-func testDNF(t *testing.T, l *labdiff.Lab) {
+func dnfPart() labdiff.Part {
 	keys := []string{"msg", "results", "rc", "failures"}
 	dnf := func(args string, check bool) step {
 		return step{Module: "ansible.builtin.dnf", Args: args, Check: check, Keys: keys}
@@ -65,8 +65,9 @@ func testDNF(t *testing.T, l *labdiff.Lab) {
 		{Module: "yum", Args: "{name: gorun-hello, use_backend: dnf}", Keys: keys},
 		shell("rpm -q gorun-hello; cat /usr/share/gorun-hello/VERSION"),
 	}
-	got := l.DiffPlay(t, steps)
-	if out, _ := got[7]["stdout"].(string); !strings.Contains(out, "gorun-hello-2.0-1.noarch") {
-		t.Errorf("state latest did not upgrade to 2.0:\n%s", out)
-	}
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		if out, _ := got[7]["stdout"].(string); !strings.Contains(out, "gorun-hello-2.0-1.noarch") {
+			t.Errorf("state latest did not upgrade to 2.0:\n%s", out)
+		}
+	}}
 }

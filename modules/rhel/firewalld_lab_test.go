@@ -7,11 +7,11 @@ import (
 	"gorun/test/labdiff"
 )
 
-// testFirewalldOffline changes firewalld's permanent configuration on lab
+// firewalldOfflinePart changes firewalld's permanent configuration on lab
 // hosts where the daemon does not run: Ansible's module works offline with
 // firewalld's Python library, gorun with firewall-offline-cmd; the zone
 // files they leave must be the same.
-func testFirewalldOffline(t *testing.T, l *labdiff.Lab) {
+func firewalldOfflinePart() labdiff.Part {
 	keys := []string{"msg"}
 	fw := func(args string, check bool) step {
 		return step{Module: "ansible.posix.firewalld", Args: args, Check: check, Keys: keys}
@@ -40,14 +40,15 @@ func testFirewalldOffline(t *testing.T, l *labdiff.Lab) {
 		// be the same.
 		labdiff.Shell("cd /etc/firewalld/zones && for f in *.xml; do echo \"== $f\"; grep -v '<forward/>' \"$f\"; done"),
 	}
-	got := l.DiffPlay(t, steps)
-	if out, _ := got[len(got)-1]["stdout"].(string); !strings.Contains(out, `<port port="10050" protocol="tcp"/>`) {
-		t.Errorf("public.xml lacks the agent's port:\n%s", out)
-	}
+	return labdiff.Part{Steps: steps, Check: func(t *testing.T, got []labdiff.Result) {
+		if out, _ := got[len(got)-1]["stdout"].(string); !strings.Contains(out, `<port port="10050" protocol="tcp"/>`) {
+			t.Errorf("public.xml lacks the agent's port:\n%s", out)
+		}
+	}}
 }
 
 // firewalldStart starts a system bus and firewalld on a lab host, with
-// firewalld's shipped zones (the offline test closed ssh in public), and
+// firewalld's shipped zones only (none a previous run left), and
 // waits (at most 30 seconds) until firewall-cmd finds it running.
 const firewalldStart = `rm -f /etc/firewalld/zones/*
 mkdir -p /run/dbus && dbus-daemon --system --fork

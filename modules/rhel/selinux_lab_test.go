@@ -1,16 +1,12 @@
 package rhel_test
 
-import (
-	"testing"
+import "gorun/test/labdiff"
 
-	"gorun/test/labdiff"
-)
-
-// testSELinuxConfig runs selinux and seboolean on lab hosts, whose kernel
+// selinuxPart runs selinux and seboolean on lab hosts, whose kernel
 // has SELinux disabled: what can be compared there is the configuration
 // file's handling (state, policy, messages, reboot_required) and the
 // failures of seboolean.
-func testSELinuxConfig(t *testing.T, l *labdiff.Lab) {
+func selinuxPart() labdiff.Part {
 	keys := []string{"msg", "configfile", "policy", "state", "reboot_required", "name", "persistent", "details"}
 	se := func(args string, check bool) step {
 		return step{Module: "ansible.posix.selinux", Args: args, Check: check, Keys: keys}
@@ -41,5 +37,5 @@ func testSELinuxConfig(t *testing.T, l *labdiff.Lab) {
 		{Module: "community.general.sefcontext", Args: "{target: /srv/containers, substitute: /var/lib/containers, ftype: d}", Keys: keys},
 		{Module: "community.general.sefcontext", Args: "{target: /srv/containers}", Keys: keys},
 	}
-	l.DiffPlay(t, steps)
+	return labdiff.Part{Steps: steps}
 }

@@ -46,6 +46,10 @@ func TestKVMEndToEnd(t *testing.T) {
 	if os.Getenv("GORUN_KVM_E2E") == "" {
 		t.Skip("the KVM end-to-end test runs with GORUN_KVM_E2E=1 (make test-kvm-e2e, make test-slow)")
 	}
+	// Most of the test is waiting for the guest to boot under TCG: it runs
+	// beside TestDifferentialCommunityLibvirt, after the package's other
+	// tests (its guest, network, pool and lab are its own).
+	t.Parallel()
 	timings := map[string]time.Duration{}
 	defer func() {
 		for _, stage := range []string{"build", "setup", "provision+configure", "migrate", "check on target", "backup", "verify"} {

@@ -11,14 +11,16 @@ import (
 	"gorun/test/e2e"
 )
 
-// runExamples runs the EXAMPLES of every module of Examples as one
-// playbook, one check-mode play per module that ignores errors, under both
-// tools, and compares each module's play in the normalised transcripts. It
-// returns each module's outcome by item name ("examples-MODULE").
-func runExamples(t *testing.T, gorun, inv string, only map[string]bool) map[string]string {
-	dir := t.TempDir()
-	var book strings.Builder
-	var run []Example
+// examplesParts is how many ansible-playbook runs the examples are split
+// into, so that they run beside each other and the items: in one run they
+// were the corpus's longest item by far (4 minutes under load).
+const examplesParts = 3
+
+// selectExamples returns the modules of Examples whose EXAMPLES run: the
+// Quick ones, every one with GORUN_CORPUS_FULL=1, or those GORUN_CORPUS
+// names ("examples" for all).
+func selectExamples(only map[string]bool) []Example {
+	var out []Example
 	for _, ex := range Examples {
 		switch {
 		case len(only) > 0 && !only["examples"] && !only["examples-"+ex.Module]:
@@ -26,6 +28,71 @@ func runExamples(t *testing.T, gorun, inv string, only map[string]bool) map[stri
 		case len(only) == 0 && !ex.Quick && os.Getenv("GORUN_CORPUS_FULL") == "":
 			continue
 		}
+		out = append(out, ex)
+	}
+	return out
+}
+
+// examplesPart is the modules whose EXAMPLES one ansible-playbook run
+// (pipelined or not) and one gorun run play.
+type examplesPart struct {
+	exs       []Example
+	pipelined bool
+}
+
+// splitExamples splits exs, in their order, into at most n pipelined
+// parts of about the same number of tasks (the top-level list entries of
+// their EXAMPLES), from the Quick examples that may run pipelined, and
+// one more part of the others, if any.
+func splitExamples(t *testing.T, exs []Example, n int) []examplesPart {
+	var pipe, rest []Example
+	for _, ex := range exs {
+		if ex.Quick && !ex.Unpipelined {
+			pipe = append(pipe, ex)
+		} else {
+			rest = append(rest, ex)
+		}
+	}
+	tasks := make([]int, len(pipe))
+	total := 0
+	for i, ex := range pipe {
+		text, err := ModuleExamples(ex.source())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks[i] = max(1, strings.Count("\n"+text, "\n- "))
+		total += tasks[i]
+	}
+	var parts []examplesPart
+	var part []Example
+	sum := 0
+	for i, ex := range pipe {
+		part = append(part, ex)
+		sum += tasks[i]
+		if sum*n >= total*(len(parts)+1) && len(parts) < n-1 {
+			parts = append(parts, examplesPart{part, true})
+			part = nil
+		}
+	}
+	if len(part) > 0 {
+		parts = append(parts, examplesPart{part, true})
+	}
+	if len(rest) > 0 {
+		parts = append(parts, examplesPart{rest, false})
+	}
+	return parts
+}
+
+// runExamples runs the EXAMPLES of the modules exs as one playbook, one
+// check-mode play per module that ignores errors, under both tools
+// (Ansible pipelined if pipe), and compares each module's play in the
+// normalised transcripts. It returns each module's outcome by item name
+// ("examples-MODULE").
+func runExamples(t *testing.T, gorun, inv string, exs []Example, pipe bool) map[string]string {
+	dir := t.TempDir()
+	var book strings.Builder
+	var run []Example
+	for _, ex := range exs {
 		text, err := ModuleExamples(ex.source())
 		if err != nil {
 			t.Fatal(err)
@@ -53,14 +120,16 @@ func runExamples(t *testing.T, gorun, inv string, only map[string]bool) map[stri
 	args := []string{"-i", inv, "examples.yml"}
 	// One HOME for both runs: examples read it (lookup('env', 'HOME')).
 	opts := e2e.Options{Dir: dir, Home: t.TempDir(), Timeout: 10 * time.Minute}
-	want := e2e.AnsibleWith(t, opts, "ansible-playbook", args...)
+	want := e2e.AnsibleWith(t, pipelined(opts, pipe), "ansible-playbook", args...)
 	got := e2e.Run(t, gorun, args, opts)
+	t.Logf("examples of %d modules: ansible-playbook %s, gorun %s", len(run), want.Duration.Round(time.Millisecond), got.Duration.Round(time.Millisecond))
 	if keep := os.Getenv("GORUN_CORPUS_KEEP"); keep != "" {
-		os.WriteFile(filepath.Join(keep, "examples.ansible"), []byte(want.Stdout+want.Stderr), 0o644)
-		os.WriteFile(filepath.Join(keep, "examples.gorun"), []byte(got.Stdout+got.Stderr), 0o644)
+		base := filepath.Join(keep, "examples-"+run[0].Module)
+		os.WriteFile(base+".ansible", []byte(want.Stdout+want.Stderr), 0o644)
+		os.WriteFile(base+".gorun", []byte(got.Stdout+got.Stderr), 0o644)
 	}
 	if want.ExitCode != got.ExitCode {
-		t.Errorf("examples: exit code: gorun %d, ansible %d\n%s", got.ExitCode, want.ExitCode, got.Stderr)
+		t.Errorf("examples of %s to %s: exit code: gorun %d, ansible %d\n%s", run[0].Module, run[len(run)-1].Module, got.ExitCode, want.ExitCode, got.Stderr)
 	}
 	wp, gp := plays(e2e.NormalizeTranscript(want.Stdout)), plays(e2e.NormalizeTranscript(got.Stdout))
 	out := map[string]string{}
