@@ -8,7 +8,7 @@ import "time"
 // ansible_ssh_common_args, ansible_ssh_extra_args, ansible_connection, ...).
 type Params struct {
 	Host       string // inventory hostname, for messages and caching
-	Connection string // "ssh" (also for "paramiko", "smart") or "local"
+	Connection string // "ssh" (also for "smart"), "paramiko" or "local"
 	Address    string // ansible_host; defaults to Host
 	Port       int    // 0: from ~/.ssh/config or 22
 	User       string // "": from ~/.ssh/config or the local user

@@ -94,8 +94,11 @@ func (r *Runner) connParams(t *playbook.Task, play *playbook.Play, host string, 
 		}
 	}
 	switch p.Connection {
-	case "", "smart", "paramiko", "ssh", "ansible.builtin.ssh", "paramiko_ssh", "ansible.builtin.paramiko_ssh":
+	case "", "smart", "ssh", "ansible.builtin.ssh":
 		p.Connection = "ssh"
+	case "paramiko", "paramiko_ssh", "ansible.builtin.paramiko_ssh":
+		// The same client, but one that takes a password without sshpass.
+		p.Connection = "paramiko"
 	case "local", "ansible.builtin.local":
 		p.Connection = "local"
 	}

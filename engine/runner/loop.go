@@ -128,11 +128,17 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 		ok, err := pr.evalWhen(t, iv)
 		switch {
 		case err != nil:
-			res = map[string]any{"failed": true, "msg": err.Error(), "changed": false}
+			res = exceptionResult(err.Error())
 		case !ok:
 			res = map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
 		default:
 			res = pr.execute(ctx, t, h, iv)
+		}
+		if res[exceptionKey] != nil {
+			// An error raised for an item ends the loop: it leaves
+			// TaskExecutor._run_loop, and TaskExecutor.run makes it the
+			// task's result, without the items before it.
+			return res
 		}
 		res[loopVar] = item
 		res["ansible_loop_var"] = loopVar
@@ -148,10 +154,7 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 				res["_ansible_item_label"] = lbl
 			}
 		}
-		if res[exceptionKey] != nil {
-			// An error raised for an item: no "changed" (see exceptionResult).
-			delete(res, exceptionKey)
-		} else if _, ok := res["changed"]; !ok {
+		if _, ok := res["changed"]; !ok {
 			res["changed"] = false
 		}
 		if _, ok := res["failed"]; !ok && !truthy(res["skipped"]) {

@@ -568,7 +568,8 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 			if errors.As(err, &fe) {
 				return exceptionResult(fe.msg)
 			}
-			return map[string]any{"failed": true, "msg": err.Error()}
+			// Raised by the connection plugin (sshpass missing, say).
+			return exceptionResult(err.Error())
 		}
 		call.Conn = conn
 	}
