@@ -338,6 +338,21 @@ func (c *taskConn) Close() error { return nil }
 // (connection.UnixDialer) stay reachable through the task's wrapper.
 func (c *taskConn) Unwrap() connection.Conn { return c.Conn }
 
+// taskDir is the directory of the file a task came from, or for a task
+// read from JSON (no position) the working directory, as Ansible's
+// unfrackpath makes of the empty path.
+func taskDir(t *playbook.Task) string {
+	if t.Pos.JSON {
+		if wd, err := os.Getwd(); err == nil {
+			return wd
+		}
+	}
+	if t.Pos.File == "" {
+		return ""
+	}
+	return filepath.Dir(t.Pos.File)
+}
+
 // fileFinder searches controller files for a task, as Ansible's path_dwim_relative_stack.
 type fileFinder struct {
 	task        *playbook.Task
@@ -356,8 +371,7 @@ func (f *fileFinder) Find(kind, name string) (string, error) {
 		cands = append(cands, filepath.Join(rl.Path, kind, name), filepath.Join(rl.Path, name))
 		break
 	}
-	if f.task.Pos.File != "" {
-		dir := filepath.Dir(f.task.Pos.File)
+	if dir := taskDir(f.task); dir != "" {
 		cands = append(cands, filepath.Join(dir, kind, name), filepath.Join(dir, name))
 	}
 	if f.playbookDir != "" {

@@ -79,10 +79,16 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 		if pr.play.ImportVars != nil {
 			merge(pr.play.ImportVars)
 		}
-		merge(pr.play.Vars)
+		// A play read from JSON has str, not AnsibleUnicode.
+		mergeFrom(pr.play.Vars, !pr.play.Pos.JSON)
 		mergeFrom(pr.promptVars, false)
 		if vf := pr.varsFiles[h.name]; vf != nil {
 			merge(vf)
+			for k, isJSON := range pr.varsFilesJSON[h.name] {
+				if isJSON {
+					delete(yaml, k)
+				}
+			}
 		}
 		// 15. role vars.
 		for _, rl := range pr.playRoles {
@@ -98,9 +104,10 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	// 16-17. block and task vars.
 	if s.task != nil {
 		bv, tv := blockVars(s.task)
-		merge(bv)
+		fromYAML := !s.task.Pos.JSON
+		mergeFrom(bv, fromYAML)
 		if tv != nil {
-			merge(tv)
+			mergeFrom(tv, fromYAML)
 		}
 	}
 	// 18. include_vars; 19. set_fact and register.
@@ -301,13 +308,15 @@ func searchPath(t *playbook.Task, playbookDir string) []string {
 	for rl := t.Role; rl != nil; rl = rl.Parent {
 		add(rl.Path)
 	}
-	if t.Pos.File != "" {
-		dir := filepath.Dir(t.Pos.File)
-		if t.Role != nil && filepath.Base(dir) == "tasks" {
-			add(dir)
-		} else {
-			add(dir)
-		}
+	switch {
+	case t.Pos.JSON:
+		// A task read from JSON has no file: Ansible's
+		// get_search_path gives the empty directory, which file
+		// searches take for the working directory.
+		seen[""] = true
+		out = append(out, "")
+	case t.Pos.File != "":
+		add(filepath.Dir(t.Pos.File))
 	}
 	add(playbookDir)
 	return out
