@@ -54,7 +54,16 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 		merge(rl.Defaults)
 	}
 	// 3-10. inventory: group vars then host vars, as the inventory merged them.
-	mergeFrom(hostInventoryVars(h.inv), false)
+	invVars, invYAML := hostInventoryVarsOrigin(h.inv)
+	for _, k := range invVars.Keys() {
+		v, _ := invVars.Get(k)
+		m[k] = v
+		if invYAML[k] {
+			yaml[k] = true
+		} else {
+			delete(yaml, k)
+		}
+	}
 	// 11. facts.
 	h.mu.Lock()
 	facts := h.facts.Copy()
