@@ -13,6 +13,11 @@ type Params struct {
 	Port       int    // 0: from ~/.ssh/config or 22
 	User       string // "": from ~/.ssh/config or the local user
 	Password   string // ansible_password / -k; never logged
+	// PasswordSet reports a password variable whose value before
+	// templating is not empty even if it renders empty: Ansible's
+	// PlayContext takes the raw value, and the ssh connection then wants
+	// sshpass all the same.
+	PasswordSet bool
 
 	PrivateKeyFiles []string // ansible_ssh_private_key_file / --private-key
 

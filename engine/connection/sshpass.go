@@ -33,7 +33,7 @@ func sshpassAvailable() bool {
 // checkPassword returns ErrNoSSHPass when params log in over ssh with a
 // password that Ansible would hand to sshpass and sshpass is missing.
 func checkPassword(params Params) error {
-	if params.Connection == "ssh" && params.Password != "" && !sshpassAvailable() {
+	if params.Connection == "ssh" && (params.Password != "" || params.PasswordSet) && !sshpassAvailable() {
 		return ErrNoSSHPass
 	}
 	return nil

@@ -73,6 +73,13 @@ func (r *Runner) connParams(t *playbook.Task, play *playbook.Play, host string, 
 	if s, ok := r.varString(vars, tctx, "ansible_password", "ansible_ssh_pass", "ansible_ssh_password"); ok {
 		p.Password = s
 	}
+	for _, n := range []string{"ansible_ssh_pass", "ansible_password"} {
+		// PlayContext's password, as the variable holds it.
+		if raw, ok := vars[n]; ok {
+			p.PasswordSet = raw != nil && fmt.Sprint(raw) != ""
+			break
+		}
+	}
 	if s, ok := r.varString(vars, tctx, "ansible_ssh_private_key_file", "ansible_private_key_file"); ok {
 		p.PrivateKeyFiles = []string{expandHome(s)}
 	}

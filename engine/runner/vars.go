@@ -26,15 +26,20 @@ type scope struct {
 func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	m := make(map[string]any, 256)
 	yaml := yamlOrigin{}
+	// set gives the variable k its value from a level that read it from
+	// YAML or not.
+	set := func(k string, v any, fromYAML bool) {
+		m[k] = v
+		if fromYAML {
+			yaml[k] = true
+		} else {
+			delete(yaml, k)
+		}
+	}
 	mergeFrom := func(d *value.Dict, fromYAML bool) {
 		for _, k := range d.Keys() {
 			v, _ := d.Get(k)
-			m[k] = v
-			if fromYAML {
-				yaml[k] = true
-			} else {
-				delete(yaml, k)
-			}
+			set(k, v, fromYAML)
 		}
 	}
 	merge := func(d *value.Dict) { mergeFrom(d, true) }
@@ -57,12 +62,7 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	invVars, invYAML := hostInventoryVarsOrigin(h.inv)
 	for _, k := range invVars.Keys() {
 		v, _ := invVars.Get(k)
-		m[k] = v
-		if invYAML[k] {
-			yaml[k] = true
-		} else {
-			delete(yaml, k)
-		}
+		set(k, v, invYAML[k])
 	}
 	// 11. facts.
 	h.mu.Lock()
@@ -123,12 +123,7 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	merge(incVars)
 	for _, k := range setFacts.Keys() {
 		v, _ := setFacts.Get(k)
-		m[k] = v
-		if yamlFacts[k] {
-			yaml[k] = true
-		} else {
-			delete(yaml, k)
-		}
+		set(k, v, yamlFacts[k])
 	}
 	// 20. role params.
 	for _, rl := range roleChain(role) {
@@ -148,12 +143,7 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	// 22. extra vars.
 	for _, k := range r.opts.ExtraVars.Keys() {
 		v, _ := r.opts.ExtraVars.Get(k)
-		m[k] = v
-		if r.opts.ExtraVarsFromYAML[k] {
-			yaml[k] = true
-		} else {
-			delete(yaml, k)
-		}
+		set(k, v, r.opts.ExtraVarsFromYAML[k])
 	}
 
 	r.magicVars(m, h, s, role)
