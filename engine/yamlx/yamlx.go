@@ -150,12 +150,25 @@ func (d *Doc) DecodeNode(n *yaml.Node) (any, error) {
 	return v, err
 }
 
-// Load parses and decodes data in one step.
+// Load parses and decodes data in one step, as Ansible's from_yaml does
+// (a document that is valid JSON is read as JSON: see Doc.JSON).
 func Load(data []byte, file string) (any, []Warning, error) {
 	doc, err := Parse(data, file)
 	if err != nil {
 		return nil, nil, err
 	}
+	v, err := doc.Decode()
+	return v, doc.Warnings, err
+}
+
+// LoadPyYAML parses and decodes data as PyYAML alone reads it, never as
+// JSON (the from_yaml filters call yaml.load, not Ansible's from_yaml).
+func LoadPyYAML(data []byte, file string) (any, []Warning, error) {
+	doc, err := Parse(data, file)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc.JSON = false
 	v, err := doc.Decode()
 	return v, doc.Warnings, err
 }
