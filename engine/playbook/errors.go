@@ -71,6 +71,10 @@ func ErrorContext(p Pos, orig string) string {
 	return ""
 }
 
+// noExcerpt is AnsibleError's excerpt for a YAML object without a
+// position.
+const noExcerpt = "The error appears to be in 'None': line 0, column 0, but may\nbe elsewhere in the file depending on the exact syntax problem.\n\n(could not open file to display line)"
+
 // Excerpt shows where p is, as Ansible's AnsibleError._get_extended_error does:
 // the position, then the line before and the offending line with a caret.
 func Excerpt(p Pos) string {

@@ -504,6 +504,11 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 				// and Task._validate_attributes adds its note to a message
 				// that already carries the excerpt.
 				msg := fmt.Sprintf("'%s' is not a valid attribute for a Task", k)
+				if m.pos.JSON {
+					// The task's data has no position, yet is a YAML
+					// object there: Ansible shows an excerpt of nowhere.
+					return nil, errorf(m.pos, "%s\n\n%s\nThis error can be suppressed as a warning using the \"invalid_task_attribute_failed\" configuration\n\n%s", msg, noExcerpt, noExcerpt)
+				}
 				return nil, errorf(m.pos, "%s\n\n%s\nThis error can be suppressed as a warning using the \"invalid_task_attribute_failed\" configuration", msg, Excerpt(m.pos))
 			}
 			if t.LoopWith != "" || m.has("loop") {
