@@ -805,10 +805,26 @@ func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[stri
 			}
 		}
 	case "include_vars":
+		fromJSON := map[string]bool{}
+		if l, ok := result[module.JSONFactsKey].([]any); ok {
+			for _, k := range l {
+				fromJSON[fmt.Sprint(k)] = true
+			}
+		}
+		origin := originOf(vars)
 		for _, k := range facts.Keys() {
 			v, _ := facts.Get(k)
 			target.incVars.Set(k, v)
 			vars[k] = v
+			if fromJSON[k] {
+				target.incJSON[k] = true
+				delete(origin, k)
+			} else {
+				delete(target.incJSON, k)
+				if origin != nil {
+					origin[k] = true
+				}
+			}
 		}
 	default:
 		for _, k := range facts.Keys() {

@@ -69,6 +69,10 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	facts := h.facts.Copy()
 	setFacts := h.setFacts.Copy()
 	incVars := h.incVars.Copy()
+	incJSON := make(map[string]bool, len(h.incJSON))
+	for k := range h.incJSON {
+		incJSON[k] = true
+	}
 	yamlFacts := make(map[string]bool, len(h.yamlFacts))
 	for k := range h.yamlFacts {
 		yamlFacts[k] = true
@@ -120,7 +124,10 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 		}
 	}
 	// 18. include_vars; 19. set_fact and register.
-	merge(incVars)
+	for _, k := range incVars.Keys() {
+		v, _ := incVars.Get(k)
+		set(k, v, !incJSON[k])
+	}
 	for _, k := range setFacts.Keys() {
 		v, _ := setFacts.Get(k)
 		set(k, v, yamlFacts[k])
