@@ -8,11 +8,16 @@ import "time"
 // ansible_ssh_common_args, ansible_ssh_extra_args, ansible_connection, ...).
 type Params struct {
 	Host       string // inventory hostname, for messages and caching
-	Connection string // "ssh" (also for "paramiko", "smart") or "local"
+	Connection string // "ssh" (also for "smart"), "paramiko" or "local"
 	Address    string // ansible_host; defaults to Host
 	Port       int    // 0: from ~/.ssh/config or 22
 	User       string // "": from ~/.ssh/config or the local user
 	Password   string // ansible_password / -k; never logged
+	// PasswordSet reports a password variable whose value before
+	// templating is not empty even if it renders empty: Ansible's
+	// PlayContext takes the raw value, and the ssh connection then wants
+	// sshpass all the same.
+	PasswordSet bool
 
 	PrivateKeyFiles []string // ansible_ssh_private_key_file / --private-key
 

@@ -42,8 +42,12 @@ func poolKey(p Params) string {
 
 // Get returns the open connection for params.Host, opening it on first use.
 // Failing to connect is an *UnreachableError and is not remembered: a later
-// Get tries again.
+// Get tries again. A password the ssh connection would hand to a missing
+// sshpass is ErrNoSSHPass, as with Ansible.
 func (p *Pool) Get(ctx context.Context, params Params) (Conn, error) {
+	if err := checkPassword(params); err != nil {
+		return nil, err
+	}
 	key := poolKey(params)
 	p.mu.Lock()
 	e, ok := p.conns[key]

@@ -18,6 +18,7 @@ type Group struct {
 	Priority int
 
 	vars     *value.Dict
+	fromYAML origin // which of vars were read from YAML
 	hosts    []*Host
 	hostSet  map[string]bool
 	children []*Group

@@ -14,9 +14,10 @@ type Host struct {
 	// "localhost" (or 127.0.0.1, ::1) is used but not defined in the inventory.
 	Implicit bool
 
-	inv    *Inventory
-	vars   *value.Dict
-	groups []*Group // every group the host belongs to, ancestors included
+	inv      *Inventory
+	vars     *value.Dict
+	fromYAML origin   // which of vars were read from YAML
+	groups   []*Group // every group the host belongs to, ancestors included
 }
 
 func newHost(inv *Inventory, name string) *Host {
@@ -34,6 +35,7 @@ func (h *Host) SetVar(key string, v any) {
 	h.lock()
 	defer h.unlock()
 	setVar(h.vars, key, v, h.inv != nil && h.inv.opts.MergeHashes)
+	h.fromYAML.set(key, false)
 }
 
 // lock and unlock guard the host with its inventory's mutex.
@@ -90,6 +92,16 @@ func (h *Host) Vars() (*value.Dict, error) {
 		return nil, err
 	}
 	return l.Merged(), nil
+}
+
+// VarsWithOrigin is Vars with the names of the variables whose value was
+// read from YAML (see HostVarsLayers.FromYAML).
+func (h *Host) VarsWithOrigin() (*value.Dict, map[string]bool, error) {
+	l, err := h.inv.Layers(h)
+	if err != nil {
+		return nil, nil, err
+	}
+	return l.Merged(), l.FromYAML, nil
 }
 
 func (h *Host) inGroup(g *Group) bool { return contains(h.groups, g) }

@@ -382,15 +382,23 @@ func (inv *Inventory) addChild(group, child string) error {
 
 // setVariable is InventoryData.set_variable for a group or host named entity.
 func (inv *Inventory) setVariable(entity, key string, v any) error {
+	return inv.setVariableFrom(entity, key, v, false)
+}
+
+// setVariableFrom is setVariable for a value read from YAML (fromYAML) or
+// not: Ansible's text from YAML is AnsibleUnicode, from INI or JSON str.
+func (inv *Inventory) setVariableFrom(entity, key string, v any, fromYAML bool) error {
 	if g := inv.groups[entity]; g != nil {
 		if key == "ansible_group_priority" {
 			return g.setPriority(v)
 		}
 		setVar(g.vars, key, v, inv.opts.MergeHashes)
+		g.fromYAML.set(key, fromYAML)
 		return nil
 	}
 	if h := inv.hosts[entity]; h != nil {
 		setVar(h.vars, key, v, inv.opts.MergeHashes)
+		h.fromYAML.set(key, fromYAML)
 		return nil
 	}
 	return fmt.Errorf("Could not identify group or host named %s", entity)

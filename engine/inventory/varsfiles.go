@@ -38,7 +38,34 @@ type HostVarsLayers struct {
 	// PlaybookHostVars: host_vars/<host> beside the playbook.
 	PlaybookHostVars *value.Dict
 
+	// FromYAML names the variables whose merged value was read from YAML
+	// (a YAML inventory source, a group_vars or host_vars file that is not
+	// JSON): Ansible's text there is AnsibleUnicode, elsewhere str.
+	FromYAML map[string]bool
+
 	mergeHashes bool // hash_behaviour=merge
+}
+
+// origin names the variables of a dict that were read from YAML.
+type origin map[string]bool
+
+// set records whether key's value was read from YAML.
+func (o *origin) set(key string, fromYAML bool) {
+	if !fromYAML {
+		delete(*o, key)
+		return
+	}
+	if *o == nil {
+		*o = origin{}
+	}
+	(*o)[key] = true
+}
+
+// over records the origin of every key of d, which replaced earlier values.
+func (o *origin) over(d *value.Dict, from origin) {
+	for _, k := range d.Keys() {
+		o.set(k, from[k])
+	}
 }
 
 // List returns the layers lowest precedence first.
@@ -113,34 +140,47 @@ func (inv *Inventory) Layers(h *Host) (HostVarsLayers, error) {
 	groups = sortedGroups(groups)
 	mh := inv.opts.MergeHashes
 	l := HostVarsLayers{InventoryGroup: all.vars.Copy(), mergeHashes: mh}
+	var from origin
+	from.over(all.vars, all.fromYAML)
 	for _, g := range groups {
 		combine(l.InventoryGroup, g.vars, mh)
+		from.over(g.vars, g.fromYAML)
 	}
 	invDirs := inv.sourceDirs()
-	var err error
-	if l.InventoryGroupVarsAll, err = inv.entityVars(invDirs, "group_vars", []string{"all"}); err != nil {
+	files := func(dst **value.Dict, dirs []string, subdir string, entities []string) error {
+		d, o, err := inv.entityVars(dirs, subdir, entities)
+		if err != nil {
+			return err
+		}
+		*dst = d
+		from.over(d, o)
+		return nil
+	}
+	if err := files(&l.InventoryGroupVarsAll, invDirs, "group_vars", []string{"all"}); err != nil {
 		return l, err
 	}
-	if l.PlaybookGroupVarsAll, err = inv.entityVars(inv.opts.PlaybookDirs, "group_vars", []string{"all"}); err != nil {
+	if err := files(&l.PlaybookGroupVarsAll, inv.opts.PlaybookDirs, "group_vars", []string{"all"}); err != nil {
 		return l, err
 	}
 	names := make([]string, len(groups))
 	for i, g := range groups {
 		names[i] = g.Name
 	}
-	if l.InventoryGroupVars, err = inv.entityVars(invDirs, "group_vars", names); err != nil {
+	if err := files(&l.InventoryGroupVars, invDirs, "group_vars", names); err != nil {
 		return l, err
 	}
-	if l.PlaybookGroupVars, err = inv.entityVars(inv.opts.PlaybookDirs, "group_vars", names); err != nil {
+	if err := files(&l.PlaybookGroupVars, inv.opts.PlaybookDirs, "group_vars", names); err != nil {
 		return l, err
 	}
 	l.InventoryHost = h.vars.Copy()
-	if l.InventoryHostVars, err = inv.entityVars(invDirs, "host_vars", []string{h.Name}); err != nil {
+	from.over(h.vars, h.fromYAML)
+	if err := files(&l.InventoryHostVars, invDirs, "host_vars", []string{h.Name}); err != nil {
 		return l, err
 	}
-	if l.PlaybookHostVars, err = inv.entityVars(inv.opts.PlaybookDirs, "host_vars", []string{h.Name}); err != nil {
+	if err := files(&l.PlaybookHostVars, inv.opts.PlaybookDirs, "host_vars", []string{h.Name}); err != nil {
 		return l, err
 	}
+	l.FromYAML = from
 	return l, nil
 }
 
@@ -149,11 +189,11 @@ func (inv *Inventory) Layers(h *Host) (HostVarsLayers, error) {
 func (inv *Inventory) GroupVarsFiles(g *Group, withPlaybook bool) (*value.Dict, error) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	d, err := inv.entityVars(inv.sourceDirs(), "group_vars", []string{g.Name})
+	d, _, err := inv.entityVars(inv.sourceDirs(), "group_vars", []string{g.Name})
 	if err != nil || !withPlaybook {
 		return d, err
 	}
-	p, err := inv.entityVars(inv.opts.PlaybookDirs, "group_vars", []string{g.Name})
+	p, _, err := inv.entityVars(inv.opts.PlaybookDirs, "group_vars", []string{g.Name})
 	if err != nil {
 		return nil, err
 	}
@@ -165,11 +205,11 @@ func (inv *Inventory) GroupVarsFiles(g *Group, withPlaybook bool) (*value.Dict, 
 func (inv *Inventory) HostVarsFiles(h *Host, withPlaybook bool) (*value.Dict, error) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	d, err := inv.entityVars(inv.sourceDirs(), "host_vars", []string{h.Name})
+	d, _, err := inv.entityVars(inv.sourceDirs(), "host_vars", []string{h.Name})
 	if err != nil || !withPlaybook {
 		return d, err
 	}
-	p, err := inv.entityVars(inv.opts.PlaybookDirs, "host_vars", []string{h.Name})
+	p, _, err := inv.entityVars(inv.opts.PlaybookDirs, "host_vars", []string{h.Name})
 	if err != nil {
 		return nil, err
 	}
@@ -199,8 +239,10 @@ func (inv *Inventory) sourceDirs() []string {
 // entityVars is the host_group_vars plugin over several base directories
 // and entities: for each directory, for each entity in order, the files of
 // <dir>/<subdir>/<entity> are merged.
-func (inv *Inventory) entityVars(dirs []string, subdir string, entities []string) (*value.Dict, error) {
+// The origin names the variables read from YAML rather than JSON.
+func (inv *Inventory) entityVars(dirs []string, subdir string, entities []string) (*value.Dict, origin, error) {
 	out := value.NewDict()
+	var from origin
 	for _, dir := range dirs {
 		base := inv.varsDir(filepath.Join(dir, subdir))
 		if base == "" {
@@ -214,22 +256,25 @@ func (inv *Inventory) entityVars(dirs []string, subdir string, entities []string
 			for _, f := range inv.findVarsFiles(base, name) {
 				v, err := inv.varsFile(f)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				if !truthy(v.data) {
 					continue // Ansible skips empty files
 				}
 				d, ok := v.data.(*value.Dict)
 				if !ok {
-					return nil, fmt.Errorf("failed to combine variables, expected dicts but got a 'dict' and a '%s': \n%s\n%s",
+					return nil, nil, fmt.Errorf("failed to combine variables, expected dicts but got a 'dict' and a '%s': \n%s\n%s",
 						pyTypeShort(v.data, v.fromJSON), pyJSONInline(fromDir), pyJSONInline(v.data))
 				}
 				combine(fromDir, d, inv.opts.MergeHashes)
+				for _, k := range d.Keys() {
+					from.set(k, !v.fromJSON)
+				}
 			}
 		}
 		combine(out, fromDir, inv.opts.MergeHashes)
 	}
-	return out, nil
+	return out, from, nil
 }
 
 // varsDir resolves a group_vars or host_vars directory (cached): its real

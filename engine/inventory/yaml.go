@@ -236,7 +236,7 @@ func (y yamlInv) group(name string, data any) (string, error) {
 		case "vars":
 			for _, k := range sub.Keys() {
 				x, _ := sub.Get(k)
-				if err := inv.setVariable(name, k, x); err != nil {
+				if err := inv.setVariableFrom(name, k, x, !y.fromJSON); err != nil {
 					return "", err
 				}
 			}
@@ -271,7 +271,7 @@ func (y yamlInv) group(name string, data any) (string, error) {
 					}
 					for _, k := range vars.Keys() {
 						x, _ := vars.Get(k)
-						if err := inv.setVariable(h, k, x); err != nil {
+						if err := inv.setVariableFrom(h, k, x, !y.fromJSON); err != nil {
 							return "", err
 						}
 					}

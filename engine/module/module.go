@@ -97,6 +97,11 @@ type Result map[string]any
 // TaskExecutor does, and removes the key.
 const ExceptionKey = "_gorun_exception"
 
+// JSONFactsKey lists the ansible_facts of include_vars whose value was
+// read from a JSON file: Ansible's text there is str, not AnsibleUnicode.
+// Like every "_ansible_" key it is neither registered nor shown.
+const JSONFactsKey = "_ansible_gorun_json_facts"
+
 // SkipKey marks a result that stands for an AnsibleActionSkip the action
 // raised (check mode refused by assemble or fetch): Ansible's TaskExecutor
 // returns such a result as it is, without the "failed" it adds to every

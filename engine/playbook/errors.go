@@ -10,10 +10,18 @@ import (
 type Pos struct {
 	File      string
 	Line, Col int
+	// JSON marks a place in a file Ansible read as JSON: its data has no
+	// ansible_pos, so Ansible shows no excerpt and no task path, and
+	// searches a task's relative files from the working directory. File
+	// is kept for gorun's own uses (the file's directory at load time).
+	JSON bool
 }
 
+// Known reports whether Ansible knows the place: a file, not read as JSON.
+func (p Pos) Known() bool { return p.File != "" && !p.JSON }
+
 func (p Pos) String() string {
-	if p.File == "" {
+	if !p.Known() {
 		return ""
 	}
 	return fmt.Sprintf("%s:%d", p.File, p.Line)
@@ -40,7 +48,7 @@ func (e *Error) ExitCode() int {
 }
 
 func (e *Error) Error() string {
-	if e.Pos.File == "" {
+	if !e.Pos.Known() {
 		return e.Msg
 	}
 	return e.Msg + "\n\n" + Excerpt(e.Pos)
@@ -49,6 +57,23 @@ func (e *Error) Error() string {
 func errorf(p Pos, format string, args ...any) *Error {
 	return &Error{Pos: p, Msg: fmt.Sprintf(format, args...)}
 }
+
+// ErrorContext is what Ansible's AnsibleError adds to a message about the
+// data at p: the excerpt of the file, or where the data has no position
+// (JSON) ". " and the error it wraps (orig, "" for none).
+func ErrorContext(p Pos, orig string) string {
+	if p.Known() {
+		return "\n\n" + Excerpt(p)
+	}
+	if orig != "" {
+		return ". " + orig
+	}
+	return ""
+}
+
+// noExcerpt is AnsibleError's excerpt for a YAML object without a
+// position.
+const noExcerpt = "The error appears to be in 'None': line 0, column 0, but may\nbe elsewhere in the file depending on the exact syntax problem.\n\n(could not open file to display line)"
 
 // Excerpt shows where p is, as Ansible's AnsibleError._get_extended_error does:
 // the position, then the line before and the offending line with a caret.

@@ -72,7 +72,7 @@ func (l *Loader) readYAML(path string) (*yamlx.Doc, error) {
 
 func yamlSyntaxError(err error) error {
 	if ye, ok := err.(*yamlx.Error); ok && ye.Line > 0 {
-		return &Error{Pos: Pos{ye.File, ye.Line, ye.Col}, Msg: "We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: Expecting value: line 1 column 1 (char 0)\n\nSyntax Error while loading YAML.\n  " + ye.Msg}
+		return &Error{Pos: Pos{File: ye.File, Line: ye.Line, Col: ye.Col}, Msg: "We were unable to read either as JSON nor YAML, these are the errors we got from each:\nJSON: Expecting value: line 1 column 1 (char 0)\n\nSyntax Error while loading YAML.\n  " + ye.Msg}
 	}
 	return err
 }
@@ -86,23 +86,30 @@ func (l *Loader) flushWarnings(doc *yamlx.Doc) {
 
 // LoadVarsFile reads a vars file (vars_files, include_vars, role vars): a mapping or empty.
 func (l *Loader) LoadVarsFile(path string) (*value.Dict, error) {
+	d, _, err := l.ReadVarsFile(path)
+	return d, err
+}
+
+// ReadVarsFile is LoadVarsFile that also reports whether the file was read
+// as JSON (its strings are str, not AnsibleUnicode).
+func (l *Loader) ReadVarsFile(path string) (*value.Dict, bool, error) {
 	doc, err := l.readYAML(path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	v, err := doc.Decode()
 	l.flushWarnings(doc)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if v == nil {
-		return value.NewDict(), nil
+		return value.NewDict(), doc.JSON, nil
 	}
 	d, ok := v.(*value.Dict)
 	if !ok {
-		return nil, errorf(pos(doc.File, doc.Root), "vars file %s was not a dictionary", path)
+		return nil, false, errorf(docPos(doc, doc.Root), "vars file %s was not a dictionary", path)
 	}
-	return d, nil
+	return d, doc.JSON, nil
 }
 
 // LoadPlaybook reads a playbook file and everything it imports.
@@ -138,12 +145,12 @@ func (l *Loader) loadPlaybookInto(pb *Playbook, path string, imp *importInfo, de
 		return fmt.Errorf("Empty playbook, nothing to do: %s", path)
 	}
 	if root.Kind != yaml.SequenceNode {
-		return errorf(pos(path, root), "A playbook must be a list of plays, got a %s instead", kindName(root))
+		return errorf(docPos(doc, root), "A playbook must be a list of plays, got a %s instead", kindName(root))
 	}
 	dir := filepath.Dir(path)
 	for _, n := range root.Content {
 		if n.Kind != yaml.MappingNode {
-			return errorf(pos(path, n), "playbook entries must be either valid plays or 'import_playbook' statements")
+			return errorf(docPos(doc, n), "playbook entries must be either valid plays or 'import_playbook' statements")
 		}
 		m, err := l.mapping(doc, n)
 		if err != nil {
@@ -285,7 +292,7 @@ func (l *Loader) parsePlay(doc *yamlx.Doc, m *mapNode, dir string) (*Play, error
 			if n.Tag == "!!null" {
 				return play, nil
 			}
-			return nil, errorf(pos(doc.File, n), "A malformed role declaration was encountered.")
+			return nil, errorf(docPos(doc, n), "A malformed role declaration was encountered.")
 		}
 		for _, rn := range n.Content {
 			entry, err := l.roleEntry(doc, rn)
@@ -373,12 +380,12 @@ func (l *Loader) parseItems(doc *yamlx.Doc, n *yaml.Node, parent *Block, role *R
 		return nil, nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		return nil, errorf(pos(doc.File, n), "A malformed block was encountered while loading tasks: %s should be a list or None", describe(n))
+		return nil, errorf(docPos(doc, n), "A malformed block was encountered while loading tasks: %s should be a list or None", describe(n))
 	}
 	var items []Item
 	for _, tn := range n.Content {
 		if tn.Kind != yaml.MappingNode {
-			return nil, errorf(pos(doc.File, tn), "A malformed block was encountered while loading a block")
+			return nil, errorf(docPos(doc, tn), "A malformed block was encountered while loading a block")
 		}
 		m, err := l.mapping(doc, tn)
 		if err != nil {
@@ -497,6 +504,11 @@ func (l *Loader) parseTask(m *mapNode, parent *Block, role *Role, handler bool) 
 				// and Task._validate_attributes adds its note to a message
 				// that already carries the excerpt.
 				msg := fmt.Sprintf("'%s' is not a valid attribute for a Task", k)
+				if m.pos.JSON {
+					// The task's data has no position, yet is a YAML
+					// object there: Ansible shows an excerpt of nowhere.
+					return nil, errorf(m.pos, "%s\n\n%s\nThis error can be suppressed as a warning using the \"invalid_task_attribute_failed\" configuration\n\n%s", msg, noExcerpt, noExcerpt)
+				}
 				return nil, errorf(m.pos, "%s\n\n%s\nThis error can be suppressed as a warning using the \"invalid_task_attribute_failed\" configuration", msg, Excerpt(m.pos))
 			}
 			if t.LoopWith != "" || m.has("loop") {
@@ -716,7 +728,7 @@ func (l *Loader) mapping(doc *yamlx.Doc, n *yaml.Node) (*mapNode, error) {
 	for n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
-	m := &mapNode{pos: pos(doc.File, n), vals: map[string]any{}, nodes: map[string]*yaml.Node{}, keyPos: map[string]Pos{}}
+	m := &mapNode{pos: docPos(doc, n), vals: map[string]any{}, nodes: map[string]*yaml.Node{}, keyPos: map[string]Pos{}}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], n.Content[i+1]
 		if kn.Value == "<<" {
@@ -730,7 +742,7 @@ func (l *Loader) mapping(doc *yamlx.Doc, n *yaml.Node) (*mapNode, error) {
 						x, _ := d.Get(k)
 						m.keys = append(m.keys, k)
 						m.vals[k] = x
-						m.keyPos[k] = pos(doc.File, kn)
+						m.keyPos[k] = docPos(doc, kn)
 					}
 				}
 			}
@@ -742,7 +754,10 @@ func (l *Loader) mapping(doc *yamlx.Doc, n *yaml.Node) (*mapNode, error) {
 			return nil, err
 		}
 		if _, dup := m.vals[k]; dup {
-			l.warn("While constructing a mapping from %s, line %d, column %d, found a duplicate dict key (%s). Using last defined value only.", doc.File, n.Line, n.Column, k)
+			if !doc.JSON {
+				// json.loads keeps the last value without a word.
+				l.warn("While constructing a mapping from %s, line %d, column %d, found a duplicate dict key (%s). Using last defined value only.", doc.File, n.Line, n.Column, k)
+			}
 		} else {
 			m.keys = append(m.keys, k)
 		}
@@ -751,9 +766,16 @@ func (l *Loader) mapping(doc *yamlx.Doc, n *yaml.Node) (*mapNode, error) {
 			vn = vn.Alias
 		}
 		m.nodes[k] = vn
-		m.keyPos[k] = pos(doc.File, kn)
+		m.keyPos[k] = docPos(doc, kn)
 	}
 	return m, nil
+}
+
+// docPos is the place of n in doc.
+func docPos(doc *yamlx.Doc, n *yaml.Node) Pos {
+	p := pos(doc.File, n)
+	p.JSON = doc.JSON
+	return p
 }
 
 func pos(file string, n *yaml.Node) Pos {

@@ -35,7 +35,7 @@ type RoleOptions struct {
 }
 
 func (l *Loader) roleEntry(doc *yamlx.Doc, n *yaml.Node) (RoleEntry, error) {
-	p := pos(doc.File, n)
+	p := docPos(doc, n)
 	e := RoleEntry{Pos: p, Attrs: Attrs{}, Params: value.NewDict()}
 	if n.Kind == yaml.ScalarNode {
 		e.Name = n.Value

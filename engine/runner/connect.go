@@ -73,6 +73,13 @@ func (r *Runner) connParams(t *playbook.Task, play *playbook.Play, host string, 
 	if s, ok := r.varString(vars, tctx, "ansible_password", "ansible_ssh_pass", "ansible_ssh_password"); ok {
 		p.Password = s
 	}
+	for _, n := range []string{"ansible_ssh_pass", "ansible_password"} {
+		// PlayContext's password, as the variable holds it.
+		if raw, ok := vars[n]; ok {
+			p.PasswordSet = raw != nil && fmt.Sprint(raw) != ""
+			break
+		}
+	}
 	if s, ok := r.varString(vars, tctx, "ansible_ssh_private_key_file", "ansible_private_key_file"); ok {
 		p.PrivateKeyFiles = []string{expandHome(s)}
 	}
@@ -94,8 +101,11 @@ func (r *Runner) connParams(t *playbook.Task, play *playbook.Play, host string, 
 		}
 	}
 	switch p.Connection {
-	case "", "smart", "paramiko", "ssh", "ansible.builtin.ssh", "paramiko_ssh", "ansible.builtin.paramiko_ssh":
+	case "", "smart", "ssh", "ansible.builtin.ssh":
 		p.Connection = "ssh"
+	case "paramiko", "paramiko_ssh", "ansible.builtin.paramiko_ssh":
+		// The same client, but one that takes a password without sshpass.
+		p.Connection = "paramiko"
 	case "local", "ansible.builtin.local":
 		p.Connection = "local"
 	}
@@ -335,6 +345,21 @@ func (c *taskConn) Close() error { return nil }
 // (connection.UnixDialer) stay reachable through the task's wrapper.
 func (c *taskConn) Unwrap() connection.Conn { return c.Conn }
 
+// taskDir is the directory of the file a task came from, or for a task
+// read from JSON (no position) the working directory, as Ansible's
+// unfrackpath makes of the empty path.
+func taskDir(t *playbook.Task) string {
+	if t.Pos.JSON {
+		if wd, err := os.Getwd(); err == nil {
+			return wd
+		}
+	}
+	if t.Pos.File == "" {
+		return ""
+	}
+	return filepath.Dir(t.Pos.File)
+}
+
 // fileFinder searches controller files for a task, as Ansible's path_dwim_relative_stack.
 type fileFinder struct {
 	task        *playbook.Task
@@ -353,8 +378,7 @@ func (f *fileFinder) Find(kind, name string) (string, error) {
 		cands = append(cands, filepath.Join(rl.Path, kind, name), filepath.Join(rl.Path, name))
 		break
 	}
-	if f.task.Pos.File != "" {
-		dir := filepath.Dir(f.task.Pos.File)
+	if dir := taskDir(f.task); dir != "" {
 		cands = append(cands, filepath.Join(dir, kind, name), filepath.Join(dir, name))
 	}
 	if f.playbookDir != "" {

@@ -23,7 +23,7 @@ func undefinedText(err error) (string, bool) {
 // task's place in its file.
 func argsError(t *playbook.Task, err error) string {
 	if u, ok := undefinedText(err); ok {
-		return "The task includes an option with an undefined variable. The error was: " + u + "\n\n" + playbook.Excerpt(t.Pos)
+		return "The task includes an option with an undefined variable. The error was: " + u + playbook.ErrorContext(t.Pos, u)
 	}
 	return err.Error()
 }
@@ -31,7 +31,7 @@ func argsError(t *playbook.Task, err error) string {
 // conditionError is the failure message of a when that did not evaluate.
 func conditionError(t *playbook.Task, cond any, err error) error {
 	if u, ok := undefinedText(err); ok {
-		return fmt.Errorf("The conditional check '%v' failed. The error was: error while evaluating conditional (%v): %s\n\n%s", cond, cond, u, playbook.Excerpt(t.Pos))
+		return fmt.Errorf("The conditional check '%v' failed. The error was: error while evaluating conditional (%v): %s%s", cond, cond, u, playbook.ErrorContext(t.Pos, ""))
 	}
 	return fmt.Errorf("The conditional check '%v' failed. The error was: %v", cond, err)
 }
@@ -55,7 +55,7 @@ func (e *fieldError) Error() string { return e.msg }
 // itself when it is not an undefined variable.
 func keywordError(t *playbook.Task, name string, err error) error {
 	if u, ok := undefinedText(err); ok {
-		return &fieldError{fmt.Sprintf("The field '%s' has an invalid value, which includes an undefined variable. The error was: %s\n\n%s", name, u, playbook.Excerpt(t.Pos))}
+		return &fieldError{fmt.Sprintf("The field '%s' has an invalid value, which includes an undefined variable. The error was: %s%s", name, u, playbook.ErrorContext(t.Pos, u))}
 	}
 	return err
 }

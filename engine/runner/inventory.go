@@ -37,14 +37,21 @@ func allHostNames(inv *inventory.Inventory) []string {
 
 // hostInventoryVars is the host's merged inventory variables (group and host vars).
 func hostInventoryVars(h *inventory.Host) *value.Dict {
-	if h == nil {
-		return value.NewDict()
-	}
-	d, err := h.Vars()
-	if err != nil || d == nil {
-		return value.NewDict()
-	}
+	d, _ := hostInventoryVarsOrigin(h)
 	return d
+}
+
+// hostInventoryVarsOrigin is hostInventoryVars with the names of the
+// variables read from YAML.
+func hostInventoryVarsOrigin(h *inventory.Host) (*value.Dict, map[string]bool) {
+	if h == nil {
+		return value.NewDict(), nil
+	}
+	d, fromYAML, err := h.VarsWithOrigin()
+	if err != nil || d == nil {
+		return value.NewDict(), nil
+	}
+	return d, fromYAML
 }
 
 // applyInventoryChanges performs what add_host and group_by ask for in their

@@ -128,7 +128,7 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 		ok, err := pr.evalWhen(t, iv)
 		switch {
 		case err != nil:
-			res = map[string]any{"failed": true, "msg": err.Error(), "changed": false}
+			res = exceptionResult(err.Error())
 		case !ok:
 			res = map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
 		default:
@@ -136,6 +136,12 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 			// add_host and group_by items change the inventory as they
 			// come, before the item's result is shown (as Ansible's strategy).
 			pr.applyInventoryResult(t, h, iv, res)
+		}
+		if res[exceptionKey] != nil {
+			// An error raised for an item ends the loop: it leaves
+			// TaskExecutor._run_loop, and TaskExecutor.run makes it the
+			// task's result, without the items before it.
+			return res
 		}
 		res[loopVar] = item
 		res["ansible_loop_var"] = loopVar
@@ -151,10 +157,7 @@ func (pr *playRun) runLoop(ctx context.Context, t *playbook.Task, h *hostState, 
 				res["_ansible_item_label"] = lbl
 			}
 		}
-		if res[exceptionKey] != nil {
-			// An error raised for an item: no "changed" (see exceptionResult).
-			delete(res, exceptionKey)
-		} else if _, ok := res["changed"]; !ok {
+		if _, ok := res["changed"]; !ok {
 			res["changed"] = false
 		}
 		if _, ok := res["failed"]; !ok && !truthy(res["skipped"]) {

@@ -103,7 +103,7 @@ func (pr *playRun) runMeta(ctx context.Context, t *playbook.Task, hosts []*hostS
 		return pr.refreshInventory()
 	default:
 		// A run-time error (exit 1), not a parse error, as in Ansible.
-		return fmt.Errorf("invalid meta action requested: %s\n\n%s", action, playbook.Excerpt(t.Pos))
+		return fmt.Errorf("invalid meta action requested: %s%s", action, playbook.ErrorContext(t.Pos, ""))
 	}
 	return nil
 }

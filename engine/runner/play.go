@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +30,9 @@ type playRun struct {
 	playRoles  []*playbook.Role // roles: section (for public vars and role_names)
 	promptVars *value.Dict
 	varsFiles  map[string]*value.Dict // per host
+	// varsFilesJSON names, per host, the vars_files variables whose value
+	// came from a JSON file (str, not AnsibleUnicode).
+	varsFilesJSON map[string]map[string]bool
 
 	handlers []*playbook.Task // in definition order
 
@@ -113,7 +118,7 @@ func (r *Runner) runPlay(ctx context.Context, play *playbook.Play) error {
 	if name == "" {
 		name = pattern
 	}
-	pr := &playRun{r: r, play: play, name: name, varsFiles: map[string]*value.Dict{}, promptVars: value.NewDict()}
+	pr := &playRun{r: r, play: play, name: name, varsFiles: map[string]*value.Dict{}, varsFilesJSON: map[string]map[string]bool{}, promptVars: value.NewDict()}
 	pr.strategy = "linear"
 	if s, ok := play.Attrs["strategy"]; ok {
 		v, err := r.opts.Templates.RenderString(fmt.Sprint(s), tctx)
@@ -443,6 +448,7 @@ func (pr *playRun) loadVarsFiles() error {
 	}
 	for _, h := range pr.batch {
 		merged := value.NewDict()
+		fromJSON := map[string]bool{}
 		tctx := &template.Context{Vars: pr.r.vars(h, scope{pr: pr}), SearchPath: []string{pr.play.Dir}}
 		for _, entry := range list {
 			candidates := []any{entry}
@@ -457,11 +463,8 @@ func (pr *playRun) loadVarsFiles() error {
 					lastErr = err
 					continue
 				}
-				path := name
-				if !isAbs(path) {
-					path = pr.play.Dir + "/" + name
-				}
-				d, err := pr.r.opts.Loader.LoadVarsFile(path)
+				path := pr.varsFilePath(name)
+				d, isJSON, err := pr.r.opts.Loader.ReadVarsFile(path)
 				if err != nil {
 					lastErr = err
 					continue
@@ -469,6 +472,7 @@ func (pr *playRun) loadVarsFiles() error {
 				for _, k := range d.Keys() {
 					v, _ := d.Get(k)
 					merged.Set(k, v)
+					fromJSON[k] = isJSON
 				}
 				loaded = true
 				break
@@ -478,8 +482,35 @@ func (pr *playRun) loadVarsFiles() error {
 			}
 		}
 		pr.varsFiles[h.name] = merged
+		pr.varsFilesJSON[h.name] = fromJSON
 	}
 	return nil
 }
 
 func isAbs(p string) bool { return strings.HasPrefix(p, "/") }
+
+// varsFilePath finds a vars_files entry as path_dwim_relative_stack does
+// with the play's search path: the play's directory (the working directory
+// for a play read from JSON, which has no file), then the playbook
+// directory, each with vars/ tried first. A name found nowhere is left as
+// the play's directory would have it, for the error.
+func (pr *playRun) varsFilePath(name string) string {
+	if isAbs(name) {
+		return name
+	}
+	dirs := []string{pr.play.Dir}
+	if pr.play.Pos.JSON {
+		if wd, err := os.Getwd(); err == nil {
+			dirs[0] = wd
+		}
+	}
+	dirs = append(dirs, pr.r.playbookDir(pr.play))
+	for _, d := range dirs {
+		for _, p := range []string{filepath.Join(d, "vars", name), filepath.Join(d, name)} {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	return pr.play.Dir + "/" + name
+}

@@ -59,5 +59,5 @@ func (o yamlOrigin) fromYAMLFunc() func(string) bool {
 // template is str.
 func setFactFromYAML(t *playbook.Task, key string) bool {
 	s, ok := t.Args[key].(string)
-	return ok && !template.IsTemplate(s)
+	return ok && !template.IsTemplate(s) && !t.Pos.JSON
 }

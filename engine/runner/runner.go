@@ -154,6 +154,9 @@ type hostState struct {
 	facts    *value.Dict // ansible_facts, without the ansible_ prefix
 	setFacts *value.Dict // set_fact and registered variables
 	incVars  *value.Dict // include_vars
+	// incJSON are the include_vars variables read from JSON (str, not
+	// AnsibleUnicode).
+	incJSON map[string]bool
 	// yamlFacts are the set_fact variables whose value is a literal of
 	// the task's YAML (see provenance.go).
 	yamlFacts map[string]bool
@@ -177,7 +180,7 @@ func (r *Runner) host(name string) *hostState {
 	defer r.mu.Unlock()
 	h, ok := r.hosts[name]
 	if !ok {
-		h = &hostState{name: name, inv: r.opts.Inventory.Host(name), facts: value.NewDict(), setFacts: value.NewDict(), incVars: value.NewDict(), yamlFacts: map[string]bool{}}
+		h = &hostState{name: name, inv: r.opts.Inventory.Host(name), facts: value.NewDict(), setFacts: value.NewDict(), incVars: value.NewDict(), incJSON: map[string]bool{}, yamlFacts: map[string]bool{}}
 		r.hosts[name] = h
 	}
 	return h

@@ -155,7 +155,7 @@ func (pr *playRun) taskInfo(t *playbook.Task, hosts ...*hostState) *output.Task 
 		pos = pr.play.Pos
 	}
 	return &output.Task{
-		UUID: fmt.Sprintf("task-%d", seq), Name: name, Kind: kind, Path: fmt.Sprintf("%s:%d", pos.File, pos.Line),
+		UUID: fmt.Sprintf("task-%d", seq), Name: name, Kind: kind, Path: pos.String(),
 		Action: t.Action, Args: t.Args, NoLog: noLog, Check: pr.checkMode(t, nil), Loop: hasLoop,
 		Diff: diff, OwnName: ownName,
 	}
@@ -433,13 +433,53 @@ func (pr *playRun) register(t *playbook.Task, h *hostState, result map[string]an
 	if !ok || reg == "" {
 		return
 	}
-	// Registered results are unsafe in Ansible: text a command printed is
-	// never templated again.
-	clean := template.MarkUnsafe(stripInternal(result))
+	clean := markRegistered(t, stripInternal(result))
 	h.mu.Lock()
 	h.setFacts.Set(reg, clean)
 	delete(h.yamlFacts, reg)
 	h.mu.Unlock()
+}
+
+// markRegistered marks a result unsafe as Ansible has it when registered:
+// text a module returned is never templated again (wrap_var on the
+// action's result). A loop's result is TaskExecutor's own: its keys and
+// each item's loop variables are as they were (the item as the loop gave
+// it), only what each item's action returned is unsafe.
+func markRegistered(t *playbook.Task, result any) any {
+	m, isMap := result.(map[string]any)
+	items, isList := m["results"].([]any)
+	if _, loop := t.Attrs["loop"]; !loop || !isMap || !isList {
+		return template.MarkUnsafe(result)
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	marked := make([]any, len(items))
+	for i, it := range items {
+		res, ok := it.(map[string]any)
+		if !ok {
+			marked[i] = template.MarkUnsafe(it)
+			continue
+		}
+		keep := map[string]bool{"ansible_loop_var": true, "ansible_index_var": true, "ansible_loop": true, "_ansible_item_label": true}
+		for _, k := range []string{"ansible_loop_var", "ansible_index_var"} {
+			if name, ok := res[k].(string); ok {
+				keep[name] = true
+			}
+		}
+		mr := make(map[string]any, len(res))
+		for k, v := range res {
+			if keep[k] {
+				mr[k] = v
+			} else {
+				mr[k] = template.MarkUnsafe(v)
+			}
+		}
+		marked[i] = mr
+	}
+	out["results"] = marked
+	return out
 }
 
 // evalWhen evaluates every condition on a task.
@@ -566,7 +606,8 @@ func (pr *playRun) execute(ctx context.Context, t *playbook.Task, h *hostState, 
 			if errors.As(err, &fe) {
 				return exceptionResult(fe.msg)
 			}
-			return map[string]any{"failed": true, "msg": err.Error()}
+			// Raised by the connection plugin (sshpass missing, say).
+			return exceptionResult(err.Error())
 		}
 		call.Conn = conn
 	}
@@ -728,7 +769,7 @@ func (pr *playRun) runModule(ctx context.Context, mod module.Module, call *modul
 // failed_when and until can see them.
 func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[string]any, result map[string]any) {
 	if reg, ok := t.Attrs["register"].(string); ok && reg != "" {
-		vars[reg] = template.MarkUnsafe(result)
+		vars[reg] = markRegistered(t, result)
 		delete(originOf(vars), reg)
 	}
 	facts := value.ToDict(result["ansible_facts"])
@@ -762,10 +803,26 @@ func (pr *playRun) applyResultVars(t *playbook.Task, h *hostState, vars map[stri
 			}
 		}
 	case "include_vars":
+		fromJSON := map[string]bool{}
+		if l, ok := result[module.JSONFactsKey].([]any); ok {
+			for _, k := range l {
+				fromJSON[fmt.Sprint(k)] = true
+			}
+		}
+		origin := originOf(vars)
 		for _, k := range facts.Keys() {
 			v, _ := facts.Get(k)
 			target.incVars.Set(k, v)
 			vars[k] = v
+			if fromJSON[k] {
+				target.incJSON[k] = true
+				delete(origin, k)
+			} else {
+				delete(target.incJSON, k)
+				if origin != nil {
+					origin[k] = true
+				}
+			}
 		}
 	default:
 		for _, k := range facts.Keys() {

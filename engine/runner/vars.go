@@ -26,15 +26,20 @@ type scope struct {
 func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	m := make(map[string]any, 256)
 	yaml := yamlOrigin{}
+	// set gives the variable k its value from a level that read it from
+	// YAML or not.
+	set := func(k string, v any, fromYAML bool) {
+		m[k] = v
+		if fromYAML {
+			yaml[k] = true
+		} else {
+			delete(yaml, k)
+		}
+	}
 	mergeFrom := func(d *value.Dict, fromYAML bool) {
 		for _, k := range d.Keys() {
 			v, _ := d.Get(k)
-			m[k] = v
-			if fromYAML {
-				yaml[k] = true
-			} else {
-				delete(yaml, k)
-			}
+			set(k, v, fromYAML)
 		}
 	}
 	merge := func(d *value.Dict) { mergeFrom(d, true) }
@@ -54,12 +59,20 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 		merge(rl.Defaults)
 	}
 	// 3-10. inventory: group vars then host vars, as the inventory merged them.
-	mergeFrom(hostInventoryVars(h.inv), false)
+	invVars, invYAML := hostInventoryVarsOrigin(h.inv)
+	for _, k := range invVars.Keys() {
+		v, _ := invVars.Get(k)
+		set(k, v, invYAML[k])
+	}
 	// 11. facts.
 	h.mu.Lock()
 	facts := h.facts.Copy()
 	setFacts := h.setFacts.Copy()
 	incVars := h.incVars.Copy()
+	incJSON := make(map[string]bool, len(h.incJSON))
+	for k := range h.incJSON {
+		incJSON[k] = true
+	}
 	yamlFacts := make(map[string]bool, len(h.yamlFacts))
 	for k := range h.yamlFacts {
 		yamlFacts[k] = true
@@ -79,10 +92,16 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 		if pr.play.ImportVars != nil {
 			merge(pr.play.ImportVars)
 		}
-		merge(pr.play.Vars)
+		// A play read from JSON has str, not AnsibleUnicode.
+		mergeFrom(pr.play.Vars, !pr.play.Pos.JSON)
 		mergeFrom(pr.promptVars, false)
 		if vf := pr.varsFiles[h.name]; vf != nil {
 			merge(vf)
+			for k, isJSON := range pr.varsFilesJSON[h.name] {
+				if isJSON {
+					delete(yaml, k)
+				}
+			}
 		}
 		// 15. role vars.
 		for _, rl := range pr.playRoles {
@@ -98,21 +117,20 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	// 16-17. block and task vars.
 	if s.task != nil {
 		bv, tv := blockVars(s.task)
-		merge(bv)
+		fromYAML := !s.task.Pos.JSON
+		mergeFrom(bv, fromYAML)
 		if tv != nil {
-			merge(tv)
+			mergeFrom(tv, fromYAML)
 		}
 	}
 	// 18. include_vars; 19. set_fact and register.
-	merge(incVars)
+	for _, k := range incVars.Keys() {
+		v, _ := incVars.Get(k)
+		set(k, v, !incJSON[k])
+	}
 	for _, k := range setFacts.Keys() {
 		v, _ := setFacts.Get(k)
-		m[k] = v
-		if yamlFacts[k] {
-			yaml[k] = true
-		} else {
-			delete(yaml, k)
-		}
+		set(k, v, yamlFacts[k])
 	}
 	// 20. role params.
 	for _, rl := range roleChain(role) {
@@ -132,12 +150,7 @@ func (r *Runner) vars(h *hostState, s scope) map[string]any {
 	// 22. extra vars.
 	for _, k := range r.opts.ExtraVars.Keys() {
 		v, _ := r.opts.ExtraVars.Get(k)
-		m[k] = v
-		if r.opts.ExtraVarsFromYAML[k] {
-			yaml[k] = true
-		} else {
-			delete(yaml, k)
-		}
+		set(k, v, r.opts.ExtraVarsFromYAML[k])
 	}
 
 	r.magicVars(m, h, s, role)
@@ -301,13 +314,15 @@ func searchPath(t *playbook.Task, playbookDir string) []string {
 	for rl := t.Role; rl != nil; rl = rl.Parent {
 		add(rl.Path)
 	}
-	if t.Pos.File != "" {
-		dir := filepath.Dir(t.Pos.File)
-		if t.Role != nil && filepath.Base(dir) == "tasks" {
-			add(dir)
-		} else {
-			add(dir)
-		}
+	switch {
+	case t.Pos.JSON:
+		// A task read from JSON has no file: Ansible's
+		// get_search_path gives the empty directory, which file
+		// searches take for the working directory.
+		seen[""] = true
+		out = append(out, "")
+	case t.Pos.File != "":
+		add(filepath.Dir(t.Pos.File))
 	}
 	add(playbookDir)
 	return out

@@ -354,8 +354,13 @@ func (ev *evaluator) evalRaw(x expr, f *frame) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, isStr := v.(string); isStr && filterName(x.name) == "type_debug" && ev.fromYAML(x.x, f) {
-			return "AnsibleUnicode", nil
+		if _, isStr := v.(string); isStr && filterName(x.name) == "type_debug" {
+			switch {
+			case ev.fromYAML(x.x, f):
+				return "AnsibleUnicode", nil
+			case ev.fromUnsafe(x.x, f):
+				return "AnsibleUnsafeText", nil
+			}
 		}
 		return ev.applyFilter(x, v, f)
 	case *testExpr:

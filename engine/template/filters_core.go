@@ -69,7 +69,7 @@ func init() {
 		if !ok {
 			return v, nil
 		}
-		r, _, err := yamlx.Load([]byte(s), "<string>")
+		r, _, err := yamlx.LoadPyYAML([]byte(s), "<string>")
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +82,7 @@ func init() {
 		}
 		var out []any
 		for _, doc := range splitYAMLDocs(s) {
-			r, _, err := yamlx.Load([]byte(doc), "<string>")
+			r, _, err := yamlx.LoadPyYAML([]byte(doc), "<string>")
 			if err != nil {
 				return nil, err
 			}

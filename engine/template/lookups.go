@@ -418,24 +418,100 @@ func lookupNested(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
 	return out, nil
 }
 
+// lookupSubelements is Ansible's subelements lookup, which differs from
+// the filter: each parent item is a copy without the subkey (the lookup
+// pops it), registered results that were skipped are left out, and its
+// errors are its own. Its quirks are kept: a missing key with skip_missing
+// only skips that step, and a key named like the last one counts as last.
 func lookupSubelements(ev *evaluator, terms []any, kw *value.Dict) ([]any, error) {
-	if len(terms) < 2 {
-		return nil, fmt.Errorf("subelements lookup expects a list of two or three items")
+	termsError := func(msg string) error {
+		return errors.New("subelements lookup expects a list of two or three items, " + msg)
 	}
-	skip := false
-	if len(terms) > 2 && isMapping(terms[2]) {
-		s, _ := mapGet(terms[2], "skip_missing")
-		skip = argBool(s, false)
+	if len(terms) < 2 || len(terms) > 3 {
+		return nil, termsError("")
 	}
-	r, err := filterSubelements(ev, terms[0], []any{terms[1], skip}, value.NewDict())
-	if err != nil {
-		return nil, err
+	subkey, isStr := asString(terms[1])
+	var elements []any
+	if isMapping(terms[0]) && isStr {
+		if s, found := mapGet(terms[0], "skipped"); found && s != false {
+			// The registered result was skipped as a whole.
+			return []any{}, nil
+		}
+		for _, k := range mapKeys(terms[0]) {
+			x, _ := mapGet(terms[0], k)
+			elements = append(elements, x)
+		}
+	} else if l, isList := asList(terms[0]); isList && isStr {
+		elements = l
+	} else {
+		return nil, termsError("first a dict or a list, second a string pointing to the subkey")
 	}
+	var flags any = value.NewDict()
+	if len(terms) == 3 {
+		flags = terms[2]
+		if !isMapping(flags) {
+			return nil, termsError("the optional third item must be a dict with flags skip_missing")
+		}
+	}
+	skipMissing, _ := mapGet(flags, "skip_missing")
+	skip := argBool(skipMissing, false)
+	keys := strings.Split(subkey, ".")
 	out := []any{}
-	for _, x := range r.([]any) {
-		out = append(out, []any(x.(tuple)))
+	for _, el := range elements {
+		if !isMapping(el) {
+			return nil, fmt.Errorf("subelements lookup expects a dictionary, got '%s'", ToText(el))
+		}
+		if s, found := mapGet(el, "skipped"); found && s != false {
+			continue
+		}
+		item0 := copyMapping(el)
+		sub := item0
+		last := false
+		var sublist []any
+		for _, k := range keys {
+			last = last || k == keys[len(keys)-1]
+			x, found := sub.Get(k)
+			if !found {
+				if skip {
+					continue
+				}
+				return nil, fmt.Errorf("could not find '%s' key in iterated item '%s'", k, ToText(sub))
+			}
+			if !last {
+				if !isMapping(x) {
+					if skip {
+						continue
+					}
+					return nil, fmt.Errorf("the key %s should point to a dictionary, got '%s'", k, ToText(x))
+				}
+				inner := copyMapping(x)
+				sub.Set(k, inner)
+				sub = inner
+				continue
+			}
+			l, isList := x.([]any)
+			if !isList {
+				return nil, fmt.Errorf("the key %s should point to a list, got '%s'", k, ToText(x))
+			}
+			sublist = l
+			sub.Delete(k)
+		}
+		for _, x := range sublist {
+			out = append(out, []any{item0, x})
+		}
 	}
 	return out, nil
+}
+
+// copyMapping is a shallow copy of a mapping as a Dict.
+func copyMapping(m any) *value.Dict {
+	keys := mapKeys(m)
+	d := value.NewDict(len(keys))
+	for _, k := range keys {
+		x, _ := mapGet(m, k)
+		d.Set(k, x)
+	}
+	return d
 }
 
 // findFile looks for name in the search path's subdir, then the directory itself.

@@ -21,6 +21,30 @@ func (ev *evaluator) fromYAML(x expr, f *frame) bool {
 	if isYAML == nil {
 		return false
 	}
+	name, v, ok := ev.stored(x, f)
+	if !ok || !isYAML(name) {
+		return false
+	}
+	s, ok := v.(string)
+	return ok && !IsTemplate(s)
+}
+
+// fromUnsafe reports whether the string x evaluates to is
+// AnsibleUnsafeText in Ansible: stored as value.Unsafe (a !unsafe string,
+// a registered result's text, a set_fact value computed from one).
+func (ev *evaluator) fromUnsafe(x expr, f *frame) bool {
+	_, v, ok := ev.stored(x, f)
+	if !ok {
+		return false
+	}
+	_, unsafe := v.(value.Unsafe)
+	return unsafe
+}
+
+// stored finds the value x stands for as the variables store it, before
+// templating, when x is a variable of the context, or a path of constant
+// attributes and subscripts into one; name is the variable.
+func (ev *evaluator) stored(x expr, f *frame) (name string, v any, ok bool) {
 	var path []any // innermost step first
 	for {
 		switch n := x.(type) {
@@ -29,33 +53,32 @@ func (ev *evaluator) fromYAML(x expr, f *frame) bool {
 			x = n.x
 			continue
 		case *getitemExpr:
-			c, ok := n.index.(*constExpr)
-			if !ok {
-				return false
+			c, isConst := n.index.(*constExpr)
+			if !isConst {
+				return "", nil, false
 			}
 			path = append(path, c.v)
 			x = n.x
 			continue
 		case *nameExpr:
 			if _, local := f.lookup(n.name); local {
-				return false
+				return "", nil, false
 			}
 			if _, set := ev.sess.overlay[n.name]; set {
-				return false
+				return "", nil, false
 			}
 			v, ok := ev.sess.ctx.Vars[n.name]
-			if !ok || !isYAML(n.name) {
-				return false
+			if !ok {
+				return "", nil, false
 			}
 			for i := len(path) - 1; i >= 0; i-- {
 				if v, ok = rawChild(v, path[i]); !ok {
-					return false
+					return "", nil, false
 				}
 			}
-			s, ok := v.(string)
-			return ok && !IsTemplate(s)
+			return n.name, v, true
 		}
-		return false
+		return "", nil, false
 	}
 }
 

@@ -23,7 +23,7 @@ var (
 	filters = map[string]filterFunc{}
 	tests   = map[string]testFunc{}
 	// undefinedOK lists filters that receive undefined values instead of failing on them.
-	undefinedOK = map[string]bool{"default": true, "d": true, "mandatory": true}
+	undefinedOK = map[string]bool{"default": true, "d": true, "mandatory": true, "type_debug": true}
 )
 
 // collections whose plugins are reachable by fully qualified name.

@@ -46,6 +46,14 @@ type Doc struct {
 	File     string
 	Root     *yaml.Node // the document's content node; nil for an empty file
 	Warnings []Warning
+	// JSON reports that the file is valid JSON, which Ansible's from_yaml
+	// reads with json.loads before it tries YAML: numbers are JSON's
+	// ("1e3" is a float), duplicate keys are not warned about, objects
+	// {"__ansible_vault": ...} and {"__ansible_unsafe": ...} are vaulted
+	// and unsafe values (AnsibleJSONDecoder), and the data carries no file
+	// positions and no AnsibleUnicode strings (callers decide what that
+	// means for them).
+	JSON bool
 }
 
 var lineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -64,7 +72,7 @@ func Parse(data []byte, file string) (*Doc, error) {
 		}
 		return nil, syntaxError(err, data, file)
 	}
-	doc := &Doc{File: file}
+	doc := &Doc{File: file, JSON: isJSON(data)}
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		doc.Root = root.Content[0]
 	}
@@ -128,7 +136,7 @@ func (d *Doc) Decode() (any, error) {
 	if d.Root == nil {
 		return nil, nil
 	}
-	dc := decoder{file: d.File}
+	dc := decoder{file: d.File, json: d.JSON}
 	v, err := dc.node(d.Root)
 	d.Warnings = append(d.Warnings, dc.warnings...)
 	return v, err
@@ -136,18 +144,31 @@ func (d *Doc) Decode() (any, error) {
 
 // DecodeNode converts one node of a document to the shared data model.
 func (d *Doc) DecodeNode(n *yaml.Node) (any, error) {
-	dc := decoder{file: d.File}
+	dc := decoder{file: d.File, json: d.JSON}
 	v, err := dc.node(n)
 	d.Warnings = append(d.Warnings, dc.warnings...)
 	return v, err
 }
 
-// Load parses and decodes data in one step.
+// Load parses and decodes data in one step, as Ansible's from_yaml does
+// (a document that is valid JSON is read as JSON: see Doc.JSON).
 func Load(data []byte, file string) (any, []Warning, error) {
 	doc, err := Parse(data, file)
 	if err != nil {
 		return nil, nil, err
 	}
+	v, err := doc.Decode()
+	return v, doc.Warnings, err
+}
+
+// LoadPyYAML parses and decodes data as PyYAML alone reads it, never as
+// JSON (the from_yaml filters call yaml.load, not Ansible's from_yaml).
+func LoadPyYAML(data []byte, file string) (any, []Warning, error) {
+	doc, err := Parse(data, file)
+	if err != nil {
+		return nil, nil, err
+	}
+	doc.JSON = false
 	v, err := doc.Decode()
 	return v, doc.Warnings, err
 }
@@ -163,6 +184,7 @@ func LoadFile(path string) (any, []Warning, error) {
 
 type decoder struct {
 	file     string
+	json     bool // the document is JSON (Doc.JSON)
 	warnings []Warning
 	depth    int
 }
@@ -206,6 +228,11 @@ func (dc *decoder) node(n *yaml.Node) (any, error) {
 	case yaml.MappingNode:
 		if n.Tag == "!unsafe" {
 			return dc.unsafe(n)
+		}
+		if dc.json {
+			if v, ok, err := dc.jsonTagged(n); ok || err != nil {
+				return v, err
+			}
 		}
 		return dc.mapping(n)
 	}
@@ -253,7 +280,7 @@ func (dc *decoder) mapping(n *yaml.Node) (any, error) {
 			return nil, err
 		}
 		key := KeyString(kv)
-		if seen[key] {
+		if seen[key] && !dc.json {
 			dc.warnings = append(dc.warnings, Warning{File: dc.file, Line: kn.Line, Col: kn.Column,
 				Msg: fmt.Sprintf("While constructing a mapping from %s, line %d, column %d, found a duplicate dict key (%s). Using last defined value only.", dc.file, n.Line, n.Column, key)})
 		}
@@ -335,6 +362,9 @@ func (dc *decoder) scalar(n *yaml.Node) (any, error) {
 	}
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return n.Value, nil
+	}
+	if dc.json && n.Style == 0 {
+		return jsonScalar(n.Value), nil
 	}
 	if n.Style&yaml.TaggedStyle == 0 {
 		// An untagged plain scalar: yaml.v3 guessed its tag with YAML 1.2

@@ -84,11 +84,18 @@ func (includeVars) Run(ctx context.Context, c *module.Call) (module.Result, erro
 	}
 	merged := value.NewDict()
 	included := []any{}
+	fromJSON := map[string]bool{}
+	allJSON := true
 	for _, f := range files {
-		v, _, err := yamlx.LoadFile(f)
+		doc, err := yamlx.ParseFile(f)
 		if err != nil {
 			return module.Failed(err.Error()), nil
 		}
+		v, err := doc.Decode()
+		if err != nil {
+			return module.Failed(err.Error()), nil
+		}
+		allJSON = allJSON && doc.JSON
 		if v == nil {
 			included = append(included, f)
 			continue
@@ -100,14 +107,26 @@ func (includeVars) Run(ctx context.Context, c *module.Call) (module.Result, erro
 		for _, k := range d.Keys() {
 			x, _ := d.Get(k)
 			merged.Set(k, x)
+			fromJSON[k] = doc.JSON
 		}
 		included = append(included, f)
 	}
 	facts := merged
 	if n := c.Args.String("name"); n != "" {
 		facts = value.DictOf(n, merged)
+		fromJSON = map[string]bool{n: allJSON && len(included) > 0}
 	}
-	return module.Result{"ansible_facts": facts, "ansible_included_var_files": included, "changed": false}, nil
+	var jsonFacts []any
+	for _, k := range facts.Keys() {
+		if fromJSON[k] {
+			jsonFacts = append(jsonFacts, k)
+		}
+	}
+	res := module.Result{"ansible_facts": facts, "ansible_included_var_files": included, "changed": false}
+	if len(jsonFacts) > 0 {
+		res[module.JSONFactsKey] = jsonFacts
+	}
+	return res, nil
 }
 
 // varsDir is where the action looks for dir (its _set_root_dir): in a

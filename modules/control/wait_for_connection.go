@@ -48,14 +48,14 @@ func (waitForConnection) Run(ctx context.Context, c *module.Call) (module.Result
 	if err := sleepCtx(ctx, time.Duration(c.Args.Int("delay"))*time.Second); err != nil {
 		return nil, err
 	}
-	deadline := start.Add(timeout)
+	// As do_until_success_or_timeout: the timeout counts from after the
+	// delay, and every failed try is followed by a sleep, so a host that
+	// never answers is tried until the timeout has passed.
+	deadline := time.Now().Add(timeout)
 	var last error
-	for {
+	for time.Now().Before(deadline) {
 		if last = tryConnection(ctx, c, connectTimeout); last == nil {
 			return module.Result{"changed": false, "elapsed": int(time.Since(start).Seconds())}, nil
-		}
-		if time.Now().Add(sleep).After(deadline) {
-			break
 		}
 		if err := sleepCtx(ctx, sleep); err != nil {
 			return nil, err

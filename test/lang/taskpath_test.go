@@ -12,8 +12,9 @@ import (
 
 // taskPathCases are the cases whose -vv "task path:" lines are compared:
 // tasks of the play, of roles (and their argument specs), of imported and
-// included files, of blocks and of handlers.
-var taskPathCases = []string{"roles", "includes", "blocks", "handlers", "argspecs"}
+// included files, of blocks and of handlers, and of a JSON playbook
+// (whose tasks have none).
+var taskPathCases = []string{"roles", "includes", "blocks", "handlers", "argspecs", "json-playbook"}
 
 var (
 	taskPathLine = regexp.MustCompile(`^task path: `)

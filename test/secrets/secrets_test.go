@@ -88,9 +88,11 @@ func TestSecretsNeverLeak(t *testing.T) {
 	vars := write("vars.yml", string(enc))
 
 	// A second inventory logs in with a password (ansible_password, the
-	// lab user's, which is also its become password) instead of the key.
+	// lab user's, which is also its become password) instead of the key,
+	// over the paramiko connection: the ssh one needs sshpass for passwords,
+	// in gorun as in Ansible.
 	h := lab.Hosts[0]
-	write("hosts-password", "[lab]\n"+h.Name+" ansible_host="+h.Addr+"\n[lab:vars]\nansible_user="+labenv.BecomeUser+
+	write("hosts-password", "[lab]\n"+h.Name+" ansible_host="+h.Addr+"\n[lab:vars]\nansible_connection=paramiko\nansible_user="+labenv.BecomeUser+
 		"\nansible_password="+becomePass+"\nansible_become_password="+becomePass+
 		"\nansible_ssh_common_args='-o UserKnownHostsFile="+lab.KnownHostsFile+" -o StrictHostKeyChecking=yes -o PubkeyAuthentication=no'\n")
 
