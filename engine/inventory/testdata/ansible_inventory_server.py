@@ -18,10 +18,13 @@ working directory); the answer is one JSON line {"stdout": "...",
 warnings, say) is printed again at the start of every run's output, as each
 real process would print it.
 """
+import atexit
+import gc
 import json
 import os
 import sys
 import tempfile
+import traceback
 
 requests = os.fdopen(os.dup(0), "r")
 answers = os.fdopen(os.dup(1), "w")
@@ -55,12 +58,21 @@ def read(path):
 
 import_out = read(os.path.join(capture_dir, "import.out"))
 import_err = read(os.path.join(capture_dir, "import.err"))
+# The children share the imports' objects with this process; their garbage
+# collector need not visit them.
+gc.freeze()
 answers.write("ready\n")
 answers.flush()
 
 
 def run(args, directory, out_path, err_path):
-    """run is the child: ansible-inventory's script after its imports."""
+    """run is the child: ansible-inventory's script after its imports.
+
+    It ends as the command ends: on SystemExit (or an exception, printed as
+    Python prints it) after the atexit handlers and with the standard
+    streams flushed, but without tearing down the interpreter, which would
+    only touch, and so copy, the memory the child shares with the server.
+    """
     requests.close()
     answers.close()
     os.chdir(directory)
@@ -68,8 +80,28 @@ def run(args, directory, out_path, err_path):
         redirect(fd, path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         os.write(fd, data)
     sys.argv = [argv0] + args
-    # As /usr/bin/ansible-inventory does.
-    sys.exit(main())
+    try:
+        # As /usr/bin/ansible-inventory does.
+        sys.exit(main())
+    except SystemExit as e:
+        code = exit_status(e.code)
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def exit_status(code):
+    """exit_status is the status Python exits with for sys.exit(code)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
 
 
 for line in requests:
@@ -78,8 +110,6 @@ for line in requests:
     err_path = os.path.join(capture_dir, "run.err")
     pid = os.fork()
     if pid == 0:
-        # Never returns: SystemExit or an exception ends the child as it
-        # would end the real process.
         run(req["args"], req["dir"], out_path, err_path)
     _, status = os.waitpid(pid, 0)
     answer = {
