@@ -237,24 +237,22 @@ func interpreter(bin string) (string, error) {
 }
 
 // TestInventoryServerMatchesCommand runs ansible-inventory through the
-// server and as the command on inventories that exercise warnings, errors,
-// exit codes, every output format and a script source, and wants the same
-// output and exit status from both.
+// server and as the command, and wants the same output and exit status
+// from both: on an inventory Ansible warns about, one with nothing to print
+// in TOML (exit 1, silently), an unknown host (an error, exit 5) and a
+// script inventory (a child process of the run's own) in YAML.
 func TestInventoryServerMatchesCommand(t *testing.T) {
 	skipShort(t)
 	bin, err := exec.LookPath("ansible-inventory")
 	if err != nil {
 		t.Skip("ansible-inventory not installed")
 	}
-	srcs := absSrcs(t, []string{"ini_basic/hosts", "bad/bad_priority", "script_inv/inv.py", "empty_dir"})
+	srcs := absSrcs(t, []string{"bad/bad_priority", "empty_dir", "ini_basic/hosts", "script_inv/inv.py"})
 	for _, args := range [][]string{
-		{"-i", srcs[0], "--list", "--yaml", "--export"},
-		{"-i", srcs[0], "--graph", "--vars"},
-		{"-i", srcs[0], "--host", "web01"},
-		{"-i", srcs[1], "--list"},
-		{"-i", srcs[2], "--list", "--toml"},
-		{"-i", srcs[3], "--list", "--toml"},
-		{"-i", srcs[0], "--host", "nosuchhost"},
+		{"-i", srcs[0], "--list"},
+		{"-i", srcs[1], "--list", "--toml"},
+		{"-i", srcs[2], "--host", "nosuchhost"},
+		{"-i", srcs[3], "--list", "--yaml", "--export"},
 	} {
 		wantOut, wantErr, wantExit := runAnsibleInventory(t, bin, ansibleEnv(), args...)
 		gotOut, gotErr, gotExit := ansibleInventory(t, args...)
