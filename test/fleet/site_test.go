@@ -257,7 +257,9 @@ func checkKVMHost(t *testing.T, lab *labenv.Lab) {
 	t.Helper()
 	h := lab.Hosts[1]
 	if err := CockpitAnswers(h.Addr + ":9090"); err != nil {
-		t.Error(err)
+		// What became of the cockpit-ws the role started, for the report.
+		state, _ := LabRun(lab, h.Name, "cat /run/cockpit-ws.pid; pgrep -a cockpit-ws; ss -ltnp")
+		t.Errorf("%v\non %s:\n%s", err, h.Name, state)
 	}
 	out, err := LabRun(lab, h.Name, "virsh -c qemu:///system pool-info images")
 	if err != nil {
