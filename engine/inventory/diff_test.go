@@ -1,7 +1,6 @@
 package inventory
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -10,25 +9,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// ansibleInventory runs the real ansible-inventory with args (in an empty
-// directory, so no ansible.cfg applies) and returns stdout and stderr. The
-// test is skipped when Ansible is not installed.
-func ansibleInventory(t *testing.T, args ...string) (string, string, error) {
-	t.Helper()
-	skipShort(t)
-	bin, err := exec.LookPath("ansible-inventory")
-	if err != nil {
-		t.Skip("ansible-inventory not installed")
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "ANSIBLE_NOCOLOR=1", "ANSIBLE_FORCE_COLOR=0")
-	cmd.Dir = t.TempDir()
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
-	return out.String(), errb.String(), err
-}
 
 // skipShort skips tests that run Ansible (slow: a Python start per call)
 // under "go test -short".

@@ -3,7 +3,6 @@ package inventory
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -94,12 +93,11 @@ func ansiblePython(t *testing.T) string {
 	if err != nil {
 		t.Skip("ansible not installed")
 	}
-	data, err := os.ReadFile(bin)
-	if err != nil || !bytes.HasPrefix(data, []byte("#!")) {
-		t.Skip("cannot find the Python that runs ansible")
+	python, err := interpreter(bin)
+	if err != nil {
+		t.Skipf("cannot find the Python that runs ansible: %v", err)
 	}
-	line := strings.TrimSpace(strings.SplitN(string(data[2:]), "\n", 2)[0])
-	return strings.Fields(line)[0]
+	return python
 }
 
 func TestPatternsAgainstAnsible(t *testing.T) {
