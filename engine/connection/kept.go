@@ -18,15 +18,17 @@ import (
 
 // QuickRunner is implemented by connections that keep a shell open on the
 // host for short scripts of gorun's own (the file modules' stat and
-// attribute scripts): each is started by that shell, as /bin/sh -c as
-// Exec starts it, instead of in a new SSH session, which saves the host the
-// session's set-up and the login shell (together about as much as a short
-// script itself costs).
+// attribute scripts): each runs in a subshell of that shell instead of in
+// a new SSH session, which saves the host the session's set-up, the login
+// shell and the /bin/sh -c (each about as much as a short script itself
+// costs).
 //
 // RunQuick has Exec's results for a script run with no standard input, no
 // become and no environment: the same stdout, stderr and exit status (a
 // script killed by a signal gives 128 + the signal's number, as Exec).
-// The script must not leave processes behind that keep its output open.
+// The script must not leave processes behind that keep its output open,
+// and must not take $$ for its own process id: it is the kept shell's,
+// the same for every script (remotefile.OwnPID reads the script's own).
 // When the kept shell is busy or cannot be used, the script runs through
 // Exec.
 type QuickRunner interface {

@@ -171,7 +171,7 @@ trap 'exit 129' HUP INT TERM PIPE
 	if modeKnown && r.Change.Mode == nil && res.Info.Exists && res.Info.Perm() != born {
 		// The directory's default ACL, not the umask, gave the new file
 		// its mode: it gets the mode chmod would have given it.
-		if res.Info, err = RunThenStat(ctx, conn, fmt.Sprintf("chmod %o -- \"$d\"", born), r.Dest, statOpts); err != nil {
+		if res.Info, err = RunThenStat(ctx, conn, fmt.Sprintf("chmod %o -- %s", born, Path(r.Dest)), r.Dest, statOpts); err != nil {
 			return nil, err
 		}
 	}
