@@ -91,7 +91,7 @@ func TestWriteModes(t *testing.T) {
 // (system.posix_acl_default in the kernel's format), so that new files in
 // it are made 0666 whatever the umask.
 func setDefaultACL(dir string) error {
-	acl := binary.LittleEndian.AppendUint32(nil, 2) // the format's version
+	acl := binary.LittleEndian.AppendUint32(nil, 2)  // the format's version
 	for _, tag := range []uint16{0x01, 0x04, 0x20} { // owner, group, others
 		acl = binary.LittleEndian.AppendUint16(acl, tag)
 		acl = binary.LittleEndian.AppendUint16(acl, 6) // rw
