@@ -328,11 +328,12 @@ func (c *sshConn) keptShell(ctx context.Context) *keptShell {
 }
 
 // killKept ends what is left of a cancelled script of the kept shell at
-// pid: the shell's process group, which holds its quick scripts' subshells
-// and what they started, and every process whose environment carries the
-// script's job marker (users' commands, in sessions of their own).
+// pid: the shell's process group (its own, or its login shell's where that
+// did not exec it), which holds its quick scripts' subshells and what they
+// started, and every process whose environment carries the script's job
+// marker (users' commands, in sessions of their own).
 func (c *sshConn) killKept(job string, pid int) {
-	script := fmt.Sprintf("kill -9 -%d 2>/dev/null; ", pid) +
+	script := fmt.Sprintf(`g=$(cut -d')' -f2- /proc/%d/stat | cut -d' ' -f4) && [ "$g" -gt 1 ] && kill -9 "-$g"; `, pid) +
 		`for e in /proc/[0-9]*/environ; do grep -qsxzF '` + jobVar + "=" + job + `' "$e" || continue; ` +
 		`p=${e#/proc/}; kill -9 "${p%/environ}"; done 2>/dev/null; true`
 	ctx, cancel := context.WithTimeout(context.Background(), killJobWait)

@@ -101,8 +101,10 @@ func TestRunQuickCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		// The script goes on after the sleep: it must end too.
-		_, err := q.RunQuick(ctx, "echo started; sleep 1000; exec sleep 1000")
+		// The script goes on after the sleep: it must end too, or it
+		// starts the next (its stderr is no longer the session's, whose
+		// closing would end it when it reports the killed sleep).
+		_, err := q.RunQuick(ctx, "echo started; exec 2>/dev/null; sleep 1000; exec sleep 1001")
 		done <- err
 	}()
 	// Wait until the sleep runs, then cancel.
@@ -125,6 +127,9 @@ func TestRunQuickCancel(t *testing.T) {
 	res, err := q.RunQuick(context.Background(), "echo again")
 	if err != nil || string(res.Stdout) != "again\n" {
 		t.Fatalf("RunQuick after a cancelled one: %v, %q", err, res.Stdout)
+	}
+	if out := output(t, c, "pgrep -x -f 'sleep 1001' || echo none", ExecOptions{}); strings.TrimSpace(out) != "none" {
+		t.Errorf("the cancelled script went on: pid %s", out)
 	}
 }
 
