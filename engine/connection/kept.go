@@ -18,15 +18,17 @@ import (
 
 // QuickRunner is implemented by connections that keep a shell open on the
 // host for short scripts of gorun's own (the file modules' stat and
-// attribute scripts): each is started by that shell, as /bin/sh -c as
-// Exec starts it, instead of in a new SSH session, which saves the host the
-// session's set-up and the login shell (together about as much as a short
-// script itself costs).
+// attribute scripts): each runs in a subshell of that shell instead of in
+// a new SSH session, which saves the host the session's set-up, the login
+// shell and the /bin/sh -c (each about as much as a short script itself
+// costs).
 //
 // RunQuick has Exec's results for a script run with no standard input, no
 // become and no environment: the same stdout, stderr and exit status (a
 // script killed by a signal gives 128 + the signal's number, as Exec).
-// The script must not leave processes behind that keep its output open.
+// The script must not leave processes behind that keep its output open,
+// and must not take $$ for its own process id: it is the kept shell's,
+// the same for every script (remotefile.OwnPID reads the script's own).
 // When the kept shell is busy or cannot be used, the script runs through
 // Exec.
 type QuickRunner interface {
@@ -59,6 +61,9 @@ type keptShell struct {
 	stdin  io.WriteCloser
 	stdout *bufio.Reader
 	stderr *bufio.Reader
+	// pid is the shell's process id, which is also its process group's
+	// (sshd makes it a session leader): killKept ends the group.
+	pid int
 }
 
 // startKeptShell opens the session and starts the shell in it.
@@ -80,7 +85,8 @@ func startKeptShell(l *link) (*keptShell, error) {
 	// it as Exec's command lines start /bin/sh -c, so that the scripts get
 	// the environment Exec's would (bash's exec builtin, say, would not set
 	// $_ as a plain command does).
-	if err := sess.Start(`/bin/sh -c 'exec /bin/sh 3>&2 2>/dev/null'`); err != nil {
+	// It says its process id first.
+	if err := sess.Start(`/bin/sh -c 'echo $$; exec /bin/sh 3>&2 2>/dev/null'`); err != nil {
 		sess.Close()
 		return nil, err
 	}
@@ -89,8 +95,17 @@ func startKeptShell(l *link) (*keptShell, error) {
 		sess.Close()
 		return nil, err
 	}
-	return &keptShell{link: l, sess: sess, stdin: stdin,
-		stdout: bufio.NewReader(stdout), stderr: bufio.NewReader(stderr)}, nil
+	k := &keptShell{link: l, sess: sess, stdin: stdin,
+		stdout: bufio.NewReader(stdout), stderr: bufio.NewReader(stderr)}
+	line, err := k.stdout.ReadString('\n')
+	if err == nil {
+		k.pid, err = strconv.Atoi(strings.TrimSpace(line))
+	}
+	if err != nil {
+		sess.Close()
+		return nil, fmt.Errorf("the kept shell did not start: %v", err)
+	}
+	return k, nil
 }
 
 func (k *keptShell) close() {
@@ -98,16 +113,30 @@ func (k *keptShell) close() {
 	k.sess.Close()
 }
 
-// run runs script as Exec does, with the same command line, whose
-// environment carries job (see killKept); a random marker, printed to both
-// streams after it, ends its output and carries its exit status.
+// run runs script as Exec does, whose environment carries job (see
+// killKept); a random marker, printed to both streams after it, ends its
+// output and carries its exit status.
+//
+// The script runs in a subshell of the kept shell, as the body of a
+// function: a new /bin/sh would cost the host an exec (about four times
+// what the fork of the subshell costs), and a function, unlike eval, runs
+// its commands with the messages a /bin/sh -c gives (eval's name in front
+// of every "not found"). The subshell takes the script's descriptors itself
+// (dash would otherwise hold them while it waits and write its own messages
+// about the script to the script's stderr) and drops the kept shell's
+// variables; the function's first command drops the function. It is
+// defined inside an if, so that its whole text is parsed before anything
+// of it runs: a script that is no valid function body (a syntax error)
+// makes "command eval" fail without ending the subshell, and runs in a new
+// /bin/sh -c as through Exec, which reports the error as Exec does. What
+// differs from Exec is $$ (the kept shell's id, not the script's own) and
+// "local" outside a function, which a function allows.
 func (k *keptShell) run(ctx context.Context, script, job string) (*ExecResult, error) {
 	mark := "GORUN-END-" + randomID()
-	// The subshell takes the script's descriptors itself and execs it:
-	// dash would otherwise hold them while it waits and write its own
-	// messages about the script to the script's stderr.
-	cmd := fmt.Sprintf("( exec </dev/null 2>&3 3>&-; %s=%s exec /bin/sh -c %s ); printf '\\n%s %%s\\n' \"$?\"; printf '\\n%s\\n' >&3\n",
-		jobVar, job, shell.Quote(script), mark, mark)
+	cmd := fmt.Sprintf(`( exec </dev/null 2>&3 3>&-; unset gorun_setsid; %s=%s; export %s; gorun_s=%s
+command eval "if :; then gorun_f() { unset -f gorun_f; $gorun_s
+}; fi" 2>/dev/null || exec /bin/sh -c "$gorun_s"; unset gorun_s; gorun_f ); printf '\n%s %%s\n' "$?"; printf '\n%s\n' >&3
+`, jobVar, job, jobVar, shell.Quote(script), mark, mark)
 	res, err := k.exchange(ctx, cmd, mark)
 	if err != nil {
 		return nil, err
@@ -269,7 +298,7 @@ func (c *sshConn) inKept(ctx context.Context, exchange func(k *keptShell, job st
 	k.close()
 	c.kept.shell = nil
 	if ctx.Err() != nil {
-		c.killKept(job)
+		c.killKept(job, k.pid)
 		return nil, true, k.link, ctx.Err()
 	}
 	return nil, true, k.link, err
@@ -298,11 +327,14 @@ func (c *sshConn) keptShell(ctx context.Context) *keptShell {
 	return k
 }
 
-// killKept ends what is left of a cancelled script of the kept shell: every
-// process whose environment carries the script's job marker (they are no
-// process group of their own, as killJob expects of Exec's commands).
-func (c *sshConn) killKept(job string) {
-	script := `for e in /proc/[0-9]*/environ; do grep -qsxzF '` + jobVar + "=" + job + `' "$e" || continue; ` +
+// killKept ends what is left of a cancelled script of the kept shell at
+// pid: the shell's process group (its own, or its login shell's where that
+// did not exec it), which holds its quick scripts' subshells and what they
+// started, and every process whose environment carries the script's job
+// marker (users' commands, in sessions of their own).
+func (c *sshConn) killKept(job string, pid int) {
+	script := fmt.Sprintf(`g=$(cut -d')' -f2- /proc/%d/stat | cut -d' ' -f4) && [ "$g" -gt 1 ] && kill -9 "-$g"; `, pid) +
+		`for e in /proc/[0-9]*/environ; do grep -qsxzF '` + jobVar + "=" + job + `' "$e" || continue; ` +
 		`p=${e#/proc/}; kill -9 "${p%/environ}"; done 2>/dev/null; true`
 	ctx, cancel := context.WithTimeout(context.Background(), killJobWait)
 	defer cancel()

@@ -55,6 +55,14 @@ func TestRunQuickAsExec(t *testing.T) {
 		"x=1; cd /tmp; umask 077; set -f",    // nothing of this lasts...
 		`echo "${x:-unset} $(pwd) $(umask)"`, // ...into the next script
 		"p=/etc/passwd\n[ -f \"$p\" ] && echo yes\nstat -c %n -- \"$p\"",
+		// The shell's own messages, with their line numbers.
+		"echo a\nnosuch-gorun-2\necho b > /nonexistent-gorun/x\necho c; cd /nonexistent-gorun",
+		"set -u; echo $gorun_unset_var",
+		"trap 'echo bye; exit 4' EXIT; echo hi; false",
+		"echo a\n}\necho b",            // a stray brace: a syntax error after output
+		"echo a; if true; then echo b", // the end is missing
+		"# only a comment",
+		"echo \"$gorun_setsid-$gorun_s-$(type gorun_f >/dev/null 2>&1 && echo f)\"", // nothing of the kept shell's
 	}, asExecScripts...)
 	sameAsExec(t, c, "RunQuick", scripts, func(s string) (*ExecResult, error) { return q.RunQuick(context.Background(), s) })
 }
@@ -93,7 +101,10 @@ func TestRunQuickCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := q.RunQuick(ctx, "echo started; exec sleep 1000")
+		// The script goes on after the sleep: it must end too, or it
+		// starts the next (its stderr is no longer the session's, whose
+		// closing would end it when it reports the killed sleep).
+		_, err := q.RunQuick(ctx, "echo started; exec 2>/dev/null; sleep 1000; exec sleep 1001")
 		done <- err
 	}()
 	// Wait until the sleep runs, then cancel.
@@ -116,6 +127,9 @@ func TestRunQuickCancel(t *testing.T) {
 	res, err := q.RunQuick(context.Background(), "echo again")
 	if err != nil || string(res.Stdout) != "again\n" {
 		t.Fatalf("RunQuick after a cancelled one: %v, %q", err, res.Stdout)
+	}
+	if out := output(t, c, "pgrep -x -f 'sleep 1001' || echo none", ExecOptions{}); strings.TrimSpace(out) != "none" {
+		t.Errorf("the cancelled script went on: pid %s", out)
 	}
 }
 

@@ -604,7 +604,7 @@ func (t *fileTask) link(ctx context.Context, info *remotefile.Info) (module.Resu
 			if prev == "directory" {
 				rm = `rmdir -- "$p" || exit 1; `
 			}
-			pre = fmt.Sprintf("t=\"$(dirname -- \"$p\")/.$$.gorun.tmp\"; %sln -s -- %s \"$t\" && mv -fT -- \"$t\" \"$p\" || exit 1\n", rm, remotefile.Path(src))
+			pre = fmt.Sprintf("%st=\"$(dirname -- \"$p\")/.$gorun_pid.gorun.tmp\"; %sln -s -- %s \"$t\" && mv -fT -- \"$t\" \"$p\" || exit 1\n", remotefile.OwnPID, rm, remotefile.Path(src))
 		}
 	}
 	attrPath := p
@@ -726,7 +726,7 @@ func (t *fileTask) hard(ctx context.Context, info *remotefile.Info) (module.Resu
 		if prev == "absent" {
 			pre = fmt.Sprintf("ln -- %s \"$p\" || exit 1\n", remotefile.Path(src))
 		} else {
-			pre = fmt.Sprintf("t=\"$(dirname -- \"$p\")/.$$.gorun.tmp\"; ln -- %s \"$t\" && mv -f -- \"$t\" \"$p\" || exit 1\n", remotefile.Path(src))
+			pre = fmt.Sprintf("%st=\"$(dirname -- \"$p\")/.$gorun_pid.gorun.tmp\"; ln -- %s \"$t\" && mv -f -- \"$t\" \"$p\" || exit 1\n", remotefile.OwnPID, remotefile.Path(src))
 		}
 	}
 	if t.c.Check && !info.Exists {

@@ -22,6 +22,12 @@ func Path(p string) string {
 	return shell.Quote(p)
 }
 
+// OwnPID sets gorun_pid to the process id of the shell running the script,
+// what $$ is in a script run through Exec: the scripts run in the host's
+// kept shell (see run) share that shell's $$, so names made unique with it
+// would be the same for every script. The shell reads its id itself.
+const OwnPID = `read -r gorun_pid _ 2>/dev/null </proc/self/stat || gorun_pid=$$` + "\n"
+
 // ScriptError is a script that ran but exited non-zero.
 type ScriptError struct {
 	Code           int

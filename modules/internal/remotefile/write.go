@@ -107,6 +107,12 @@ func Write(ctx context.Context, conn connection.Conn, r WriteRequest) (*WriteRes
 	if err != nil {
 		return nil, err
 	}
+	born, modeKnown := r.tempMode()
+	refMode := `chmod --reference="$d" -- "$t"; `
+	newMode := fmt.Sprintf("else chmod %o \"$t\"; ", r.Existing.NewFileMode())
+	if modeKnown {
+		refMode, newMode = "", ""
+	}
 	fmt.Fprintf(&b, "d=%s\n", Path(r.Dest))
 	// The directory, the temporary file and its owner are had with the
 	// shell's own means where they give the same answer as dirname, mktemp
@@ -118,12 +124,12 @@ func Write(ctx context.Context, conn connection.Conn, r WriteRequest) (*WriteRes
 	fmt.Fprintf(&b, `case $d in *//*|*/) dir=$(dirname -- "$d");; */*) dir=${d%%/*}; dir=${dir:-/};; *) dir=.;; esac
 [ -d "$dir" ] || { printf 'Destination directory %%s does not exist\n' "$dir" >&2; exit %d; }
 t=$dir/.gorun_tmp.%s
-(umask 077; set -C; : > "$t") || exit %d
+(umask %03o; set -C; : > "$t") || exit %d
 trap 'rm -f -- "$t"' EXIT
 trap 'exit 129' HUP INT TERM PIPE
 %s || exit %d
-%sif [ -e "$d" ]; then chmod --reference="$d" -- "$t"; { [ -O "$d" ] && [ -G "$d" ] && [ -O "$t" ] && [ -G "$t" ]; } || chown --reference="$d" -- "$t" 2>/dev/null; else chmod %o "$t"; fi
-`, exitNoDir, tempSuffix(), exitTemp, fill, exitWrite, heredoc, r.Existing.NewFileMode())
+%sif [ -e "$d" ]; then %s{ [ -O "$d" ] && [ -G "$d" ] && [ -O "$t" ] && [ -G "$t" ]; } || chown --reference="$d" -- "$t" 2>/dev/null; %sfi
+`, exitNoDir, tempSuffix(), 0o777&^born, exitTemp, fill, exitWrite, heredoc, refMode, newMode)
 	// chattr waits for the rename: an immutable or append-only file cannot be renamed.
 	b.WriteString(r.Change.ownerModeScript("t"))
 	if r.Validate != "" {
@@ -132,8 +138,8 @@ trap 'exit 129' HUP INT TERM PIPE
 	}
 	fmt.Fprintf(&b, "echo %s\n", marker)
 	if r.Backup {
-		fmt.Fprintf(&b, `if [ -e "$d" ]; then b="$d.$$.$(date +%%Y-%%m-%%d@%%H:%%M:%%S~)"; cp -p -- "$d" "$b" || exit %d; printf 'backup %%s\n' "$b"; fi
-`, exitBackup)
+		fmt.Fprintf(&b, `if [ -e "$d" ]; then %sb="$d.$gorun_pid.$(date +%%Y-%%m-%%d@%%H:%%M:%%S~)"; cp -p -- "$d" "$b" || exit %d; printf 'backup %%s\n' "$b"; fi
+`, OwnPID, exitBackup)
 	}
 	fmt.Fprintf(&b, "mv -f -- \"$t\" \"$d\" || exit %d\ntrap - EXIT\n", exitRename)
 	b.WriteString(chattrScript("d", r.Change.wantAttrs))
@@ -143,7 +149,8 @@ trap 'exit 129' HUP INT TERM PIPE
 	}
 	// The content sent inside the script is what Dest now holds: its
 	// checksum is known without reading the file back.
-	b.WriteString(statScript(r.Dest, StatOptions{Checksum: alg, KnownSum: knownSum(alg, data), Flags: r.Flags}))
+	statOpts := StatOptions{Checksum: alg, KnownSum: knownSum(alg, data), Flags: r.Flags}
+	b.WriteString(statScript(r.Dest, statOpts))
 	out, err := run(ctx, conn, b.String(), stdin)
 	if err != nil {
 		return nil, writeError(r.Dest, err)
@@ -158,8 +165,40 @@ trap 'exit 129' HUP INT TERM PIPE
 		}
 		statOut.WriteString(line)
 	}
-	res.Info, err = parseStat(r.Dest, statOut.String())
-	return res, err
+	if res.Info, err = parseStat(r.Dest, statOut.String()); err != nil {
+		return nil, err
+	}
+	if modeKnown && r.Change.Mode == nil && res.Info.Exists && res.Info.Perm() != born {
+		// The directory's default ACL, not the umask, gave the new file
+		// its mode: it gets the mode chmod would have given it.
+		if res.Info, err = RunThenStat(ctx, conn, fmt.Sprintf("chmod %o -- %s", born, Path(r.Dest)), r.Dest, statOpts); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// tempMode is the mode the temporary file is created with, and whether it
+// is the mode the file must have (or the one Change gives it anyway): then
+// no chmod is needed before the rename, which saves the host a process.
+// That is so for a new file (0666 minus the umask) and for a regular file
+// whose mode has no bits a creation cannot give (execute, set-id, sticky)
+// and that belongs to the user writing it, so the content is never open to
+// more than it will be. Otherwise the file is made private (0600) and
+// given its mode by chmod.
+func (r WriteRequest) tempMode() (mode uint32, known bool) {
+	e := r.Existing
+	switch {
+	case r.Change.UID != nil || r.Change.GID != nil:
+		return 0o600, false
+	case r.Change.Mode != nil:
+		return 0o600, true
+	case !e.Exists:
+		return e.NewFileMode(), true
+	case e.IsReg() && e.UID == e.UserUID && e.GID == e.UserGID && e.Perm()&^0o666 == 0:
+		return e.Perm(), true
+	}
+	return 0o600, false
 }
 
 // contentFill returns the command that fills the temporary file "$t" with
