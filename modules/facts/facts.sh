@@ -149,9 +149,6 @@ if want service_mgr; then
 	lnk /sbin/init
 fi
 want cmdline && f /proc/cmdline
-# The groups of commands below that need no file list of f run in the
-# background (bg), next to each other and to the rest of the script: on a
-# busy host the script then waits less for its processes one by one.
 # datefacts: now, and noon on the 1st of January and of July of this year
 # (whose zones tell the DST name), from one GNU date reading its dates from
 # stdin; the controller works out UTC from the epoch. A date without -f
@@ -190,6 +187,9 @@ if want hardware || want virtual; then
 		f "/sys/devices/virtual/dmi/id/$k"
 	done
 fi
+# The groups of commands below that need no file list of f run in the
+# background (bg), next to each other and to the rest of the script: on a
+# busy host the script then waits less for its processes one by one.
 mountfacts() {
 	has findmnt && c findmnt findmnt --list --noheadings --notruncate
 	has lsblk && c lsblk lsblk --list --noheadings --paths --output NAME,UUID --exclude 2
