@@ -50,9 +50,18 @@ type QuickRunner interface {
 // no become and no environment. When the kept shell is busy or cannot be
 // used, the command runs through Exec; once the command was sent, it is
 // never sent again (a broken shell or link is an error, as for Exec).
+//
+// The script runs in a subshell of the kept shell, as RunQuick's do, and
+// starts the user's program with `exec NewSession PROGRAM...`: in the kept
+// shell that is setsid, which gives the program the session of its own a
+// new SSH session would; through Exec (where sshd made the session) it is
+// nothing.
 type CommandRunner interface {
 	RunCommand(ctx context.Context, cmd string) (*ExecResult, error)
 }
+
+// NewSession goes between exec and the program in CommandRunner scripts.
+const NewSession = "${gorun_setsid-}"
 
 // keptShell is a /bin/sh reading commands from an SSH session's stdin.
 type keptShell struct {
@@ -133,10 +142,8 @@ func (k *keptShell) close() {
 // "local" outside a function, which a function allows.
 func (k *keptShell) run(ctx context.Context, script, job string) (*ExecResult, error) {
 	mark := "GORUN-END-" + randomID()
-	cmd := fmt.Sprintf(`( exec </dev/null 2>&3 3>&-; unset gorun_setsid; %s=%s; export %s; gorun_s=%s
-command eval "if :; then gorun_f() { unset -f gorun_f; $gorun_s
-}; fi" 2>/dev/null || exec /bin/sh -c "$gorun_s"; unset gorun_s; gorun_f ); printf '\n%s %%s\n' "$?"; printf '\n%s\n' >&3
-`, jobVar, job, jobVar, shell.Quote(script), mark, mark)
+	cmd := fmt.Sprintf(`( exec </dev/null 2>&3 3>&-; unset gorun_setsid; %s ); printf '\n%s %%s\n' "$?"; printf '\n%s\n' >&3
+`, asFunction(script, job, "/bin/sh -c"), mark, mark)
 	res, err := k.exchange(ctx, cmd, mark)
 	if err != nil {
 		return nil, err
@@ -147,6 +154,15 @@ command eval "if :; then gorun_f() { unset -f gorun_f; $gorun_s
 	}
 	res.ExitCode = code
 	return &res.ExecResult, nil
+}
+
+// asFunction is the commands that run script in the current subshell as
+// the body of a function (see run), with job in the environment; a script
+// that is no valid function body runs as `exec shellCmd "$script"` instead.
+func asFunction(script, job, shellCmd string) string {
+	return fmt.Sprintf(`%s=%s; export %s; gorun_s=%s
+command eval "if :; then gorun_f() { unset -f gorun_f; $gorun_s
+}; fi" 2>/dev/null || exec %s "$gorun_s"; unset gorun_s; gorun_f`, jobVar, job, jobVar, shell.Quote(script), shellCmd)
 }
 
 // exchanged is what exchange read: the output and the rest of stdout's
@@ -190,18 +206,20 @@ func (k *keptShell) exchange(ctx context.Context, cmd, mark string) (*exchanged,
 	return &exchanged{ExecResult{Stdout: o.out, Stderr: e.out}, o.last}, nil
 }
 
-// runCommand runs a user's command (see CommandRunner) with the command
-// line Exec would give it, whose environment carries job. Its stdout and
-// stderr pass through a cat each, which end only when every process
+// runCommand runs a user's command (see CommandRunner) in a subshell, as
+// run runs scripts (which saves the host the exec of a /bin/sh -c), whose
+// environment carries job; NewSession is setsid there (a script that is no
+// valid function body runs in a /bin/sh -c started by setsid). Its stdout
+// and stderr pass through a cat each, which end only when every process
 // holding the stream has closed it; the exit status goes down the stdout
 // pipe after the command's own output, on a line of a random marker of its
 // own, and is taken out of it again.
 func (k *keptShell) runCommand(ctx context.Context, script, job string) (*ExecResult, error) {
 	mark := "GORUN-END-" + randomID()
 	rcMark := "GORUN-RC-" + randomID()
-	cmd := fmt.Sprintf("{ { ( exec </dev/null 3>&- 4>&-; %s=%s exec $gorun_setsid /bin/sh -c %s ) 2>&1 >&4; "+
+	cmd := fmt.Sprintf("{ { ( exec </dev/null 3>&- 4>&-; %s ) 2>&1 >&4; "+
 		"printf '\\n%s %%s\\n' \"$?\" >&4; } | cat >&3; } 4>&1 | cat; printf '\\n%s \\n'; printf '\\n%s\\n' >&3\n",
-		jobVar, job, shell.Quote(script), rcMark, mark, mark)
+		asFunction(script, job, "$gorun_setsid /bin/sh -c"), rcMark, mark, mark)
 	res, err := k.exchange(ctx, cmd, mark)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"gorun/engine/shell"
 )
 
 // asExecScripts are scripts whose stdout, stderr and exit status must be
@@ -163,6 +165,11 @@ func TestRunCommandAsExec(t *testing.T) {
 		"(sleep 0.3; echo late-err >&2) >/dev/null & echo now",
 		"echo GORUN-RC-x 0; echo GORUN-END-y",
 	}, asExecScripts...)
+	// As the command module starts them: the program through NewSession,
+	// after a few commands of the script's own.
+	for i, s := range scripts {
+		scripts[i] = "x=1; exec " + NewSession + " /bin/sh -c " + shell.Quote(s)
+	}
 	sameAsExec(t, c, "RunCommand", scripts, func(s string) (*ExecResult, error) { return r.RunCommand(context.Background(), s) })
 	// The kept shell is still the same one: none of the commands ended it.
 	q := c.(QuickRunner)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"gorun/engine/connection"
 	"gorun/engine/module"
 	"gorun/engine/shell"
 	"gorun/engine/value"
@@ -31,8 +32,9 @@ type commandPlan struct {
 	// r is the result so far: Ansible's initial keys and cmd.
 	r module.Result
 	g guard
-	// cmdline is what the target's /bin/sh runs; cleanCmd is how Ansible
-	// shows the command when it cannot be started.
+	// cmdline is what the target's /bin/sh runs (the program started by
+	// exec connection.NewSession); cleanCmd is how Ansible shows the
+	// command when it cannot be started.
 	cmdline, cleanCmd string
 	stdin             []byte
 	strip             bool
@@ -97,7 +99,7 @@ func (m *commandModule) plan(call *module.Call) (*commandPlan, module.Result) {
 			sh = executable
 			p.g.exe = executable
 		}
-		p.cmdline = "exec " + shell.Quote(sh) + " -c " + shell.Quote(script)
+		p.cmdline = "exec " + connection.NewSession + " " + shell.Quote(sh) + " -c " + shell.Quote(script)
 		p.cleanCmd = shell.Join([]string{sh, "-c", script})
 	} else {
 		if raw != "" {
@@ -111,7 +113,7 @@ func (m *commandModule) plan(call *module.Call) (*commandPlan, module.Result) {
 		for i, w := range argv {
 			words[i] = expandPath(w)
 		}
-		p.cmdline = "exec " + strings.Join(words, " ")
+		p.cmdline = "exec " + connection.NewSession + " " + strings.Join(words, " ")
 		p.cleanCmd = shell.Join(argv)
 		p.g.exe = argv[0]
 		if strings.ContainsAny(argv[0], "~$") {

@@ -30,18 +30,6 @@ a() {
 }
 # c NAME CMD...: run a command, dump its stdout and exit status.
 c() { _n=$1; shift; sec "cmd $_n"; "$@" 2>/dev/null; _r=$?; sec "rc $_n"; printf %s "$_r"; }
-# bg CMD...: run CMD (c or a function printing sections) in the
-# background, its sections written to a file of its own that the end of the
-# script prints, so that commands which mostly wait (LVM's reports read
-# every block device with direct I/O) or start many processes (lsb_release)
-# overlap the rest of the script. The file is made with noclobber under a
-# name carrying the random marker; where it cannot be made CMD runs at once.
-_B= _bn=0
-bg() {
-	_bn=$((_bn + 1)); _o=/tmp/.gorun-facts-$M-$_bn
-	set -C; { : >"$_o"; } 2>/dev/null; _r=$?; set +C
-	if [ "$_r" = 0 ]; then _B="$_B $_o"; "$@" >"$_o" & else "$@"; fi
-}
 has() { command -v "$1" >/dev/null 2>&1; }
 lnk() { [ -L "$1" ] && { sec "link $1"; readlink "$1"; }; }
 real() { [ -e "$1" ] && { sec "realpath $1"; readlink -f "$1"; }; }
@@ -84,138 +72,6 @@ lvmreports() {
 	fi
 	for l in vgs lvs pvs; do has $l && c "$l" $l $_lo --separator ,; done
 }
-# LVM goes first: each lvm command ends by tearing down its async I/O
-# context, which waits for the kernel (tens of milliseconds, no CPU);
-# started at once, that wait overlaps the rest of the script.
-want hardware && [ "$_eu" = 0 ] && has vgs && bg lvmreports
-
-exists /proc/xen /sys/hypervisor/type /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit \
-	/proc/modules /dev/kvm /rhev /sys/kernel/security/apparmor /run/systemd/system/ /dev/.run/systemd/ \
-	/dev/.systemd/ /etc/init/ /sbin/openrc /etc/init.d/ /run/ostree-booted /etc/mtab \
-	/usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get /usr/bin/zypper /usr/sbin/urpmi \
-	/usr/bin/pacman /bin/opkg /usr/pkg/bin/pkgin /opt/local/bin/pkgin /opt/tools/bin/pkgin \
-	/opt/local/bin/port /usr/local/bin/brew /opt/homebrew/bin/brew /sbin/apk /usr/sbin/pkg \
-	/usr/sbin/swlist /usr/bin/emerge /usr/sbin/pkgadd /usr/bin/pkg /usr/bin/xbps-install \
-	/usr/local/sbin/pkg /usr/bin/swupd /usr/sbin/sorcery /usr/bin/installp /QOpenSys/pkgs/bin/yum \
-	/usr/bin/rpm /etc/arch-release /etc/vmware-release /sys/fs/selinux/enforce "$FP"
-sec bins; for b in systemctl initctl lsb_release capsh ip findmnt lsblk dpkg; do has "$b" && echo "$b"; done
-
-if want platform; then
-	_u=$(uname -snrvm 2>/dev/null); _r=$?
-	sec "cmd uname"; printf '%s\n' "$_u"; sec "rc uname"; printf %s "$_r"
-	c long-bit getconf LONG_BIT
-	if has getent; then
-		# The first word of getent's answer is the first address (uname -n
-		# is the second word of uname's).
-		set -f; set -- $_u; a=; [ -n "$2" ] && set -- $(getent ahosts "$2" 2>/dev/null) && a=$1; set +f
-		[ -n "$a" ] && c hostbyaddr getent hosts "$a"
-	fi
-	f /var/lib/dbus/machine-id /etc/machine-id
-fi
-if want distribution; then
-	# Every /etc/*-release and *_version file: Ansible's list and the distro
-	# library's "distro release file" search both read from them.
-	f /etc/os-release /usr/lib/os-release /etc/*[-_]release /etc/*[-_]version /etc/coreos/update.conf
-	lnk /etc/products.d/baseproduct && real /etc/products.d/baseproduct
-	# Ansible asks dpkg for Debian's codename only when os-release has none.
-	if has dpkg && ! grep -qs -e '^VERSION_CODENAME=' -e '^UBUNTU_CODENAME=' /etc/os-release; then
-		sec dpkg-tzdata; dpkg --status tzdata 2>/dev/null | grep Provides | cut -f2 -d'-'
-	fi
-fi
-if want lsb || want distribution; then
-	has lsb_release && bg c lsb_release lsb_release -a
-	f /etc/lsb-release
-fi
-if want selinux; then f /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config; fi
-if want chroot; then
-	sec chroot-env; printf %s "${debian_chroot:-}"
-	# One stat for both roots; the file system type is only wanted where
-	# /proc/1/root cannot be read (chroot.py's fallback).
-	c stat-roots stat -c '%d %i' / /proc/1/root/.
-	[ "$_r" = 0 ] || c statfs-root stat -f --format=%T /
-fi
-want fips && f /proc/sys/crypto/fips_enabled
-want caps && has capsh && c capsh capsh --print
-# Ansible asks rpm whether apt-get is an rpm package (APT-RPM); on a Debian
-# host with rpm installed that query creates rpm's database in root's home,
-# so it is only asked when a database exists (without one no package
-# provides anything, and the answer is the same).
-# (Without a database the query "fails", as no package provides it.)
-rpmapt() { [ -d "$(/usr/bin/rpm -E %_dbpath 2>/dev/null)" ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get; }
-want pkg_mgr && [ -e /usr/bin/rpm ] && bg c rpm-apt rpmapt
-if want service_mgr; then
-	f /proc/1/comm
-	[ -r /proc/1/comm ] || c ps1 sh -c 'ps -p 1 -o comm|tail -n 1'
-	lnk /sbin/init
-fi
-want cmdline && f /proc/cmdline
-# datefacts: now, and noon on the 1st of January and of July of this year
-# (whose zones tell the DST name), from one GNU date reading its dates from
-# stdin; the controller works out UTC from the epoch. A date without -f
-# (busybox) is asked three times.
-_df='+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N'
-datefacts() {
-	_d=$(date -f - "$_df" 2>/dev/null <<EOD
-now
-jan 1 12:00
-jul 1 12:00
-EOD
-); _r=$?
-	if [ "$_r" = 0 ]; then sec "cmd dates"; printf '%s\n' "$_d"; sec "rc dates"; printf %s "$_r"; return 0; fi
-	_d=$(date "$_df" 2>/dev/null); _r=$?
-	sec "cmd date"; printf '%s\n' "$_d"; sec "rc date"; printf %s "$_r"
-	y=${_d%%|*}
-	c tz-jan date -d "$y-01-01 12:00" '+%Z %z'
-	c tz-jul date -d "$y-07-01 12:00" '+%Z %z'
-}
-want date_time && datefacts
-want env && { sec env; cat /proc/self/environ 2>/dev/null || env; }
-want loadavg && f /proc/loadavg
-if want ssh_pub_keys; then
-	for d in /etc/ssh /etc/openssh /etc; do for a in dsa rsa ecdsa ed25519; do f "$d/ssh_host_${a}_key.pub"; done; done
-fi
-if want user; then
-	u=${LOGNAME:-${USER:-${LNAME:-${USERNAME:-$(id -un 2>/dev/null)}}}}
-	sec user; printf '%s\n%s\n%s\n%s\n%s\n' "$u" "$_eu" "$_eg" "$_ru" "$_rg"
-	sec passwd; { getent passwd "$u" || getent passwd "$_eu" || grep "^$u:" /etc/passwd; } 2>/dev/null
-fi
-if want hardware || want virtual; then
-	f /proc/cpuinfo
-	for k in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor \
-		board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type \
-		product_name product_serial product_uuid product_version sys_vendor product_family; do
-		f "/sys/devices/virtual/dmi/id/$k"
-	done
-fi
-# The groups of commands below that need no file list of f run in the
-# background (bg), next to each other and to the rest of the script: on a
-# busy host the script then waits less for its processes one by one.
-mountfacts() {
-	has findmnt && c findmnt findmnt --list --noheadings --notruncate
-	has lsblk && c lsblk lsblk --list --noheadings --paths --output NAME,UUID --exclude 2
-	# statvfs of every real mount in one stat (run again mount by mount
-	# if a hung mount made it time out)
-	_m= _mt=/etc/mtab
-	[ -r "$_mt" ] || _mt=/proc/mounts
-	while read -r dev mnt rest; do
-		case $dev in /*|\\*|*:/*) ;; *) continue;; esac
-		case $mnt in *\\*) mnt=$(printf '%b' "$(printf %s "$mnt" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')");; esac
-		_m="$_m$mnt
-"
-	done 2>/dev/null <"$_mt"
-	sec statvfs
-	_old=$IFS; IFS='
-'
-	tmo stat -f -c '%S %s %b %a %c %d	%n' $_m 2>/dev/null
-	if [ $? = 124 ]; then for m in $_m; do tmo stat -f -c '%S %s %b %a %c %d	%n' "$m" 2>/dev/null; done; fi
-	IFS=$_old
-}
-if want hardware; then
-	f /sys/hypervisor/type /proc/meminfo /proc/uptime
-	if [ -n "$_cpus" ]; then sec cpus-allowed; printf %s "$_cpus"; else has nproc && c nproc nproc; fi
-	if [ -e /etc/mtab ]; then f /etc/mtab; else f /proc/mounts; fi
-	bg mountfacts
-fi
 # block devices (get_device_facts)
 devfacts() {
 	has lspci && c lspci lspci -D
@@ -223,31 +79,30 @@ devfacts() {
 		[ -d "$d" ] && c "linkdir $d" ls -l "$d"
 	done
 	sec masters; for s in /sys/block/*/slaves/*; do [ -e "$s" ] && echo "$s"; done
-	c blocklinks ls -l /sys/block/
-	_l=
-	for b in $(ls -U /sys/block 2>/dev/null || ls /sys/block 2>/dev/null); do
+	# One ls -l for the links and the names, in directory order (-U), the
+	# order Ansible's glob sees; sorted where ls has no -U.
+	_bl=$(ls -lU /sys/block/ 2>/dev/null) || _bl=$(ls -l /sys/block/ 2>/dev/null); _r=$?
+	sec "cmd blocklinks"; printf '%s\n' "$_bl"; sec "rc blocklinks"; printf %s "$_r"
+	_bs=; _old=$IFS; IFS='
+'; set -f
+	for _x in $_bl; do case $_x in l*" -> "*) _x=${_x% -> *}; _bs="$_bs ${_x##* }";; esac; done
+	set +f; IFS=$_old
+	for b in $_bs; do
 		s=/sys/block/$b
 		sec "block $b"
 		sec "blockdir $b"; for e in "$s"/*; do [ -e "$e" ] && echo "${e##*/}"; done
-		_l="$_l $s/device/vendor $s/device/model $s/device/sas_address $s/device/sas_device_handle"
-		_l="$_l $s/device/serial $s/removable $s/queue/discard_granularity $s/queue/rotational"
-		_l="$_l $s/queue/scheduler $s/size $s/queue/logical_block_size $s/queue/hw_sector_size"
+		_A="$_A $s/device/vendor $s/device/model $s/device/sas_address $s/device/sas_device_handle"
+		_A="$_A $s/device/serial $s/removable $s/queue/discard_granularity $s/queue/rotational"
+		_A="$_A $s/queue/scheduler $s/size $s/queue/logical_block_size $s/queue/hw_sector_size"
 		for h in "$s"/holders/* "$s"/*/holders/*; do
 			[ -e "$h" ] || continue
-			sec "holder $h"; [ -f "$h/dm/name" ] && _l="$_l $h/dm/name"
+			sec "holder $h"; [ -f "$h/dm/name" ] && _A="$_A $h/dm/name"
 		done
 		for p in "$s"/"$b"*; do
-			[ -d "$p" ] && _l="$_l $p/start $p/size $p/queue/logical_block_size $p/queue/hw_sector_size"
+			[ -d "$p" ] && _A="$_A $p/start $p/size $p/queue/logical_block_size $p/queue/hw_sector_size"
 		done
 	done
-	a $_l
 }
-if want hardware; then
-	bg devfacts
-fi
-if want virtual; then
-	f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities /proc/self/status /proc/modules
-fi
 netfacts() {
 		# Ansible's four questions to ip from one ip (-batch; -force goes on
 		# past a route that does not exist), whose answer the controller
@@ -271,43 +126,205 @@ EOI
 			c secondary ip addr show secondary
 		fi
 		# ls -U keeps the directory order, which is the order Ansible's glob sees.
-		_l=
 		for d in $(ls -U /sys/class/net 2>/dev/null || ls /sys/class/net); do
 			p=/sys/class/net/$d
 			[ -d "$p" ] || continue
 			sec "iface $d"
-			_l="$_l $p/address $p/mtu $p/operstate $p/type $p/speed $p/flags $p/bridge/bridge_id"
-			_l="$_l $p/bridge/stp_state $p/bonding/slaves $p/bonding/mode $p/bonding/miimon $p/bonding/lacp_rate"
-			_l="$_l $p/bonding/primary $p/bonding/all_slaves_active $p/bonding_slave/perm_hwaddr"
+			_A="$_A $p/address $p/mtu $p/operstate $p/type $p/speed $p/flags $p/bridge/bridge_id"
+			_A="$_A $p/bridge/stp_state $p/bonding/slaves $p/bonding/mode $p/bonding/miimon $p/bonding/lacp_rate"
+			_A="$_A $p/bonding/primary $p/bonding/all_slaves_active $p/bonding_slave/perm_hwaddr"
 			[ -e "$p/device/driver/module" ] && real "$p/device/driver/module"
 			[ -e "$p/device" ] && lnk "$p/device"
 			[ -e "$p/bridge" ] && { sec "brif $d"; ls -U "$p/brif" 2>/dev/null || ls "$p/brif" 2>/dev/null; }
 			[ -e "$p/bonding" ] && sec "bonding $d"
 		done
-		a $_l
 }
-want network && has ip && bg netfacts
-want dns && f /etc/resolv.conf
-want fibre_channel_wwn && f /sys/class/fc_host/*/port_name
-want iscsi && f /etc/iscsi/initiatorname.iscsi
-want nvme && f /etc/nvme/hostnqn
-if want local && [ -d "$FP" ]; then
-	for p in "$FP"/*.fact; do
-		[ -e "$p" ] || continue
-		if [ -x "$p" ]; then
-			e=$(mktemp 2>/dev/null || echo /dev/null)
-			sec "local-exec $p"; "$p" 2>"$e"; r=$?
-			sec "local-rc $p"; printf %s "$r"
-			sec "local-err $p"; cat "$e" 2>/dev/null; [ "$e" = /dev/null ] || rm -f "$e"
-		else
-			sec "local-file $p"; cat "$p" 2>/dev/null
+mountfacts() {
+	has findmnt && c findmnt findmnt --list --noheadings --notruncate
+	has lsblk && c lsblk lsblk --list --noheadings --paths --output NAME,UUID --exclude 2
+	# statvfs of every real mount in one stat, under timeout where a file
+	# system may hang it (a network or FUSE mount; local ones answer from
+	# memory), and then again mount by mount if it timed out
+	_m= _mt=/etc/mtab _slow=
+	[ -r "$_mt" ] || _mt=/proc/mounts
+	while read -r dev mnt type rest; do
+		case $dev in /*|\\*|*:/*) ;; *) continue;; esac
+		case $type in
+		ext[234]|xfs|btrfs|vfat|exfat|f2fs|jfs|reiserfs|zfs|overlay|squashfs|iso9660|udf|erofs|nilfs2|bcachefs) ;;
+		*) _slow=1;;
+		esac
+		case $mnt in *\\*) mnt=$(printf '%b' "$(printf %s "$mnt" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')");; esac
+		_m="$_m$mnt
+"
+	done 2>/dev/null <"$_mt"
+	sec statvfs
+	_old=$IFS; IFS='
+'
+	if [ -n "$_slow" ]; then tmo stat -f -c '%S %s %b %a %c %d	%n' $_m; else stat -f -c '%S %s %b %a %c %d	%n' $_m; fi 2>/dev/null
+	if [ $? = 124 ]; then for m in $_m; do tmo stat -f -c '%S %s %b %a %c %d	%n' "$m" 2>/dev/null; done; fi
+	IFS=$_old
+}
+# Ansible asks rpm whether apt-get is an rpm package (APT-RPM); on a Debian
+# host with rpm installed that query creates rpm's database in root's home,
+# so it is only asked when a database exists (without one no package
+# provides anything, and the answer is the same).
+rpmapt() { [ -d "$(/usr/bin/rpm -E %_dbpath 2>/dev/null)" ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get; }
+# datefacts: now, and noon on the 1st of January and of July of this year
+# (whose zones tell the DST name), from one GNU date reading its dates from
+# stdin; the controller works out UTC from the epoch. A date without -f
+# (busybox) is asked three times.
+_df='+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N'
+datefacts() {
+	_d=$(date -f - "$_df" 2>/dev/null <<EOD
+now
+jan 1 12:00
+jul 1 12:00
+EOD
+); _r=$?
+	if [ "$_r" = 0 ]; then sec "cmd dates"; printf '%s\n' "$_d"; sec "rc dates"; printf %s "$_r"; return 0; fi
+	_d=$(date "$_df" 2>/dev/null); _r=$?
+	sec "cmd date"; printf '%s\n' "$_d"; sec "rc date"; printf %s "$_r"
+	y=${_d%%|*}
+	c tz-jan date -d "$y-01-01 12:00" '+%Z %z'
+	c tz-jul date -d "$y-07-01 12:00" '+%Z %z'
+}
+# The commands that mostly wait (LVM's reports read every block device
+# with direct I/O and then wait for the kernel to tear their async I/O
+# down, tens of milliseconds without CPU) or start many processes run in
+# two lanes beside the rest of the script, each lane's sections read by a
+# command substitution of its own (no temporary files to read and remove):
+# laneL is LVM first, then lsb_release and rpm; laneD the block devices,
+# mounts and interfaces, whose sysfs files one grep reads.
+laneL() {
+	want hardware && [ "$_eu" = 0 ] && has vgs && lvmreports
+	{ want lsb || want distribution; } && has lsb_release && c lsb_release lsb_release -a
+	want pkg_mgr && [ -e /usr/bin/rpm ] && c rpm-apt rpmapt
+	sec lane-end
+}
+laneD() {
+	_A=
+	want hardware && { mountfacts; devfacts; }
+	want network && has ip && netfacts
+	a $_A
+	sec lane-end
+}
+# fgfacts: everything else, whose files one grep reads at the end.
+fgfacts() {
+	exists /proc/xen /sys/hypervisor/type /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit \
+		/proc/modules /dev/kvm /rhev /sys/kernel/security/apparmor /run/systemd/system/ /dev/.run/systemd/ \
+		/dev/.systemd/ /etc/init/ /sbin/openrc /etc/init.d/ /run/ostree-booted /etc/mtab \
+		/usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get /usr/bin/zypper /usr/sbin/urpmi \
+		/usr/bin/pacman /bin/opkg /usr/pkg/bin/pkgin /opt/local/bin/pkgin /opt/tools/bin/pkgin \
+		/opt/local/bin/port /usr/local/bin/brew /opt/homebrew/bin/brew /sbin/apk /usr/sbin/pkg \
+		/usr/sbin/swlist /usr/bin/emerge /usr/sbin/pkgadd /usr/bin/pkg /usr/bin/xbps-install \
+		/usr/local/sbin/pkg /usr/bin/swupd /usr/sbin/sorcery /usr/bin/installp /QOpenSys/pkgs/bin/yum \
+		/usr/bin/rpm /etc/arch-release /etc/vmware-release /sys/fs/selinux/enforce "$FP"
+	sec bins; for b in systemctl initctl lsb_release capsh ip findmnt lsblk dpkg; do has "$b" && echo "$b"; done
+
+	if want platform; then
+		# What uname -snrvm says, as the kernel shows it under /proc/sys/kernel
+		# (the machine since Linux 6.1); uname where a file is missing.
+		_u=; for _k in ostype hostname osrelease version arch; do
+			read -r _x </proc/sys/kernel/$_k && _u="$_u${_u:+ }$_x" || { _u=; break; }
+		done 2>/dev/null
+		if [ -n "$_u" ]; then _r=0; else _u=$(uname -snrvm 2>/dev/null); _r=$?; fi
+		sec "cmd uname"; printf '%s\n' "$_u"; sec "rc uname"; printf %s "$_r"
+		c long-bit getconf LONG_BIT
+		if has getent; then
+			# The first word of getent's answer is the first address (uname -n
+			# is the second word of uname's).
+			set -f; set -- $_u; a=; [ -n "$2" ] && set -- $(getent ahosts "$2" 2>/dev/null) && a=$1; set +f
+			[ -n "$a" ] && c hostbyaddr getent hosts "$a"
 		fi
-	done
-fi
-if [ -n "$_F" ]; then
-	sec attrs; printf %s "$_F"
-	sec attrdata; _old=$IFS; IFS='
-'; set -f; grep -a -H '' -- $_F 2>/dev/null; set +f; IFS=$_old
-fi
-if [ -n "$_B" ]; then wait; cat $_B 2>/dev/null; rm -f $_B; fi
+		f /var/lib/dbus/machine-id /etc/machine-id
+	fi
+	if want distribution; then
+		# Every /etc/*-release and *_version file: Ansible's list and the distro
+		# library's "distro release file" search both read from them.
+		f /etc/os-release /usr/lib/os-release /etc/*[-_]release /etc/*[-_]version /etc/coreos/update.conf
+		lnk /etc/products.d/baseproduct && real /etc/products.d/baseproduct
+		# Ansible asks dpkg for Debian's codename only when os-release has
+		# none (the shell reads the file itself: it is a few lines).
+		_cn=; while IFS= read -r _x || [ -n "$_x" ]; do
+			case $_x in VERSION_CODENAME=*|UBUNTU_CODENAME=*) _cn=1; break;; esac
+		done 2>/dev/null </etc/os-release
+		if has dpkg && [ -z "$_cn" ]; then
+			sec dpkg-tzdata; dpkg --status tzdata 2>/dev/null | grep Provides | cut -f2 -d'-'
+		fi
+	fi
+	if want lsb || want distribution; then f /etc/lsb-release; fi
+	if want selinux; then f /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config; fi
+	if want chroot; then
+		sec chroot-env; printf %s "${debian_chroot:-}"
+		# One stat for both roots; the file system type is only wanted where
+		# /proc/1/root cannot be read (chroot.py's fallback).
+		c stat-roots stat -c '%d %i' / /proc/1/root/.
+		[ "$_r" = 0 ] || c statfs-root stat -f --format=%T /
+	fi
+	want fips && f /proc/sys/crypto/fips_enabled
+	want caps && has capsh && c capsh capsh --print
+	if want service_mgr; then
+		f /proc/1/comm
+		[ -r /proc/1/comm ] || c ps1 sh -c 'ps -p 1 -o comm|tail -n 1'
+		lnk /sbin/init
+	fi
+	want cmdline && f /proc/cmdline
+	want date_time && datefacts
+	want env && { sec env; cat /proc/self/environ 2>/dev/null || env; }
+	want loadavg && f /proc/loadavg
+	if want ssh_pub_keys; then
+		for d in /etc/ssh /etc/openssh /etc; do for a in dsa rsa ecdsa ed25519; do f "$d/ssh_host_${a}_key.pub"; done; done
+	fi
+	if want user; then
+		u=${LOGNAME:-${USER:-${LNAME:-${USERNAME:-$(id -un 2>/dev/null)}}}}
+		sec user; printf '%s\n%s\n%s\n%s\n%s\n' "$u" "$_eu" "$_eg" "$_ru" "$_rg"
+		sec passwd; { getent passwd "$u" || getent passwd "$_eu" || grep "^$u:" /etc/passwd; } 2>/dev/null
+	fi
+	if want hardware || want virtual; then
+		f /proc/cpuinfo
+		for k in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor \
+			board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type \
+			product_name product_serial product_uuid product_version sys_vendor product_family; do
+			f "/sys/devices/virtual/dmi/id/$k"
+		done
+	fi
+	if want hardware; then
+		f /sys/hypervisor/type /proc/meminfo /proc/uptime
+		if [ -n "$_cpus" ]; then sec cpus-allowed; printf %s "$_cpus"; else has nproc && c nproc nproc; fi
+		if [ -e /etc/mtab ]; then f /etc/mtab; else f /proc/mounts; fi
+	fi
+	if want virtual; then
+		f /proc/1/cgroup /proc/1/environ /run/systemd/container /proc/xen/capabilities /proc/self/status /proc/modules
+	fi
+	want dns && f /etc/resolv.conf
+	want fibre_channel_wwn && f /sys/class/fc_host/*/port_name
+	want iscsi && f /etc/iscsi/initiatorname.iscsi
+	want nvme && f /etc/nvme/hostnqn
+	if want local && [ -d "$FP" ]; then
+		for p in "$FP"/*.fact; do
+			[ -e "$p" ] || continue
+			if [ -x "$p" ]; then
+				e=$(mktemp 2>/dev/null || echo /dev/null)
+				sec "local-exec $p"; "$p" 2>"$e"; r=$?
+				sec "local-rc $p"; printf %s "$r"
+				sec "local-err $p"; cat "$e" 2>/dev/null; [ "$e" = /dev/null ] || rm -f "$e"
+			else
+				sec "local-file $p"; cat "$p" 2>/dev/null
+			fi
+		done
+	fi
+	if [ -n "$_F" ]; then
+		sec attrs; printf %s "$_F"
+		sec attrdata; _old=$IFS; IFS='
+	'; set -f; grep -a -H '' -- $_F 2>/dev/null; set +f; IFS=$_old
+	fi
+}
+
+# The foreground's sections go to the script's stdout (descriptor 5)
+# while the lanes' fill the substitutions; a lane's are printed once it has
+# ended (the last newlines a substitution drops belong to its lane-end).
+exec 5>&1
+_lanes=$(laneL 5>&- & _d=$(laneD 5>&- & fgfacts >&5; wait); wait; printf '%s\n' "$_d")
+exec 5>&-
+printf '%s\n' "$_lanes"
 sec end

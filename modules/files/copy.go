@@ -228,7 +228,8 @@ func copyOne(ctx context.Context, c *module.Call, fs fileSource, dest string) (m
 		destFile = path.Join(dest, fs.rel)
 	}
 	force := c.Args.Bool("force")
-	o := remotefile.StatOptions{Follow: c.Args.Bool("follow"), Checksum: "sha1", Read: c.Diff, ReadLimit: maxDiffSize}
+	size := int64(len(fs.data))
+	o := remotefile.StatOptions{Follow: c.Args.Bool("follow"), Checksum: "sha1", ChecksumIfSize: &size, Read: c.Diff, ReadLimit: maxDiffSize}
 	info, err := statFor(ctx, c, destFile, o)
 	if err != nil {
 		return failure(destFile, err)

@@ -23,6 +23,11 @@ type StatOptions struct {
 	// (a file just written with content it holds): it is reported where the
 	// checksum tool would have been run, without running it.
 	KnownSum string
+	// ChecksumIfSize, when set, limits the checksum to a file of that size:
+	// a caller that compares the checksum with content it holds knows a
+	// file of another size differs, and the host is spared the checksum
+	// tool (Info.Checksum is then empty).
+	ChecksumIfSize *int64
 	// Attributes adds lsattr's version and flags (lsattr -vd, the stat
 	// module's get_attributes).
 	Attributes bool
@@ -170,7 +175,15 @@ func statScript(path string, o StatOptions) string {
 	}
 	fmt.Fprintf(&b, "if %s; then\n", present)
 	// The format's newline is literal: stat -c prints it as it is.
-	fmt.Fprintf(&b, "stat %s-c 'stat %%f %%u %%g %%s %%.9X %%.9Y %%.9Z %%i %%d %%h %%t %%T %%o %%b\nnames %%U:%%G' -- \"$p\" || exit 1\n", follow)
+	statCmd := fmt.Sprintf("stat %s-c 'stat %%f %%u %%g %%s %%.9X %%.9Y %%.9Z %%i %%d %%h %%t %%T %%o %%b\nnames %%U:%%G' -- \"$p\"", follow)
+	sizeIs := ""
+	if o.Checksum != "" && o.ChecksumIfSize != nil {
+		// The size is stat's fifth word ("stat MODE UID GID SIZE ...").
+		sizeIs = fmt.Sprintf(` && [ "$5" = %d ]`, *o.ChecksumIfSize)
+		fmt.Fprintf(&b, "s=$(%s) || exit 1\nprintf '%%s\\n' \"$s\"; set -f; set -- $s; set +f\n", statCmd)
+	} else {
+		fmt.Fprintf(&b, "%s || exit 1\n", statCmd)
+	}
 	b.WriteString(`a=; for f in r w x; do if [ -$f "$p" ]; then a=$a$f; else a=$a-; fi; done; printf 'access %s\n' "$a"` + "\n")
 	b.WriteString(`if [ -h "$p" ]; then printf 'target '; readlink -- "$p" || echo; printf 'source '; readlink -f -- "$p" || echo; [ -e "$p" ] || echo dangling; fi` + "\n")
 	if o.Checksum != "" {
@@ -183,7 +196,7 @@ func statScript(path string, o StatOptions) string {
 		if o.KnownSum != "" {
 			sum = "echo " + shell.Quote(o.KnownSum)
 		}
-		fmt.Fprintf(&b, "if [ -f \"$p\" ] && [ -r \"$p\" ]%s; then printf 'sum '; %s; fi\n", nolink, sum)
+		fmt.Fprintf(&b, "if [ -f \"$p\" ] && [ -r \"$p\" ]%s%s; then printf 'sum '; %s; fi\n", nolink, sizeIs, sum)
 	}
 	if o.Mime {
 		b.WriteString(`if command -v file >/dev/null 2>&1; then printf 'mime '; file -b --mime-type --mime-encoding -- "$p" || echo; fi` + "\n")
