@@ -256,10 +256,15 @@ fgfacts() {
 	if want selinux; then f /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config; fi
 	if want chroot; then
 		sec chroot-env; printf %s "${debian_chroot:-}"
-		# One stat for both roots; the file system type is only wanted where
-		# /proc/1/root cannot be read (chroot.py's fallback).
-		c stat-roots stat -c '%d %i' / /proc/1/root/.
-		[ "$_r" = 0 ] || c statfs-root stat -f --format=%T /
+		# chroot.py compares the device and inode of / and /proc/1/root/.,
+		# as the shell's test -ef does; where /proc/1/root cannot be read, the
+		# file system type of / tells which inode a real root has.
+		if [ -e /proc/1/root/. ] && [ / -ef / ] 2>/dev/null; then
+			sec roots; if [ / -ef /proc/1/root/. ]; then echo same; else echo differ; fi
+		else
+			c stat-roots stat -c '%d %i' /
+			c statfs-root stat -f --format=%T /
+		fi
 	fi
 	want fips && f /proc/sys/crypto/fips_enabled
 	want caps && has capsh && c capsh capsh --print

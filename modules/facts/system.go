@@ -254,11 +254,20 @@ func lsbFacts(r *raw, f map[string]any) {
 	f["lsb"] = out
 }
 
-// chrootFacts is system/chroot.py. facts.sh stats / and /proc/1/root/.
-// in one stat ("stat-roots", a line each); where the second cannot be
-// read, the file system type of / tells which inode a real root has.
+// chrootFacts is system/chroot.py. facts.sh compares / with /proc/1/root/.
+// ("roots": same or differ), or, where the second cannot be read, stats /
+// ("stat-roots") and the file system type of / tells which inode a real
+// root has. (An older facts.sh stat'ed both roots, a line each.)
 func chrootFacts(r *raw, f map[string]any) {
 	if strings.TrimSpace(r.other["chroot-env"]) != "" {
+		f["is_chroot"] = true
+		return
+	}
+	switch strings.TrimSpace(r.other["roots"]) {
+	case "same":
+		f["is_chroot"] = false
+		return
+	case "differ":
 		f["is_chroot"] = true
 		return
 	}
