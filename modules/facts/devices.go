@@ -62,7 +62,12 @@ func deviceFacts(r *raw, f map[string]any) {
 		if link != "" {
 			sysdir = "/sys/block/" + link // os.path.join keeps the ".."
 		}
-		entries := lines(r.other["blockdir "+block])
+		// The entries of the device's directory, listed by path (an older
+		// facts.sh listed names).
+		var entries []string
+		for _, e := range lines(r.other["blockdir "+block]) {
+			entries = append(entries, path.Base(e))
+		}
 		virtual := 1
 		if link == "" {
 			for _, e := range entries {

@@ -90,19 +90,23 @@ devfacts() {
 	for b in $_bs; do
 		s=/sys/block/$b
 		sec "block $b"
-		sec "blockdir $b"; for e in "$s"/*; do [ -e "$e" ] && echo "${e##*/}"; done
+		# The device's entries (one glob; the controller takes their names),
+		# then its holders and those of its partitions (the directories
+		# named after it), whose dm names one grep reads with the rest.
+		set -- "$s"/*
+		sec "blockdir $b"; [ -e "$1" ] && printf '%s\n' "$@"
 		_A="$_A $s/device/vendor $s/device/model $s/device/sas_address $s/device/sas_device_handle"
 		_A="$_A $s/device/serial $s/removable $s/queue/discard_granularity $s/queue/rotational"
 		_A="$_A $s/queue/scheduler $s/size $s/queue/logical_block_size $s/queue/hw_sector_size"
-		for h in "$s"/holders/* "$s"/*/holders/*; do
-			[ -e "$h" ] || continue
-			sec "holder $h"; [ -f "$h/dm/name" ] && _A="$_A $h/dm/name"
-		done
-		for p in "$s"/"$b"*; do
-			[ -d "$p" ] && _A="$_A $p/start $p/size $p/queue/logical_block_size $p/queue/hw_sector_size"
+		for h in "$s"/holders/*; do holder "$h"; done
+		for p; do
+			case ${p##*/} in "$b"*) [ -d "$p" ] || continue;; *) continue;; esac
+			_A="$_A $p/start $p/size $p/queue/logical_block_size $p/queue/hw_sector_size"
+			for h in "$p"/holders/*; do holder "$h"; done
 		done
 	done
 }
+holder() { [ -e "$1" ] || return 0; sec "holder $1"; [ -f "$1/dm/name" ] && _A="$_A $1/dm/name"; return 0; }
 netfacts() {
 		# Ansible's four questions to ip from one ip (-batch; -force goes on
 		# past a route that does not exist), whose answer the controller

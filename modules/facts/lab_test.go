@@ -44,6 +44,7 @@ func labHostFacts(t *testing.T) (gorun, ansible map[string]any) {
 		}
 	}
 	withLVM(t, l, h.Name)
+	withPartitions(t, l, h.Name)
 
 	cmd := exec.Command("ansible", "-i", inv, h.Name, "-m", "setup")
 	cmd.Env = append(os.Environ(), "ANSIBLE_LOAD_CALLBACK_PLUGINS=1", "ANSIBLE_STDOUT_CALLBACK=json")
@@ -125,6 +126,16 @@ func TestSetupOnLabHostMatchesAnsible(t *testing.T) {
 			t.Errorf("extra fact %s = %v", k, trunc(g))
 		}
 	}
+	// The partitioned disk of withPartitions is among the devices compared.
+	parted := 0
+	for _, d := range want["ansible_devices"].(map[string]any) {
+		if parts, _ := d.(map[string]any)["partitions"].(map[string]any); len(parts) == 2 {
+			parted++
+		}
+	}
+	if parted == 0 {
+		t.Errorf("no device with the two partitions of withPartitions: %v", trunc(want["ansible_devices"]))
+	}
 	compareShapes(t, "ansible_date_time", got, want)
 	compareShapes(t, "ansible_memory_mb", got, want)
 	compareMounts(t, got["ansible_mounts"], want["ansible_mounts"])
@@ -168,4 +179,19 @@ func withLVM(t *testing.T, l *labenv.Lab, host string) {
 		t.Fatalf("LVM on %s: %v\n%s", host, err, out)
 	}
 	t.Cleanup(func() { l.Exec(host, "vgremove", "-qq", "-f", vg) })
+}
+
+// withPartitions gives a lab host a disk with two partitions, which parted
+// adds to the loop device with the BLKPG ioctl (a lab's loop devices do no
+// partition scan of their own), so that both engines report partitions.
+func withPartitions(t *testing.T, l *labenv.Lab, host string) {
+	d, err := l.AttachDisk(host, "factsparts", 32<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Detach(l) })
+	script := "parted -s " + d.Path + " mklabel msdos mkpart primary 1MiB 9MiB mkpart primary 9MiB 17MiB"
+	if out, err := l.Exec(host, "sh", "-c", script); err != nil {
+		t.Fatalf("partitions on %s: %v\n%s", host, err, out)
+	}
 }
