@@ -75,14 +75,16 @@ var benchPlays = []string{"everyday", "facts", "manyfiles"}
 // default settings and ansible-playbook tuned (pipelining, forks = hosts),
 // one after the other on the same hosts, after one converging run whose
 // recaps must agree; and the bare-SSH floor for the same number of remote
-// commands as the play has tasks. Each engine runs b.N times; the
-// sub-benchmarks report the median wall time, and gorun's also its ratio
-// to tuned Ansible and to the floor.
+// commands as the play has tasks. The engines run b.N rounds, each engine
+// once per round; the sub-benchmark (PLAY/hosts=N) reports each engine's
+// median wall time (ENGINE-s) and machine CPU per run (ENGINE-cpu-s), and
+// the medians of the rounds' ratios: gorun to the floor (x-floor) and
+// tuned Ansible to gorun (x-faster-than-tuned).
 //
 // GORUN_BENCH_NO_ANSIBLE=1 leaves ansible-playbook out (no recap
 // comparison, no Ansible timings): for quick iterations on gorun's speed,
 // where only its distance from the floor is wanted. GORUN_BENCH_BASE=PATH
-// measures another gorun binary too (sub-benchmark gorun-base), to compare
+// measures another gorun binary too (engine gorun-base), to compare
 // a change with the build before it in the same run.
 //
 //	make bench   (go test -run X -bench Plays -benchtime 5x ./test/bench)
@@ -129,58 +131,87 @@ func BenchmarkPlays(b *testing.B) {
 			for _, status := range []string{"ok", "changed", "skipping"} {
 				tasks += strings.Count(g.Stdout, "\n"+status+": ["+first+"]")
 			}
-			medians := map[string]time.Duration{}
-			measure := func(engine string, run func()) {
-				b.Run(fmt.Sprintf("%s/hosts=%d/%s", name, n, engine), func(b *testing.B) {
-					var times, cpu []time.Duration
-					for i := 0; i < b.N; i++ {
-						start, cpuStart := time.Now(), machineCPU()
-						run()
-						times = append(times, time.Since(start))
-						cpu = append(cpu, machineCPU()-cpuStart)
-					}
-					medians[engine] = median(times)
-					b.ReportMetric(medians[engine].Seconds(), "median-s")
-					// The machine's CPU time (engine, sshd and the hosts'
-					// processes): on a machine the run keeps busy, wall
-					// time follows it.
-					b.ReportMetric(median(cpu).Seconds(), "cpu-s")
-					if engine == "gorun" && medians["gorun"] > 0 {
-						if withAnsible {
-							b.ReportMetric(medians["ansible-tuned"].Seconds()/medians["gorun"].Seconds(), "x-faster-than-tuned")
-						}
-						b.ReportMetric(medians["gorun"].Seconds()/medians["floor"].Seconds(), "x-floor")
-					}
-				})
+			// The engines run in rounds, one after the other in each round,
+			// so that all of them meet the machine as it is at that moment:
+			// this VM's speed drifts by a third from one minute to the next,
+			// which made the ratio of medians taken minutes apart swing.
+			type engine struct {
+				name string
+				run  func()
 			}
-			measure("floor", func() { bareSSH(b, lab, tasks) })
+			engines := []engine{{"floor", func() { bareSSH(b, lab, tasks) }}}
 			if withAnsible {
-				measure("ansible-default", func() {
-					if r := e2e.Ansible(b, "ansible-playbook", "-i", inv, pb); r.ExitCode != 0 {
+				engines = append(engines,
+					engine{"ansible-default", func() {
+						if r := e2e.Ansible(b, "ansible-playbook", "-i", inv, pb); r.ExitCode != 0 {
+							b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
+						}
+					}},
+					engine{"ansible-tuned", func() {
+						opts := e2e.Options{Env: []string{"ANSIBLE_PIPELINING=True"}}
+						if r := e2e.AnsibleWith(b, opts, "ansible-playbook", "-i", inv, "-f", forks, pb); r.ExitCode != 0 {
+							b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
+						}
+					}})
+			}
+			gorunEngine := func(name, bin string) engine {
+				return engine{name, func() {
+					if r := e2e.Run(b, bin, []string{"-i", inv, "-f", forks, pb}, e2e.Options{}); r.ExitCode != 0 {
 						b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
 					}
-				})
-				measure("ansible-tuned", func() {
-					opts := e2e.Options{Env: []string{"ANSIBLE_PIPELINING=True"}}
-					if r := e2e.AnsibleWith(b, opts, "ansible-playbook", "-i", inv, "-f", forks, pb); r.ExitCode != 0 {
-						b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
-					}
-				})
+				}}
 			}
 			if base := os.Getenv("GORUN_BENCH_BASE"); base != "" {
-				measure("gorun-base", func() {
-					if r := e2e.Run(b, base, []string{"-i", inv, "-f", forks, pb}, e2e.Options{}); r.ExitCode != 0 {
-						b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
-					}
-				})
+				engines = append(engines, gorunEngine("gorun-base", base))
 			}
-			measure("gorun", func() {
-				if r := e2e.Run(b, gorun, []string{"-i", inv, "-f", forks, pb}, e2e.Options{}); r.ExitCode != 0 {
-					b.Fatalf("exit %d\n%s", r.ExitCode, r.Stdout)
+			engines = append(engines, gorunEngine("gorun", gorun))
+			b.Run(fmt.Sprintf("%s/hosts=%d", name, n), func(b *testing.B) {
+				times := map[string][]time.Duration{}
+				cpu := map[string][]time.Duration{}
+				var toFloor, toTuned []float64
+				for i := 0; i < b.N; i++ {
+					round := map[string]time.Duration{}
+					for _, e := range engines {
+						start, cpuStart := time.Now(), machineCPU()
+						e.run()
+						round[e.name] = time.Since(start)
+						times[e.name] = append(times[e.name], round[e.name])
+						cpu[e.name] = append(cpu[e.name], machineCPU()-cpuStart)
+					}
+					toFloor = append(toFloor, round["gorun"].Seconds()/round["floor"].Seconds())
+					if withAnsible {
+						toTuned = append(toTuned, round["ansible-tuned"].Seconds()/round["gorun"].Seconds())
+					}
+				}
+				// Per engine: the median wall time and the machine's CPU
+				// time per run (engine, sshd and the hosts' processes: on a
+				// machine the run keeps busy, wall time follows it).
+				for _, e := range engines {
+					b.ReportMetric(median(times[e.name]).Seconds(), e.name+"-s")
+					b.ReportMetric(median(cpu[e.name]).Seconds(), e.name+"-cpu-s")
+				}
+				// The ratios are the medians of each round's own.
+				b.ReportMetric(medianOf(toFloor), "x-floor")
+				if withAnsible {
+					b.ReportMetric(medianOf(toTuned), "x-faster-than-tuned")
 				}
 			})
 		}
 	}
+}
+
+// medianOf is the middle of the values (the mean of the two middle ones
+// for an even count).
+func medianOf(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // median is the middle of the times (the mean of the two middle ones for
