@@ -108,40 +108,40 @@ devfacts() {
 }
 holder() { [ -e "$1" ] || return 0; sec "holder $1"; [ -f "$1/dm/name" ] && _A="$_A $1/dm/name"; return 0; }
 netfacts() {
-		# Ansible's four questions to ip from one ip (-batch; -force goes on
-		# past a route that does not exist), whose answer the controller
-		# splits; an ip without -batch (busybox) is asked them one by one.
-		_ip=$(ip -force -batch - 2>/dev/null <<EOI
+	# Ansible's four questions to ip from one ip (-batch; -force goes on
+	# past a route that does not exist), whose answer the controller
+	# splits; an ip without -batch (busybox) is asked them one by one.
+	_ip=$(ip -force -batch - 2>/dev/null <<EOI
 route get 8.8.8.8
 route get 2404:6800:400a:800::1012
 addr show primary
 addr show secondary
 EOI
 )
-		if [ -n "$_ip" ]; then
-			sec "cmd ipbatch"; printf '%s\n' "$_ip"; sec "rc ipbatch"; printf 0
-		else
-			c route4 ip -4 route get 8.8.8.8
-			c route6 ip -6 route get 2404:6800:400a:800::1012
-			# Ansible falls back to plain "ip addr show" where "primary" is
-			# not understood (busybox ip)
-			c primary ip addr show primary
-			[ "$_r" = 0 ] || c addrs ip addr show
-			c secondary ip addr show secondary
-		fi
-		# ls -U keeps the directory order, which is the order Ansible's glob sees.
-		for d in $(ls -U /sys/class/net 2>/dev/null || ls /sys/class/net); do
-			p=/sys/class/net/$d
-			[ -d "$p" ] || continue
-			sec "iface $d"
-			_A="$_A $p/address $p/mtu $p/operstate $p/type $p/speed $p/flags $p/bridge/bridge_id"
-			_A="$_A $p/bridge/stp_state $p/bonding/slaves $p/bonding/mode $p/bonding/miimon $p/bonding/lacp_rate"
-			_A="$_A $p/bonding/primary $p/bonding/all_slaves_active $p/bonding_slave/perm_hwaddr"
-			[ -e "$p/device/driver/module" ] && real "$p/device/driver/module"
-			[ -e "$p/device" ] && lnk "$p/device"
-			[ -e "$p/bridge" ] && { sec "brif $d"; ls -U "$p/brif" 2>/dev/null || ls "$p/brif" 2>/dev/null; }
-			[ -e "$p/bonding" ] && sec "bonding $d"
-		done
+	if [ -n "$_ip" ]; then
+		sec "cmd ipbatch"; printf '%s\n' "$_ip"; sec "rc ipbatch"; printf 0
+	else
+		c route4 ip -4 route get 8.8.8.8
+		c route6 ip -6 route get 2404:6800:400a:800::1012
+		# Ansible falls back to plain "ip addr show" where "primary" is
+		# not understood (busybox ip)
+		c primary ip addr show primary
+		[ "$_r" = 0 ] || c addrs ip addr show
+		c secondary ip addr show secondary
+	fi
+	# ls -U keeps the directory order, which is the order Ansible's glob sees.
+	for d in $(ls -U /sys/class/net 2>/dev/null || ls /sys/class/net); do
+		p=/sys/class/net/$d
+		[ -d "$p" ] || continue
+		sec "iface $d"
+		_A="$_A $p/address $p/mtu $p/operstate $p/type $p/speed $p/flags $p/bridge/bridge_id"
+		_A="$_A $p/bridge/stp_state $p/bonding/slaves $p/bonding/mode $p/bonding/miimon $p/bonding/lacp_rate"
+		_A="$_A $p/bonding/primary $p/bonding/all_slaves_active $p/bonding_slave/perm_hwaddr"
+		[ -e "$p/device/driver/module" ] && real "$p/device/driver/module"
+		[ -e "$p/device" ] && lnk "$p/device"
+		[ -e "$p/bridge" ] && { sec "brif $d"; ls -U "$p/brif" 2>/dev/null || ls "$p/brif" 2>/dev/null; }
+		[ -e "$p/bonding" ] && sec "bonding $d"
+	done
 }
 mountfacts() {
 	has findmnt && c findmnt findmnt --list --noheadings --notruncate
@@ -325,7 +325,7 @@ fgfacts() {
 	if [ -n "$_F" ]; then
 		sec attrs; printf %s "$_F"
 		sec attrdata; _old=$IFS; IFS='
-	'; set -f; grep -a -H '' -- $_F 2>/dev/null; set +f; IFS=$_old
+'; set -f; grep -a -H '' -- $_F 2>/dev/null; set +f; IFS=$_old
 	fi
 }
 
