@@ -149,13 +149,13 @@ mountfacts() {
 	# statvfs of every real mount in one stat, under timeout where a file
 	# system may hang it (a network or FUSE mount; local ones answer from
 	# memory), and then again mount by mount if it timed out
-	_m= _mt=/etc/mtab _slow=
+	_m= _mt=/etc/mtab _tmo=
 	[ -r "$_mt" ] || _mt=/proc/mounts
 	while read -r dev mnt type rest; do
 		case $dev in /*|\\*|*:/*) ;; *) continue;; esac
 		case $type in
 		ext[234]|xfs|btrfs|vfat|exfat|f2fs|jfs|reiserfs|zfs|overlay|squashfs|iso9660|udf|erofs|nilfs2|bcachefs) ;;
-		*) _slow=1;;
+		*) _tmo=tmo;;
 		esac
 		case $mnt in *\\*) mnt=$(printf '%b' "$(printf %s "$mnt" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')");; esac
 		_m="$_m$mnt
@@ -164,7 +164,7 @@ mountfacts() {
 	sec statvfs
 	_old=$IFS; IFS='
 '
-	if [ -n "$_slow" ]; then tmo stat -f -c '%S %s %b %a %c %d	%n' $_m; else stat -f -c '%S %s %b %a %c %d	%n' $_m; fi 2>/dev/null
+	$_tmo stat -f -c '%S %s %b %a %c %d	%n' $_m 2>/dev/null
 	if [ $? = 124 ]; then for m in $_m; do tmo stat -f -c '%S %s %b %a %c %d	%n' "$m" 2>/dev/null; done; fi
 	IFS=$_old
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -191,37 +192,23 @@ func BenchmarkPlays(b *testing.B) {
 					b.ReportMetric(median(cpu[e.name]).Seconds(), e.name+"-cpu-s")
 				}
 				// The ratios are the medians of each round's own.
-				b.ReportMetric(medianOf(toFloor), "x-floor")
+				b.ReportMetric(median(toFloor), "x-floor")
 				if withAnsible {
-					b.ReportMetric(medianOf(toTuned), "x-faster-than-tuned")
+					b.ReportMetric(median(toTuned), "x-faster-than-tuned")
 				}
 			})
 		}
 	}
 }
 
-// medianOf is the middle of the values (the mean of the two middle ones
-// for an even count).
-func medianOf(v []float64) float64 {
-	if len(v) == 0 {
+// median is the middle of the values, times or ratios (the mean of the
+// two middle ones for an even count).
+func median[T time.Duration | float64](values []T) T {
+	if len(values) == 0 {
 		return 0
 	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-// median is the middle of the times (the mean of the two middle ones for
-// an even count).
-func median(times []time.Duration) time.Duration {
-	if len(times) == 0 {
-		return 0
-	}
-	s := append([]time.Duration(nil), times...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	s := slices.Clone(values)
+	slices.Sort(s)
 	if len(s)%2 == 1 {
 		return s[len(s)/2]
 	}
